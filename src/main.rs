@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<kafkascope::App>::new().render();
+}

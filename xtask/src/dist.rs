@@ -1,0 +1,54 @@
+//! `cargo xtask dist`: the release build into `dist/`, and the gzip size of what a browser
+//! downloads (wasm, js, css), which the bundle budget in ARCHITECTURE.md is measured against.
+
+use std::io::Write;
+use std::path::Path;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::sh::Cmd;
+use crate::{root, tools, Result};
+
+/// Builds dist/ and prints its gzip sizes; returns the total gzip bytes.
+pub fn run() -> Result<u64> {
+    tools::ensure_build_tools()?;
+    build()?;
+    report(&root().join("dist"))
+}
+
+/// `trunk build --release` into dist/ (trunk runs wasm-bindgen and wasm-opt; Trunk.toml keeps it
+/// offline so it never downloads a tool).
+pub fn build() -> Result {
+    Cmd::new("trunk").args(["build", "--release"]).run()
+}
+
+/// Prints one line per wasm/js/css file of `dist` with raw and gzip bytes, then the sum.
+pub fn report(dist: &Path) -> Result<u64> {
+    let mut entries: Vec<_> = std::fs::read_dir(dist)
+        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css"))
+        })
+        .collect();
+    entries.sort();
+    let mut total_gzip = 0;
+    println!("\n{:<48} {:>10} {:>10}", "dist file", "bytes", "gzip");
+    for path in &entries {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let gzip = gzip_len(&bytes);
+        total_gzip += gzip;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        println!("{name:<48} {:>10} {gzip:>10}", bytes.len());
+    }
+    println!("{:<48} {:>10} {total_gzip:>10}", "total (wasm + js + css)", "");
+    Ok(total_gzip)
+}
+
+/// Size after `gzip -9`, what a static server would send.
+fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
+    encoder.finish().expect("writing to a Vec cannot fail").len() as u64
+}
