@@ -1,0 +1,686 @@
+//! A broker: replica logs that survive a crash ("on disk"), a cached metadata image, the
+//! heartbeat/registration life cycle with the controller, and produce handling as leader.
+//! Replication (serving and sending FETCH) lives in `fetch.rs`.
+
+use crate::ctx::{Ctx, Timer};
+use crate::error::ErrorKind;
+use crate::event::Event;
+use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
+use crate::message::{Acks, FetchPartition, Message, ProduceResult, TopicMetadata};
+use crate::metadata::{MetadataImage, PartitionRegistration};
+use crate::network::NodeId;
+use crate::record::{BatchData, RecordBatch};
+use crate::replica::{LeaderState, Replica, Role, WaitingAck, REPLICA_LAG_TIME_MAX_MS};
+use crate::topic::TimestampType;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// `broker.heartbeat.interval.ms`.
+pub const BROKER_HEARTBEAT_INTERVAL_MS: u64 = 2_000;
+/// `request.timeout.ms` the producer gives a produce request; the leader's delayed produce
+/// expires after it.
+pub const PRODUCE_TIMEOUT_MS: u64 = 30_000;
+/// How long an unanswered AlterPartition blocks further ISR changes before it is given up.
+pub const ALTER_PARTITION_TIMEOUT_MS: u64 = 5_000;
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum BrokerTimer {
+    Heartbeat,
+    /// ISR shrink check, every `replica.lag.time.max.ms / 2`.
+    IsrCheck,
+    /// A parked follower fetch reached `replica.fetch.wait.max.ms`.
+    FetchWait {
+        follower: BrokerId,
+        request_id: u64,
+    },
+    /// A fetcher's backoff is over.
+    FetchRetry {
+        leader: BrokerId,
+    },
+    /// A fetch got no answer within `replica.socket.timeout.ms`.
+    FetchTimeout {
+        leader: BrokerId,
+        request_id: u64,
+    },
+    /// An acks=all produce request reached its timeout.
+    ProduceTimeout {
+        request_id: u64,
+    },
+}
+
+/// An acks=1/all produce request the leader answers once every part is resolved.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub(crate) struct DelayedProduce {
+    pub client: NodeId,
+    pub results: Vec<(TopicPartition, Option<ProduceResult>)>,
+    pub remaining: u32,
+}
+
+/// A follower's fetch waiting for data (long poll).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub(crate) struct ParkedFetch {
+    pub request_id: u64,
+    pub partitions: Vec<FetchPartition>,
+}
+
+/// The follower side of replication towards one leader broker.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Fetcher {
+    pub in_flight: Option<u64>,
+    pub backoff_until: SimTime,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Broker {
+    pub id: BrokerId,
+    pub alive: bool,
+    /// Bumped on every kill; timers of an older incarnation are ignored.
+    pub incarnation: u32,
+    /// The epoch of the controller registration this incarnation holds.
+    pub broker_epoch: Option<u64>,
+    /// The broker's cached metadata (possibly stale).
+    pub metadata: Arc<MetadataImage>,
+    pub replicas: BTreeMap<TopicPartition, Replica>,
+    pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
+    pub(crate) parked: BTreeMap<BrokerId, ParkedFetch>,
+    pub(crate) delayed: BTreeMap<u64, DelayedProduce>,
+}
+
+impl Broker {
+    pub fn new(id: BrokerId, broker_epoch: Option<u64>) -> Self {
+        Broker {
+            id,
+            alive: true,
+            incarnation: 0,
+            broker_epoch,
+            metadata: Arc::new(MetadataImage::default()),
+            replicas: BTreeMap::new(),
+            fetchers: BTreeMap::new(),
+            parked: BTreeMap::new(),
+            delayed: BTreeMap::new(),
+        }
+    }
+
+    pub fn node(&self) -> NodeId {
+        NodeId::Broker(self.id)
+    }
+
+    pub(crate) fn timer(&self, ctx: &mut Ctx, at: SimTime, timer: BrokerTimer) {
+        ctx.timer(
+            at,
+            Timer::Broker {
+                broker: self.id,
+                incarnation: self.incarnation,
+                timer,
+            },
+        );
+    }
+
+    /// Starts the periodic work of this incarnation (heartbeats, ISR checks).
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        self.heartbeat(ctx);
+        self.timer(
+            ctx,
+            ctx.now + REPLICA_LAG_TIME_MAX_MS / 2,
+            BrokerTimer::IsrCheck,
+        );
+    }
+
+    /// The process dies: logs and HWs stay on disk, everything else is lost. Clients with
+    /// requests parked here see their connection drop.
+    pub fn kill(&mut self, ctx: &mut Ctx) {
+        for (request_id, d) in std::mem::take(&mut self.delayed) {
+            ctx.send(self.node(), d.client, Message::Disconnected { request_id });
+        }
+        for (follower, p) in std::mem::take(&mut self.parked) {
+            ctx.send(
+                self.node(),
+                NodeId::Broker(follower),
+                Message::Disconnected {
+                    request_id: p.request_id,
+                },
+            );
+        }
+        self.alive = false;
+        self.incarnation += 1;
+        self.broker_epoch = None;
+        self.metadata = Arc::new(MetadataImage::default());
+        self.fetchers.clear();
+        for r in self.replicas.values_mut() {
+            r.role = Role::Follower {
+                leader: None,
+                epoch: Epoch(0),
+            };
+            r.high_watermark = r.high_watermark.min(r.log.log_end_offset());
+        }
+    }
+
+    /// The process starts again with its logs; it must register anew with the controller.
+    pub fn restart(&mut self, ctx: &mut Ctx) {
+        self.alive = true;
+        self.start(ctx);
+    }
+
+    fn heartbeat(&mut self, ctx: &mut Ctx) {
+        let request_id = ctx.id();
+        let message = match self.broker_epoch {
+            Some(broker_epoch) => Message::BrokerHeartbeat {
+                request_id,
+                broker_epoch,
+                metadata_version: self.metadata.version,
+            },
+            None => Message::BrokerRegistration {
+                request_id,
+                incarnation: self.incarnation,
+            },
+        };
+        ctx.send(self.node(), NodeId::Controller, message);
+        self.timer(
+            ctx,
+            ctx.now + BROKER_HEARTBEAT_INTERVAL_MS,
+            BrokerTimer::Heartbeat,
+        );
+    }
+
+    pub fn on_timer(&mut self, timer: BrokerTimer, ctx: &mut Ctx) {
+        match timer {
+            BrokerTimer::Heartbeat => self.heartbeat(ctx),
+            BrokerTimer::IsrCheck => {
+                self.check_isr(ctx);
+                self.timer(
+                    ctx,
+                    ctx.now + REPLICA_LAG_TIME_MAX_MS / 2,
+                    BrokerTimer::IsrCheck,
+                );
+            }
+            BrokerTimer::FetchWait {
+                follower,
+                request_id,
+            } => {
+                if self
+                    .parked
+                    .get(&follower)
+                    .is_some_and(|p| p.request_id == request_id)
+                {
+                    self.answer_parked(follower, ctx);
+                }
+            }
+            BrokerTimer::FetchRetry { leader } => self.maybe_send_fetch(leader, ctx),
+            BrokerTimer::FetchTimeout { leader, request_id } => {
+                if let Some(f) = self.fetchers.get_mut(&leader) {
+                    if f.in_flight == Some(request_id) {
+                        f.in_flight = None;
+                        self.maybe_send_fetch(leader, ctx);
+                    }
+                }
+            }
+            BrokerTimer::ProduceTimeout { request_id } => {
+                if let Some(mut d) = self.delayed.remove(&request_id) {
+                    for r in d.results.iter_mut() {
+                        if r.1.is_none() {
+                            r.1 = Some(Err(ErrorKind::TimeoutException));
+                        }
+                    }
+                    self.respond_produce(request_id, d, ctx);
+                }
+            }
+        }
+    }
+
+    pub fn handle(&mut self, from: NodeId, message: Message, ctx: &mut Ctx) {
+        match message {
+            Message::BrokerRegistrationResponse { result, image, .. } => {
+                if let Ok(epoch) = result {
+                    self.broker_epoch = Some(epoch);
+                }
+                if let Some(image) = image {
+                    self.apply_image(image, ctx);
+                }
+            }
+            Message::BrokerHeartbeatResponse { result, image, .. } => match result {
+                Ok(()) => {
+                    if let Some(image) = image {
+                        self.apply_image(image, ctx);
+                    }
+                }
+                Err(_) => self.broker_epoch = None,
+            },
+            Message::MetadataUpdate { image } => self.apply_image(image, ctx),
+            Message::AlterPartitionResponse { tp, result, .. } => {
+                self.on_alter_partition_response(&tp, result, ctx)
+            }
+            Message::Fetch {
+                request_id,
+                partitions,
+            } => {
+                if let NodeId::Broker(follower) = from {
+                    self.serve_fetch(follower, request_id, partitions, ctx);
+                }
+            }
+            Message::FetchResponse {
+                request_id,
+                partitions,
+            } => {
+                if let NodeId::Broker(leader) = from {
+                    self.on_fetch_response(leader, request_id, partitions, ctx);
+                }
+            }
+            Message::MetadataRequest { request_id, topics } => {
+                let topics = topics
+                    .into_iter()
+                    .map(|topic| match self.metadata.topics.get(&topic) {
+                        Some(t) => TopicMetadata {
+                            topic,
+                            error: None,
+                            leaders: t.partitions.iter().map(|p| p.leader).collect(),
+                        },
+                        None => TopicMetadata {
+                            topic,
+                            error: Some(ErrorKind::UnknownTopicOrPartitionException),
+                            leaders: Vec::new(),
+                        },
+                    })
+                    .collect();
+                ctx.send(
+                    self.node(),
+                    from,
+                    Message::MetadataResponse {
+                        request_id,
+                        brokers: self.metadata.unfenced_brokers(),
+                        topics,
+                    },
+                );
+            }
+            Message::Produce {
+                request_id,
+                acks,
+                batches,
+            } => self.handle_produce(from, request_id, acks, batches, ctx),
+            Message::Disconnected { request_id } => {
+                let leader = self
+                    .fetchers
+                    .iter()
+                    .find(|(_, f)| f.in_flight == Some(request_id))
+                    .map(|(l, _)| *l);
+                if let Some(leader) = leader {
+                    self.fetch_failed(leader, ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ----- metadata -----------------------------------------------------------------------
+
+    /// Applies a newer metadata image: becomes leader or follower where the controller says
+    /// so, and adopts committed ISR changes.
+    pub fn apply_image(&mut self, image: Arc<MetadataImage>, ctx: &mut Ctx) {
+        if image.version <= self.metadata.version {
+            return;
+        }
+        self.metadata = image.clone();
+        let me = self.id;
+        for (name, t) in &image.topics {
+            for (i, reg) in t.partitions.iter().enumerate() {
+                if !reg.replicas.contains(&me) {
+                    continue;
+                }
+                let tp = TopicPartition::new(name.clone(), i as u32);
+                let replica = self
+                    .replicas
+                    .entry(tp.clone())
+                    .or_insert_with(|| Replica::new(tp.clone()));
+                if reg.leader == Some(me) {
+                    match &mut replica.role {
+                        Role::Leader(s) if s.epoch == reg.leader_epoch => {
+                            if reg.partition_epoch > s.partition_epoch {
+                                s.isr = reg.isr.clone();
+                                s.partition_epoch = reg.partition_epoch;
+                                s.pending_isr = None;
+                            }
+                        }
+                        _ => self.make_leader(&tp, reg, ctx),
+                    }
+                } else {
+                    let same = matches!(replica.role,
+                        Role::Follower { leader, epoch } if leader == reg.leader && epoch == reg.leader_epoch);
+                    if !same {
+                        self.make_follower(&tp, reg.leader, reg.leader_epoch, ctx);
+                    }
+                }
+            }
+        }
+        // Configs (min.insync.replicas) or ISR may have changed: re-check HWs.
+        let led: Vec<TopicPartition> = self
+            .replicas
+            .iter()
+            .filter(|(_, r)| r.leader_state().is_some())
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        for tp in led {
+            self.advance_hw(&tp, ctx);
+        }
+        let leaders: Vec<BrokerId> = self
+            .replicas
+            .values()
+            .filter_map(|r| match r.role {
+                Role::Follower {
+                    leader: Some(l), ..
+                } if l != me => Some(l),
+                _ => None,
+            })
+            .collect();
+        self.fetchers.retain(|l, _| leaders.contains(l));
+        for l in leaders {
+            self.fetchers.entry(l).or_default();
+            self.maybe_send_fetch(l, ctx);
+        }
+    }
+
+    fn make_leader(&mut self, tp: &TopicPartition, reg: &PartitionRegistration, ctx: &mut Ctx) {
+        let waiting = self.take_waiting(tp);
+        let me = self.id;
+        let now = ctx.now;
+        let replica = self.replicas.get_mut(tp).expect("created by caller");
+        let leo = replica.log.log_end_offset();
+        replica.log.assign_epoch(reg.leader_epoch, leo);
+        replica.high_watermark = replica.high_watermark.min(leo);
+        replica.role = Role::Leader(Box::new(LeaderState::new(
+            me,
+            reg.leader_epoch,
+            &reg.replicas,
+            &reg.isr,
+            reg.partition_epoch,
+            leo,
+            now,
+        )));
+        self.fail_waiting(waiting, ctx);
+    }
+
+    fn make_follower(
+        &mut self,
+        tp: &TopicPartition,
+        leader: Option<BrokerId>,
+        epoch: Epoch,
+        ctx: &mut Ctx,
+    ) {
+        let waiting = self.take_waiting(tp);
+        let replica = self.replicas.get_mut(tp).expect("created by caller");
+        replica.role = Role::Follower { leader, epoch };
+        self.fail_waiting(waiting, ctx);
+    }
+
+    fn take_waiting(&mut self, tp: &TopicPartition) -> Vec<WaitingAck> {
+        self.replicas
+            .get_mut(tp)
+            .and_then(|r| r.leader_state_mut())
+            .map(|s| s.waiting.drain(..).collect())
+            .unwrap_or_default()
+    }
+
+    fn fail_waiting(&mut self, waiting: Vec<WaitingAck>, ctx: &mut Ctx) {
+        for w in waiting {
+            self.complete_part(
+                w.request_id,
+                w.part,
+                Err(ErrorKind::NotLeaderOrFollowerException),
+                ctx,
+            );
+        }
+    }
+
+    fn min_insync_replicas(&self, topic: &str) -> u32 {
+        self.metadata
+            .topics
+            .get(topic)
+            .map_or(1, |t| t.config.min_insync_replicas)
+    }
+
+    /// Recomputes a led partition's HW and answers the acks=all requests it satisfies.
+    pub(crate) fn advance_hw(&mut self, tp: &TopicPartition, ctx: &mut Ctx) {
+        let min_isr = self.min_insync_replicas(&tp.topic);
+        let me = self.id;
+        let Some(replica) = self.replicas.get_mut(tp) else {
+            return;
+        };
+        let Some(hw) = replica.maybe_advance_hw(me, min_isr, ctx.now) else {
+            return;
+        };
+        ctx.emit(Event::HighWatermarkAdvanced {
+            broker: me,
+            tp: tp.clone(),
+            high_watermark: hw,
+        });
+        let mut done = Vec::new();
+        if let Some(state) = replica.leader_state_mut() {
+            while state.waiting.front().is_some_and(|w| w.required <= hw) {
+                done.push(state.waiting.pop_front().expect("checked"));
+            }
+        }
+        for w in done {
+            self.complete_part(w.request_id, w.part, Ok((w.base_offset, w.epoch)), ctx);
+        }
+    }
+
+    // ----- ISR management -------------------------------------------------------------------
+
+    pub(crate) fn propose_isr(
+        &mut self,
+        tp: &TopicPartition,
+        new_isr: Vec<BrokerId>,
+        ctx: &mut Ctx,
+    ) {
+        let now = ctx.now;
+        let Some(state) = self.replicas.get_mut(tp).and_then(|r| r.leader_state_mut()) else {
+            return;
+        };
+        state.pending_isr = Some(new_isr.clone());
+        state.pending_isr_sent_ms = now;
+        let message = Message::AlterPartition {
+            request_id: ctx.id(),
+            tp: tp.clone(),
+            leader_epoch: state.epoch,
+            partition_epoch: state.partition_epoch,
+            new_isr,
+        };
+        ctx.send(self.node(), NodeId::Controller, message);
+    }
+
+    fn on_alter_partition_response(
+        &mut self,
+        tp: &TopicPartition,
+        result: Result<PartitionRegistration, ErrorKind>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(state) = self.replicas.get_mut(tp).and_then(|r| r.leader_state_mut()) else {
+            return;
+        };
+        state.pending_isr = None;
+        if let Ok(reg) = result {
+            if reg.leader_epoch == state.epoch && reg.partition_epoch > state.partition_epoch {
+                state.isr = reg.isr;
+                state.partition_epoch = reg.partition_epoch;
+            }
+        }
+        self.advance_hw(tp, ctx);
+    }
+
+    /// Shrinks the ISR of led partitions whose followers lag more than
+    /// `replica.lag.time.max.ms`.
+    fn check_isr(&mut self, ctx: &mut Ctx) {
+        let me = self.id;
+        let now = ctx.now;
+        let mut proposals = Vec::new();
+        for (tp, r) in self.replicas.iter_mut() {
+            let leo = r.log.log_end_offset();
+            let Some(state) = r.leader_state_mut() else {
+                continue;
+            };
+            if state.pending_isr.is_some() {
+                if now.saturating_sub(state.pending_isr_sent_ms) < ALTER_PARTITION_TIMEOUT_MS {
+                    continue;
+                }
+                state.pending_isr = None;
+            }
+            let out = state.out_of_sync(me, leo, now);
+            if !out.is_empty() {
+                let isr = state
+                    .isr
+                    .iter()
+                    .copied()
+                    .filter(|b| !out.contains(b))
+                    .collect();
+                proposals.push((tp.clone(), isr));
+            }
+        }
+        for (tp, isr) in proposals {
+            self.propose_isr(&tp, isr, ctx);
+        }
+    }
+
+    // ----- produce ----------------------------------------------------------------------------
+
+    fn handle_produce(
+        &mut self,
+        client: NodeId,
+        request_id: u64,
+        acks: Acks,
+        batches: Vec<(TopicPartition, Arc<BatchData>)>,
+        ctx: &mut Ctx,
+    ) {
+        let mut results = Vec::with_capacity(batches.len());
+        let mut remaining = 0;
+        for (part, (tp, data)) in batches.into_iter().enumerate() {
+            let r = self.append_produce(&tp, data, acks, request_id, part as u32, ctx);
+            if r.is_none() {
+                remaining += 1;
+            }
+            results.push((tp, r));
+        }
+        if acks == Acks::Zero {
+            return;
+        }
+        let d = DelayedProduce {
+            client,
+            results,
+            remaining,
+        };
+        if remaining == 0 {
+            self.respond_produce(request_id, d, ctx);
+        } else {
+            self.delayed.insert(request_id, d);
+            self.timer(
+                ctx,
+                ctx.now + PRODUCE_TIMEOUT_MS,
+                BrokerTimer::ProduceTimeout { request_id },
+            );
+        }
+    }
+
+    /// Appends one partition's batch as leader. `None` = waiting for the HW (acks=all).
+    fn append_produce(
+        &mut self,
+        tp: &TopicPartition,
+        data: Arc<BatchData>,
+        acks: Acks,
+        request_id: u64,
+        part: u32,
+        ctx: &mut Ctx,
+    ) -> Option<Result<(Offset, Epoch), ErrorKind>> {
+        let me = self.id;
+        let Some(topic) = self.metadata.topics.get(&tp.topic) else {
+            return Some(Err(ErrorKind::UnknownTopicOrPartitionException));
+        };
+        let min_isr = topic.config.min_insync_replicas;
+        let log_append_time = topic.config.message_timestamp_type == TimestampType::LogAppendTime;
+        let Some(replica) = self.replicas.get_mut(tp) else {
+            return Some(Err(ErrorKind::NotLeaderOrFollowerException));
+        };
+        let Some(state) = replica.leader_state() else {
+            return Some(Err(ErrorKind::NotLeaderOrFollowerException));
+        };
+        if acks == Acks::All && (state.isr.len() as u32) < min_isr {
+            return Some(Err(ErrorKind::NotEnoughReplicasException));
+        }
+        let epoch = state.epoch;
+        let base = replica.log.log_end_offset();
+        let count = data.len();
+        replica.log.append_batch(Arc::new(RecordBatch {
+            base_offset: base,
+            leader_epoch: epoch,
+            log_append_time_ms: log_append_time.then_some(ctx.now),
+            data,
+        }));
+        let required = replica.log.log_end_offset();
+        ctx.emit(Event::RecordsAppended {
+            broker: me,
+            tp: tp.clone(),
+            base_offset: base,
+            count,
+            epoch,
+        });
+        self.wake_parked(tp, ctx);
+        self.advance_hw(tp, ctx);
+        match acks {
+            Acks::Zero | Acks::One => Some(Ok((base, epoch))),
+            Acks::All => {
+                let replica = self.replicas.get_mut(tp).expect("exists");
+                if replica.high_watermark >= required {
+                    Some(Ok((base, epoch)))
+                } else {
+                    let state = replica.leader_state_mut().expect("leader");
+                    state.waiting.push_back(WaitingAck {
+                        required,
+                        request_id,
+                        part,
+                        base_offset: base,
+                        epoch,
+                    });
+                    None
+                }
+            }
+        }
+    }
+
+    /// Resolves one part of a delayed produce; answers the request once all parts are.
+    fn complete_part(
+        &mut self,
+        request_id: u64,
+        part: u32,
+        result: Result<(Offset, Epoch), ErrorKind>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(d) = self.delayed.get_mut(&request_id) else {
+            return;
+        };
+        let Some(slot) = d.results.get_mut(part as usize) else {
+            return;
+        };
+        if slot.1.is_some() {
+            return;
+        }
+        slot.1 = Some(result);
+        d.remaining -= 1;
+        if d.remaining == 0 {
+            let d = self.delayed.remove(&request_id).expect("present");
+            self.respond_produce(request_id, d, ctx);
+        }
+    }
+
+    fn respond_produce(&mut self, request_id: u64, d: DelayedProduce, ctx: &mut Ctx) {
+        let results = d
+            .results
+            .into_iter()
+            .map(|(tp, r)| (tp, r.unwrap_or(Err(ErrorKind::TimeoutException))))
+            .collect();
+        ctx.send(
+            self.node(),
+            d.client,
+            Message::ProduceResponse {
+                request_id,
+                results,
+            },
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! Kafka's errors, named as the Java client names the exception, with Kafka's message texts.
+//!
+//! A rejected command is an `Err(KafkaError)`; the engine records it in the trace and the run
+//! goes on with its state unchanged. Broken invariants inside the engine are bugs and panic.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The exception class (or protocol error) Kafka would raise.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+pub enum ErrorKind {
+    InvalidTopicException,
+    TopicExistsException,
+    InvalidPartitionsException,
+    InvalidReplicationFactorException,
+    InvalidReplicaAssignmentException,
+    InvalidRequestException,
+    InvalidConfigurationException,
+    UnknownTopicOrPartitionException,
+    NotLeaderOrFollowerException,
+    NotEnoughReplicasException,
+    NotEnoughReplicasAfterAppendException,
+    FencedLeaderEpochException,
+    UnknownLeaderEpochException,
+    LeaderNotAvailableException,
+    NetworkException,
+    TimeoutException,
+    RecordTooLargeException,
+    KafkaException,
+    BrokerNotAvailableException,
+    DuplicateBrokerRegistrationException,
+    StaleBrokerEpochException,
+    InvalidUpdateVersionException,
+    IneligibleReplicaException,
+    IllegalArgumentException,
+    /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
+    /// in the current state, such as killing a broker that is already down.
+    IllegalStateException,
+}
+
+impl ErrorKind {
+    /// The exception's simple class name, as printed by `--acks` (`error NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidTopicException => "InvalidTopicException",
+            ErrorKind::TopicExistsException => "TopicExistsException",
+            ErrorKind::InvalidPartitionsException => "InvalidPartitionsException",
+            ErrorKind::InvalidReplicationFactorException => "InvalidReplicationFactorException",
+            ErrorKind::InvalidReplicaAssignmentException => "InvalidReplicaAssignmentException",
+            ErrorKind::InvalidRequestException => "InvalidRequestException",
+            ErrorKind::InvalidConfigurationException => "InvalidConfigurationException",
+            ErrorKind::UnknownTopicOrPartitionException => "UnknownTopicOrPartitionException",
+            ErrorKind::NotLeaderOrFollowerException => "NotLeaderOrFollowerException",
+            ErrorKind::NotEnoughReplicasException => "NotEnoughReplicasException",
+            ErrorKind::NotEnoughReplicasAfterAppendException => {
+                "NotEnoughReplicasAfterAppendException"
+            }
+            ErrorKind::FencedLeaderEpochException => "FencedLeaderEpochException",
+            ErrorKind::UnknownLeaderEpochException => "UnknownLeaderEpochException",
+            ErrorKind::LeaderNotAvailableException => "LeaderNotAvailableException",
+            ErrorKind::NetworkException => "NetworkException",
+            ErrorKind::TimeoutException => "TimeoutException",
+            ErrorKind::RecordTooLargeException => "RecordTooLargeException",
+            ErrorKind::KafkaException => "KafkaException",
+            ErrorKind::BrokerNotAvailableException => "BrokerNotAvailableException",
+            ErrorKind::DuplicateBrokerRegistrationException => {
+                "DuplicateBrokerRegistrationException"
+            }
+            ErrorKind::StaleBrokerEpochException => "StaleBrokerEpochException",
+            ErrorKind::InvalidUpdateVersionException => "InvalidUpdateVersionException",
+            ErrorKind::IneligibleReplicaException => "IneligibleReplicaException",
+            ErrorKind::IllegalArgumentException => "IllegalArgumentException",
+            ErrorKind::IllegalStateException => "IllegalStateException",
+        }
+    }
+
+    /// Kafka's default message for protocol errors (`Errors.java`), used when the broker
+    /// answers with an error code and no custom message.
+    pub fn default_message(self) -> &'static str {
+        match self {
+            ErrorKind::UnknownTopicOrPartitionException => {
+                "This server does not host this topic-partition."
+            }
+            ErrorKind::NotLeaderOrFollowerException => {
+                "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition."
+            }
+            ErrorKind::NotEnoughReplicasException => {
+                "Messages are rejected since there are fewer in-sync replicas than required."
+            }
+            ErrorKind::NotEnoughReplicasAfterAppendException => {
+                "Messages are written to the log, but to fewer in-sync replicas than required."
+            }
+            ErrorKind::FencedLeaderEpochException => {
+                "The leader epoch in the request is older than the epoch on the broker."
+            }
+            ErrorKind::UnknownLeaderEpochException => {
+                "The leader epoch in the request is newer than the epoch on the broker."
+            }
+            ErrorKind::LeaderNotAvailableException => {
+                "There is no leader for this topic-partition as we are in the middle of a leadership election."
+            }
+            ErrorKind::NetworkException => {
+                "The server disconnected before a response was received."
+            }
+            ErrorKind::TimeoutException => "The request timed out.",
+            ErrorKind::DuplicateBrokerRegistrationException => {
+                "This broker ID is already in use."
+            }
+            ErrorKind::StaleBrokerEpochException => "Broker epoch has changed.",
+            ErrorKind::InvalidUpdateVersionException => "The given update version was invalid.",
+            ErrorKind::IneligibleReplicaException => {
+                "The new ISR contains at least one ineligible replica."
+            }
+            _ => "",
+        }
+    }
+
+    /// Whether Kafka's producer retries a batch that failed with this error. (Kafka also marks
+    /// NotEnoughReplicas retriable; the simulator surfaces it at once, see README.)
+    pub fn is_retriable_for_producer(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::NotLeaderOrFollowerException
+                | ErrorKind::UnknownTopicOrPartitionException
+                | ErrorKind::LeaderNotAvailableException
+                | ErrorKind::NetworkException
+                | ErrorKind::TimeoutException
+                | ErrorKind::FencedLeaderEpochException
+                | ErrorKind::UnknownLeaderEpochException
+        )
+    }
+}
+
+/// An error with Kafka's exception name and message.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct KafkaError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl KafkaError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        KafkaError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The error with Kafka's default message for its code.
+    pub fn of(kind: ErrorKind) -> Self {
+        KafkaError::new(kind, kind.default_message())
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind.name()
+    }
+}
+
+impl fmt::Display for KafkaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.name(), self.message)
+    }
+}
+
+impl std::error::Error for KafkaError {}

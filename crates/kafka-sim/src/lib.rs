@@ -1,0 +1,59 @@
+//! kafka-sim: a deterministic, in-memory model of an Apache Kafka cluster.
+//!
+//! A run is `(seed, [timed commands])`; the [`Engine`] turns it into state and [`Event`]s,
+//! identically every time, natively and in wasm32. Time is simulated (`SimTime`, ms) and only
+//! moves through [`Engine::step`] and [`Engine::advance_to`]; no clock is ever read.
+//!
+//! Code map:
+//! - [`ids`]: newtype ids (`BrokerId`, `PartitionId`, `Offset`, `Epoch`, `TopicPartition`, ...).
+//! - [`murmur2`], [`partitioner`]: the Java client's key hashing and partitioners.
+//! - [`placement`]: rack-unaware replica assignment (`AdminUtils`).
+//! - [`topic`]: topic names, configs, topic ids.
+//! - [`record`], [`log`]: shared record batches and a replica's log with its epoch cache.
+//! - [`replica`]: a replica's HW and, as leader, its view of followers (ISR rules).
+//! - [`network`], [`message`]: envelopes in flight and what they carry.
+//! - [`metadata`]: the cluster metadata image.
+//! - [`controller`]: the KRaft controller (registration, fencing, elections, ISR changes).
+//! - [`broker`] (+ `fetch.rs`): brokers, produce handling, replication by FETCH.
+//! - [`producer`]: the producer client (metadata, batching, retries, load generation).
+//! - [`engine`]: the event queue and the acked-record ledger; [`command`], [`event`] in/out.
+//! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
+//!   [`view`]: the read-only view the app draws; [`scenario`]: the JSON scenario format.
+
+pub mod broker;
+pub mod command;
+pub mod controller;
+mod ctx;
+pub mod describe;
+pub mod engine;
+pub mod error;
+pub mod event;
+mod fetch;
+pub mod ids;
+pub mod log;
+pub mod message;
+pub mod metadata;
+pub mod murmur2;
+pub mod network;
+pub mod partitioner;
+pub mod placement;
+pub mod producer;
+pub mod record;
+pub mod replica;
+pub mod rng;
+pub mod scenario;
+pub mod topic;
+pub mod trace;
+pub mod view;
+
+pub use command::{Command, Outcome};
+pub use controller::NewTopic;
+pub use engine::{Engine, EngineConfig};
+pub use error::{ErrorKind, KafkaError};
+pub use event::{ElectionKind, Event, TimedEvent};
+pub use ids::{
+    BrokerId, ClientId, Epoch, Offset, PartitionId, ProduceHandle, SimTime, TopicPartition,
+};
+pub use message::Acks;
+pub use network::{Envelope, NodeId};
+pub use producer::Delivery;

@@ -1,0 +1,215 @@
+//! The payloads carried by [`crate::network::Envelope`]s: Kafka's requests and responses,
+//! reduced to the fields the model needs.
+
+use crate::error::ErrorKind;
+use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::metadata::{MetadataImage, PartitionRegistration};
+use crate::record::{BatchData, Chunk};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// `acks` of a producer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub enum Acks {
+    /// Fire and forget: acknowledged as soon as the request is sent.
+    Zero,
+    /// Acknowledged after the leader's local append.
+    One,
+    /// Acknowledged once the high watermark passes the record.
+    #[default]
+    All,
+}
+
+impl Acks {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acks::Zero => "0",
+            Acks::One => "1",
+            Acks::All => "all",
+        }
+    }
+}
+
+/// One partition of a follower's FETCH request.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct FetchPartition {
+    pub tp: TopicPartition,
+    pub fetch_offset: Offset,
+    /// Epoch of the follower's last record (KIP-595 divergence check); `None` if empty log.
+    pub last_fetched_epoch: Option<Epoch>,
+    pub current_leader_epoch: Epoch,
+}
+
+/// One partition of a FETCH response.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum FetchResult {
+    Records {
+        chunks: Vec<Chunk>,
+        high_watermark: Offset,
+    },
+    /// The follower's log diverges from the leader's: truncate (KIP-101/279/595).
+    Diverging {
+        epoch: Epoch,
+        end_offset: Offset,
+    },
+    Error(ErrorKind),
+}
+
+/// A produce result of one partition: base offset and leader epoch of the write.
+pub type ProduceResult = Result<(Offset, Epoch), ErrorKind>;
+
+/// A topic in a METADATA response.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct TopicMetadata {
+    pub topic: Arc<str>,
+    pub error: Option<ErrorKind>,
+    /// Leader of each partition, `None` if offline.
+    pub leaders: Vec<Option<BrokerId>>,
+}
+
+/// What a network message says.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum Message {
+    BrokerRegistration {
+        request_id: u64,
+        incarnation: u32,
+    },
+    BrokerRegistrationResponse {
+        request_id: u64,
+        result: Result<u64, ErrorKind>,
+        image: Option<Arc<MetadataImage>>,
+    },
+    BrokerHeartbeat {
+        request_id: u64,
+        broker_epoch: u64,
+        metadata_version: u64,
+    },
+    BrokerHeartbeatResponse {
+        request_id: u64,
+        result: Result<(), ErrorKind>,
+        /// The current image when the broker reported an older version.
+        image: Option<Arc<MetadataImage>>,
+    },
+    /// The controller publishing a new metadata image (models the brokers' metadata log fetch).
+    MetadataUpdate {
+        image: Arc<MetadataImage>,
+    },
+    AlterPartition {
+        request_id: u64,
+        tp: TopicPartition,
+        leader_epoch: Epoch,
+        partition_epoch: u32,
+        new_isr: Vec<BrokerId>,
+    },
+    AlterPartitionResponse {
+        request_id: u64,
+        tp: TopicPartition,
+        result: Result<PartitionRegistration, ErrorKind>,
+    },
+    Fetch {
+        request_id: u64,
+        partitions: Vec<FetchPartition>,
+    },
+    FetchResponse {
+        request_id: u64,
+        partitions: Vec<(TopicPartition, FetchResult)>,
+    },
+    MetadataRequest {
+        request_id: u64,
+        topics: Vec<Arc<str>>,
+    },
+    MetadataResponse {
+        request_id: u64,
+        brokers: Vec<BrokerId>,
+        topics: Vec<TopicMetadata>,
+    },
+    Produce {
+        request_id: u64,
+        acks: Acks,
+        batches: Vec<(TopicPartition, Arc<BatchData>)>,
+    },
+    ProduceResponse {
+        request_id: u64,
+        results: Vec<(TopicPartition, ProduceResult)>,
+    },
+    /// Made by the network, not by a node: the destination of request `request_id` is down
+    /// (connection refused).
+    Disconnected {
+        request_id: u64,
+    },
+}
+
+/// The kind of a message, for drawing and filtering.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+pub enum MessageKind {
+    BrokerRegistration,
+    BrokerRegistrationResponse,
+    BrokerHeartbeat,
+    BrokerHeartbeatResponse,
+    MetadataUpdate,
+    AlterPartition,
+    AlterPartitionResponse,
+    Fetch,
+    FetchResponse,
+    MetadataRequest,
+    MetadataResponse,
+    Produce,
+    ProduceResponse,
+    Disconnected,
+}
+
+impl Message {
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Message::BrokerRegistration { .. } => MessageKind::BrokerRegistration,
+            Message::BrokerRegistrationResponse { .. } => MessageKind::BrokerRegistrationResponse,
+            Message::BrokerHeartbeat { .. } => MessageKind::BrokerHeartbeat,
+            Message::BrokerHeartbeatResponse { .. } => MessageKind::BrokerHeartbeatResponse,
+            Message::MetadataUpdate { .. } => MessageKind::MetadataUpdate,
+            Message::AlterPartition { .. } => MessageKind::AlterPartition,
+            Message::AlterPartitionResponse { .. } => MessageKind::AlterPartitionResponse,
+            Message::Fetch { .. } => MessageKind::Fetch,
+            Message::FetchResponse { .. } => MessageKind::FetchResponse,
+            Message::MetadataRequest { .. } => MessageKind::MetadataRequest,
+            Message::MetadataResponse { .. } => MessageKind::MetadataResponse,
+            Message::Produce { .. } => MessageKind::Produce,
+            Message::ProduceResponse { .. } => MessageKind::ProduceResponse,
+            Message::Disconnected { .. } => MessageKind::Disconnected,
+        }
+    }
+
+    /// The id of a request that expects a response (and so is bounced with
+    /// [`Message::Disconnected`] when its destination is down).
+    pub fn request_id(&self) -> Option<u64> {
+        match self {
+            Message::BrokerRegistration { request_id, .. }
+            | Message::BrokerHeartbeat { request_id, .. }
+            | Message::AlterPartition { request_id, .. }
+            | Message::Fetch { request_id, .. }
+            | Message::MetadataRequest { request_id, .. } => Some(*request_id),
+            Message::Produce {
+                request_id, acks, ..
+            } if *acks != Acks::Zero => Some(*request_id),
+            _ => None,
+        }
+    }
+
+    /// Records carried (produce and fetch payloads), for the UI.
+    pub fn record_count(&self) -> u64 {
+        match self {
+            Message::Produce { batches, .. } => {
+                batches.iter().map(|(_, b)| u64::from(b.len())).sum()
+            }
+            Message::FetchResponse { partitions, .. } => partitions
+                .iter()
+                .map(|(_, r)| match r {
+                    FetchResult::Records { chunks, .. } => {
+                        chunks.iter().map(|c| u64::from(c.len())).sum()
+                    }
+                    _ => 0,
+                })
+                .sum(),
+            _ => 0,
+        }
+    }
+}

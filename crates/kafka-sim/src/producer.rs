@@ -1,0 +1,873 @@
+//! A producer client, as the Java `KafkaProducer` behaves: it learns leaders from METADATA,
+//! partitions records (murmur2 / sticky / round robin), packs them into batches of
+//! `batch.size` bytes held for up to `linger.ms`, sends one PRODUCE per leader broker, and
+//! retries batches that fail with a retriable error (leader moved, broker down) after
+//! refreshing metadata, until `delivery.timeout.ms`.
+//!
+//! Simplifications: one batch in flight per partition (ordering without idempotence), and
+//! NotEnoughReplicas fails the batch at once (see README).
+
+use crate::ctx::{Ctx, Timer};
+use crate::error::{ErrorKind, KafkaError};
+use crate::event::Event;
+use crate::ids::{BrokerId, ClientId, Epoch, Offset, ProduceHandle, SimTime, TopicPartition};
+use crate::message::{Acks, Message, ProduceResult, TopicMetadata};
+use crate::network::NodeId;
+use crate::partitioner::{Partitioner, PartitionerKind};
+use crate::record::{BatchData, Header};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::io::Write;
+use std::sync::Arc;
+
+/// `linger.ms` (Kafka 4.0 default).
+pub const LINGER_MS: u64 = 5;
+/// `request.timeout.ms`.
+pub const REQUEST_TIMEOUT_MS: u64 = 30_000;
+/// `delivery.timeout.ms`.
+pub const DELIVERY_TIMEOUT_MS: u64 = 120_000;
+/// `max.block.ms`: how long a send waits for the topic's metadata.
+pub const MAX_BLOCK_MS: u64 = 60_000;
+/// `retry.backoff.ms` and `retry.backoff.max.ms`.
+pub const RETRY_BACKOFF_MS: u64 = 100;
+pub const RETRY_BACKOFF_MAX_MS: u64 = 1_000;
+/// `max.in.flight.requests.per.connection`.
+pub const MAX_IN_FLIGHT_PER_BROKER: usize = 5;
+/// `max.request.size`.
+pub const MAX_REQUEST_SIZE_BYTES: u32 = 1_048_576;
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum ProducerTimer {
+    Linger {
+        topic: Arc<str>,
+        partition: u32,
+        batch_seq: u64,
+    },
+    Tick,
+    Wakeup,
+    MetadataRetry,
+    RequestTimeout {
+        request_id: u64,
+    },
+}
+
+/// The fate of one record sent with `Command::Produce`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum Delivery {
+    Pending,
+    /// `offset` is `None` for acks=0 (Kafka reports -1).
+    Acked {
+        tp: TopicPartition,
+        offset: Option<Offset>,
+    },
+    Failed(KafkaError),
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct ProducerStats {
+    pub records_sent: u64,
+    pub records_acked: u64,
+    pub records_failed: u64,
+    pub batches_retried: u64,
+}
+
+/// A load generator: `rate_per_s` records per second with cycled keys.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Continuous {
+    pub topic: Arc<str>,
+    pub rate_per_s: u64,
+    keys: Option<Vec<Arc<[u8]>>>,
+    key_cursor: usize,
+    pub seq: u64,
+    credit_milli: u64,
+    pub period_ms: u64,
+    pub value_bytes: Option<u32>,
+    pub max_records: Option<u64>,
+    pub running: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+struct OpenBatch {
+    data: BatchData,
+    created_ms: SimTime,
+    seq: u64,
+    handles: Vec<(u32, ProduceHandle)>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+struct ProducerBatch {
+    data: Arc<BatchData>,
+    created_ms: SimTime,
+    attempts: u32,
+    handles: Vec<(u32, ProduceHandle)>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+struct PartitionQueue {
+    open: Option<OpenBatch>,
+    ready: VecDeque<ProducerBatch>,
+    in_flight: bool,
+    retry_at: SimTime,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+struct TopicState {
+    leaders: Vec<Option<BrokerId>>,
+    available: Vec<u32>,
+    queues: Vec<PartitionQueue>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+struct PendingRecord {
+    topic: Arc<str>,
+    key: Option<Vec<u8>>,
+    value: Option<Vec<u8>>,
+    headers: Vec<Header>,
+    partition: Option<u32>,
+    handle: Option<ProduceHandle>,
+    since_ms: SimTime,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+struct InFlight {
+    broker: BrokerId,
+    batches: Vec<(TopicPartition, ProducerBatch)>,
+}
+
+/// One record to send.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct NewRecord {
+    pub topic: Arc<str>,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<Header>,
+    pub partition: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Producer {
+    pub id: ClientId,
+    pub name: Arc<str>,
+    pub acks: Acks,
+    pub partitioner: Partitioner,
+    topics: BTreeMap<Arc<str>, TopicState>,
+    brokers: Vec<BrokerId>,
+    bootstrap_cursor: usize,
+    metadata_in_flight: Option<u64>,
+    metadata_retry_armed: bool,
+    metadata_backoff_ms: u64,
+    waiting: VecDeque<PendingRecord>,
+    in_flight: BTreeMap<u64, InFlight>,
+    pub continuous: Option<Continuous>,
+    pub stats: ProducerStats,
+    pub deliveries: BTreeMap<ProduceHandle, Delivery>,
+    batch_seq: u64,
+    scratch: Vec<u8>,
+}
+
+impl Producer {
+    pub fn new(
+        id: ClientId,
+        name: Arc<str>,
+        acks: Acks,
+        partitioner: PartitionerKind,
+        bootstrap: Vec<BrokerId>,
+    ) -> Self {
+        Producer {
+            id,
+            name,
+            acks,
+            partitioner: Partitioner::new(partitioner),
+            topics: BTreeMap::new(),
+            brokers: bootstrap,
+            bootstrap_cursor: 0,
+            metadata_in_flight: None,
+            metadata_retry_armed: false,
+            metadata_backoff_ms: RETRY_BACKOFF_MS,
+            waiting: VecDeque::new(),
+            in_flight: BTreeMap::new(),
+            continuous: None,
+            stats: ProducerStats::default(),
+            deliveries: BTreeMap::new(),
+            batch_seq: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    fn node(&self) -> NodeId {
+        NodeId::Client(self.id)
+    }
+
+    fn timer(&self, ctx: &mut Ctx, at: SimTime, timer: ProducerTimer) {
+        ctx.timer(
+            at,
+            Timer::Producer {
+                client: self.id,
+                timer,
+            },
+        );
+    }
+
+    /// Records waiting in the accumulator or in flight.
+    pub fn pending_records(&self) -> u64 {
+        let queued: u64 = self
+            .topics
+            .values()
+            .flat_map(|t| t.queues.iter())
+            .map(|q| {
+                q.open.as_ref().map_or(0, |b| u64::from(b.data.len()))
+                    + q.ready.iter().map(|b| u64::from(b.data.len())).sum::<u64>()
+            })
+            .sum();
+        let flying: u64 = self
+            .in_flight
+            .values()
+            .flat_map(|f| f.batches.iter())
+            .map(|(_, b)| u64::from(b.data.len()))
+            .sum();
+        queued + flying + self.waiting.len() as u64
+    }
+
+    /// `KafkaProducer.send`: queues one record (waiting for metadata if needed).
+    pub fn send(&mut self, record: NewRecord, handle: Option<ProduceHandle>, ctx: &mut Ctx) {
+        if let Some(h) = handle {
+            self.deliveries.insert(h, Delivery::Pending);
+        }
+        let pending = PendingRecord {
+            topic: record.topic,
+            key: record.key,
+            value: record.value,
+            headers: record.headers,
+            partition: record.partition,
+            handle,
+            since_ms: ctx.now,
+        };
+        if self.topics.contains_key(&pending.topic) && self.waiting.is_empty() {
+            if self.append(pending, ctx) {
+                self.drain(ctx);
+            }
+        } else {
+            self.waiting.push_back(pending);
+            self.request_metadata(ctx);
+        }
+    }
+
+    /// Partitions and appends a record to the accumulator. Returns true if a batch closed.
+    fn append(&mut self, r: PendingRecord, ctx: &mut Ctx) -> bool {
+        let ts = self.topics.get_mut(&r.topic).expect("topic known");
+        let n = ts.queues.len() as u32;
+        let partition = match r.partition {
+            Some(p) if p < n => p,
+            Some(p) => {
+                let e = KafkaError::new(
+                    ErrorKind::KafkaException,
+                    format!(
+                        "Invalid partition given with record: {p} is not in the range [0...{n})."
+                    ),
+                );
+                if let Some(h) = r.handle {
+                    self.deliveries.insert(h, Delivery::Failed(e));
+                }
+                self.stats.records_failed += 1;
+                return false;
+            }
+            None => self.partitioner.partition(
+                &r.topic,
+                r.key.as_deref(),
+                None,
+                n,
+                &ts.available,
+                ctx.rng,
+            ),
+        };
+        self.stats.records_sent += 1;
+        let closed = append_to_queue(
+            &mut ts.queues[partition as usize],
+            &mut self.batch_seq,
+            r.key.as_deref(),
+            r.value.as_deref(),
+            r.headers,
+            r.handle,
+            ctx.now,
+        );
+        let opened = ts.queues[partition as usize]
+            .open
+            .as_ref()
+            .filter(|b| b.data.len() == 1)
+            .map(|b| b.seq);
+        let grown = ts.queues[partition as usize]
+            .open
+            .as_ref()
+            .map_or(0, |b| u64::from(b.data.size_bytes()));
+        let sticky = r.partition.is_none()
+            && r.key.is_none()
+            && self.partitioner.kind == PartitionerKind::Default;
+        if sticky {
+            let _ = grown;
+            let size = u64::from(crate::record::record_size_bytes(
+                0,
+                0,
+                None,
+                r.value.as_deref(),
+                &[],
+            ));
+            self.partitioner
+                .sticky_appended(&r.topic, size, n, &ts.available, ctx.rng);
+        }
+        if let Some(seq) = opened {
+            let topic = r.topic.clone();
+            self.timer(
+                ctx,
+                ctx.now + LINGER_MS,
+                ProducerTimer::Linger {
+                    topic,
+                    partition,
+                    batch_seq: seq,
+                },
+            );
+        }
+        closed
+    }
+
+    // ----- continuous load ------------------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn start_continuous(
+        &mut self,
+        topic: Arc<str>,
+        rate_per_s: u64,
+        keys: Option<Vec<String>>,
+        value_bytes: Option<u32>,
+        max_records: Option<u64>,
+        ctx: &mut Ctx,
+    ) {
+        let period_ms = if rate_per_s >= 1000 {
+            1
+        } else {
+            (1000 / rate_per_s.max(1)).max(1)
+        };
+        self.continuous = Some(Continuous {
+            topic,
+            rate_per_s,
+            keys: keys.map(|k| k.into_iter().map(|s| Arc::from(s.into_bytes())).collect()),
+            key_cursor: 0,
+            seq: 0,
+            credit_milli: 0,
+            period_ms,
+            value_bytes,
+            max_records,
+            running: true,
+        });
+        self.request_metadata(ctx);
+        self.timer(ctx, ctx.now, ProducerTimer::Tick);
+    }
+
+    pub fn stop_continuous(&mut self) {
+        if let Some(c) = &mut self.continuous {
+            c.running = false;
+        }
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx) {
+        let Some(c) = &mut self.continuous else {
+            return;
+        };
+        if !c.running {
+            return;
+        }
+        let period = c.period_ms;
+        let topic = c.topic.clone();
+        if !self.topics.contains_key(&topic) {
+            self.request_metadata(ctx);
+            self.timer(ctx, ctx.now + period, ProducerTimer::Tick);
+            return;
+        }
+        let c = self.continuous.as_mut().expect("checked");
+        c.credit_milli += c.rate_per_s * period;
+        let mut n = c.credit_milli / 1000;
+        c.credit_milli %= 1000;
+        if let Some(max) = c.max_records {
+            n = n.min(max - c.seq);
+        }
+        let mut closed = false;
+        let ts = self.topics.get_mut(&topic).expect("checked");
+        let partitions = ts.queues.len() as u32;
+        for _ in 0..n {
+            let key = c.keys.as_ref().map(|k| {
+                let key = k[c.key_cursor % k.len()].clone();
+                c.key_cursor += 1;
+                key
+            });
+            self.scratch.clear();
+            let _ = write!(self.scratch, "{}-{}", self.name, c.seq);
+            if let Some(len) = c.value_bytes {
+                self.scratch.resize(len as usize, b'.');
+            }
+            c.seq += 1;
+            let p = self.partitioner.partition(
+                &topic,
+                key.as_deref(),
+                None,
+                partitions,
+                &ts.available,
+                ctx.rng,
+            );
+            let q = &mut ts.queues[p as usize];
+            closed |= append_to_queue(
+                q,
+                &mut self.batch_seq,
+                key.as_deref(),
+                Some(&self.scratch),
+                Vec::new(),
+                None,
+                ctx.now,
+            );
+            if q.open.as_ref().is_some_and(|b| b.data.len() == 1) {
+                let seq = q.open.as_ref().expect("checked").seq;
+                ctx.timer(
+                    ctx.now + LINGER_MS,
+                    Timer::Producer {
+                        client: self.id,
+                        timer: ProducerTimer::Linger {
+                            topic: topic.clone(),
+                            partition: p,
+                            batch_seq: seq,
+                        },
+                    },
+                );
+            }
+            if key.is_none() && self.partitioner.kind == PartitionerKind::Default {
+                let size = u64::from(crate::record::record_size_bytes(
+                    0,
+                    0,
+                    None,
+                    Some(&self.scratch),
+                    &[],
+                ));
+                self.partitioner
+                    .sticky_appended(&topic, size, partitions, &ts.available, ctx.rng);
+            }
+        }
+        self.stats.records_sent += n;
+        let done = c.max_records.is_some_and(|m| c.seq >= m);
+        if done {
+            c.running = false;
+        } else {
+            self.timer(ctx, ctx.now + period, ProducerTimer::Tick);
+        }
+        if closed {
+            self.drain(ctx);
+        }
+    }
+
+    // ----- sending ----------------------------------------------------------------------------
+
+    /// Sends every sendable batch: one PRODUCE per leader broker, one batch per partition.
+    pub fn drain(&mut self, ctx: &mut Ctx) {
+        loop {
+            let mut per_broker: BTreeMap<BrokerId, Vec<(TopicPartition, ProducerBatch)>> =
+                BTreeMap::new();
+            let mut flying: BTreeMap<BrokerId, usize> = BTreeMap::new();
+            for f in self.in_flight.values() {
+                *flying.entry(f.broker).or_default() += 1;
+            }
+            let mut need_metadata = false;
+            let mut expired = Vec::new();
+            for (topic, ts) in self.topics.iter_mut() {
+                for (p, q) in ts.queues.iter_mut().enumerate() {
+                    if q.in_flight || q.ready.is_empty() {
+                        continue;
+                    }
+                    while q
+                        .ready
+                        .front()
+                        .is_some_and(|b| ctx.now >= b.created_ms + DELIVERY_TIMEOUT_MS)
+                    {
+                        let b = q.ready.pop_front().expect("checked");
+                        expired.push((TopicPartition::new(topic.clone(), p as u32), b));
+                    }
+                    if q.ready.is_empty() || ctx.now < q.retry_at {
+                        continue;
+                    }
+                    let Some(leader) = ts.leaders.get(p).copied().flatten() else {
+                        need_metadata = true;
+                        continue;
+                    };
+                    if flying.get(&leader).copied().unwrap_or(0) >= MAX_IN_FLIGHT_PER_BROKER {
+                        continue;
+                    }
+                    let b = q.ready.pop_front().expect("checked");
+                    q.in_flight = true;
+                    per_broker
+                        .entry(leader)
+                        .or_default()
+                        .push((TopicPartition::new(topic.clone(), p as u32), b));
+                }
+            }
+            for (tp, b) in expired {
+                let e = KafkaError::new(
+                    ErrorKind::TimeoutException,
+                    format!(
+                        "Expiring {} record(s) for {tp}:{DELIVERY_TIMEOUT_MS} ms has passed since batch creation",
+                        b.data.len()
+                    ),
+                );
+                self.fail_batch(Some(&tp), b, e, ctx);
+            }
+            if need_metadata {
+                self.request_metadata(ctx);
+            }
+            if per_broker.is_empty() {
+                return;
+            }
+            let mut sent_acks0 = false;
+            for (broker, batches) in per_broker {
+                let request_id = ctx.id();
+                let message = Message::Produce {
+                    request_id,
+                    acks: self.acks,
+                    batches: batches
+                        .iter()
+                        .map(|(tp, b)| (tp.clone(), b.data.clone()))
+                        .collect(),
+                };
+                ctx.send(self.node(), NodeId::Broker(broker), message);
+                if self.acks == Acks::Zero {
+                    for (tp, b) in batches {
+                        self.queue_mut(&tp).in_flight = false;
+                        self.acked(&tp, None, b, Epoch(0), ctx);
+                    }
+                    sent_acks0 = true;
+                } else {
+                    self.in_flight
+                        .insert(request_id, InFlight { broker, batches });
+                    self.timer(
+                        ctx,
+                        ctx.now + REQUEST_TIMEOUT_MS,
+                        ProducerTimer::RequestTimeout { request_id },
+                    );
+                }
+            }
+            if !sent_acks0 {
+                return;
+            }
+        }
+    }
+
+    fn queue_mut(&mut self, tp: &TopicPartition) -> &mut PartitionQueue {
+        &mut self.topics.get_mut(&tp.topic).expect("known").queues[tp.partition.0 as usize]
+    }
+
+    fn acked(
+        &mut self,
+        tp: &TopicPartition,
+        base: Option<Offset>,
+        b: ProducerBatch,
+        epoch: Epoch,
+        ctx: &mut Ctx,
+    ) {
+        let n = b.data.len();
+        self.stats.records_acked += u64::from(n);
+        for (i, h) in &b.handles {
+            self.deliveries.insert(
+                *h,
+                Delivery::Acked {
+                    tp: tp.clone(),
+                    offset: base.map(|o| Offset(o.0 + u64::from(*i))),
+                },
+            );
+        }
+        if let Some(base_offset) = base {
+            ctx.emit(Event::ProduceAcked {
+                producer: self.name.clone(),
+                tp: tp.clone(),
+                base_offset,
+                count: n,
+                epoch,
+            });
+        }
+    }
+
+    fn fail_batch(
+        &mut self,
+        tp: Option<&TopicPartition>,
+        b: ProducerBatch,
+        error: KafkaError,
+        ctx: &mut Ctx,
+    ) {
+        let n = b.data.len();
+        self.stats.records_failed += u64::from(n);
+        ctx.emit(Event::ProduceFailed {
+            producer: self.name.clone(),
+            tp: tp.cloned(),
+            count: n,
+            error: error.kind,
+        });
+        for (_, h) in &b.handles {
+            self.deliveries.insert(*h, Delivery::Failed(error.clone()));
+        }
+    }
+
+    fn on_produce_result(
+        &mut self,
+        request_id: u64,
+        results: Vec<(TopicPartition, ProduceResult)>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(inf) = self.in_flight.remove(&request_id) else {
+            return;
+        };
+        for (tp, mut b) in inf.batches {
+            self.queue_mut(&tp).in_flight = false;
+            let result = results
+                .iter()
+                .find(|(t, _)| *t == tp)
+                .map(|(_, r)| *r)
+                .unwrap_or(Err(ErrorKind::NetworkException));
+            match result {
+                Ok((base, epoch)) => self.acked(&tp, Some(base), b, epoch, ctx),
+                Err(e)
+                    if e.is_retriable_for_producer()
+                        && ctx.now < b.created_ms + DELIVERY_TIMEOUT_MS =>
+                {
+                    b.attempts += 1;
+                    self.stats.batches_retried += 1;
+                    let at = ctx.now + RETRY_BACKOFF_MS;
+                    let q = self.queue_mut(&tp);
+                    q.ready.push_front(b);
+                    q.retry_at = at;
+                    self.timer(ctx, at, ProducerTimer::Wakeup);
+                    self.request_metadata(ctx);
+                }
+                Err(e) => self.fail_batch(Some(&tp), b, KafkaError::of(e), ctx),
+            }
+        }
+        self.drain(ctx);
+    }
+
+    // ----- metadata -----------------------------------------------------------------------
+
+    fn request_metadata(&mut self, ctx: &mut Ctx) {
+        if self.metadata_in_flight.is_some() || self.metadata_retry_armed || self.brokers.is_empty()
+        {
+            return;
+        }
+        let mut topics: Vec<Arc<str>> = self.topics.keys().cloned().collect();
+        for w in &self.waiting {
+            if !topics.contains(&w.topic) {
+                topics.push(w.topic.clone());
+            }
+        }
+        if let Some(c) = &self.continuous {
+            if !topics.contains(&c.topic) {
+                topics.push(c.topic.clone());
+            }
+        }
+        let broker = self.brokers[self.bootstrap_cursor % self.brokers.len()];
+        let request_id = ctx.id();
+        self.metadata_in_flight = Some(request_id);
+        ctx.send(
+            self.node(),
+            NodeId::Broker(broker),
+            Message::MetadataRequest { request_id, topics },
+        );
+        self.timer(
+            ctx,
+            ctx.now + REQUEST_TIMEOUT_MS,
+            ProducerTimer::RequestTimeout { request_id },
+        );
+    }
+
+    fn schedule_metadata_retry(&mut self, ctx: &mut Ctx) {
+        if self.metadata_retry_armed {
+            return;
+        }
+        self.metadata_retry_armed = true;
+        self.timer(
+            ctx,
+            ctx.now + self.metadata_backoff_ms,
+            ProducerTimer::MetadataRetry,
+        );
+        self.metadata_backoff_ms = (self.metadata_backoff_ms * 2).min(RETRY_BACKOFF_MAX_MS);
+    }
+
+    fn on_metadata(&mut self, brokers: Vec<BrokerId>, topics: Vec<TopicMetadata>, ctx: &mut Ctx) {
+        self.metadata_in_flight = None;
+        if !brokers.is_empty() {
+            // Keep asking the broker that answered.
+            let current = self.brokers[self.bootstrap_cursor % self.brokers.len()];
+            self.brokers = brokers;
+            self.bootstrap_cursor = self.brokers.iter().position(|b| *b == current).unwrap_or(0);
+        }
+        for t in topics {
+            if t.error.is_some() {
+                continue;
+            }
+            let ts = self.topics.entry(t.topic.clone()).or_default();
+            if ts.queues.len() < t.leaders.len() {
+                ts.queues
+                    .resize_with(t.leaders.len(), PartitionQueue::default);
+            }
+            ts.available = t
+                .leaders
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.is_some())
+                .map(|(i, _)| i as u32)
+                .collect();
+            ts.leaders = t.leaders;
+        }
+        let mut closed = false;
+        let mut still_waiting = VecDeque::new();
+        while let Some(w) = self.waiting.pop_front() {
+            if self.topics.contains_key(&w.topic) && still_waiting.is_empty() {
+                closed |= self.append(w, ctx);
+            } else if ctx.now >= w.since_ms + MAX_BLOCK_MS {
+                let e = KafkaError::new(
+                    ErrorKind::TimeoutException,
+                    format!(
+                        "Topic {} not present in metadata after {MAX_BLOCK_MS} ms.",
+                        w.topic
+                    ),
+                );
+                self.stats.records_failed += 1;
+                ctx.emit(Event::ProduceFailed {
+                    producer: self.name.clone(),
+                    tp: None,
+                    count: 1,
+                    error: e.kind,
+                });
+                if let Some(h) = w.handle {
+                    self.deliveries.insert(h, Delivery::Failed(e));
+                }
+            } else {
+                still_waiting.push_back(w);
+            }
+        }
+        self.waiting = still_waiting;
+        let leaderless = self.topics.values().any(|t| {
+            t.queues.iter().enumerate().any(|(p, q)| {
+                (q.open.is_some() || !q.ready.is_empty())
+                    && t.leaders.get(p).is_none_or(|l| l.is_none())
+            })
+        });
+        let _ = closed;
+        if !self.waiting.is_empty() || leaderless {
+            self.schedule_metadata_retry(ctx);
+        } else {
+            self.metadata_backoff_ms = RETRY_BACKOFF_MS;
+        }
+        self.drain(ctx);
+    }
+
+    // ----- dispatch -------------------------------------------------------------------------
+
+    pub fn handle(&mut self, _from: NodeId, message: Message, ctx: &mut Ctx) {
+        match message {
+            Message::MetadataResponse {
+                request_id,
+                brokers,
+                topics,
+            } if self.metadata_in_flight == Some(request_id) => {
+                self.on_metadata(brokers, topics, ctx)
+            }
+            Message::ProduceResponse {
+                request_id,
+                results,
+            } => self.on_produce_result(request_id, results, ctx),
+            Message::Disconnected { request_id } => self.on_request_failed(request_id, ctx),
+            _ => {}
+        }
+    }
+
+    fn on_request_failed(&mut self, request_id: u64, ctx: &mut Ctx) {
+        if self.metadata_in_flight == Some(request_id) {
+            self.metadata_in_flight = None;
+            self.bootstrap_cursor += 1;
+            self.schedule_metadata_retry(ctx);
+        } else if let Some(inf) = self.in_flight.get(&request_id) {
+            let results = inf
+                .batches
+                .iter()
+                .map(|(tp, _)| (tp.clone(), Err(ErrorKind::NetworkException)))
+                .collect();
+            self.on_produce_result(request_id, results, ctx);
+        }
+    }
+
+    pub fn on_timer(&mut self, timer: ProducerTimer, ctx: &mut Ctx) {
+        match timer {
+            ProducerTimer::Linger {
+                topic,
+                partition,
+                batch_seq,
+            } => {
+                let Some(ts) = self.topics.get_mut(&topic) else {
+                    return;
+                };
+                let Some(q) = ts.queues.get_mut(partition as usize) else {
+                    return;
+                };
+                if q.open.as_ref().is_some_and(|b| b.seq == batch_seq) {
+                    close_open(q);
+                    self.drain(ctx);
+                }
+            }
+            ProducerTimer::Tick => self.tick(ctx),
+            ProducerTimer::Wakeup => self.drain(ctx),
+            ProducerTimer::MetadataRetry => {
+                self.metadata_retry_armed = false;
+                self.request_metadata(ctx);
+            }
+            ProducerTimer::RequestTimeout { request_id } => self.on_request_failed(request_id, ctx),
+        }
+    }
+}
+
+fn close_open(q: &mut PartitionQueue) {
+    if let Some(mut b) = q.open.take() {
+        b.data.shrink();
+        q.ready.push_back(ProducerBatch {
+            data: Arc::new(b.data),
+            created_ms: b.created_ms,
+            attempts: 0,
+            handles: b.handles,
+        });
+    }
+}
+
+/// Appends to the partition's open batch, closing it first when the record does not fit.
+/// Returns true if a batch was closed (so there is something to send).
+fn append_to_queue(
+    q: &mut PartitionQueue,
+    batch_seq: &mut u64,
+    key: Option<&[u8]>,
+    value: Option<&[u8]>,
+    headers: Vec<Header>,
+    handle: Option<ProduceHandle>,
+    now: SimTime,
+) -> bool {
+    let mut closed = false;
+    if let Some(open) = &q.open {
+        let size = open.data.next_record_size(key, value, &headers, now);
+        if !open.data.has_room_for(size) {
+            close_open(q);
+            closed = true;
+        }
+    }
+    let open = q.open.get_or_insert_with(|| {
+        *batch_seq += 1;
+        OpenBatch {
+            data: BatchData::default(),
+            created_ms: now,
+            seq: *batch_seq,
+            handles: Vec::new(),
+        }
+    });
+    let index = open.data.len();
+    open.data.push(key, value, headers, now);
+    if let Some(h) = handle {
+        open.handles.push((index, h));
+    }
+    closed
+}

@@ -1,0 +1,210 @@
+//! A partition replica on one broker: its log, its high watermark and its role. As leader it
+//! tracks each follower's fetch position to compute the HW and to decide ISR changes.
+
+use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
+use crate::log::Log;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// `replica.lag.time.max.ms`.
+pub const REPLICA_LAG_TIME_MAX_MS: u64 = 30_000;
+
+/// What the leader knows of one follower (Kafka's `ReplicaState`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct FollowerState {
+    /// The follower's LEO as its last fetch offset says; `None` until it fetched from this leader.
+    pub leo: Option<Offset>,
+    pub last_caught_up_ms: SimTime,
+    last_fetch_leader_leo: Offset,
+    last_fetch_ms: SimTime,
+}
+
+impl FollowerState {
+    fn new(in_sync: bool, now: SimTime) -> Self {
+        FollowerState {
+            leo: None,
+            last_caught_up_ms: if in_sync { now } else { 0 },
+            last_fetch_leader_leo: Offset(0),
+            last_fetch_ms: 0,
+        }
+    }
+
+    /// Kafka's `isCaughtUp`: fetched up to the leader's LEO, or did so recently enough.
+    fn is_caught_up(&self, leader_leo: Offset, now: SimTime) -> bool {
+        self.leo.is_some_and(|l| l >= leader_leo)
+            || now.saturating_sub(self.last_caught_up_ms) <= REPLICA_LAG_TIME_MAX_MS
+    }
+}
+
+/// One acks=all produce part waiting for the HW to pass `required`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct WaitingAck {
+    pub required: Offset,
+    pub request_id: u64,
+    pub part: u32,
+    /// Where the part's batch was written, returned to the producer on success.
+    pub base_offset: Offset,
+    pub epoch: Epoch,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct LeaderState {
+    pub epoch: Epoch,
+    /// The LEO when this broker became leader in `epoch` (ISR expansion needs followers past it).
+    pub epoch_start_offset: Offset,
+    /// The ISR as committed by the controller.
+    pub isr: Vec<BrokerId>,
+    pub partition_epoch: u32,
+    /// An ISR change sent to the controller and not answered yet. While it is pending the
+    /// HW uses the union of both ISRs (Kafka's "maximal ISR").
+    pub pending_isr: Option<Vec<BrokerId>>,
+    pub pending_isr_sent_ms: SimTime,
+    pub followers: BTreeMap<BrokerId, FollowerState>,
+    pub waiting: VecDeque<WaitingAck>,
+}
+
+impl LeaderState {
+    pub fn new(
+        me: BrokerId,
+        epoch: Epoch,
+        replicas: &[BrokerId],
+        isr: &[BrokerId],
+        partition_epoch: u32,
+        leo: Offset,
+        now: SimTime,
+    ) -> Self {
+        LeaderState {
+            epoch,
+            epoch_start_offset: leo,
+            isr: isr.to_vec(),
+            partition_epoch,
+            pending_isr: None,
+            pending_isr_sent_ms: 0,
+            followers: replicas
+                .iter()
+                .filter(|b| **b != me)
+                .map(|b| (*b, FollowerState::new(isr.contains(b), now)))
+                .collect(),
+            waiting: VecDeque::new(),
+        }
+    }
+
+    pub fn in_maximal_isr(&self, b: BrokerId) -> bool {
+        self.isr.contains(&b) || self.pending_isr.as_ref().is_some_and(|p| p.contains(&b))
+    }
+
+    /// Updates what the leader knows of `follower` after a fetch at `fetch_offset`
+    /// (Kafka's `ReplicaState.updateFetchStateOrThrow`).
+    pub fn on_follower_fetch(
+        &mut self,
+        follower: BrokerId,
+        fetch_offset: Offset,
+        leader_leo: Offset,
+        now: SimTime,
+    ) {
+        let f = self
+            .followers
+            .entry(follower)
+            .or_insert_with(|| FollowerState::new(false, now));
+        if fetch_offset >= leader_leo {
+            f.last_caught_up_ms = f.last_caught_up_ms.max(now);
+        } else if fetch_offset >= f.last_fetch_leader_leo {
+            f.last_caught_up_ms = f.last_caught_up_ms.max(f.last_fetch_ms);
+        }
+        f.leo = Some(fetch_offset);
+        f.last_fetch_leader_leo = leader_leo;
+        f.last_fetch_ms = now;
+    }
+
+    /// ISR followers that have not caught up within `replica.lag.time.max.ms`.
+    pub fn out_of_sync(&self, me: BrokerId, leader_leo: Offset, now: SimTime) -> Vec<BrokerId> {
+        self.isr
+            .iter()
+            .copied()
+            .filter(|b| *b != me)
+            .filter(|b| {
+                self.followers.get(b).is_none_or(|f| {
+                    f.leo.is_none_or(|l| l < leader_leo)
+                        && now.saturating_sub(f.last_caught_up_ms) > REPLICA_LAG_TIME_MAX_MS
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum Role {
+    Leader(Box<LeaderState>),
+    /// Following `leader` in `epoch`; `leader: None` while the partition is offline.
+    Follower {
+        leader: Option<BrokerId>,
+        epoch: Epoch,
+    },
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Replica {
+    pub tp: TopicPartition,
+    pub log: Log,
+    pub high_watermark: Offset,
+    pub role: Role,
+}
+
+impl Replica {
+    pub fn new(tp: TopicPartition) -> Self {
+        Replica {
+            tp,
+            log: Log::default(),
+            high_watermark: Offset(0),
+            role: Role::Follower {
+                leader: None,
+                epoch: Epoch(0),
+            },
+        }
+    }
+
+    pub fn leader_state(&self) -> Option<&LeaderState> {
+        match &self.role {
+            Role::Leader(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn leader_state_mut(&mut self) -> Option<&mut LeaderState> {
+        match &mut self.role {
+            Role::Leader(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Recomputes the leader's HW: the minimum LEO over the caught-up members of the maximal
+    /// ISR, never moving backwards, and not at all while the committed ISR is smaller than
+    /// `min.insync.replicas` (Kafka 3.7+). Returns the new HW if it advanced.
+    pub fn maybe_advance_hw(
+        &mut self,
+        me: BrokerId,
+        min_insync_replicas: u32,
+        now: SimTime,
+    ) -> Option<Offset> {
+        let leo = self.log.log_end_offset();
+        let Role::Leader(state) = &self.role else {
+            return None;
+        };
+        if (state.isr.len() as u32) < min_insync_replicas {
+            return None;
+        }
+        let mut hw = leo;
+        for (b, f) in &state.followers {
+            if *b == me || !state.in_maximal_isr(*b) || !f.is_caught_up(leo, now) {
+                continue;
+            }
+            hw = hw.min(f.leo.unwrap_or(Offset(0)));
+        }
+        if hw > self.high_watermark {
+            self.high_watermark = hw;
+            Some(hw)
+        } else {
+            None
+        }
+    }
+}

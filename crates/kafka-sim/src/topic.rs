@@ -1,0 +1,277 @@
+//! Topics: name validation, topic configs and topic ids, with Kafka's rules and error texts.
+
+use crate::error::{ErrorKind, KafkaError};
+use crate::rng::SplitMix64;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Kafka's `Topic.MAX_NAME_LENGTH`.
+pub const MAX_TOPIC_NAME_LENGTH: usize = 249;
+
+/// `Topic.validate`: `[a-zA-Z0-9._-]`, 1..=249 chars, not `.` or `..`.
+pub fn validate_topic_name(name: &str) -> Result<(), KafkaError> {
+    let reason = if name.is_empty() {
+        Some("the empty string is not allowed".to_string())
+    } else if name == "." {
+        Some("'.' is not allowed".to_string())
+    } else if name == ".." {
+        Some("'..' is not allowed".to_string())
+    } else if name.chars().count() > MAX_TOPIC_NAME_LENGTH {
+        Some(format!(
+            "the length of '{name}' is longer than the max allowed length {MAX_TOPIC_NAME_LENGTH}"
+        ))
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+    {
+        Some(format!(
+            "'{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
+        ))
+    } else {
+        None
+    };
+    match reason {
+        None => Ok(()),
+        Some(r) => Err(KafkaError::new(
+            ErrorKind::InvalidTopicException,
+            format!("Topic name is invalid: {r}"),
+        )),
+    }
+}
+
+/// Whether two names collide once `.` is read as `_` (Kafka's metric-name rule).
+pub fn topics_collide(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || (matches!(x, b'.' | b'_') && matches!(y, b'.' | b'_')))
+}
+
+/// `message.timestamp.type`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub enum TimestampType {
+    #[default]
+    CreateTime,
+    LogAppendTime,
+}
+
+/// The topic configs the engine understands, typed, plus the explicitly set ones as text
+/// (which `kafka-topics --describe` prints after `Configs:`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct TopicConfig {
+    pub min_insync_replicas: u32,
+    pub unclean_leader_election_enable: bool,
+    /// `-1` means unlimited.
+    pub retention_ms: i64,
+    pub message_timestamp_type: TimestampType,
+    /// Explicitly set configs, name -> value, as the user spelled them.
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl Default for TopicConfig {
+    fn default() -> Self {
+        TopicConfig {
+            min_insync_replicas: 1,
+            unclean_leader_election_enable: false,
+            retention_ms: 604_800_000,
+            message_timestamp_type: TimestampType::CreateTime,
+            overrides: BTreeMap::new(),
+        }
+    }
+}
+
+fn invalid_value(name: &str, value: &str, why: &str) -> KafkaError {
+    KafkaError::new(
+        ErrorKind::InvalidConfigurationException,
+        format!("Invalid value {value} for configuration {name}: {why}"),
+    )
+}
+
+impl TopicConfig {
+    /// Applies `changes` (`None` value = delete the override, back to the default) and
+    /// validates them as Kafka's `LogConfig` does. Returns the new config; `self` is unchanged.
+    pub fn with_changes(
+        &self,
+        changes: &BTreeMap<String, Option<String>>,
+    ) -> Result<TopicConfig, KafkaError> {
+        let mut overrides = self.overrides.clone();
+        for (name, value) in changes {
+            match value {
+                Some(v) => {
+                    overrides.insert(name.clone(), v.clone());
+                }
+                None => {
+                    overrides.remove(name);
+                }
+            }
+        }
+        let mut cfg = TopicConfig {
+            overrides: BTreeMap::new(),
+            ..TopicConfig::default()
+        };
+        for (name, value) in &overrides {
+            let v = value.trim();
+            match name.as_str() {
+                "min.insync.replicas" => {
+                    let n: i64 = v
+                        .parse()
+                        .ok()
+                        .filter(|n: &i64| *n >= i64::from(i32::MIN) && *n <= i64::from(i32::MAX))
+                        .ok_or_else(|| invalid_value(name, value, "Not a number of type INT"))?;
+                    if n < 1 {
+                        return Err(invalid_value(name, value, "Value must be at least 1"));
+                    }
+                    cfg.min_insync_replicas = n as u32;
+                }
+                "unclean.leader.election.enable" => {
+                    cfg.unclean_leader_election_enable = match v.to_ascii_lowercase().as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            return Err(invalid_value(
+                                name,
+                                value,
+                                "Expected value to be either true or false",
+                            ))
+                        }
+                    }
+                }
+                "retention.ms" => {
+                    let n: i64 = v
+                        .parse()
+                        .map_err(|_| invalid_value(name, value, "Not a number of type LONG"))?;
+                    if n < -1 {
+                        return Err(invalid_value(name, value, "Value must be at least -1"));
+                    }
+                    cfg.retention_ms = n;
+                }
+                "message.timestamp.type" => {
+                    cfg.message_timestamp_type = match v {
+                        "CreateTime" => TimestampType::CreateTime,
+                        "LogAppendTime" => TimestampType::LogAppendTime,
+                        _ => {
+                            return Err(invalid_value(
+                                name,
+                                value,
+                                "String must be one of: CreateTime, LogAppendTime",
+                            ))
+                        }
+                    }
+                }
+                _ => {
+                    return Err(KafkaError::new(
+                        ErrorKind::InvalidConfigurationException,
+                        format!("Unknown topic config name: {name}"),
+                    ))
+                }
+            }
+        }
+        cfg.overrides = overrides;
+        Ok(cfg)
+    }
+
+    /// `Configs:` text of `kafka-topics --describe`: explicit configs, by name.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .overrides
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        parts.join(",")
+    }
+}
+
+/// A Kafka `Uuid` in its string form: 16 random bytes (version 4 bits set, as Java's
+/// `UUID.randomUUID`), base64url without padding: 22 characters. Like Kafka, never starts
+/// with `-`.
+pub fn new_topic_id(rng: &mut SplitMix64) -> String {
+    loop {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&rng.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&rng.next_u64().to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let s = base64url(&bytes);
+        if !s.starts_with('-') {
+            return s;
+        }
+    }
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let chars = chunk.len() + 1;
+        for i in 0..chars {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(validate_topic_name("orders.v1_x-2").is_ok());
+        let e = validate_topic_name("bad name").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidTopicException);
+        assert_eq!(
+            e.message,
+            "Topic name is invalid: 'bad name' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
+        );
+        assert_eq!(
+            validate_topic_name("..").unwrap_err().message,
+            "Topic name is invalid: '..' is not allowed"
+        );
+        assert_eq!(
+            validate_topic_name("").unwrap_err().message,
+            "Topic name is invalid: the empty string is not allowed"
+        );
+        assert!(validate_topic_name(&"a".repeat(249)).is_ok());
+        assert!(validate_topic_name(&"a".repeat(250)).is_err());
+        assert!(topics_collide("a.b", "a_b"));
+        assert!(!topics_collide("a.b", "a-b"));
+    }
+
+    #[test]
+    fn topic_ids_look_like_kafka() {
+        let mut rng = SplitMix64::new(42);
+        let id = new_topic_id(&mut rng);
+        assert_eq!(id.len(), 22);
+        assert!(id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn configs_validate() {
+        let base = TopicConfig::default();
+        let mut ch = BTreeMap::new();
+        ch.insert("min.insync.replicas".to_string(), Some("2".to_string()));
+        let c = base.with_changes(&ch).unwrap();
+        assert_eq!(c.min_insync_replicas, 2);
+        assert_eq!(c.describe(), "min.insync.replicas=2");
+        ch.insert("min.insync.replicas".to_string(), Some("x".to_string()));
+        assert_eq!(
+            base.with_changes(&ch).unwrap_err().message,
+            "Invalid value x for configuration min.insync.replicas: Not a number of type INT"
+        );
+        let mut ch = BTreeMap::new();
+        ch.insert("foo".to_string(), Some("1".to_string()));
+        assert_eq!(
+            base.with_changes(&ch).unwrap_err().to_string(),
+            "InvalidConfigurationException: Unknown topic config name: foo"
+        );
+    }
+}

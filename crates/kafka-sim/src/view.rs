@@ -1,0 +1,265 @@
+//! The read-only view a UI draws from: plain data about brokers, topics, partitions,
+//! replicas, messages in flight and producers. Nothing here can change the engine.
+
+use crate::engine::Engine;
+use crate::ids::{BrokerId, ClientId, Epoch, Offset, SimTime, TopicPartition};
+use crate::message::{Acks, MessageKind};
+use crate::network::{Envelope, NodeId};
+use crate::producer::ProducerStats;
+use crate::record::RecordView;
+use crate::replica::Role;
+
+/// One broker as the UI shows it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BrokerView {
+    pub id: BrokerId,
+    /// The process runs.
+    pub alive: bool,
+    /// All its links are cut.
+    pub isolated: bool,
+    /// The controller fenced it (or never registered it).
+    pub fenced: bool,
+    /// Partitions it leads, in its own (possibly stale) view.
+    pub leader_count: u32,
+    pub replica_count: u32,
+}
+
+/// The controller as the UI shows it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ControllerView {
+    pub metadata_version: u64,
+    /// `(broker, broker_epoch, fenced, last heartbeat ms)`.
+    pub registrations: Vec<(BrokerId, u64, bool, SimTime)>,
+}
+
+/// One replica of a partition on one broker.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReplicaView {
+    pub broker: BrokerId,
+    pub log_start_offset: Offset,
+    pub log_end_offset: Offset,
+    pub high_watermark: Offset,
+    /// Leads in the broker's own view (an isolated old leader may still think so).
+    pub is_leader: bool,
+    /// In the ISR as the controller records it.
+    pub in_isr: bool,
+    pub broker_alive: bool,
+    /// The leader epochs this replica has seen, with their start offsets.
+    pub epochs: Vec<(Epoch, Offset)>,
+}
+
+/// One partition: the controller's registration plus each replica's log state.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PartitionView {
+    pub tp: TopicPartition,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: Epoch,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    /// The HW of the current leader (what consumers may read up to); 0 when offline.
+    pub high_watermark: Offset,
+    pub replica_states: Vec<ReplicaView>,
+    pub acked_records_lost: u64,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TopicView {
+    pub name: String,
+    pub topic_id: String,
+    /// `Configs:` text (explicit configs).
+    pub configs: String,
+    pub min_insync_replicas: u32,
+    pub unclean_leader_election_enable: bool,
+    pub partitions: Vec<PartitionView>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ProducerView {
+    pub client: ClientId,
+    pub name: String,
+    pub acks: Acks,
+    /// For continuous producers: topic, rate and whether it still runs.
+    pub topic: Option<String>,
+    pub rate_per_s: u64,
+    pub running: bool,
+    pub stats: ProducerStats,
+    /// Records queued or in flight.
+    pub pending_records: u64,
+}
+
+/// A message in flight, for animation: interpolate between `sent_at` and `deliver_at`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EnvelopeView {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub kind: MessageKind,
+    pub sent_at: SimTime,
+    pub deliver_at: SimTime,
+    pub records: u64,
+    /// The link is cut: this message will be lost.
+    pub doomed: bool,
+}
+
+impl Engine {
+    pub fn brokers_view(&self) -> Vec<BrokerView> {
+        self.brokers
+            .values()
+            .map(|b| BrokerView {
+                id: b.id,
+                alive: b.alive,
+                isolated: self.network.isolated.contains(&b.id),
+                fenced: !self.controller.image.is_unfenced(b.id),
+                leader_count: b
+                    .replicas
+                    .values()
+                    .filter(|r| r.leader_state().is_some())
+                    .count() as u32,
+                replica_count: b.replicas.len() as u32,
+            })
+            .collect()
+    }
+
+    pub fn controller_view(&self) -> ControllerView {
+        ControllerView {
+            metadata_version: self.controller.image.version,
+            registrations: self
+                .controller
+                .registrations
+                .iter()
+                .map(|(b, r)| (*b, r.broker_epoch, r.fenced, r.last_heartbeat_ms))
+                .collect(),
+        }
+    }
+
+    pub fn topics_view(&self) -> Vec<TopicView> {
+        self.controller
+            .image
+            .topics
+            .values()
+            .map(|t| TopicView {
+                name: t.name.to_string(),
+                topic_id: t.topic_id.clone(),
+                configs: t.config.describe(),
+                min_insync_replicas: t.config.min_insync_replicas,
+                unclean_leader_election_enable: t.config.unclean_leader_election_enable,
+                partitions: (0..t.partitions.len() as u32)
+                    .filter_map(|p| self.partition_view(&TopicPartition::new(t.name.clone(), p)))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    pub fn partition_view(&self, tp: &TopicPartition) -> Option<PartitionView> {
+        let reg = self.controller.image.partition(tp)?;
+        let replica_states = reg
+            .replicas
+            .iter()
+            .map(|b| {
+                let broker = self.brokers.get(b);
+                let r = broker.and_then(|x| x.replicas.get(tp));
+                ReplicaView {
+                    broker: *b,
+                    log_start_offset: r.map_or(Offset(0), |r| r.log.log_start_offset()),
+                    log_end_offset: r.map_or(Offset(0), |r| r.log.log_end_offset()),
+                    high_watermark: r.map_or(Offset(0), |r| r.high_watermark),
+                    is_leader: r.is_some_and(|r| matches!(r.role, Role::Leader(_))),
+                    in_isr: reg.isr.contains(b),
+                    broker_alive: broker.is_some_and(|x| x.alive),
+                    epochs: r.map_or(Vec::new(), |r| r.log.epoch_entries().to_vec()),
+                }
+            })
+            .collect();
+        Some(PartitionView {
+            tp: tp.clone(),
+            leader: reg.leader,
+            leader_epoch: reg.leader_epoch,
+            replicas: reg.replicas.clone(),
+            isr: reg.isr.clone(),
+            high_watermark: self.high_watermark(tp).unwrap_or(Offset(0)),
+            replica_states,
+            acked_records_lost: self.lost_records().get(tp).copied().unwrap_or(0),
+        })
+    }
+
+    /// The HW of the partition's current leader (controller's view), if it has one.
+    pub fn high_watermark(&self, tp: &TopicPartition) -> Option<Offset> {
+        let leader = self.controller.image.partition(tp)?.leader?;
+        Some(self.brokers.get(&leader)?.replicas.get(tp)?.high_watermark)
+    }
+
+    /// Records of `tp` on `broker` in `[from, to)` (clamped to the log).
+    pub fn replica_records(
+        &self,
+        broker: BrokerId,
+        tp: &TopicPartition,
+        from: Offset,
+        to: Offset,
+    ) -> Vec<RecordView<'_>> {
+        match self.brokers.get(&broker).and_then(|b| b.replicas.get(tp)) {
+            Some(r) => r.log.records(from, to).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Committed records (below the leader's HW) of a partition, from `from`, at most `max`.
+    pub fn committed_records(
+        &self,
+        tp: &TopicPartition,
+        from: Offset,
+        max: usize,
+    ) -> Vec<RecordView<'_>> {
+        let Some(leader) = self.controller.image.partition(tp).and_then(|p| p.leader) else {
+            return Vec::new();
+        };
+        let Some(r) = self.brokers.get(&leader).and_then(|b| b.replicas.get(tp)) else {
+            return Vec::new();
+        };
+        r.log.records(from, r.high_watermark).take(max).collect()
+    }
+
+    /// Messages in flight, oldest first.
+    pub fn in_flight(&self) -> Vec<EnvelopeView> {
+        self.network
+            .in_flight
+            .values()
+            .map(|e| EnvelopeView {
+                from: e.from,
+                to: e.to,
+                kind: e.message.kind(),
+                sent_at: e.sent_at,
+                deliver_at: e.deliver_at,
+                records: e.message.record_count(),
+                doomed: !self.network.connected(e.from, e.to),
+            })
+            .collect()
+    }
+
+    /// The raw envelopes in flight (with payloads).
+    pub fn envelopes(&self) -> impl Iterator<Item = &Envelope> {
+        self.network.in_flight.values()
+    }
+
+    pub fn producers_view(&self) -> Vec<ProducerView> {
+        self.producers
+            .values()
+            .map(|p| ProducerView {
+                client: p.id,
+                name: p.name.to_string(),
+                acks: p.acks,
+                topic: p.continuous.as_ref().map(|c| c.topic.to_string()),
+                rate_per_s: p.continuous.as_ref().map_or(0, |c| c.rate_per_s),
+                running: p.continuous.as_ref().is_some_and(|c| c.running),
+                stats: p.stats.clone(),
+                pending_records: p.pending_records(),
+            })
+            .collect()
+    }
+
+    /// Total records written to leaders' logs plus replicated, per broker (for tests/UI).
+    pub fn log_end_offsets(&self, tp: &TopicPartition) -> Vec<(BrokerId, Offset)> {
+        self.brokers
+            .values()
+            .filter_map(|b| b.replicas.get(tp).map(|r| (b.id, r.log.log_end_offset())))
+            .collect()
+    }
+}
