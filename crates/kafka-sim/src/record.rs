@@ -325,8 +325,9 @@ mod tests {
         // null key and value take one byte each.
         assert_eq!(record_size_bytes(0, 0, None, None, &[]), 7);
         let v = vec![0u8; 100];
-        // 1+1+1 + 1 (null key) + (1+100) + 1 = 106, length varint 106 -> zigzag 212 -> 2 bytes.
-        assert_eq!(record_size_bytes(0, 0, None, Some(&v), &[]), 108);
+        // Lengths are zigzag varints: 100 -> 200 needs 2 bytes.
+        // 1+1+1 + 1 (null key) + (2+100) + 1 = 107; 107 -> 214 -> 2 bytes.
+        assert_eq!(record_size_bytes(0, 0, None, Some(&v), &[]), 109);
     }
 
     #[test]
