@@ -17,7 +17,9 @@ fn murmur2_matches_kafka_utils_test() {
         murmur2(b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"),
         -58897971
     );
-    assert_eq!(murmur2(&[b'a', b'b', b'c']), 479470107);
+    // Kafka's test passes the bytes {'a', 'b', 'c'}.
+    let abc: [u8; 3] = [0x61, 0x62, 0x63];
+    assert_eq!(murmur2(&abc), 479470107);
 }
 
 #[test]
