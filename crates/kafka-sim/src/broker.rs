@@ -81,6 +81,7 @@ pub struct Broker {
     pub broker_epoch: Option<u64>,
     /// The broker's cached metadata (possibly stale).
     pub metadata: Arc<MetadataImage>,
+    #[serde(with = "crate::ids::map_as_pairs")]
     pub replicas: BTreeMap<TopicPartition, Replica>,
     pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
     pub(crate) parked: BTreeMap<BrokerId, ParkedFetch>,

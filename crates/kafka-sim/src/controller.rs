@@ -509,7 +509,16 @@ impl Controller {
             let reg = self.image.partition(&tp).expect("exists").clone();
             let mut new_isr: Vec<BrokerId> =
                 reg.isr.iter().copied().filter(|b| *b != broker).collect();
-            if reg.leader == Some(broker) || reg.leader.is_none() {
+            if reg.leader.is_none() {
+                // Already offline: only drop the broker from the ISR if someone is left.
+                if !new_isr.is_empty() {
+                    let p = self.image_mut().partition_mut(&tp).expect("exists");
+                    p.partition_epoch += 1;
+                    p.isr = new_isr;
+                }
+                continue;
+            }
+            if reg.leader == Some(broker) {
                 let choice = self.choose_leader(&reg.replicas, &new_isr, unclean);
                 let p = self.image_mut().partition_mut(&tp).expect("exists");
                 p.partition_epoch += 1;

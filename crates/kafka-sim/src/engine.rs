@@ -103,7 +103,9 @@ pub struct Engine {
     handle_owner: BTreeMap<ProduceHandle, ClientId>,
     next_handle: u64,
     /// Acked offsets per partition (the ledger that makes loss visible).
+    #[serde(with = "crate::ids::map_as_pairs")]
     ledger: BTreeMap<TopicPartition, Vec<AckedRange>>,
+    #[serde(with = "crate::ids::map_as_pairs")]
     lost_records: BTreeMap<TopicPartition, u64>,
     events: Vec<TimedEvent>,
     outbox: Outbox,

@@ -56,6 +56,7 @@ pub struct Envelope {
 pub struct Network {
     pub latency_ms: u64,
     /// Per-link one-way latency overrides (`from`, `to`).
+    #[serde(with = "crate::ids::map_as_pairs")]
     pub link_latency_ms: BTreeMap<(NodeId, NodeId), u64>,
     /// Brokers cut off from every other node.
     pub isolated: BTreeSet<BrokerId>,

@@ -1,0 +1,246 @@
+//! The `kafka-sim` binary: snapshot tests of its output for the example scenarios, exit
+//! codes and messages for bad scenario files, and determinism across runs.
+//!
+//! Snapshots live in `tests/snapshots/`; regenerate with `UPDATE_SNAPSHOTS=1 cargo test`
+//! and review the diff.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kafka-sim"))
+        .args(args)
+        .current_dir(crate_dir())
+        .output()
+        .expect("run kafka-sim");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn snapshot(name: &str, args: &[&str]) {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(code, 0, "{stderr}");
+    let path = crate_dir().join("tests/snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &stdout).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing snapshot {}; run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    if stdout != expected {
+        let first = stdout
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(stdout.lines().count().min(expected.lines().count()));
+        panic!(
+            "{name} differs at line {}:\n  got:      {:?}\n  expected: {:?}",
+            first + 1,
+            stdout.lines().nth(first),
+            expected.lines().nth(first)
+        );
+    }
+}
+
+#[test]
+fn basic_acks_describe_dump() {
+    snapshot(
+        "basic.txt",
+        &[
+            "run",
+            "scenarios/basic.json",
+            "--acks",
+            "--describe-topics",
+            "--dump",
+            "orders",
+        ],
+    );
+}
+
+#[test]
+fn failover_acks_describe_trace() {
+    snapshot(
+        "failover.txt",
+        &[
+            "run",
+            "scenarios/failover.json",
+            "--acks",
+            "--describe-topics",
+            "--trace",
+        ],
+    );
+}
+
+#[test]
+fn unclean_full_output() {
+    snapshot(
+        "unclean.txt",
+        &[
+            "run",
+            "scenarios/unclean.json",
+            "--acks",
+            "--describe-topics",
+            "--dump",
+            "payments",
+            "--trace",
+        ],
+    );
+}
+
+#[test]
+fn isolation_describe_trace() {
+    snapshot(
+        "isolation.txt",
+        &[
+            "run",
+            "scenarios/isolation.json",
+            "--describe-topics",
+            "--trace",
+        ],
+    );
+}
+
+#[test]
+fn until_flag_stops_early() {
+    let (code, out, _) = run(&[
+        "run",
+        "scenarios/failover.json",
+        "--until",
+        "5000",
+        "--describe-topics",
+    ]);
+    assert_eq!(code, 0);
+    // Broker 1 is dead but not yet fenced at 5000 ms: still listed as leader.
+    assert!(
+        out.contains("\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3\n"),
+        "{out}"
+    );
+    let (_, acks, _) = run(&[
+        "run",
+        "scenarios/failover.json",
+        "--until",
+        "5000",
+        "--acks",
+    ]);
+    assert_eq!(acks, "ack orders-2@0\nack orders-0@0\npending\npending\n");
+}
+
+#[test]
+fn same_seed_same_trace_byte_for_byte() {
+    for s in ["basic", "failover", "unclean", "isolation"] {
+        let path = format!("scenarios/{s}.json");
+        let a = run(&["run", &path, "--trace", "--acks", "--describe-topics"]).1;
+        let b = run(&["run", &path, "--trace", "--acks", "--describe-topics"]).1;
+        assert_eq!(a, b, "{s}");
+    }
+}
+
+fn bad(json: &str) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("kafka-sim-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!(
+        "{:x}.json",
+        json.len() * 31 + json.bytes().map(usize::from).sum::<usize>()
+    ));
+    std::fs::write(&path, json).unwrap();
+    let (code, out, err) = run(&["run", path.to_str().unwrap(), "--trace"]);
+    assert!(out.is_empty());
+    let msg = err.trim().to_string();
+    assert_eq!(msg.lines().count(), 1, "one message: {msg}");
+    let name = path.display().to_string();
+    (code, msg.replacen(&format!("kafka-sim: {name}: "), "", 1))
+}
+
+#[test]
+fn bad_scenarios_exit_2_naming_step_and_field() {
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"{"steps": [}"#,
+            "invalid JSON: expected value at line 1 column 12",
+        ),
+        (r#"[1,2]"#, "expected a JSON object at the top level"),
+        (
+            r#"{"seed": -1, "steps": []}"#,
+            "field \"seed\": expected an integer between 0 and 18446744073709551615",
+        ),
+        (
+            r#"{"brokers": 0, "steps": []}"#,
+            "field \"brokers\": expected an integer between 1 and 64",
+        ),
+        (
+            r#"{"until_ms": 1e30, "steps": []}"#,
+            "field \"until_ms\": expected an integer between 0 and 1000000000",
+        ),
+        (
+            r#"{"seed": 1}"#,
+            "field \"steps\": missing (expected a list of steps)",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "explode"}]}"#,
+            "step 0: field \"op\": unknown op \"explode\"",
+        ),
+        (
+            r#"{"steps": [{"op": "heal_network"}]}"#,
+            "step 0: field \"at_ms\": missing (expected an integer between 0 and 1000000000)",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "heal_network"}, {"at_ms": 5, "op": "produce", "topic": "t", "value": "v", "acks": "2"}]}"#,
+            "step 1: field \"acks\": expected \"0\", \"1\" or \"all\"",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "create_topic", "topic": 7}]}"#,
+            "step 0: field \"topic\": expected a string",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "create_topic", "topic": "t", "partitions": 1e12}]}"#,
+            "step 0: field \"partitions\": expected a 32-bit integer",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "kill_broker"}]}"#,
+            "step 0: field \"broker\": missing (expected an integer between 0 and 4294967295)",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "produce", "topic": "t"}]}"#,
+            "step 0: field \"value\": missing (expected a string or null)",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "kill_broker", "broker": 1, "brokr": 2}]}"#,
+            "step 0: field \"brokr\": unknown field",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "start_producer", "id": "p", "topic": "t", "rate_per_s": 0}]}"#,
+            "step 0: field \"rate_per_s\": expected an integer between 1 and 10000000",
+        ),
+        (
+            r#"{"steps": [{"at_ms": 0, "op": "create_topic", "topic": "t", "replica_assignment": {"x": [1]}}]}"#,
+            "step 0: field \"replica_assignment.x\": partition ids must be integers",
+        ),
+        (r#"{"steps": [3]}"#, "step 0: expected an object"),
+    ];
+    for (json, expected) in cases {
+        let (code, msg) = bad(json);
+        assert_eq!(code, 2, "{json}");
+        assert_eq!(&msg, expected, "{json}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["run"]).0, 2);
+    assert_eq!(run(&["frobnicate"]).0, 2);
+    assert_eq!(run(&["run", "scenarios/basic.json", "--bogus"]).0, 2);
+    assert_eq!(run(&["run", "does/not/exist.json"]).0, 2);
+    assert_eq!(run(&["run", "scenarios/basic.json", "--dump", "nope"]).0, 2);
+    assert!(Path::new(&crate_dir().join("scenarios/basic.json")).exists());
+}
