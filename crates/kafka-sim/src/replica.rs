@@ -208,3 +208,56 @@ impl Replica {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(i: u32) -> BrokerId {
+        BrokerId(i)
+    }
+
+    #[test]
+    fn follower_leaves_isr_after_lag_time_and_hw_ignores_it() {
+        let mut r = Replica::new(TopicPartition::new("t", 0));
+        let isr = [b(1), b(2), b(3)];
+        r.role = Role::Leader(Box::new(LeaderState::new(
+            b(1),
+            Epoch(0),
+            &isr,
+            &isr,
+            0,
+            Offset(0),
+            0,
+        )));
+        // Unknown follower LEOs block the HW (Kafka: -1 until they fetch).
+        let batch = crate::record::RecordBatch {
+            base_offset: Offset(0),
+            leader_epoch: Epoch(0),
+            log_append_time_ms: None,
+            data: std::sync::Arc::new({
+                let mut d = crate::record::BatchData::default();
+                d.push(None, Some(b"x"), Vec::new(), 0);
+                d
+            }),
+        };
+        r.log.append_batch(std::sync::Arc::new(batch));
+        assert_eq!(r.maybe_advance_hw(b(1), 1, 10), None);
+        let leo = r.log.log_end_offset();
+        let s = r.leader_state_mut().unwrap();
+        s.on_follower_fetch(b(2), Offset(1), leo, 10);
+        s.on_follower_fetch(b(3), Offset(0), leo, 10);
+        // Broker 3 is behind but caught up recently: it still holds the HW back.
+        assert_eq!(r.maybe_advance_hw(b(1), 1, 20), None);
+        let s = r.leader_state().unwrap();
+        assert!(s.out_of_sync(b(1), leo, 30_000).is_empty());
+        // Past replica.lag.time.max.ms without catching up: out of sync, and no longer
+        // counted for the HW (Kafka's isCaughtUp), even before the ISR change commits.
+        assert_eq!(s.out_of_sync(b(1), leo, 30_001), vec![b(3)]);
+        assert_eq!(r.maybe_advance_hw(b(1), 1, 30_001), Some(Offset(1)));
+        // min.insync.replicas larger than the committed ISR stops the HW.
+        let mut r2 = r.clone();
+        r2.high_watermark = Offset(0);
+        assert_eq!(r2.maybe_advance_hw(b(1), 4, 30_001), None);
+    }
+}
