@@ -100,6 +100,8 @@ pub struct Engine {
     pub(crate) brokers: BTreeMap<BrokerId, Broker>,
     pub(crate) producers: BTreeMap<ClientId, Producer>,
     producer_names: BTreeMap<String, ClientId>,
+    /// Client ids are shared by every kind of network client (producers now, consumers later).
+    next_client: u32,
     handle_owner: BTreeMap<ProduceHandle, ClientId>,
     next_handle: u64,
     /// Acked offsets per partition (the ledger that makes loss visible).
@@ -132,6 +134,7 @@ impl Engine {
             brokers,
             producers: BTreeMap::new(),
             producer_names: BTreeMap::new(),
+            next_client: 0,
             handle_owner: BTreeMap::new(),
             next_handle: 0,
             ledger: BTreeMap::new(),
@@ -305,11 +308,19 @@ impl Engine {
                 epoch,
                 ..
             } => {
-                self.ledger.entry(tp.clone()).or_default().push(AckedRange {
-                    start: *base_offset,
-                    end: Offset(base_offset.0 + u64::from(*count)),
-                    epoch: *epoch,
-                });
+                let ranges = self.ledger.entry(tp.clone()).or_default();
+                let end = Offset(base_offset.0 + u64::from(*count));
+                match ranges.last_mut() {
+                    // Contiguous acks of one epoch merge, so the ledger stays small.
+                    Some(last) if last.end == *base_offset && last.epoch == *epoch => {
+                        last.end = end
+                    }
+                    _ => ranges.push(AckedRange {
+                        start: *base_offset,
+                        end,
+                        epoch: *epoch,
+                    }),
+                }
                 // An ack that arrives after a leader change is checked against the new leader.
                 let reg = self.controller.image.partition(tp)?;
                 if reg.leader_epoch > *epoch {
@@ -683,7 +694,8 @@ impl Engine {
         if let Some(c) = self.producer_names.get(name) {
             return *c;
         }
-        let id = ClientId(self.producer_names.len() as u32);
+        let id = ClientId(self.next_client);
+        self.next_client += 1;
         let bootstrap: Vec<BrokerId> = self.brokers.keys().copied().collect();
         self.producers.insert(
             id,

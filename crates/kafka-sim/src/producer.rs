@@ -33,6 +33,8 @@ pub const RETRY_BACKOFF_MS: u64 = 100;
 pub const RETRY_BACKOFF_MAX_MS: u64 = 1_000;
 /// `max.in.flight.requests.per.connection`.
 pub const MAX_IN_FLIGHT_PER_BROKER: usize = 5;
+/// `metadata.max.age.ms`.
+pub const METADATA_MAX_AGE_MS: u64 = 300_000;
 /// `max.request.size`.
 pub const MAX_REQUEST_SIZE_BYTES: u32 = 1_048_576;
 
@@ -46,6 +48,10 @@ pub enum ProducerTimer {
     Tick,
     Wakeup,
     MetadataRetry,
+    /// `metadata.max.age.ms`: refresh even without errors (new partitions, moved leaders).
+    MetadataMaxAge {
+        refresh: u64,
+    },
     RequestTimeout {
         request_id: u64,
     },
@@ -163,6 +169,7 @@ pub struct Producer {
     pub deliveries: BTreeMap<ProduceHandle, Delivery>,
     batch_seq: u64,
     scratch: Vec<u8>,
+    metadata_refreshes: u64,
 }
 
 impl Producer {
@@ -191,6 +198,7 @@ impl Producer {
             deliveries: BTreeMap::new(),
             batch_seq: 0,
             scratch: Vec::new(),
+            metadata_refreshes: 0,
         }
     }
 
@@ -242,7 +250,7 @@ impl Producer {
             handle,
             since_ms: ctx.now,
         };
-        if self.topics.contains_key(&pending.topic) && self.waiting.is_empty() {
+        if self.ready_for(&pending) && self.waiting.is_empty() {
             if self.append(pending, ctx) {
                 self.drain(ctx);
             }
@@ -250,6 +258,14 @@ impl Producer {
             self.waiting.push_back(pending);
             self.request_metadata(ctx);
         }
+    }
+
+    /// Whether the metadata knows the record's topic (and its explicit partition): Kafka's
+    /// `waitOnMetadata` otherwise refreshes metadata and waits.
+    fn ready_for(&self, r: &PendingRecord) -> bool {
+        self.topics
+            .get(&r.topic)
+            .is_some_and(|t| r.partition.is_none_or(|p| (p as usize) < t.queues.len()))
     }
 
     /// Partitions and appends a record to the accumulator. Returns true if a batch closed.
@@ -693,6 +709,13 @@ impl Producer {
 
     fn on_metadata(&mut self, brokers: Vec<BrokerId>, topics: Vec<TopicMetadata>, ctx: &mut Ctx) {
         self.metadata_in_flight = None;
+        self.metadata_refreshes += 1;
+        let refresh = self.metadata_refreshes;
+        self.timer(
+            ctx,
+            ctx.now + METADATA_MAX_AGE_MS,
+            ProducerTimer::MetadataMaxAge { refresh },
+        );
         if !brokers.is_empty() {
             // Keep asking the broker that answered.
             let current = self.brokers[self.bootstrap_cursor % self.brokers.len()];
@@ -720,16 +743,25 @@ impl Producer {
         let mut closed = false;
         let mut still_waiting = VecDeque::new();
         while let Some(w) = self.waiting.pop_front() {
-            if self.topics.contains_key(&w.topic) && still_waiting.is_empty() {
+            if self.ready_for(&w) && still_waiting.is_empty() {
                 closed |= self.append(w, ctx);
             } else if ctx.now >= w.since_ms + MAX_BLOCK_MS {
-                let e = KafkaError::new(
-                    ErrorKind::TimeoutException,
-                    format!(
-                        "Topic {} not present in metadata after {MAX_BLOCK_MS} ms.",
-                        w.topic
+                let e = match (self.topics.get(&w.topic), w.partition) {
+                    (Some(t), Some(p)) => KafkaError::new(
+                        ErrorKind::KafkaException,
+                        format!(
+                            "Invalid partition given with record: {p} is not in the range [0...{}).",
+                            t.queues.len()
+                        ),
                     ),
-                );
+                    _ => KafkaError::new(
+                        ErrorKind::TimeoutException,
+                        format!(
+                            "Topic {} not present in metadata after {MAX_BLOCK_MS} ms.",
+                            w.topic
+                        ),
+                    ),
+                };
                 self.stats.records_failed += 1;
                 ctx.emit(Event::ProduceFailed {
                     producer: self.name.clone(),
@@ -814,6 +846,12 @@ impl Producer {
                 }
             }
             ProducerTimer::Tick => self.tick(ctx),
+            ProducerTimer::MetadataMaxAge { refresh } => {
+                // Only if no other refresh happened since this timer was set.
+                if refresh == self.metadata_refreshes {
+                    self.request_metadata(ctx);
+                }
+            }
             ProducerTimer::Wakeup => self.drain(ctx),
             ProducerTimer::MetadataRetry => {
                 self.metadata_retry_armed = false;

@@ -517,3 +517,93 @@ fn log_append_time_overwrites_timestamps() {
         "broker time at append, not create time"
     );
 }
+
+#[test]
+fn producers_pick_up_new_partitions_and_spread_keyless_records() {
+    let mut e = engine(3, 13);
+    create(&mut e, "t", 2, 2, &[]);
+    e.advance_to(50);
+    // Keyless records: sticky partitioner, switching after ~16 KB per partition.
+    e.apply(Command::StartProducer {
+        id: "sticky".into(),
+        topic: "t".into(),
+        rate_per_s: 1000,
+        keys: None,
+        acks: Acks::One,
+        value_bytes: Some(100),
+        partitioner: Default::default(),
+        max_records: Some(3000),
+    })
+    .unwrap();
+    e.apply(Command::StartProducer {
+        id: "rr".into(),
+        topic: "t".into(),
+        rate_per_s: 100,
+        keys: Some(vec!["same".into()]),
+        acks: Acks::All,
+        value_bytes: None,
+        partitioner: kafka_sim::partitioner::PartitionerKind::RoundRobin,
+        max_records: None,
+    })
+    .unwrap();
+    e.advance_to(5_000);
+    let hw = |e: &kafka_sim::Engine, p| e.high_watermark(&tp("t", p)).unwrap().0;
+    assert!(
+        hw(&e, 0) > 1000 && hw(&e, 1) > 1000,
+        "{} {}",
+        hw(&e, 0),
+        hw(&e, 1)
+    );
+    e.apply(Command::AlterPartitions {
+        topic: "t".into(),
+        partitions: 3,
+    })
+    .unwrap();
+    // The round-robin producer learns about partition 2 at its next metadata refresh
+    // (metadata.max.age.ms = 5 minutes) and deals records to it too.
+    e.advance_to(299_000);
+    assert_eq!(hw(&e, 2), 0);
+    e.advance_to(320_000);
+    assert!(hw(&e, 2) > 500, "{}", hw(&e, 2));
+    // An explicit partition the producer does not know yet makes it refresh metadata.
+    e.apply(Command::AlterPartitions {
+        topic: "t".into(),
+        partitions: 4,
+    })
+    .unwrap();
+    let h = produce(&mut e, "t", 3, "x", Acks::All);
+    e.advance_to(321_000);
+    assert_eq!(acked_offset(&e, h).unwrap().0, tp("t", 3));
+}
+
+#[test]
+fn headers_and_null_values_are_stored() {
+    let mut e = engine(3, 14);
+    create(&mut e, "t", 1, 3, &[]);
+    e.advance_to(50);
+    e.apply(Command::Produce {
+        topic: "t".into(),
+        key: Some(b"k".to_vec()),
+        value: None,
+        headers: vec![kafka_sim::record::Header {
+            key: "trace".into(),
+            value: Some(b"abc".to_vec()),
+        }],
+        partition: None,
+        acks: Acks::All,
+    })
+    .unwrap();
+    e.advance_to(1000);
+    let recs = e.committed_records(&tp("t", 0), Offset(0), 10);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].value, None);
+    assert_eq!(recs[0].headers[0].key, "trace");
+    let dump = kafka_sim::describe::dump_topic(&e, "t").unwrap();
+    assert_eq!(dump, "Partition:0\tOffset:0\tk\tnull\n");
+    // Replicas share the leader's batch instead of copying it.
+    let l = leader(&e, &tp("t", 0)).unwrap();
+    let a = e.replica_records(l, &tp("t", 0), Offset(0), Offset(1));
+    let other = if l.0 == 1 { 2 } else { 1 };
+    let b = e.replica_records(BrokerId(other), &tp("t", 0), Offset(0), Offset(1));
+    assert!(std::ptr::eq(a[0].headers, b[0].headers));
+}
