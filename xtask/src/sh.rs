@@ -92,10 +92,11 @@ impl Cmd {
     }
 }
 
-/// PATH for child processes: cargo's bin dir first (where `cargo install` puts trunk and
-/// wasm-bindgen), so a fresh shell that lacks it in PATH still finds what we installed.
+/// PATH for child processes: the npm build tools first (binaryen's wasm-opt, chosen over an older
+/// system one: ARCHITECTURE.md, "Bundle"), then cargo's bin dir (where `cargo install` puts trunk
+/// and wasm-bindgen), so a fresh shell that lacks it in PATH still finds what we installed.
 pub fn tool_path() -> OsString {
-    let mut dirs = vec![cargo_bin_dir()];
+    let mut dirs = vec![crate::root().join("xtask/node/node_modules/.bin"), cargo_bin_dir()];
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }
