@@ -116,7 +116,10 @@ mod tests {
             pieces.push(scene.controller);
             for (i, a) in pieces.iter().enumerate() {
                 assert!(a.x >= 0.0 && a.y >= 0.0, "{a:?} starts outside the view");
-                assert!(a.x + a.w <= scene.width && a.bottom() <= scene.height, "{a:?} overflows");
+                assert!(
+                    a.x + a.w <= scene.width && a.bottom() <= scene.height,
+                    "{a:?} overflows"
+                );
                 for b in &pieces[i + 1..] {
                     assert!(!overlaps(a, b), "{a:?} overlaps {b:?} with {n} brokers");
                 }
@@ -128,6 +131,9 @@ mod tests {
     fn controller_is_centred_above_the_brokers() {
         let scene = layout(&ClusterView::with_brokers(3));
         assert!((scene.controller.center_x() - scene.width / 2.0).abs() < 1e-9);
-        assert!(scene.brokers.iter().all(|b| b.rect.y > scene.controller.bottom()));
+        assert!(scene
+            .brokers
+            .iter()
+            .all(|b| b.rect.y > scene.controller.bottom()));
     }
 }

@@ -20,7 +20,10 @@ async fn mount_app() -> web_sys::Element {
 #[wasm_bindgen_test]
 async fn renders_the_header() {
     let root = mount_app().await;
-    let brand = root.query_selector(".brand").unwrap().expect("a brand element");
+    let brand = root
+        .query_selector(".brand")
+        .unwrap()
+        .expect("a brand element");
     assert_eq!(brand.text_content().unwrap(), "KafkaScope");
 }
 
@@ -31,8 +34,13 @@ async fn draws_one_svg_card_per_broker() {
     assert_eq!(cards.length(), 3);
     let labels: Vec<String> = (0..cards.length())
         .map(|i| {
-            let card: web_sys::Element = wasm_bindgen::JsCast::unchecked_into(cards.item(i).unwrap());
-            card.query_selector(".broker-label").unwrap().unwrap().text_content().unwrap()
+            let card: web_sys::Element =
+                wasm_bindgen::JsCast::unchecked_into(cards.item(i).unwrap());
+            card.query_selector(".broker-label")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap()
         })
         .collect();
     assert_eq!(labels, ["Broker 1", "Broker 2", "Broker 3"]);

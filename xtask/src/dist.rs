@@ -29,26 +29,38 @@ pub fn report(dist: &Path) -> Result<u64> {
         .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| {
-            matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css"))
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("wasm" | "js" | "css")
+            )
         })
         .collect();
     entries.sort();
     let mut total_gzip = 0;
     println!("\n{:<48} {:>10} {:>10}", "dist file", "bytes", "gzip");
     for path in &entries {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let gzip = gzip_len(&bytes);
         total_gzip += gzip;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         println!("{name:<48} {:>10} {gzip:>10}", bytes.len());
     }
-    println!("{:<48} {:>10} {total_gzip:>10}", "total (wasm + js + css)", "");
+    println!(
+        "{:<48} {:>10} {total_gzip:>10}",
+        "total (wasm + js + css)", ""
+    );
     Ok(total_gzip)
 }
 
 /// Size after `gzip -9`, what a static server would send.
 fn gzip_len(bytes: &[u8]) -> u64 {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
-    encoder.finish().expect("writing to a Vec cannot fail").len() as u64
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
+    encoder
+        .finish()
+        .expect("writing to a Vec cannot fail")
+        .len() as u64
 }

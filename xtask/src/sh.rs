@@ -96,7 +96,10 @@ impl Cmd {
 /// system one: ARCHITECTURE.md, "Bundle"), then cargo's bin dir (where `cargo install` puts trunk
 /// and wasm-bindgen), so a fresh shell that lacks it in PATH still finds what we installed.
 pub fn tool_path() -> OsString {
-    let mut dirs = vec![crate::root().join("xtask/node/node_modules/.bin"), cargo_bin_dir()];
+    let mut dirs = vec![
+        crate::root().join("xtask/node/node_modules/.bin"),
+        cargo_bin_dir(),
+    ];
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }

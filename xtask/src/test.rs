@@ -10,16 +10,22 @@ use crate::{dist, tools, Result};
 /// of the web"): the engine has to compile, test and stay deterministic without a browser.
 const WEB_CRATES: [&str; 5] = ["yew", "web-sys", "js-sys", "wasm-bindgen", "getrandom"];
 
+/// One step of the pipeline: a name for the log and the function that runs it.
+type Step = (&'static str, fn() -> Result);
+
 pub fn run() -> Result {
     let started = Instant::now();
     tools::ensure_test_tools()?;
-    let steps: [(&str, fn() -> Result); 7] = [
+    let steps: [Step; 7] = [
         ("format", format),
         ("engine dependencies", engine_has_no_web_dependencies),
         ("clippy (native)", clippy_native),
         ("clippy (wasm32)", clippy_wasm),
         ("native tests", native_tests),
-        ("browser tests (wasm-bindgen-test, headless Chromium)", browser_tests),
+        (
+            "browser tests (wasm-bindgen-test, headless Chromium)",
+            browser_tests,
+        ),
         ("end-to-end test of the release build", end_to_end),
     ];
     for (name, step) in steps {
@@ -38,7 +44,17 @@ fn format() -> Result {
 
 fn engine_has_no_web_dependencies() -> Result {
     let tree = Cmd::new("cargo")
-        .args(["tree", "-p", "kafka-sim", "-e", "normal", "--target", "all", "--prefix", "none"])
+        .args([
+            "tree",
+            "-p",
+            "kafka-sim",
+            "-e",
+            "normal",
+            "--target",
+            "all",
+            "--prefix",
+            "none",
+        ])
         .probe()
         .ok_or("`cargo tree -p kafka-sim` failed")?;
     let forbidden: Vec<&str> = tree
@@ -50,19 +66,37 @@ fn engine_has_no_web_dependencies() -> Result {
         println!("kafka-sim depends on none of {}", WEB_CRATES.join(", "));
         Ok(())
     } else {
-        Err(format!("kafka-sim must not depend on {}", forbidden.join(", ")))
+        Err(format!(
+            "kafka-sim must not depend on {}",
+            forbidden.join(", ")
+        ))
     }
 }
 
 fn clippy_native() -> Result {
     Cmd::new("cargo")
-        .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
         .run()
 }
 
 fn clippy_wasm() -> Result {
     Cmd::new("cargo")
-        .args(["clippy", "--target", "wasm32-unknown-unknown", "-p", "kafkascope", "-p", "kafka-sim"])
+        .args([
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "kafkascope",
+            "-p",
+            "kafka-sim",
+        ])
         .args(["--all-targets", "--", "-D", "warnings"])
         .run()
 }
@@ -75,7 +109,13 @@ fn native_tests() -> Result {
 /// runner set in .cargo/config.toml) in headless Chromium with the flags of webdriver.json.
 fn browser_tests() -> Result {
     Cmd::new("cargo")
-        .args(["test", "-p", "kafkascope", "--target", "wasm32-unknown-unknown"])
+        .args([
+            "test",
+            "-p",
+            "kafkascope",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         .run()

@@ -41,12 +41,20 @@ fn ensure_wasm_target() -> Result {
         return Ok(());
     }
     println!("installing the Rust target {WASM_TARGET} (a minute)...");
-    Cmd::new("rustup").args(["target", "add", WASM_TARGET]).run()
+    Cmd::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .run()
 }
 
 fn ensure_trunk() -> Result {
     let wanted = format!("trunk {TRUNK_VERSION}");
-    if Cmd::new("trunk").arg_version().probe().as_deref().map(str::trim) == Some(wanted.as_str()) {
+    if Cmd::new("trunk")
+        .arg_version()
+        .probe()
+        .as_deref()
+        .map(str::trim)
+        == Some(wanted.as_str())
+    {
         return Ok(());
     }
     println!("installing {wanted} with cargo (about 7 minutes on 2 cores)...");
@@ -60,14 +68,30 @@ fn ensure_wasm_bindgen_cli() -> Result {
     let wanted = format!("wasm-bindgen {version}");
     let found = Cmd::new("wasm-bindgen").arg_version().probe();
     // `wasm-bindgen --version` may append a git hash: compare the first two words.
-    let found_words: Vec<&str> = found.as_deref().unwrap_or("").split_whitespace().take(2).collect();
-    if found_words.join(" ") == wanted && Cmd::new("wasm-bindgen-test-runner").arg_version().probe().is_some() {
+    let found_words: Vec<&str> = found
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .take(2)
+        .collect();
+    if found_words.join(" ") == wanted
+        && Cmd::new("wasm-bindgen-test-runner")
+            .arg_version()
+            .probe()
+            .is_some()
+    {
         return Ok(());
     }
     println!("installing wasm-bindgen-cli {version} with cargo (a few minutes)...");
     // Not --locked: the CLI's own lock file pins a crate version the registry no longer has.
     Cmd::new("cargo")
-        .args(["install", "wasm-bindgen-cli", "--version", &version, "--force"])
+        .args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--force",
+        ])
         .run()
 }
 
@@ -100,9 +124,14 @@ fn ensure_node_packages(dir: &str, what: &str) -> Result {
         return Ok(());
     }
     if Cmd::new("npm").arg_version().probe().is_none() {
-        return Err(format!("Node.js and npm are needed for {what}: install them (Debian: nodejs npm)"));
+        return Err(format!(
+            "Node.js and npm are needed for {what}: install them (Debian: nodejs npm)"
+        ));
     }
-    println!("installing npm package {what} in {} (npm ci)...", dir.display());
+    println!(
+        "installing npm package {what} in {} (npm ci)...",
+        dir.display()
+    );
     Cmd::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
         .dir(&dir)
@@ -117,7 +146,10 @@ pub fn locked_version(package: &str) -> Result<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == header {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return Ok(version.trim_matches('"').to_string());
             }
         }
@@ -126,7 +158,10 @@ pub fn locked_version(package: &str) -> Result<String> {
 }
 
 fn running_as_root() -> bool {
-    Cmd::new("id").args(["-u"]).probe().is_some_and(|uid| uid.trim() == "0")
+    Cmd::new("id")
+        .args(["-u"])
+        .probe()
+        .is_some_and(|uid| uid.trim() == "0")
 }
 
 /// True when `a` exists and was modified no earlier than `b`.
