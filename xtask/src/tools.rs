@@ -21,6 +21,10 @@ pub fn ensure_build_tools() -> Result {
     ensure_trunk()?;
     ensure_wasm_bindgen_cli()?;
     ensure_node_packages("xtask/node", "binaryen")?;
+    println!(
+        "build tools ready: {WASM_TARGET}, trunk {TRUNK_VERSION}, wasm-bindgen {}, wasm-opt (npm binaryen)",
+        locked_version("wasm-bindgen")?
+    );
     Ok(())
 }
 
@@ -29,6 +33,7 @@ pub fn ensure_test_tools() -> Result {
     ensure_build_tools()?;
     ensure_chromium()?;
     ensure_node_packages("tests/e2e", "playwright-core")?;
+    println!("test tools ready: Debian chromium + chromium-driver, playwright-core");
     Ok(())
 }
 
