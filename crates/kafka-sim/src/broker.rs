@@ -1,18 +1,20 @@
 //! A broker: replica logs that survive a crash ("on disk"), a cached metadata image, the
 //! heartbeat/registration life cycle with the controller, and produce handling as leader.
-//! Replication (serving and sending FETCH) lives in `fetch.rs`.
+//! Produce handling lives in `broker/produce.rs`, replication (serving and sending FETCH)
+//! in `broker/fetch.rs`.
 
 use crate::ctx::{Ctx, Timer};
 use crate::error::ErrorKind;
 use crate::event::Event;
-use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
-use crate::message::{Acks, FetchPartition, Message, ProduceResult, TopicMetadata};
+use crate::ids::{BrokerId, Epoch, SimTime, TopicPartition};
+use crate::message::{FetchPartition, Message, ProduceResult, TopicMetadata};
 use crate::metadata::{MetadataImage, PartitionRegistration};
 use crate::network::NodeId;
-use crate::record::{BatchData, RecordBatch};
 use crate::replica::{LeaderState, Replica, Role, WaitingAck, REPLICA_LAG_TIME_MAX_MS};
-use crate::topic::TimestampType;
 use serde::{Deserialize, Serialize};
+
+mod fetch;
+mod produce;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -538,150 +540,5 @@ impl Broker {
         for (tp, isr) in proposals {
             self.propose_isr(&tp, isr, ctx);
         }
-    }
-
-    // ----- produce ----------------------------------------------------------------------------
-
-    fn handle_produce(
-        &mut self,
-        client: NodeId,
-        request_id: u64,
-        acks: Acks,
-        batches: Vec<(TopicPartition, Arc<BatchData>)>,
-        ctx: &mut Ctx,
-    ) {
-        let mut results = Vec::with_capacity(batches.len());
-        let mut remaining = 0;
-        for (part, (tp, data)) in batches.into_iter().enumerate() {
-            let r = self.append_produce(&tp, data, acks, request_id, part as u32, ctx);
-            if r.is_none() {
-                remaining += 1;
-            }
-            results.push((tp, r));
-        }
-        if acks == Acks::Zero {
-            return;
-        }
-        let d = DelayedProduce {
-            client,
-            results,
-            remaining,
-        };
-        if remaining == 0 {
-            self.respond_produce(request_id, d, ctx);
-        } else {
-            self.delayed.insert(request_id, d);
-            self.timer(
-                ctx,
-                ctx.now + PRODUCE_TIMEOUT_MS,
-                BrokerTimer::ProduceTimeout { request_id },
-            );
-        }
-    }
-
-    /// Appends one partition's batch as leader. `None` = waiting for the HW (acks=all).
-    fn append_produce(
-        &mut self,
-        tp: &TopicPartition,
-        data: Arc<BatchData>,
-        acks: Acks,
-        request_id: u64,
-        part: u32,
-        ctx: &mut Ctx,
-    ) -> Option<Result<(Offset, Epoch), ErrorKind>> {
-        let me = self.id;
-        let Some(topic) = self.metadata.topics.get(&tp.topic) else {
-            return Some(Err(ErrorKind::UnknownTopicOrPartitionException));
-        };
-        let min_isr = topic.config.min_insync_replicas;
-        let log_append_time = topic.config.message_timestamp_type == TimestampType::LogAppendTime;
-        let Some(replica) = self.replicas.get_mut(tp) else {
-            return Some(Err(ErrorKind::NotLeaderOrFollowerException));
-        };
-        let Some(state) = replica.leader_state() else {
-            return Some(Err(ErrorKind::NotLeaderOrFollowerException));
-        };
-        if acks == Acks::All && (state.isr.len() as u32) < min_isr {
-            return Some(Err(ErrorKind::NotEnoughReplicasException));
-        }
-        let epoch = state.epoch;
-        let base = replica.log.log_end_offset();
-        let count = data.len();
-        replica.log.append_batch(Arc::new(RecordBatch {
-            base_offset: base,
-            leader_epoch: epoch,
-            log_append_time_ms: log_append_time.then_some(ctx.now),
-            data,
-        }));
-        let required = replica.log.log_end_offset();
-        ctx.emit(Event::RecordsAppended {
-            broker: me,
-            tp: tp.clone(),
-            base_offset: base,
-            count,
-            epoch,
-        });
-        self.wake_parked(tp, ctx);
-        self.advance_hw(tp, ctx);
-        match acks {
-            Acks::Zero | Acks::One => Some(Ok((base, epoch))),
-            Acks::All => {
-                let replica = self.replicas.get_mut(tp).expect("exists");
-                if replica.high_watermark >= required {
-                    Some(Ok((base, epoch)))
-                } else {
-                    let state = replica.leader_state_mut().expect("leader");
-                    state.waiting.push_back(WaitingAck {
-                        required,
-                        request_id,
-                        part,
-                        base_offset: base,
-                        epoch,
-                    });
-                    None
-                }
-            }
-        }
-    }
-
-    /// Resolves one part of a delayed produce; answers the request once all parts are.
-    fn complete_part(
-        &mut self,
-        request_id: u64,
-        part: u32,
-        result: Result<(Offset, Epoch), ErrorKind>,
-        ctx: &mut Ctx,
-    ) {
-        let Some(d) = self.delayed.get_mut(&request_id) else {
-            return;
-        };
-        let Some(slot) = d.results.get_mut(part as usize) else {
-            return;
-        };
-        if slot.1.is_some() {
-            return;
-        }
-        slot.1 = Some(result);
-        d.remaining -= 1;
-        if d.remaining == 0 {
-            let d = self.delayed.remove(&request_id).expect("present");
-            self.respond_produce(request_id, d, ctx);
-        }
-    }
-
-    fn respond_produce(&mut self, request_id: u64, d: DelayedProduce, ctx: &mut Ctx) {
-        let results = d
-            .results
-            .into_iter()
-            .map(|(tp, r)| (tp, r.unwrap_or(Err(ErrorKind::TimeoutException))))
-            .collect();
-        ctx.send(
-            self.node(),
-            d.client,
-            Message::ProduceResponse {
-                request_id,
-                results,
-            },
-        );
     }
 }

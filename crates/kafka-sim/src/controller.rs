@@ -7,15 +7,16 @@
 //! election) are applied here synchronously so that Kafka's errors come back at once.
 
 use crate::ctx::{Ctx, Timer};
-use crate::error::{ErrorKind, KafkaError};
+use crate::error::ErrorKind;
 use crate::event::{ElectionKind, Event};
 use crate::ids::{BrokerId, Epoch, SimTime, TopicPartition};
 use crate::message::Message;
-use crate::metadata::{MetadataImage, PartitionRegistration, TopicImage};
+use crate::metadata::{MetadataImage, PartitionRegistration};
 use crate::network::NodeId;
-use crate::placement::{assign_replicas, StartIndex};
-use crate::topic::{new_topic_id, topics_collide, validate_topic_name, TopicConfig};
 use serde::{Deserialize, Serialize};
+
+mod admin;
+pub use admin::NewTopic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -41,29 +42,12 @@ pub struct Registration {
     pub last_heartbeat_ms: SimTime,
 }
 
-/// What a `create_topic` asks for (the fields of Kafka's `CreatableTopic`).
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-pub struct NewTopic {
-    pub topic: String,
-    /// `None` = not given (`-1` in Kafka).
-    pub partitions: Option<i32>,
-    pub replication_factor: Option<i32>,
-    /// Partition id -> broker ids.
-    pub replica_assignment: Option<BTreeMap<u32, Vec<u32>>>,
-    pub fixed_start_index: Option<u32>,
-    pub configs: BTreeMap<String, String>,
-}
-
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Controller {
     pub image: Arc<MetadataImage>,
     pub registrations: BTreeMap<BrokerId, Registration>,
     next_broker_epoch: u64,
     dirty: bool,
-}
-
-fn err(kind: ErrorKind, msg: impl Into<String>) -> KafkaError {
-    KafkaError::new(kind, msg)
 }
 
 impl Controller {
@@ -144,345 +128,6 @@ impl Controller {
                 },
             );
         }
-    }
-
-    // ----- admin operations -------------------------------------------------------------
-
-    pub fn create_topic(
-        &mut self,
-        req: &NewTopic,
-        rng: &mut crate::rng::SplitMix64,
-        ctx: &mut Ctx,
-    ) -> Result<(), KafkaError> {
-        let name = req.topic.as_str();
-        validate_topic_name(name)?;
-        if self.image.topics.contains_key(name) {
-            return Err(err(
-                ErrorKind::TopicExistsException,
-                format!("Topic '{name}' already exists."),
-            ));
-        }
-        if let Some(existing) = self
-            .image
-            .topics
-            .keys()
-            .find(|existing| topics_collide(existing, name))
-        {
-            return Err(err(
-                ErrorKind::InvalidTopicException,
-                format!("Topic '{name}' collides with existing topic: {existing}"),
-            ));
-        }
-        let changes: BTreeMap<String, Option<String>> = req
-            .configs
-            .iter()
-            .map(|(k, v)| (k.clone(), Some(v.clone())))
-            .collect();
-        let config = TopicConfig::default().with_changes(&changes)?;
-        let assignment = self.plan_assignment(req, rng)?;
-        let topic: Arc<str> = Arc::from(name);
-        let topic_id = new_topic_id(rng);
-        let mut partitions = Vec::with_capacity(assignment.len());
-        for replicas in assignment {
-            let isr: Vec<BrokerId> = replicas
-                .iter()
-                .copied()
-                .filter(|b| self.usable(*b))
-                .collect();
-            let leader = isr.first().copied();
-            partitions.push(PartitionRegistration {
-                replicas,
-                isr,
-                leader,
-                leader_epoch: Epoch(0),
-                partition_epoch: 0,
-            });
-        }
-        let rf = partitions.first().map_or(0, |p| p.replicas.len() as u32);
-        ctx.emit(Event::TopicCreated {
-            topic: topic.clone(),
-            topic_id: topic_id.clone(),
-            partitions: partitions.len() as u32,
-            replication_factor: rf,
-        });
-        for (i, p) in partitions.iter().enumerate() {
-            ctx.emit(Event::PartitionCreated {
-                tp: TopicPartition::new(topic.clone(), i as u32),
-                replicas: p.replicas.clone(),
-                leader: p.leader,
-                epoch: p.leader_epoch,
-                isr: p.isr.clone(),
-            });
-        }
-        self.image_mut().topics.insert(
-            topic.clone(),
-            TopicImage {
-                name: topic,
-                topic_id,
-                config,
-                partitions,
-            },
-        );
-        self.publish(ctx);
-        Ok(())
-    }
-
-    fn plan_assignment(
-        &self,
-        req: &NewTopic,
-        rng: &mut crate::rng::SplitMix64,
-    ) -> Result<Vec<Vec<BrokerId>>, KafkaError> {
-        if let Some(manual) = &req.replica_assignment {
-            if req.replication_factor.is_some() {
-                return Err(err(
-                    ErrorKind::InvalidRequestException,
-                    "A manual partition assignment was specified, but replication factor was not set to -1.",
-                ));
-            }
-            if req.partitions.is_some() {
-                return Err(err(
-                    ErrorKind::InvalidRequestException,
-                    "A manual partition assignment was specified, but numPartitions was not set to -1.",
-                ));
-            }
-            let mut out = Vec::new();
-            let mut rf: Option<usize> = None;
-            for (i, (&p, brokers)) in manual.iter().enumerate() {
-                if p as usize != i {
-                    return Err(err(
-                        ErrorKind::InvalidReplicaAssignmentException,
-                        "partitions should be a consecutive 0-based integer sequence",
-                    ));
-                }
-                if brokers.is_empty() {
-                    return Err(err(
-                        ErrorKind::InvalidReplicaAssignmentException,
-                        "The manual partition assignment includes an empty replica list.",
-                    ));
-                }
-                let mut sorted = brokers.clone();
-                sorted.sort();
-                for w in 0..sorted.len() {
-                    let b = sorted[w];
-                    if !self.registrations.contains_key(&BrokerId(b)) {
-                        return Err(err(
-                            ErrorKind::InvalidReplicaAssignmentException,
-                            format!("The manual partition assignment includes broker {b}, but no such broker is registered."),
-                        ));
-                    }
-                    if w > 0 && sorted[w - 1] == b {
-                        return Err(err(
-                            ErrorKind::InvalidReplicaAssignmentException,
-                            format!("The manual partition assignment includes the broker {b} more than once."),
-                        ));
-                    }
-                }
-                if let Some(r) = rf {
-                    if r != brokers.len() {
-                        return Err(err(
-                            ErrorKind::InvalidReplicaAssignmentException,
-                            format!("The manual partition assignment includes a partition with {} replica(s), but this is not consistent with previous partitions, which have {r} replica(s).", brokers.len()),
-                        ));
-                    }
-                }
-                rf = Some(brokers.len());
-                if !brokers.iter().any(|b| self.usable(BrokerId(*b))) {
-                    return Err(err(
-                        ErrorKind::InvalidReplicaAssignmentException,
-                        format!("All brokers specified in the manual partition assignment for partition {p} are fenced or in controlled shutdown."),
-                    ));
-                }
-                out.push(brokers.iter().map(|b| BrokerId(*b)).collect());
-            }
-            if out.is_empty() {
-                return Err(err(
-                    ErrorKind::InvalidReplicaAssignmentException,
-                    "The manual partition assignment includes an empty replica list.",
-                ));
-            }
-            if out.len() as i32 > MAX_PARTITIONS_PER_TOPIC {
-                return Err(too_many_partitions(out.len() as i64));
-            }
-            return Ok(out);
-        }
-        let partitions = req.partitions.unwrap_or(1);
-        let rf = req.replication_factor.unwrap_or(1);
-        if partitions <= 0 {
-            return Err(err(
-                ErrorKind::InvalidPartitionsException,
-                "Number of partitions was set to an invalid non-positive value.",
-            ));
-        }
-        if partitions > MAX_PARTITIONS_PER_TOPIC {
-            return Err(too_many_partitions(i64::from(partitions)));
-        }
-        if rf <= 0 {
-            return Err(err(
-                ErrorKind::InvalidReplicationFactorException,
-                "Replication factor must be larger than 0, or -1 to use the default value.",
-            ));
-        }
-        let brokers = self.unfenced();
-        if rf as usize > brokers.len() {
-            return Err(rf_error(rf, brokers.len()));
-        }
-        let start = match req.fixed_start_index {
-            Some(k) => StartIndex::Fixed(k),
-            None => StartIndex::Random,
-        };
-        Ok(assign_replicas(
-            &brokers,
-            partitions as u32,
-            rf as u32,
-            start,
-            0,
-            rng,
-        ))
-    }
-
-    pub fn alter_partitions(
-        &mut self,
-        topic: &str,
-        count: i32,
-        rng: &mut crate::rng::SplitMix64,
-        ctx: &mut Ctx,
-    ) -> Result<(), KafkaError> {
-        let Some(t) = self.image.topics.get(topic) else {
-            return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
-        };
-        let existing = t.partitions.len() as i32;
-        if count == existing {
-            return Err(err(
-                ErrorKind::InvalidPartitionsException,
-                format!("Topic already has {existing} partition(s)."),
-            ));
-        }
-        if count < existing {
-            return Err(err(
-                ErrorKind::InvalidPartitionsException,
-                format!("The topic {topic} currently has {existing} partition(s); {count} would not be an increase."),
-            ));
-        }
-        if count > MAX_PARTITIONS_PER_TOPIC {
-            return Err(too_many_partitions(i64::from(count)));
-        }
-        let rf = t.partitions[0].replicas.len();
-        let brokers = self.unfenced();
-        if rf > brokers.len() {
-            return Err(rf_error(rf as i32, brokers.len()));
-        }
-        // AdminZkClient.createPartitions: start where partition 0's first replica sits.
-        let first = t.partitions[0].replicas[0];
-        let start = brokers.iter().position(|b| *b >= first).unwrap_or(0) as u32;
-        let added = assign_replicas(
-            &brokers,
-            (count - existing) as u32,
-            rf as u32,
-            StartIndex::Fixed(start),
-            existing as u32,
-            rng,
-        );
-        let name = t.name.clone();
-        let mut new_parts = Vec::new();
-        for (i, replicas) in added.into_iter().enumerate() {
-            let isr: Vec<BrokerId> = replicas.clone();
-            let p = PartitionRegistration {
-                leader: isr.first().copied(),
-                replicas,
-                isr,
-                leader_epoch: Epoch(0),
-                partition_epoch: 0,
-            };
-            ctx.emit(Event::PartitionCreated {
-                tp: TopicPartition::new(name.clone(), existing as u32 + i as u32),
-                replicas: p.replicas.clone(),
-                leader: p.leader,
-                epoch: p.leader_epoch,
-                isr: p.isr.clone(),
-            });
-            new_parts.push(p);
-        }
-        self.image_mut()
-            .topics
-            .get_mut(topic)
-            .expect("checked above")
-            .partitions
-            .extend(new_parts);
-        self.publish(ctx);
-        Ok(())
-    }
-
-    pub fn set_topic_config(
-        &mut self,
-        topic: &str,
-        changes: &BTreeMap<String, Option<String>>,
-        ctx: &mut Ctx,
-    ) -> Result<(), KafkaError> {
-        let Some(t) = self.image.topics.get(topic) else {
-            return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
-        };
-        let config = t.config.with_changes(changes)?;
-        let name = t.name.clone();
-        ctx.emit(Event::TopicConfigChanged {
-            topic: name.clone(),
-            configs: config.describe(),
-        });
-        let unclean = config.unclean_leader_election_enable;
-        self.image_mut()
-            .topics
-            .get_mut(topic)
-            .expect("checked above")
-            .config = config;
-        if unclean {
-            self.elect_offline(&name, None, ctx);
-        }
-        self.publish(ctx);
-        Ok(())
-    }
-
-    /// Moves leadership back to each partition's first replica where it is in the ISR and
-    /// unfenced. `topic: None` = all topics.
-    pub fn elect_preferred(
-        &mut self,
-        topic: Option<&str>,
-        ctx: &mut Ctx,
-    ) -> Result<(), KafkaError> {
-        if let Some(t) = topic {
-            if !self.image.topics.contains_key(t) {
-                return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
-            }
-        }
-        let mut changes = Vec::new();
-        for (name, t) in &self.image.topics {
-            if topic.is_some_and(|x| x != &**name) {
-                continue;
-            }
-            for (i, p) in t.partitions.iter().enumerate() {
-                let preferred = p.replicas[0];
-                if p.leader != Some(preferred)
-                    && p.isr.contains(&preferred)
-                    && self.usable(preferred)
-                {
-                    changes.push((TopicPartition::new(name.clone(), i as u32), preferred));
-                }
-            }
-        }
-        for (tp, leader) in changes {
-            let p = self.image_mut().partition_mut(&tp).expect("exists");
-            p.leader = Some(leader);
-            p.leader_epoch = Epoch(p.leader_epoch.0 + 1);
-            p.partition_epoch += 1;
-            let (epoch, isr) = (p.leader_epoch, p.isr.clone());
-            ctx.emit(Event::LeaderElected {
-                tp,
-                leader,
-                epoch,
-                isr,
-                election: ElectionKind::Preferred,
-            });
-        }
-        self.publish(ctx);
-        Ok(())
     }
 
     // ----- broker lifecycle ---------------------------------------------------------------
@@ -835,20 +480,4 @@ impl Controller {
     pub fn knows(&self, broker: BrokerId) -> bool {
         self.registrations.contains_key(&broker)
     }
-}
-
-fn rf_error(rf: i32, brokers: usize) -> KafkaError {
-    err(
-        ErrorKind::InvalidReplicationFactorException,
-        format!("Unable to replicate the partition {rf} time(s): The target replication factor of {rf} cannot be reached because only {brokers} broker(s) are registered."),
-    )
-}
-
-fn too_many_partitions(n: i64) -> KafkaError {
-    err(
-        ErrorKind::InvalidPartitionsException,
-        format!(
-            "Number of partitions {n} exceeds the simulator's limit of {MAX_PARTITIONS_PER_TOPIC}."
-        ),
-    )
 }

@@ -13,13 +13,17 @@
 //! - [`replica`]: a replica's HW and, as leader, its view of followers (ISR rules).
 //! - [`network`], [`message`]: envelopes in flight and what they carry.
 //! - [`metadata`]: the cluster metadata image.
-//! - [`controller`]: the KRaft controller (registration, fencing, elections, ISR changes).
-//! - [`broker`] (+ `fetch.rs`): brokers, produce handling, replication by FETCH.
+//! - [`controller`]: the KRaft controller (registration, fencing, elections, ISR changes;
+//!   `controller/admin.rs`: topic admin operations). `apply.rs`: commands into the engine.
+//! - [`broker`]: brokers (`broker/produce.rs`: PRODUCE as leader; `broker/fetch.rs`:
+//!   replication by FETCH, both sides).
 //! - [`producer`]: the producer client (metadata, batching, retries, load generation).
-//! - [`engine`]: the event queue and the acked-record ledger; [`command`], [`event`] in/out.
+//! - [`engine`]: the event queue; [`ledger`]: acked records, so loss is never silent;
+//!   [`command`] in, [`event`] out.
 //! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
 //!   [`view`]: the read-only view the app draws; [`scenario`]: the JSON scenario format.
 
+mod apply;
 pub mod broker;
 pub mod command;
 pub mod controller;
@@ -28,8 +32,8 @@ pub mod describe;
 pub mod engine;
 pub mod error;
 pub mod event;
-mod fetch;
 pub mod ids;
+pub mod ledger;
 pub mod log;
 pub mod message;
 pub mod metadata;

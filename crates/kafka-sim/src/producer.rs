@@ -14,10 +14,14 @@ use crate::ids::{BrokerId, ClientId, Epoch, Offset, ProduceHandle, SimTime, Topi
 use crate::message::{Acks, Message, ProduceResult, TopicMetadata};
 use crate::network::NodeId;
 use crate::partitioner::{Partitioner, PartitionerKind};
-use crate::record::{BatchData, Header};
+use crate::record::Header;
 use serde::{Deserialize, Serialize};
+
+mod accumulator;
+mod load;
+use accumulator::{append_to_queue, close_open, PartitionQueue, ProducerBatch, TopicState};
+pub use load::Continuous;
 use std::collections::{BTreeMap, VecDeque};
-use std::io::Write;
 use std::sync::Arc;
 
 /// `linger.ms` (Kafka 4.0 default).
@@ -78,51 +82,6 @@ pub struct ProducerStats {
 }
 
 /// A load generator: `rate_per_s` records per second with cycled keys.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-pub struct Continuous {
-    pub topic: Arc<str>,
-    pub rate_per_s: u64,
-    keys: Option<Vec<Arc<[u8]>>>,
-    key_cursor: usize,
-    pub seq: u64,
-    credit_milli: u64,
-    pub period_ms: u64,
-    pub value_bytes: Option<u32>,
-    pub max_records: Option<u64>,
-    pub running: bool,
-}
-
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-struct OpenBatch {
-    data: BatchData,
-    created_ms: SimTime,
-    seq: u64,
-    handles: Vec<(u32, ProduceHandle)>,
-}
-
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-struct ProducerBatch {
-    data: Arc<BatchData>,
-    created_ms: SimTime,
-    attempts: u32,
-    handles: Vec<(u32, ProduceHandle)>,
-}
-
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-struct PartitionQueue {
-    open: Option<OpenBatch>,
-    ready: VecDeque<ProducerBatch>,
-    in_flight: bool,
-    retry_at: SimTime,
-}
-
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-struct TopicState {
-    leaders: Vec<Option<BrokerId>>,
-    available: Vec<u32>,
-    queues: Vec<PartitionQueue>,
-}
-
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 struct PendingRecord {
     topic: Arc<str>,
@@ -343,137 +302,6 @@ impl Producer {
             );
         }
         closed
-    }
-
-    // ----- continuous load ------------------------------------------------------------------
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn start_continuous(
-        &mut self,
-        topic: Arc<str>,
-        rate_per_s: u64,
-        keys: Option<Vec<String>>,
-        value_bytes: Option<u32>,
-        max_records: Option<u64>,
-        ctx: &mut Ctx,
-    ) {
-        let period_ms = if rate_per_s >= 1000 {
-            1
-        } else {
-            (1000 / rate_per_s.max(1)).max(1)
-        };
-        self.continuous = Some(Continuous {
-            topic,
-            rate_per_s,
-            keys: keys.map(|k| k.into_iter().map(|s| Arc::from(s.into_bytes())).collect()),
-            key_cursor: 0,
-            seq: 0,
-            credit_milli: 0,
-            period_ms,
-            value_bytes,
-            max_records,
-            running: true,
-        });
-        self.request_metadata(ctx);
-        self.timer(ctx, ctx.now, ProducerTimer::Tick);
-    }
-
-    pub fn stop_continuous(&mut self) {
-        if let Some(c) = &mut self.continuous {
-            c.running = false;
-        }
-    }
-
-    fn tick(&mut self, ctx: &mut Ctx) {
-        let Some(c) = &mut self.continuous else {
-            return;
-        };
-        if !c.running {
-            return;
-        }
-        let period = c.period_ms;
-        let topic = c.topic.clone();
-        if !self.topics.contains_key(&topic) {
-            self.request_metadata(ctx);
-            self.timer(ctx, ctx.now + period, ProducerTimer::Tick);
-            return;
-        }
-        let c = self.continuous.as_mut().expect("checked");
-        c.credit_milli += c.rate_per_s * period;
-        let mut n = c.credit_milli / 1000;
-        c.credit_milli %= 1000;
-        if let Some(max) = c.max_records {
-            n = n.min(max - c.seq);
-        }
-        let mut closed = false;
-        let ts = self.topics.get_mut(&topic).expect("checked");
-        let partitions = ts.queues.len() as u32;
-        for _ in 0..n {
-            let key = c.keys.as_ref().map(|k| {
-                let key = k[c.key_cursor % k.len()].clone();
-                c.key_cursor += 1;
-                key
-            });
-            self.scratch.clear();
-            let _ = write!(self.scratch, "{}-{}", self.name, c.seq);
-            if let Some(len) = c.value_bytes {
-                self.scratch.resize(len as usize, b'.');
-            }
-            c.seq += 1;
-            let p = self.partitioner.partition(
-                &topic,
-                key.as_deref(),
-                None,
-                partitions,
-                &ts.available,
-                ctx.rng,
-            );
-            let q = &mut ts.queues[p as usize];
-            closed |= append_to_queue(
-                q,
-                &mut self.batch_seq,
-                key.as_deref(),
-                Some(&self.scratch),
-                Vec::new(),
-                None,
-                ctx.now,
-            );
-            if q.open.as_ref().is_some_and(|b| b.data.len() == 1) {
-                let seq = q.open.as_ref().expect("checked").seq;
-                ctx.timer(
-                    ctx.now + LINGER_MS,
-                    Timer::Producer {
-                        client: self.id,
-                        timer: ProducerTimer::Linger {
-                            topic: topic.clone(),
-                            partition: p,
-                            batch_seq: seq,
-                        },
-                    },
-                );
-            }
-            if key.is_none() && self.partitioner.kind == PartitionerKind::Default {
-                let size = u64::from(crate::record::record_size_bytes(
-                    0,
-                    0,
-                    None,
-                    Some(&self.scratch),
-                    &[],
-                ));
-                self.partitioner
-                    .sticky_appended(&topic, size, partitions, &ts.available, ctx.rng);
-            }
-        }
-        self.stats.records_sent += n;
-        let done = c.max_records.is_some_and(|m| c.seq >= m);
-        if done {
-            c.running = false;
-        } else {
-            self.timer(ctx, ctx.now + period, ProducerTimer::Tick);
-        }
-        if closed {
-            self.drain(ctx);
-        }
     }
 
     // ----- sending ----------------------------------------------------------------------------
@@ -860,52 +688,4 @@ impl Producer {
             ProducerTimer::RequestTimeout { request_id } => self.on_request_failed(request_id, ctx),
         }
     }
-}
-
-fn close_open(q: &mut PartitionQueue) {
-    if let Some(mut b) = q.open.take() {
-        b.data.shrink();
-        q.ready.push_back(ProducerBatch {
-            data: Arc::new(b.data),
-            created_ms: b.created_ms,
-            attempts: 0,
-            handles: b.handles,
-        });
-    }
-}
-
-/// Appends to the partition's open batch, closing it first when the record does not fit.
-/// Returns true if a batch was closed (so there is something to send).
-fn append_to_queue(
-    q: &mut PartitionQueue,
-    batch_seq: &mut u64,
-    key: Option<&[u8]>,
-    value: Option<&[u8]>,
-    headers: Vec<Header>,
-    handle: Option<ProduceHandle>,
-    now: SimTime,
-) -> bool {
-    let mut closed = false;
-    if let Some(open) = &q.open {
-        let size = open.data.next_record_size(key, value, &headers, now);
-        if !open.data.has_room_for(size) {
-            close_open(q);
-            closed = true;
-        }
-    }
-    let open = q.open.get_or_insert_with(|| {
-        *batch_seq += 1;
-        OpenBatch {
-            data: BatchData::default(),
-            created_ms: now,
-            seq: *batch_seq,
-            handles: Vec::new(),
-        }
-    });
-    let index = open.data.len();
-    open.data.push(key, value, headers, now);
-    if let Some(h) = handle {
-        open.handles.push((index, h));
-    }
-    closed
 }

@@ -10,7 +10,7 @@
 //! every partition this broker follows on that leader. Diverging answers make the follower
 //! truncate by leader epoch (KIP-101/279), never simply to its HW.
 
-use crate::broker::{Broker, BrokerTimer, ParkedFetch};
+use super::{Broker, BrokerTimer, ParkedFetch};
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;

@@ -1,0 +1,163 @@
+//! PRODUCE on the leader: checks (leadership, `min.insync.replicas` for acks=all, up front),
+//! the append of the producer's shared batch, and the answer: at once for acks=1, when the
+//! HW passes the batch for acks=all (a delayed produce, like Kafka's purgatory), never for
+//! acks=0.
+
+use super::{Broker, BrokerTimer, DelayedProduce, PRODUCE_TIMEOUT_MS};
+use crate::ctx::Ctx;
+use crate::error::ErrorKind;
+use crate::event::Event;
+use crate::ids::{Epoch, Offset, TopicPartition};
+use crate::message::{Acks, Message};
+use crate::network::NodeId;
+use crate::record::{BatchData, RecordBatch};
+use crate::replica::WaitingAck;
+use crate::topic::TimestampType;
+use std::sync::Arc;
+
+impl Broker {
+    // ----- produce ----------------------------------------------------------------------------
+
+    pub(super) fn handle_produce(
+        &mut self,
+        client: NodeId,
+        request_id: u64,
+        acks: Acks,
+        batches: Vec<(TopicPartition, Arc<BatchData>)>,
+        ctx: &mut Ctx,
+    ) {
+        let mut results = Vec::with_capacity(batches.len());
+        let mut remaining = 0;
+        for (part, (tp, data)) in batches.into_iter().enumerate() {
+            let r = self.append_produce(&tp, data, acks, request_id, part as u32, ctx);
+            if r.is_none() {
+                remaining += 1;
+            }
+            results.push((tp, r));
+        }
+        if acks == Acks::Zero {
+            return;
+        }
+        let d = DelayedProduce {
+            client,
+            results,
+            remaining,
+        };
+        if remaining == 0 {
+            self.respond_produce(request_id, d, ctx);
+        } else {
+            self.delayed.insert(request_id, d);
+            self.timer(
+                ctx,
+                ctx.now + PRODUCE_TIMEOUT_MS,
+                BrokerTimer::ProduceTimeout { request_id },
+            );
+        }
+    }
+
+    /// Appends one partition's batch as leader. `None` = waiting for the HW (acks=all).
+    fn append_produce(
+        &mut self,
+        tp: &TopicPartition,
+        data: Arc<BatchData>,
+        acks: Acks,
+        request_id: u64,
+        part: u32,
+        ctx: &mut Ctx,
+    ) -> Option<Result<(Offset, Epoch), ErrorKind>> {
+        let me = self.id;
+        let Some(topic) = self.metadata.topics.get(&tp.topic) else {
+            return Some(Err(ErrorKind::UnknownTopicOrPartitionException));
+        };
+        let min_isr = topic.config.min_insync_replicas;
+        let log_append_time = topic.config.message_timestamp_type == TimestampType::LogAppendTime;
+        let Some(replica) = self.replicas.get_mut(tp) else {
+            return Some(Err(ErrorKind::NotLeaderOrFollowerException));
+        };
+        let Some(state) = replica.leader_state() else {
+            return Some(Err(ErrorKind::NotLeaderOrFollowerException));
+        };
+        if acks == Acks::All && (state.isr.len() as u32) < min_isr {
+            return Some(Err(ErrorKind::NotEnoughReplicasException));
+        }
+        let epoch = state.epoch;
+        let base = replica.log.log_end_offset();
+        let count = data.len();
+        replica.log.append_batch(Arc::new(RecordBatch {
+            base_offset: base,
+            leader_epoch: epoch,
+            log_append_time_ms: log_append_time.then_some(ctx.now),
+            data,
+        }));
+        let required = replica.log.log_end_offset();
+        ctx.emit(Event::RecordsAppended {
+            broker: me,
+            tp: tp.clone(),
+            base_offset: base,
+            count,
+            epoch,
+        });
+        self.wake_parked(tp, ctx);
+        self.advance_hw(tp, ctx);
+        match acks {
+            Acks::Zero | Acks::One => Some(Ok((base, epoch))),
+            Acks::All => {
+                let replica = self.replicas.get_mut(tp).expect("exists");
+                if replica.high_watermark >= required {
+                    Some(Ok((base, epoch)))
+                } else {
+                    let state = replica.leader_state_mut().expect("leader");
+                    state.waiting.push_back(WaitingAck {
+                        required,
+                        request_id,
+                        part,
+                        base_offset: base,
+                        epoch,
+                    });
+                    None
+                }
+            }
+        }
+    }
+
+    /// Resolves one part of a delayed produce; answers the request once all parts are.
+    pub(super) fn complete_part(
+        &mut self,
+        request_id: u64,
+        part: u32,
+        result: Result<(Offset, Epoch), ErrorKind>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(d) = self.delayed.get_mut(&request_id) else {
+            return;
+        };
+        let Some(slot) = d.results.get_mut(part as usize) else {
+            return;
+        };
+        if slot.1.is_some() {
+            return;
+        }
+        slot.1 = Some(result);
+        d.remaining -= 1;
+        if d.remaining == 0 {
+            let d = self.delayed.remove(&request_id).expect("present");
+            self.respond_produce(request_id, d, ctx);
+        }
+    }
+
+    pub(super) fn respond_produce(&mut self, request_id: u64, d: DelayedProduce, ctx: &mut Ctx) {
+        let results = d
+            .results
+            .into_iter()
+            .map(|(tp, r)| (tp, r.unwrap_or(Err(ErrorKind::TimeoutException))))
+            .collect();
+        ctx.send(
+            self.node(),
+            d.client,
+            Message::ProduceResponse {
+                request_id,
+                results,
+            },
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! The acked-record ledger: which offsets producers were told are written, and in which leader
+//! epoch. At every leadership change the new leader's log is compared with it, and acked
+//! records the new leader does not have are reported as lost with their exact offsets:
+//! Kafka can lose acknowledged data (acks=1, unclean election) and the simulator makes it visible.
+
+use crate::event::Event;
+use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::log::Log;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Offsets `[start, end)` acknowledged to a producer, written in `epoch`. Within one epoch
+/// only one leader assigns offsets, so `(epoch, offset)` identifies a record.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct AckedRange {
+    pub start: Offset,
+    pub end: Offset,
+    pub epoch: Epoch,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct AckLedger {
+    #[serde(with = "crate::ids::map_as_pairs")]
+    ranges: BTreeMap<TopicPartition, Vec<AckedRange>>,
+    #[serde(with = "crate::ids::map_as_pairs")]
+    lost: BTreeMap<TopicPartition, u64>,
+}
+
+impl AckLedger {
+    /// Records an ack; contiguous acks of one epoch merge so the ledger stays small.
+    pub fn record(&mut self, tp: &TopicPartition, base: Offset, count: u32, epoch: Epoch) {
+        let ranges = self.ranges.entry(tp.clone()).or_default();
+        let end = Offset(base.0 + u64::from(count));
+        match ranges.last_mut() {
+            Some(last) if last.end == base && last.epoch == epoch => last.end = end,
+            _ => ranges.push(AckedRange {
+                start: base,
+                end,
+                epoch,
+            }),
+        }
+    }
+
+    pub fn ranges(&self, tp: &TopicPartition) -> &[AckedRange] {
+        self.ranges.get(tp).map_or(&[], |v| v.as_slice())
+    }
+
+    pub fn lost(&self) -> &BTreeMap<TopicPartition, u64> {
+        &self.lost
+    }
+
+    /// Compares the acked ranges of `tp` with the log of its new `leader`; drops and reports
+    /// the acked records that log lacks (absent, or another epoch's record at that offset).
+    pub fn check(
+        &mut self,
+        tp: &TopicPartition,
+        leader: BrokerId,
+        epoch: Epoch,
+        log: &Log,
+    ) -> Option<Event> {
+        let ranges = self.ranges.get_mut(tp)?;
+        let mut lost: Vec<(Offset, Offset)> = Vec::new();
+        let mut kept = Vec::with_capacity(ranges.len());
+        for r in ranges.drain(..) {
+            let mut o = r.start;
+            let mut keep_from = r.start;
+            while o < r.end {
+                let (present, next) = match log.chunk_at(o) {
+                    Some(c) => (c.epoch() == r.epoch, c.end_offset().min(r.end)),
+                    None => (false, r.end),
+                };
+                if !present {
+                    if keep_from < o {
+                        kept.push(AckedRange {
+                            start: keep_from,
+                            end: o,
+                            epoch: r.epoch,
+                        });
+                    }
+                    match lost.last_mut() {
+                        Some(last) if last.1 == o => last.1 = next,
+                        _ => lost.push((o, next)),
+                    }
+                    keep_from = next;
+                }
+                o = next;
+            }
+            if keep_from < r.end {
+                kept.push(AckedRange {
+                    start: keep_from,
+                    end: r.end,
+                    epoch: r.epoch,
+                });
+            }
+        }
+        *ranges = kept;
+        if lost.is_empty() {
+            return None;
+        }
+        lost.sort();
+        let count = lost.iter().map(|(a, b)| b.0 - a.0).sum();
+        *self.lost.entry(tp.clone()).or_default() += count;
+        Some(Event::AckedRecordsLost {
+            tp: tp.clone(),
+            leader,
+            epoch,
+            ranges: lost,
+            count,
+        })
+    }
+}
