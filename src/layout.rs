@@ -1,30 +1,45 @@
-//! The layout step: cluster state in, geometry out. Pure and deterministic (no DOM, no clock),
-//! so it is tested natively; floating point lives here, never in the engine.
+//! The layout step: what the engine shows in, geometry out. Pure and deterministic (no DOM, no
+//! clock), so it is tested natively; floating point lives here, never in the engine.
+//!
+//! `ClusterView::from_engine` takes a plain snapshot of the engine; `layout` places it: the KRaft
+//! controller on top, producers in a column on the left, brokers in a row (or a grid when there
+//! are many), each broker card listing the replicas it hosts with their log, LEO and HW.
 
-use kafka_sim::BrokerId;
+use std::collections::BTreeMap;
 
-/// What the diagram draws, taken from the engine.
+use kafka_sim::message::MessageKind;
+use kafka_sim::view::{BrokerView, EnvelopeView, ProducerView, TopicView};
+use kafka_sim::{BrokerId, ClientId, Engine, NodeId, SimTime};
+
+/// A plain snapshot of what the diagram draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterView {
-    pub brokers: Vec<BrokerId>,
+    pub now: SimTime,
+    pub brokers: Vec<BrokerView>,
+    /// Brokers the controller counts as alive (registered and unfenced).
+    pub controller_sees: Vec<BrokerId>,
+    pub topics: Vec<TopicView>,
+    pub producers: Vec<ProducerView>,
+    pub in_flight: Vec<EnvelopeView>,
 }
 
 impl ClusterView {
-    /// Brokers numbered 1..=n, as a new cluster's `node.id`s are.
-    pub fn with_brokers(n: u32) -> Self {
+    pub fn from_engine(engine: &Engine) -> Self {
         ClusterView {
-            brokers: (1..=n).map(BrokerId).collect(),
+            now: engine.now(),
+            brokers: engine.brokers_view(),
+            controller_sees: engine
+                .controller_view()
+                .registrations
+                .iter()
+                .filter(|(_, _, fenced, _)| !fenced)
+                .map(|(b, ..)| *b)
+                .collect(),
+            topics: engine.topics_view(),
+            producers: engine.producers_view(),
+            in_flight: engine.in_flight(),
         }
     }
-}
-
-/// Everything the SVG needs: a viewBox and positioned pieces.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Scene {
-    pub width: f64,
-    pub height: f64,
-    pub controller: Rect,
-    pub brokers: Vec<BrokerCard>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,8 +54,60 @@ impl Rect {
     pub fn center_x(&self) -> f64 {
         self.x + self.w / 2.0
     }
+    pub fn center_y(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
     pub fn bottom(&self) -> f64 {
         self.y + self.h
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Everything the SVG needs: a viewBox and positioned, labelled pieces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    pub width: f64,
+    pub height: f64,
+    pub controller: ControllerBox,
+    pub brokers: Vec<BrokerCard>,
+    pub producers: Vec<ClientBox>,
+    pub links: Vec<Link>,
+    pub dots: Vec<Dot>,
+    /// Draw replicas as small tiles instead of rows (many brokers or partitions).
+    pub compact: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ControllerBox {
+    pub rect: Rect,
+    /// "sees alive: 1, 2, 3"
+    pub sees: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrokerState {
+    Alive,
+    /// Alive but every link is cut.
+    Isolated,
+    /// The process is dead (its log stays on disk).
+    Dead,
+}
+
+impl BrokerState {
+    pub fn label(self) -> &'static str {
+        match self {
+            BrokerState::Alive => "alive",
+            BrokerState::Isolated => "isolated",
+            BrokerState::Dead => "dead",
+        }
     }
 }
 
@@ -49,91 +116,607 @@ pub struct BrokerCard {
     pub id: BrokerId,
     pub rect: Rect,
     pub label: String,
+    pub state: BrokerState,
+    /// "alive, leads 2 of 6 replicas", also the card's accessible description.
+    pub summary: String,
+    pub fenced: bool,
+    pub replicas: Vec<ReplicaRow>,
+}
+
+/// How a replica is drawn; never by colour alone (the badge letter and text differ too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplicaRole {
+    Leader,
+    InSync,
+    OutOfSync,
+    /// Its broker is down or the partition has no leader.
+    Offline,
+}
+
+impl ReplicaRole {
+    pub fn badge(self) -> &'static str {
+        match self {
+            ReplicaRole::Leader => "L",
+            ReplicaRole::InSync => "F",
+            ReplicaRole::OutOfSync => "!",
+            ReplicaRole::Offline => "×",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReplicaRole::Leader => "leader",
+            ReplicaRole::InSync => "in-sync follower",
+            ReplicaRole::OutOfSync => "out-of-sync follower",
+            ReplicaRole::Offline => "offline",
+        }
+    }
+    pub fn class(self) -> &'static str {
+        match self {
+            ReplicaRole::Leader => "leader",
+            ReplicaRole::InSync => "in-sync",
+            ReplicaRole::OutOfSync => "out-of-sync",
+            ReplicaRole::Offline => "offline",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaRow {
+    /// "orders-0"
+    pub partition: String,
+    pub role: ReplicaRole,
+    /// The whole row (or tile, in compact mode).
+    pub rect: Rect,
+    /// The log bar: filled to the HW, hatched from HW to LEO.
+    pub bar: Rect,
+    pub hw_width: f64,
+    pub leo_width: f64,
+    pub log_end_offset: u64,
+    pub high_watermark: u64,
+    /// The partition's ISR is smaller than its replica set.
+    pub under_replicated: bool,
+    /// The partition has no leader.
+    pub partition_offline: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientBox {
+    pub client: ClientId,
+    pub rect: Rect,
+    pub name: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// Controller to broker (heartbeats, metadata).
+    Control,
+    /// Producer to the leader it writes to.
+    Produce,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub key: String,
+    pub from: Point,
+    pub to: Point,
+    pub kind: LinkKind,
+    /// The link is cut (an isolated or dead broker).
+    pub cut: bool,
+}
+
+/// A request or response in flight, drawn where it is on its way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dot {
+    pub at: Point,
+    /// CSS class by message family: produce, fetch, heartbeat, metadata.
+    pub class: &'static str,
+    /// Will be lost (its link is cut).
+    pub doomed: bool,
 }
 
 const MARGIN: f64 = 24.0;
-const BROKER_W: f64 = 200.0;
-const BROKER_H: f64 = 150.0;
-const GAP: f64 = 32.0;
-const CONTROLLER_H: f64 = 48.0;
-const CONTROLLER_GAP: f64 = 56.0;
+const CONTROLLER_W: f64 = 260.0;
+const CONTROLLER_H: f64 = 58.0;
+const CONTROLLER_GAP: f64 = 70.0;
+const CLIENT_W: f64 = 180.0;
+const CLIENT_H: f64 = 58.0;
+const CLIENT_GAP: f64 = 90.0;
+const BROKER_W: f64 = 250.0;
+const BROKER_HEADER_H: f64 = 58.0;
+const BROKER_GAP: f64 = 28.0;
+const ROW_H: f64 = 24.0;
+const ROW_BAR_X: f64 = 110.0;
+const ROW_BAR_W: f64 = 120.0;
+const TILE: f64 = 22.0;
+const TILES_PER_ROW: usize = 8;
+/// More replicas than this on one broker switches to compact tiles.
+const MAX_ROWS: usize = 12;
+const MAX_BROKERS_PER_ROW: usize = 4;
+const COMPACT_BROKERS_PER_ROW: usize = 6;
+const COMPACT_BROKER_W: f64 = TILES_PER_ROW as f64 * TILE + 24.0;
 
-/// Brokers in one row below the controller, centred.
 pub fn layout(view: &ClusterView) -> Scene {
-    let n = view.brokers.len().max(1) as f64;
-    let row_w = n * BROKER_W + (n - 1.0) * GAP;
-    let width = row_w + 2.0 * MARGIN;
-    let controller = Rect {
-        x: width / 2.0 - 110.0,
-        y: MARGIN,
-        w: 220.0,
-        h: CONTROLLER_H,
+    let rows = replica_rows(view);
+    let most_replicas = view
+        .brokers
+        .iter()
+        .map(|b| rows.get(&b.id).map_or(0, Vec::len))
+        .max()
+        .unwrap_or(0);
+    let compact = most_replicas > MAX_ROWS || view.brokers.len() > MAX_BROKERS_PER_ROW;
+
+    let (card_w, per_row) = if compact {
+        (COMPACT_BROKER_W, COMPACT_BROKERS_PER_ROW)
+    } else {
+        (BROKER_W, MAX_BROKERS_PER_ROW)
     };
-    let broker_y = controller.bottom() + CONTROLLER_GAP;
-    let brokers = view
+    let body_h = if compact {
+        most_replicas.div_ceil(TILES_PER_ROW) as f64 * TILE + 10.0
+    } else {
+        most_replicas as f64 * ROW_H + 12.0
+    };
+    let card_h = BROKER_HEADER_H + body_h;
+    let columns = view.brokers.len().clamp(1, per_row);
+    let broker_rows = view.brokers.len().div_ceil(per_row).max(1);
+    let brokers_w = columns as f64 * card_w + (columns as f64 - 1.0) * BROKER_GAP;
+    let brokers_x = MARGIN + CLIENT_W + CLIENT_GAP;
+    let width = brokers_x + brokers_w + MARGIN;
+
+    let controller = ControllerBox {
+        rect: Rect {
+            x: brokers_x + brokers_w / 2.0 - CONTROLLER_W / 2.0,
+            y: MARGIN,
+            w: CONTROLLER_W,
+            h: CONTROLLER_H,
+        },
+        sees: format!("sees alive: {}", join_ids(&view.controller_sees)),
+    };
+    let brokers_y = controller.rect.bottom() + CONTROLLER_GAP;
+
+    let max_leo = rows
+        .values()
+        .flatten()
+        .map(|r| r.log_end_offset)
+        .max()
+        .unwrap_or(0)
+        .max(10) as f64;
+
+    let brokers: Vec<BrokerCard> = view
         .brokers
         .iter()
         .enumerate()
-        .map(|(i, &id)| BrokerCard {
-            id,
-            rect: Rect {
-                x: MARGIN + i as f64 * (BROKER_W + GAP),
-                y: broker_y,
-                w: BROKER_W,
-                h: BROKER_H,
-            },
-            label: format!("Broker {}", id.0),
+        .map(|(i, b)| {
+            let rect = Rect {
+                x: brokers_x + (i % per_row) as f64 * (card_w + BROKER_GAP),
+                y: brokers_y + (i / per_row) as f64 * (card_h + BROKER_GAP),
+                w: card_w,
+                h: card_h,
+            };
+            let replicas = rows.get(&b.id).cloned().unwrap_or_default();
+            broker_card(b, rect, place_replicas(replicas, rect, compact, max_leo))
         })
         .collect();
-    Scene {
+    let height = brokers_y + broker_rows as f64 * (card_h + BROKER_GAP) - BROKER_GAP + MARGIN;
+
+    let producers: Vec<ClientBox> = view
+        .producers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ClientBox {
+            client: p.client,
+            rect: Rect {
+                x: MARGIN,
+                y: brokers_y + i as f64 * (CLIENT_H + 20.0),
+                w: CLIENT_W,
+                h: CLIENT_H,
+            },
+            name: p.name.clone(),
+            detail: producer_detail(p),
+        })
+        .collect();
+
+    let mut scene = Scene {
         width,
-        height: broker_y + BROKER_H + MARGIN,
+        height: height.max(brokers_y + producers.len() as f64 * (CLIENT_H + 20.0) + MARGIN),
         controller,
         brokers,
+        producers,
+        links: Vec::new(),
+        dots: Vec::new(),
+        compact,
+    };
+    scene.links = links(&scene, view);
+    scene.dots = dots(&scene, view);
+    scene
+}
+
+/// Each broker's replicas, partitions in topic then partition order, with their roles.
+fn replica_rows(view: &ClusterView) -> BTreeMap<BrokerId, Vec<ReplicaRow>> {
+    let mut rows: BTreeMap<BrokerId, Vec<ReplicaRow>> = BTreeMap::new();
+    let zero = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: 0.0,
+        h: 0.0,
+    };
+    for topic in &view.topics {
+        for p in &topic.partitions {
+            let under_replicated = p.isr.len() < p.replicas.len();
+            for r in &p.replica_states {
+                let role = if !r.broker_alive || p.leader.is_none() {
+                    ReplicaRole::Offline
+                } else if p.leader == Some(r.broker) {
+                    ReplicaRole::Leader
+                } else if r.in_isr {
+                    ReplicaRole::InSync
+                } else {
+                    ReplicaRole::OutOfSync
+                };
+                rows.entry(r.broker).or_default().push(ReplicaRow {
+                    partition: p.tp.to_string(),
+                    role,
+                    rect: zero,
+                    bar: zero,
+                    hw_width: 0.0,
+                    leo_width: 0.0,
+                    log_end_offset: r.log_end_offset.0,
+                    high_watermark: r.high_watermark.0,
+                    under_replicated,
+                    partition_offline: p.leader.is_none(),
+                });
+            }
+        }
     }
+    rows
+}
+
+fn place_replicas(
+    mut rows: Vec<ReplicaRow>,
+    card: Rect,
+    compact: bool,
+    max_leo: f64,
+) -> Vec<ReplicaRow> {
+    let top = card.y + BROKER_HEADER_H;
+    for (i, row) in rows.iter_mut().enumerate() {
+        if compact {
+            row.rect = Rect {
+                x: card.x + 12.0 + (i % TILES_PER_ROW) as f64 * TILE,
+                y: top + (i / TILES_PER_ROW) as f64 * TILE,
+                w: TILE - 3.0,
+                h: TILE - 3.0,
+            };
+            row.bar = row.rect;
+        } else {
+            row.rect = Rect {
+                x: card.x + 10.0,
+                y: top + i as f64 * ROW_H,
+                w: card.w - 20.0,
+                h: ROW_H - 4.0,
+            };
+            row.bar = Rect {
+                x: card.x + ROW_BAR_X,
+                y: row.rect.y + 5.0,
+                w: ROW_BAR_W,
+                h: ROW_H - 14.0,
+            };
+        }
+        row.leo_width = row.bar.w * row.log_end_offset as f64 / max_leo;
+        row.hw_width = row.bar.w * row.high_watermark.min(row.log_end_offset) as f64 / max_leo;
+    }
+    rows
+}
+
+fn broker_card(b: &BrokerView, rect: Rect, replicas: Vec<ReplicaRow>) -> BrokerCard {
+    let state = if !b.alive {
+        BrokerState::Dead
+    } else if b.isolated {
+        BrokerState::Isolated
+    } else {
+        BrokerState::Alive
+    };
+    let leads = replicas
+        .iter()
+        .filter(|r| r.role == ReplicaRole::Leader)
+        .count();
+    let mut summary = format!(
+        "{}, leads {leads} of {} replicas",
+        state.label(),
+        replicas.len()
+    );
+    if b.fenced && b.alive {
+        summary.push_str(", fenced by the controller");
+    }
+    BrokerCard {
+        id: b.id,
+        rect,
+        label: format!("Broker {}", b.id.0),
+        state,
+        summary,
+        fenced: b.fenced,
+        replicas,
+    }
+}
+
+fn producer_detail(p: &ProducerView) -> String {
+    let acks = p.acks.as_str();
+    match (&p.topic, p.running) {
+        (Some(topic), true) => format!("{} rec/s → {topic}, acks={acks}", p.rate_per_s),
+        (Some(topic), false) => format!("stopped → {topic}"),
+        (None, _) => format!("acks={acks}, {} acked", p.stats.records_acked),
+    }
+}
+
+/// Where messages to and from a node start and end.
+fn anchor(scene: &Scene, node: NodeId, toward: Point) -> Option<Point> {
+    let rect = match node {
+        NodeId::Controller => scene.controller.rect,
+        NodeId::Broker(b) => scene.brokers.iter().find(|c| c.id == b)?.rect,
+        NodeId::Client(c) => scene.producers.iter().find(|p| p.client == c)?.rect,
+    };
+    // The middle of the side facing `toward`.
+    let (cx, cy) = (rect.center_x(), rect.center_y());
+    let (dx, dy) = (toward.x - cx, toward.y - cy);
+    Some(if dx.abs() * rect.h > dy.abs() * rect.w {
+        Point {
+            x: if dx > 0.0 { rect.right() } else { rect.x },
+            y: cy.min(rect.y + 40.0),
+        }
+    } else {
+        Point {
+            x: cx,
+            y: if dy > 0.0 { rect.bottom() } else { rect.y },
+        }
+    })
+}
+
+fn center(scene: &Scene, node: NodeId) -> Option<Point> {
+    let rect = match node {
+        NodeId::Controller => scene.controller.rect,
+        NodeId::Broker(b) => scene.brokers.iter().find(|c| c.id == b)?.rect,
+        NodeId::Client(c) => scene.producers.iter().find(|p| p.client == c)?.rect,
+    };
+    Some(Point {
+        x: rect.center_x(),
+        y: rect.center_y(),
+    })
+}
+
+/// The segment between two nodes, from side to side.
+fn segment(scene: &Scene, a: NodeId, b: NodeId) -> Option<(Point, Point)> {
+    let (ca, cb) = (center(scene, a)?, center(scene, b)?);
+    Some((anchor(scene, a, cb)?, anchor(scene, b, ca)?))
+}
+
+fn links(scene: &Scene, view: &ClusterView) -> Vec<Link> {
+    let mut links = Vec::new();
+    for card in &scene.brokers {
+        let node = NodeId::Broker(card.id);
+        if let Some((from, to)) = segment(scene, NodeId::Controller, node) {
+            links.push(Link {
+                key: format!("control-{}", card.id.0),
+                from,
+                to,
+                kind: LinkKind::Control,
+                cut: card.state != BrokerState::Alive,
+            });
+        }
+    }
+    // A producer writes to the leaders of its topic's partitions.
+    for p in &view.producers {
+        let Some(topic) = p
+            .topic
+            .as_ref()
+            .and_then(|t| view.topics.iter().find(|v| &v.name == t))
+        else {
+            continue;
+        };
+        let mut leaders: Vec<BrokerId> = topic.partitions.iter().filter_map(|p| p.leader).collect();
+        leaders.sort();
+        leaders.dedup();
+        for leader in leaders {
+            let Some(card) = scene.brokers.iter().find(|c| c.id == leader) else {
+                continue;
+            };
+            if let Some((from, to)) =
+                segment(scene, NodeId::Client(p.client), NodeId::Broker(leader))
+            {
+                links.push(Link {
+                    key: format!("produce-{}-{}", p.client.0, leader.0),
+                    from,
+                    to,
+                    kind: LinkKind::Produce,
+                    cut: card.state != BrokerState::Alive,
+                });
+            }
+        }
+    }
+    links
+}
+
+fn dot_class(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Produce | MessageKind::ProduceResponse => "produce",
+        MessageKind::Fetch | MessageKind::FetchResponse => "fetch",
+        MessageKind::BrokerHeartbeat | MessageKind::BrokerHeartbeatResponse => "heartbeat",
+        _ => "metadata",
+    }
+}
+
+fn dots(scene: &Scene, view: &ClusterView) -> Vec<Dot> {
+    view.in_flight
+        .iter()
+        .filter_map(|e| {
+            let (from, to) = segment(scene, e.from, e.to)?;
+            let span = e.deliver_at.saturating_sub(e.sent_at).max(1) as f64;
+            let t = (view.now.saturating_sub(e.sent_at) as f64 / span).clamp(0.0, 1.0);
+            Some(Dot {
+                at: Point {
+                    x: from.x + (to.x - from.x) * t,
+                    y: from.y + (to.y - from.y) * t,
+                },
+                class: dot_class(e.kind),
+                doomed: e.doomed,
+            })
+        })
+        .collect()
+}
+
+fn join_ids(ids: &[BrokerId]) -> String {
+    if ids.is_empty() {
+        return "none".to_string();
+    }
+    ids.iter()
+        .map(|b| b.0.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::opening::opening_engine;
+    use kafka_sim::Command;
 
     fn overlaps(a: &Rect, b: &Rect) -> bool {
-        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+        a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
     }
 
-    #[test]
-    fn one_card_per_broker_named_by_id() {
-        let scene = layout(&ClusterView::with_brokers(3));
-        let labels: Vec<&str> = scene.brokers.iter().map(|b| b.label.as_str()).collect();
-        assert_eq!(labels, ["Broker 1", "Broker 2", "Broker 3"]);
+    fn opening_scene_at(ms: u64) -> (ClusterView, Scene) {
+        let mut engine = opening_engine();
+        engine.advance_to(ms);
+        let view = ClusterView::from_engine(&engine);
+        let scene = layout(&view);
+        (view, scene)
     }
 
-    #[test]
-    fn cards_fit_the_view_and_do_not_overlap() {
-        for n in 1..=12 {
-            let scene = layout(&ClusterView::with_brokers(n));
-            let mut pieces: Vec<Rect> = scene.brokers.iter().map(|b| b.rect).collect();
-            pieces.push(scene.controller);
-            for (i, a) in pieces.iter().enumerate() {
-                assert!(a.x >= 0.0 && a.y >= 0.0, "{a:?} starts outside the view");
+    /// Every piece inside the view, and no two cards, boxes or rows on top of each other.
+    fn assert_legible(scene: &Scene) {
+        let mut boxes: Vec<Rect> = scene.brokers.iter().map(|b| b.rect).collect();
+        boxes.push(scene.controller.rect);
+        boxes.extend(scene.producers.iter().map(|p| p.rect));
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.y >= 0.0, "{a:?} starts outside the view");
+            assert!(
+                a.right() <= scene.width && a.bottom() <= scene.height,
+                "{a:?} overflows"
+            );
+            for b in &boxes[i + 1..] {
+                assert!(!overlaps(a, b), "{a:?} overlaps {b:?}");
+            }
+        }
+        for card in &scene.brokers {
+            for (i, row) in card.replicas.iter().enumerate() {
+                assert!(row.rect.x >= card.rect.x && row.rect.right() <= card.rect.right());
                 assert!(
-                    a.x + a.w <= scene.width && a.bottom() <= scene.height,
-                    "{a:?} overflows"
+                    row.rect.y >= card.rect.y && row.rect.bottom() <= card.rect.bottom(),
+                    "{} leaves its card",
+                    row.partition
                 );
-                for b in &pieces[i + 1..] {
-                    assert!(!overlaps(a, b), "{a:?} overlaps {b:?} with {n} brokers");
+                assert!(row.hw_width <= row.leo_width + 1e-9, "HW drawn past LEO");
+                for other in &card.replicas[i + 1..] {
+                    assert!(!overlaps(&row.rect, &other.rect));
                 }
             }
         }
     }
 
     #[test]
-    fn controller_is_centred_above_the_brokers() {
-        let scene = layout(&ClusterView::with_brokers(3));
-        assert!((scene.controller.center_x() - scene.width / 2.0).abs() < 1e-9);
-        assert!(scene
+    fn opening_cluster_has_a_card_per_broker_and_a_row_per_replica() {
+        let (_, scene) = opening_scene_at(3_000);
+        let labels: Vec<&str> = scene.brokers.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["Broker 1", "Broker 2", "Broker 3"]);
+        // orders: 6 partitions x RF 3 on 3 brokers = 6 replicas per broker.
+        assert!(scene.brokers.iter().all(|b| b.replicas.len() == 6));
+        let leaders = scene
             .brokers
             .iter()
-            .all(|b| b.rect.y > scene.controller.bottom()));
+            .flat_map(|b| &b.replicas)
+            .filter(|r| r.role == ReplicaRole::Leader)
+            .count();
+        assert_eq!(leaders, 6, "each partition has exactly one leader drawn");
+        assert!(!scene.compact);
+        assert_legible(&scene);
+    }
+
+    #[test]
+    fn a_killed_leader_is_drawn_dead_and_its_partitions_move() {
+        let mut engine = opening_engine();
+        engine.advance_to(3_000);
+        let before = layout(&ClusterView::from_engine(&engine));
+        let victim = before.brokers[0].id;
+        let led: Vec<String> = before.brokers[0]
+            .replicas
+            .iter()
+            .filter(|r| r.role == ReplicaRole::Leader)
+            .map(|r| r.partition.clone())
+            .collect();
+        assert!(!led.is_empty());
+        engine
+            .apply(Command::KillBroker { broker: victim })
+            .unwrap();
+        engine.advance_to(3_000 + 12_000); // past broker.session.timeout.ms (9 s)
+        let after = layout(&ClusterView::from_engine(&engine));
+        let card = &after.brokers[0];
+        assert_eq!(card.state, BrokerState::Dead);
+        assert!(card.replicas.iter().all(|r| r.role == ReplicaRole::Offline));
+        for p in &led {
+            let new_leader = after.brokers[1..].iter().any(|b| {
+                b.replicas
+                    .iter()
+                    .any(|r| &r.partition == p && r.role == ReplicaRole::Leader)
+            });
+            assert!(new_leader, "{p} has a new leader on a live broker");
+        }
+        assert!(after
+            .links
+            .iter()
+            .any(|l| l.kind == LinkKind::Control && l.cut));
+    }
+
+    #[test]
+    fn messages_in_flight_are_drawn_between_their_nodes() {
+        let (view, scene) = opening_scene_at(3_075);
+        assert!(
+            !view.in_flight.is_empty(),
+            "replication and heartbeats are always in flight"
+        );
+        assert_eq!(scene.dots.len(), view.in_flight.len());
+        for d in &scene.dots {
+            assert!(
+                d.at.x >= 0.0 && d.at.x <= scene.width && d.at.y >= 0.0 && d.at.y <= scene.height
+            );
+        }
+    }
+
+    #[test]
+    fn many_brokers_and_partitions_switch_to_compact_tiles_and_stay_legible() {
+        let mut engine = kafka_sim::Engine::new(kafka_sim::EngineConfig {
+            brokers: 12,
+            ..Default::default()
+        });
+        engine.advance_to(1_000);
+        engine
+            .apply(Command::CreateTopic(kafka_sim::NewTopic {
+                topic: "big".into(),
+                partitions: Some(100),
+                replication_factor: Some(3),
+                replica_assignment: None,
+                fixed_start_index: None,
+                configs: Default::default(),
+            }))
+            .unwrap();
+        engine.advance_to(5_000);
+        let scene = layout(&ClusterView::from_engine(&engine));
+        assert!(scene.compact);
+        assert_eq!(
+            scene
+                .brokers
+                .iter()
+                .map(|b| b.replicas.len())
+                .sum::<usize>(),
+            300
+        );
+        assert_legible(&scene);
     }
 }

@@ -1,33 +1,182 @@
-//! KafkaScope, the browser app: a live diagram of a `kafka-sim` cluster.
+//! KafkaScope, the browser app: a live diagram of a `kafka-sim` cluster you can click.
 //!
 //! Code map:
 //! - `main.rs`: mounts [`App`] on the page.
+//! - `opening.rs`: the cluster the app opens on (3 brokers, `orders`, a producer).
+//! - `state.rs`: the one reducer; it owns the engine and turns actions into engine commands.
 //! - `layout.rs`: pure geometry, `layout(&ClusterView) -> Scene`; plain data, tested natively.
-//! - `components/`: one file per visual piece; each renders SVG or HTML from a `Scene` part.
+//! - `components/`: one file per visual piece, fed plain data and callbacks.
 //!
-//! Invariant: components never compute geometry and never own engine state; they draw what the
-//! layout step hands them.
+//! Invariants: components never compute geometry and never touch the engine; timers and
+//! listeners live in effects here, never in the reducer.
 
 pub mod components;
 pub mod layout;
+pub mod opening;
+pub mod state;
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use components::{cluster::ClusterDiagram, header::Header};
+use components::broker_actions::BrokerActions;
+use components::cluster::ClusterDiagram;
+use components::event_log::EventLog;
+use components::header::Header;
+use components::produce_form::ProduceForm;
+use components::time_bar::TimeBar;
+use components::topic_description::TopicDescription;
+use layout::{ClusterView, ReplicaRole};
+use state::{Action, SimState};
 
-/// The brokers of the opening cluster (the classic teaching example has three).
-const OPENING_BROKERS: u32 = 3;
+/// How often the clock ticks while playing, ms of real time (about 60 frames a second).
+const FRAME_MS: u32 = 16;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let view = layout::ClusterView::with_brokers(OPENING_BROKERS);
+    let state = use_reducer(SimState::default);
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    use_clock(state.playing, dispatch.clone());
+    use_keyboard(dispatch.clone());
+
+    let (view, describe) = {
+        let engine = state.engine();
+        (
+            ClusterView::from_engine(&engine),
+            kafka_sim::describe::describe_topics(&engine),
+        )
+    };
     let scene = layout::layout(&view);
+    let selected = state.selected_broker.and_then(|id| {
+        scene
+            .brokers
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| (id, b.state))
+    });
+    let any_isolated = view.brokers.iter().any(|b| b.isolated);
+    let topics: Vec<String> = view.topics.iter().map(|t| t.name.clone()).collect();
+    let producer_running = state.producer_running();
+    let producer_rate = state.producer_rate;
+    let offline = scene
+        .brokers
+        .iter()
+        .flat_map(|b| &b.replicas)
+        .filter(|r| r.role == ReplicaRole::Leader || r.partition_offline)
+        .any(|r| r.partition_offline);
+    let on_select = dispatch.reform(|id| Action::SelectBroker(Some(id)));
+    let dismiss = dispatch.reform(|_: MouseEvent| Action::DismissError);
+
     html! {
         <div class="app">
             <Header />
-            <main class="stage">
-                <ClusterDiagram scene={scene} />
+            <TimeBar now_ms={view.now} playing={state.playing} speed={state.speed} dispatch={dispatch.clone()} />
+            if let Some(error) = &state.error {
+                <div class="error" role="alert">
+                    <span>{ error }</span>
+                    <button class="link-button" onclick={dismiss} aria-label="Dismiss error">{ "×" }</button>
+                </div>
+            }
+            <main class="workspace">
+                <div class="stage">
+                    if offline {
+                        <p class="warning" role="status">{ "Some partitions are offline: no in-sync replica is alive (Leader: none)." }</p>
+                    }
+                    <ClusterDiagram scene={scene} selected={state.selected_broker} {on_select} />
+                    <Legend />
+                </div>
+                <aside class="sidebar">
+                    <ProduceForm {topics} {producer_running} {producer_rate} dispatch={dispatch.clone()} />
+                    <BrokerActions {selected} {any_isolated} dispatch={dispatch.clone()} />
+                </aside>
             </main>
+            <div class="bottom">
+                <TopicDescription text={AttrValue::from(describe)} />
+                <EventLog lines={state.event_log.clone()} />
+            </div>
         </div>
     }
+}
+
+#[function_component(Legend)]
+fn legend() -> Html {
+    let item = |role: ReplicaRole| {
+        html! {
+            <li class={classes!("replica", role.class())}>
+                <span class="badge">{ role.badge() }</span>{ role.label() }
+            </li>
+        }
+    };
+    html! {
+        <ul class="legend" aria-label="Legend">
+            { item(ReplicaRole::Leader) }{ item(ReplicaRole::InSync) }
+            { item(ReplicaRole::OutOfSync) }{ item(ReplicaRole::Offline) }
+            <li><span class="swatch committed"></span>{ "committed (below HW)" }</li>
+            <li><span class="swatch uncommitted"></span>{ "not yet committed (HW to LEO)" }</li>
+        </ul>
+    }
+}
+
+/// While playing, advances the simulation by the real time elapsed times the speed.
+#[hook]
+fn use_clock(playing: bool, dispatch: Callback<Action>) {
+    use_effect_with(playing, move |&playing| {
+        let interval = playing.then(|| {
+            let last = Rc::new(Cell::new(now_ms()));
+            Interval::new(FRAME_MS, move || {
+                let now = now_ms();
+                dispatch.emit(Action::Frame {
+                    real_ms: now - last.replace(now),
+                });
+            })
+        });
+        move || drop(interval)
+    });
+}
+
+/// Space plays or pauses, the right arrow steps; not while typing in a form field.
+#[hook]
+fn use_keyboard(dispatch: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+            let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            let typing = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| {
+                    matches!(
+                        el.tag_name().as_str(),
+                        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+                    )
+                });
+            if typing {
+                return;
+            }
+            match event.key().as_str() {
+                " " => {
+                    event.prevent_default();
+                    dispatch.emit(Action::TogglePlay);
+                }
+                "ArrowRight" => {
+                    event.prevent_default();
+                    dispatch.emit(Action::Step);
+                }
+                _ => {}
+            }
+        });
+        move || drop(listener)
+    });
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
 }

@@ -1,58 +1,208 @@
-//! The cluster diagram: one `<svg viewBox>` with the controller and a card per broker.
+//! The cluster diagram: one `<svg viewBox>` drawn from a `Scene`. Brokers are focusable buttons
+//! (role, name "Broker N", state in aria-description); clicking one selects it.
 
 use yew::prelude::*;
 
-use crate::layout::{BrokerCard, Rect, Scene};
+use crate::layout::{
+    BrokerCard, BrokerState, ClientBox, Dot, Link, LinkKind, Rect, ReplicaRow, Scene,
+};
+use kafka_sim::BrokerId;
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterDiagramProps {
     pub scene: Scene,
+    pub selected: Option<BrokerId>,
+    pub on_select: Callback<BrokerId>,
 }
 
 #[function_component(ClusterDiagram)]
 pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
     let scene = &props.scene;
-    let view_box = format!("0 0 {} {}", scene.width, scene.height);
+    let view_box = format!("0 0 {:.0} {:.0}", scene.width, scene.height);
+    let controller = &scene.controller;
     html! {
-        <svg class="cluster" viewBox={view_box} role="img" aria-label="Kafka cluster diagram">
-            { for scene.brokers.iter().map(|b| controller_link(&scene.controller, b)) }
-            <g class="controller">
-                { rect(&scene.controller, "controller-box") }
-                <text x={scene.controller.center_x().to_string()}
-                      y={(scene.controller.y + 30.0).to_string()}
-                      text-anchor="middle">{ "KRaft controller" }</text>
+        <svg class={classes!("cluster", scene.compact.then_some("compact"))} viewBox={view_box}
+             role="group" aria-label="Kafka cluster diagram">
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
+                        markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
+                </marker>
+                <pattern id="uncommitted" width="6" height="6" patternUnits="userSpaceOnUse"
+                         patternTransform="rotate(45)">
+                    <rect width="6" height="6" class="uncommitted-bg" />
+                    <line x1="0" y1="0" x2="0" y2="6" class="uncommitted-stripe" />
+                </pattern>
+            </defs>
+            <g class="links">{ for scene.links.iter().map(link) }</g>
+            <g class="controller" aria-label={format!("KRaft controller, {}", controller.sees)}>
+                { rect(&controller.rect, "controller-box", 12.0) }
+                <text class="node-title" x={fmt(controller.rect.center_x())}
+                      y={fmt(controller.rect.y + 25.0)} text-anchor="middle">{ "KRaft controller" }</text>
+                <text class="node-detail" x={fmt(controller.rect.center_x())}
+                      y={fmt(controller.rect.y + 45.0)} text-anchor="middle">{ &controller.sees }</text>
             </g>
-            { for scene.brokers.iter().map(broker_card) }
+            { for scene.producers.iter().map(producer) }
+            { for scene.brokers.iter().map(|b| broker(b, scene.compact, props.selected == Some(b.id), &props.on_select)) }
+            <g class="dots" aria-hidden="true">{ for scene.dots.iter().map(dot) }</g>
         </svg>
     }
 }
 
-fn controller_link(controller: &Rect, broker: &BrokerCard) -> Html {
+fn link(l: &Link) -> Html {
+    let class = classes!(
+        "link",
+        match l.kind {
+            LinkKind::Control => "control",
+            LinkKind::Produce => "produce",
+        },
+        l.cut.then_some("cut")
+    );
+    let marker = (l.kind == LinkKind::Produce).then_some("url(#arrow)");
     html! {
-        <line key={format!("link-{}", broker.id.0)} class="heartbeat-link"
-              x1={controller.center_x().to_string()} y1={controller.bottom().to_string()}
-              x2={broker.rect.center_x().to_string()} y2={broker.rect.y.to_string()} />
+        <line key={l.key.clone()} class={class} x1={fmt(l.from.x)} y1={fmt(l.from.y)}
+              x2={fmt(l.to.x)} y2={fmt(l.to.y)} marker-end={marker} />
     }
 }
 
-fn broker_card(broker: &BrokerCard) -> Html {
-    let r = &broker.rect;
+fn producer(p: &ClientBox) -> Html {
     html! {
-        <g key={broker.id.0} class="broker" data-broker={broker.id.0.to_string()}>
-            { rect(r, "broker-box") }
-            <text class="broker-label" x={(r.x + 16.0).to_string()} y={(r.y + 28.0).to_string()}>
-                { &broker.label }
+        <g key={format!("producer-{}", p.client.0)} class="producer"
+           aria-label={format!("Producer {}: {}", p.name, p.detail)}>
+            { rect(&p.rect, "producer-box", 10.0) }
+            <text class="node-title" x={fmt(p.rect.x + 12.0)} y={fmt(p.rect.y + 24.0)}>
+                { format!("⇢ {}", p.name) }
             </text>
-            <text class="broker-state" x={(r.x + 16.0).to_string()} y={(r.y + 50.0).to_string()}>
-                { "alive" }
+            <text class="node-detail" x={fmt(p.rect.x + 12.0)} y={fmt(p.rect.y + 44.0)}>{ &p.detail }</text>
+        </g>
+    }
+}
+
+fn broker(b: &BrokerCard, compact: bool, selected: bool, on_select: &Callback<BrokerId>) -> Html {
+    let id = b.id;
+    let onclick = on_select.reform(move |_: MouseEvent| id);
+    let onkeydown = {
+        let on_select = on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                on_select.emit(id);
+            }
+        })
+    };
+    let state_class = match b.state {
+        BrokerState::Alive => "alive",
+        BrokerState::Isolated => "isolated",
+        BrokerState::Dead => "dead",
+    };
+    let r = &b.rect;
+    html! {
+        <g key={format!("broker-{}", id.0)} class={classes!("broker", state_class, selected.then_some("selected"))}
+           role="button" tabindex="0" aria-label={b.label.clone()} aria-description={b.summary.clone()}
+           aria-pressed={selected.to_string()} data-broker={id.0.to_string()} {onclick} {onkeydown}>
+            { rect(r, "broker-box", 12.0) }
+            <text class="broker-label" x={fmt(r.x + 14.0)} y={fmt(r.y + 26.0)}>{ &b.label }</text>
+            <text class="broker-state" x={fmt(r.x + 14.0)} y={fmt(r.y + 46.0)}>
+                { state_text(b) }
+            </text>
+            { for b.replicas.iter().map(|row| if compact { replica_tile(row) } else { replica_row(row) }) }
+        </g>
+    }
+}
+
+fn state_text(b: &BrokerCard) -> String {
+    let marker = match b.state {
+        BrokerState::Alive => "●",
+        BrokerState::Isolated => "◌",
+        BrokerState::Dead => "✕",
+    };
+    let fenced = if b.fenced && b.state != BrokerState::Dead {
+        " · fenced"
+    } else {
+        ""
+    };
+    format!("{marker} {}{fenced}", b.state.label())
+}
+
+fn replica_row(row: &ReplicaRow) -> Html {
+    let r = &row.rect;
+    let bar = &row.bar;
+    let title = format!(
+        "{} on this broker: {}; LEO {}, HW {}{}",
+        row.partition,
+        row.role.label(),
+        row.log_end_offset,
+        row.high_watermark,
+        if row.partition_offline {
+            "; partition offline"
+        } else if row.under_replicated {
+            "; under-replicated"
+        } else {
+            ""
+        }
+    );
+    let row_class = classes!(
+        "replica",
+        row.role.class(),
+        row.under_replicated.then_some("under-replicated"),
+        row.partition_offline.then_some("partition-offline")
+    );
+    html! {
+        <g key={row.partition.clone()} class={row_class}>
+            <title>{ title }</title>
+            { rect(r, "replica-bg", 5.0) }
+            <rect class="badge" x={fmt(r.x + 4.0)} y={fmt(r.y + 2.0)} width="16" height="16" rx="3" />
+            <text class="badge-text" x={fmt(r.x + 12.0)} y={fmt(r.y + 14.5)} text-anchor="middle">
+                { row.role.badge() }
+            </text>
+            <text class="replica-label" x={fmt(r.x + 26.0)} y={fmt(r.y + 15.0)}>{ &row.partition }</text>
+            <rect class="log-track" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(bar.w)} height={fmt(bar.h)} rx="2" />
+            <rect class="log-uncommitted" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(row.leo_width)} height={fmt(bar.h)} />
+            <rect class="log-committed" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(row.hw_width)} height={fmt(bar.h)} />
+            <line class="hw-mark" x1={fmt(bar.x + row.hw_width)} y1={fmt(bar.y - 3.0)}
+                  x2={fmt(bar.x + row.hw_width)} y2={fmt(bar.y + bar.h + 3.0)} />
+            <text class="offsets" x={fmt(bar.right() - 2.0)} y={fmt(bar.y - 1.5)} text-anchor="end">
+                { format!("HW {} · LEO {}", row.high_watermark, row.log_end_offset) }
             </text>
         </g>
     }
 }
 
-fn rect(r: &Rect, class: &'static str) -> Html {
+fn replica_tile(row: &ReplicaRow) -> Html {
+    let r = &row.rect;
+    let title = format!(
+        "{}: {}; LEO {}, HW {}",
+        row.partition,
+        row.role.label(),
+        row.log_end_offset,
+        row.high_watermark
+    );
     html! {
-        <rect class={class} x={r.x.to_string()} y={r.y.to_string()}
-              width={r.w.to_string()} height={r.h.to_string()} rx="10" />
+        <g key={row.partition.clone()} class={classes!("replica", "tile", row.role.class())}>
+            <title>{ title }</title>
+            { rect(r, "badge", 3.0) }
+            <text class="badge-text" x={fmt(r.center_x())} y={fmt(r.y + 13.5)} text-anchor="middle">
+                { row.role.badge() }
+            </text>
+        </g>
     }
+}
+
+fn dot(d: &Dot) -> Html {
+    html! {
+        <circle class={classes!("dot", d.class, d.doomed.then_some("doomed"))}
+                cx={fmt(d.at.x)} cy={fmt(d.at.y)} r="4.5" />
+    }
+}
+
+fn rect(r: &Rect, class: &'static str, radius: f64) -> Html {
+    html! {
+        <rect class={class} x={fmt(r.x)} y={fmt(r.y)} width={fmt(r.w)} height={fmt(r.h)} rx={fmt(radius)} />
+    }
+}
+
+/// SVG coordinates with one decimal: enough for the eye, short in the DOM.
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
 }

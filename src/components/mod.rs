@@ -1,4 +1,10 @@
-//! One file per visual piece. Components take plain data (`Scene` parts) as props.
+//! One file per visual piece. Components take plain data and callbacks as props; they never
+//! touch the engine.
 
+pub mod broker_actions;
 pub mod cluster;
+pub mod event_log;
 pub mod header;
+pub mod produce_form;
+pub mod time_bar;
+pub mod topic_description;
