@@ -21,7 +21,8 @@
 //! - [`engine`]: the event queue; [`ledger`]: acked records, so loss is never silent;
 //!   [`command`] in, [`event`] out.
 //! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
-//!   [`view`]: the read-only view the app draws; [`scenario`]: the JSON scenario format.
+//!   [`view`]: the read-only view the app draws; [`scenario`]: the JSON scenario format;
+//!   [`workload`]: the pipeline benchmark workload.
 
 mod apply;
 pub mod broker;
@@ -49,6 +50,7 @@ pub mod scenario;
 pub mod topic;
 pub mod trace;
 pub mod view;
+pub mod workload;
 
 pub use command::{Command, Outcome};
 pub use controller::NewTopic;

@@ -270,15 +270,11 @@ impl Producer {
             .as_ref()
             .filter(|b| b.data.len() == 1)
             .map(|b| b.seq);
-        let grown = ts.queues[partition as usize]
-            .open
-            .as_ref()
-            .map_or(0, |b| u64::from(b.data.size_bytes()));
         let sticky = r.partition.is_none()
             && r.key.is_none()
             && self.partitioner.kind == PartitionerKind::Default;
         if sticky {
-            let _ = grown;
+            // KIP-794 counts the bytes produced to the sticky partition.
             let size = u64::from(crate::record::record_size_bytes(
                 0,
                 0,

@@ -152,6 +152,18 @@ impl BatchData {
     }
 
     /// Frees spare capacity once the batch is closed (it is kept for the whole run).
+    /// Frees spare capacity once the batch is closed (it is kept for the whole run).
+    /// A batch with room for a full `batch.size` of small records, so filling it never
+    /// reallocates (the hot path of a busy producer).
+    pub fn with_batch_capacity() -> Self {
+        BatchData {
+            entries: Vec::with_capacity(64),
+            bytes: Vec::with_capacity(BATCH_SIZE_BYTES as usize),
+            size_bytes: 0,
+        }
+    }
+
+    /// Frees spare capacity once the batch is closed (it is kept for the whole run).
     pub fn shrink(&mut self) {
         self.entries.shrink_to_fit();
         self.bytes.shrink_to_fit();

@@ -7,7 +7,6 @@ use super::{Producer, ProducerTimer, LINGER_MS};
 use crate::ctx::{Ctx, Timer};
 use crate::partitioner::PartitionerKind;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::sync::Arc;
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -95,7 +94,9 @@ impl Producer {
                 key
             });
             self.scratch.clear();
-            let _ = write!(self.scratch, "{}-{}", self.name, c.seq);
+            self.scratch.extend_from_slice(self.name.as_bytes());
+            self.scratch.push(b'-');
+            push_decimal(&mut self.scratch, c.seq);
             if let Some(len) = c.value_bytes {
                 self.scratch.resize(len as usize, b'.');
             }
@@ -153,6 +154,33 @@ impl Producer {
         }
         if closed {
             self.drain(ctx);
+        }
+    }
+}
+
+/// Appends `n` in decimal without going through `core::fmt` (hot path, slow in wasm).
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimal() {
+        for n in [0u64, 7, 10, 12345, u64::MAX] {
+            let mut v = Vec::new();
+            super::push_decimal(&mut v, n);
+            assert_eq!(v, n.to_string().into_bytes());
         }
     }
 }
