@@ -244,9 +244,17 @@ impl Engine {
                 Ok(Outcome::Done)
             }
             Command::AddBroker { broker } => {
-                let id = broker.unwrap_or_else(|| {
-                    BrokerId(self.brokers.keys().next_back().map_or(1, |b| b.0 + 1))
-                });
+                let next = self
+                    .brokers
+                    .keys()
+                    .next_back()
+                    .map_or(Some(1), |b| b.0.checked_add(1));
+                let Some(id) = broker.or(next.map(BrokerId)) else {
+                    return Err(KafkaError::new(
+                        ErrorKind::IllegalStateException,
+                        "No broker id is left above the highest one.",
+                    ));
+                };
                 if self.brokers.contains_key(&id) {
                     return Err(KafkaError::new(
                         ErrorKind::IllegalStateException,

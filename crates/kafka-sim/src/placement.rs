@@ -28,25 +28,27 @@ pub fn assign_replicas(
 ) -> Vec<Vec<BrokerId>> {
     let mut sorted = brokers.to_vec();
     sorted.sort();
-    let n = sorted.len() as u32;
-    assert!(n > 0 && replication_factor >= 1 && replication_factor <= n);
+    let n = sorted.len() as u64;
+    assert!(n > 0 && replication_factor >= 1 && u64::from(replication_factor) <= n);
+    // u64 arithmetic: a user-given start index may be any u32.
     let (start_index, mut shift) = match start {
-        StartIndex::Fixed(k) => (k, k),
+        StartIndex::Fixed(k) => (u64::from(k), u64::from(k)),
         StartIndex::Random => {
-            let s = rng.below(n);
-            let shift = rng.below(n);
-            (s, shift)
+            let s = rng.below(n as u32);
+            let shift = rng.below(n as u32);
+            (u64::from(s), u64::from(shift))
         }
     };
     let mut out = Vec::with_capacity(partitions as usize);
-    for pid in start_partition_id..start_partition_id + partitions {
+    for pid in u64::from(start_partition_id)..u64::from(start_partition_id) + u64::from(partitions)
+    {
         if pid > 0 && pid.is_multiple_of(n) {
             shift += 1;
         }
         let first = (pid + start_index) % n;
         let mut replicas = Vec::with_capacity(replication_factor as usize);
         replicas.push(sorted[first as usize]);
-        for j in 0..replication_factor - 1 {
+        for j in 0..u64::from(replication_factor) - 1 {
             let step = 1 + (shift + j) % (n - 1);
             replicas.push(sorted[((first + step) % n) as usize]);
         }

@@ -256,3 +256,27 @@ fn broker_commands_in_the_wrong_state_are_rejected() {
         "every rejection is in the trace"
     );
 }
+
+#[test]
+fn absurd_numbers_are_errors_not_panics() {
+    let mut e = engine(3, 1);
+    let mut t = topic("big", 3, 2);
+    t.fixed_start_index = Some(u32::MAX);
+    e.apply(Command::CreateTopic(t)).unwrap();
+    assert!(e
+        .apply(Command::CreateTopic(topic("huge", i32::MAX, 1)))
+        .is_err());
+    assert!(e
+        .apply(Command::AlterPartitions {
+            topic: "big".into(),
+            partitions: i32::MAX
+        })
+        .is_err());
+    e.apply(Command::AddBroker {
+        broker: Some(BrokerId(u32::MAX)),
+    })
+    .unwrap();
+    let err = e.apply(Command::AddBroker { broker: None }).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::IllegalStateException);
+    e.advance_to(30_000);
+}
