@@ -472,7 +472,11 @@ impl Producer {
                 {
                     b.attempts += 1;
                     self.stats.batches_retried += 1;
-                    let at = ctx.now + RETRY_BACKOFF_MS;
+                    // Exponential backoff (Kafka 3.7+: retry.backoff.ms doubling up to
+                    // retry.backoff.max.ms; Kafka's 20% jitter is left out).
+                    let backoff =
+                        (RETRY_BACKOFF_MS << (b.attempts - 1).min(8)).min(RETRY_BACKOFF_MAX_MS);
+                    let at = ctx.now + backoff;
                     let q = self.queue_mut(&tp);
                     q.ready.push_front(b);
                     q.retry_at = at;
