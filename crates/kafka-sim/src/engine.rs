@@ -215,6 +215,8 @@ impl Engine {
                 }
             }
             NodeId::Client(c) => {
+                // Client ids are shared by every kind of client; consumers (issue 4) will be
+                // looked up here next to producers.
                 if let Some(p) = self.producers.get_mut(&c) {
                     p.handle(env.from, env.message, &mut ctx);
                 }
