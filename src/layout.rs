@@ -71,6 +71,49 @@ pub struct Point {
     pub y: f64,
 }
 
+/// A quadratic Bézier curve: links are drawn along it and messages in flight travel on it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Curve {
+    pub from: Point,
+    pub ctrl: Point,
+    pub to: Point,
+}
+
+impl Curve {
+    fn straight(from: Point, to: Point) -> Curve {
+        let ctrl = Point {
+            x: (from.x + to.x) / 2.0,
+            y: (from.y + to.y) / 2.0,
+        };
+        Curve { from, ctrl, to }
+    }
+
+    /// The point at `t` in `[0, 1]` from `from` to `to`.
+    pub fn at(&self, t: f64) -> Point {
+        let u = 1.0 - t;
+        Point {
+            x: u * u * self.from.x + 2.0 * u * t * self.ctrl.x + t * t * self.to.x,
+            y: u * u * self.from.y + 2.0 * u * t * self.ctrl.y + t * t * self.to.y,
+        }
+    }
+
+    fn reversed(self) -> Curve {
+        Curve {
+            from: self.to,
+            ctrl: self.ctrl,
+            to: self.from,
+        }
+    }
+
+    /// SVG path data.
+    pub fn path(&self) -> String {
+        format!(
+            "M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}",
+            self.from.x, self.from.y, self.ctrl.x, self.ctrl.y, self.to.x, self.to.y
+        )
+    }
+}
+
 /// Everything the SVG needs: a viewBox and positioned, labelled pieces.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
@@ -198,8 +241,7 @@ pub enum LinkKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
     pub key: String,
-    pub from: Point,
-    pub to: Point,
+    pub curve: Curve,
     pub kind: LinkKind,
     /// The link is cut (an isolated or dead broker).
     pub cut: bool,
@@ -225,9 +267,11 @@ const CLIENT_GAP: f64 = 90.0;
 const BROKER_W: f64 = 250.0;
 const BROKER_HEADER_H: f64 = 58.0;
 const BROKER_GAP: f64 = 28.0;
-const ROW_H: f64 = 24.0;
-const ROW_BAR_X: f64 = 110.0;
-const ROW_BAR_W: f64 = 120.0;
+const ROW_H: f64 = 30.0;
+const ROW_BAR_X: f64 = 104.0;
+const ROW_BAR_W: f64 = 126.0;
+/// How far below the lowest card broker-to-broker arcs dip.
+const ARC_DIP: f64 = 34.0;
 const TILE: f64 = 22.0;
 const TILES_PER_ROW: usize = 8;
 /// More replicas than this on one broker switches to compact tiles.
@@ -297,7 +341,8 @@ pub fn layout(view: &ClusterView) -> Scene {
             broker_card(b, rect, place_replicas(replicas, rect, compact, max_leo))
         })
         .collect();
-    let height = brokers_y + broker_rows as f64 * (card_h + BROKER_GAP) - BROKER_GAP + MARGIN;
+    let height =
+        brokers_y + broker_rows as f64 * (card_h + BROKER_GAP) - BROKER_GAP + ARC_DIP + 40.0;
 
     let producers: Vec<ClientBox> = view
         .producers
@@ -394,11 +439,12 @@ fn place_replicas(
                 w: card.w - 20.0,
                 h: ROW_H - 4.0,
             };
+            // The bar sits in the lower half of the row; its HW/LEO numbers above it.
             row.bar = Rect {
                 x: card.x + ROW_BAR_X,
-                y: row.rect.y + 5.0,
+                y: row.rect.y + 15.0,
                 w: ROW_BAR_W,
-                h: ROW_H - 14.0,
+                h: 8.0,
             };
         }
         row.leo_width = row.bar.w * row.log_end_offset as f64 / max_leo;
@@ -447,56 +493,82 @@ fn producer_detail(p: &ProducerView) -> String {
     }
 }
 
-/// Where messages to and from a node start and end.
-fn anchor(scene: &Scene, node: NodeId, toward: Point) -> Option<Point> {
-    let rect = match node {
-        NodeId::Controller => scene.controller.rect,
-        NodeId::Broker(b) => scene.brokers.iter().find(|c| c.id == b)?.rect,
-        NodeId::Client(c) => scene.producers.iter().find(|p| p.client == c)?.rect,
+/// The path a message takes between two nodes. Controller to broker: straight down. Client to
+/// broker: over the top of the cards, landing on the broker's top edge. Broker to broker: an arc
+/// under the cards, so that it never crosses a card between them.
+fn route(scene: &Scene, a: NodeId, b: NodeId) -> Option<Curve> {
+    let broker = |id: BrokerId| scene.brokers.iter().find(|c| c.id == id).map(|c| c.rect);
+    let client = |id: ClientId| {
+        scene
+            .producers
+            .iter()
+            .find(|p| p.client == id)
+            .map(|p| p.rect)
     };
-    // The middle of the side facing `toward`.
-    let (cx, cy) = (rect.center_x(), rect.center_y());
-    let (dx, dy) = (toward.x - cx, toward.y - cy);
-    Some(if dx.abs() * rect.h > dy.abs() * rect.w {
-        Point {
-            x: if dx > 0.0 { rect.right() } else { rect.x },
-            y: cy.min(rect.y + 40.0),
+    match (a, b) {
+        (NodeId::Controller, NodeId::Broker(id)) => {
+            let (c, r) = (scene.controller.rect, broker(id)?);
+            Some(Curve::straight(
+                Point {
+                    x: c.center_x(),
+                    y: c.bottom(),
+                },
+                Point {
+                    x: r.center_x(),
+                    y: r.y,
+                },
+            ))
         }
-    } else {
-        Point {
-            x: cx,
-            y: if dy > 0.0 { rect.bottom() } else { rect.y },
+        (NodeId::Client(id), NodeId::Broker(b)) => {
+            let (c, r) = (client(id)?, broker(b)?);
+            let from = Point {
+                x: c.right(),
+                y: c.y + 20.0,
+            };
+            let to = Point {
+                x: r.x + r.w * 0.3,
+                y: r.y,
+            };
+            // Rise above the row of cards early, so the curve never grazes a card on its way.
+            let ctrl = Point {
+                x: from.x + (to.x - from.x) * 0.55,
+                y: r.y - CONTROLLER_GAP * 0.75 - (to.x - from.x) * 0.04,
+            };
+            Some(Curve { from, ctrl, to })
         }
-    })
-}
-
-fn center(scene: &Scene, node: NodeId) -> Option<Point> {
-    let rect = match node {
-        NodeId::Controller => scene.controller.rect,
-        NodeId::Broker(b) => scene.brokers.iter().find(|c| c.id == b)?.rect,
-        NodeId::Client(c) => scene.producers.iter().find(|p| p.client == c)?.rect,
-    };
-    Some(Point {
-        x: rect.center_x(),
-        y: rect.center_y(),
-    })
-}
-
-/// The segment between two nodes, from side to side.
-fn segment(scene: &Scene, a: NodeId, b: NodeId) -> Option<(Point, Point)> {
-    let (ca, cb) = (center(scene, a)?, center(scene, b)?);
-    Some((anchor(scene, a, cb)?, anchor(scene, b, ca)?))
+        (NodeId::Broker(x), NodeId::Broker(y)) => {
+            let (rx, ry) = (broker(x)?, broker(y)?);
+            // Followers fetch from the left part of a card's bottom, leaders answer on the right,
+            // so the two directions of one pair do not overlap.
+            let from = Point {
+                x: rx.x + rx.w * 0.4,
+                y: rx.bottom(),
+            };
+            let to = Point {
+                x: ry.x + ry.w * 0.6,
+                y: ry.bottom(),
+            };
+            let dip = ARC_DIP + (from.x - to.x).abs() * 0.08;
+            let ctrl = Point {
+                x: (from.x + to.x) / 2.0,
+                y: rx.bottom().max(ry.bottom()) + dip,
+            };
+            Some(Curve { from, ctrl, to })
+        }
+        (NodeId::Broker(_), _) | (NodeId::Client(_), NodeId::Controller) => {
+            route(scene, b, a).map(Curve::reversed)
+        }
+        _ => None,
+    }
 }
 
 fn links(scene: &Scene, view: &ClusterView) -> Vec<Link> {
     let mut links = Vec::new();
     for card in &scene.brokers {
-        let node = NodeId::Broker(card.id);
-        if let Some((from, to)) = segment(scene, NodeId::Controller, node) {
+        if let Some(curve) = route(scene, NodeId::Controller, NodeId::Broker(card.id)) {
             links.push(Link {
                 key: format!("control-{}", card.id.0),
-                from,
-                to,
+                curve,
                 kind: LinkKind::Control,
                 cut: card.state != BrokerState::Alive,
             });
@@ -518,13 +590,10 @@ fn links(scene: &Scene, view: &ClusterView) -> Vec<Link> {
             let Some(card) = scene.brokers.iter().find(|c| c.id == leader) else {
                 continue;
             };
-            if let Some((from, to)) =
-                segment(scene, NodeId::Client(p.client), NodeId::Broker(leader))
-            {
+            if let Some(curve) = route(scene, NodeId::Client(p.client), NodeId::Broker(leader)) {
                 links.push(Link {
                     key: format!("produce-{}-{}", p.client.0, leader.0),
-                    from,
-                    to,
+                    curve,
                     kind: LinkKind::Produce,
                     cut: card.state != BrokerState::Alive,
                 });
@@ -547,14 +616,11 @@ fn dots(scene: &Scene, view: &ClusterView) -> Vec<Dot> {
     view.in_flight
         .iter()
         .filter_map(|e| {
-            let (from, to) = segment(scene, e.from, e.to)?;
+            let curve = route(scene, e.from, e.to)?;
             let span = e.deliver_at.saturating_sub(e.sent_at).max(1) as f64;
             let t = (view.now.saturating_sub(e.sent_at) as f64 / span).clamp(0.0, 1.0);
             Some(Dot {
-                at: Point {
-                    x: from.x + (to.x - from.x) * t,
-                    y: from.y + (to.y - from.y) * t,
-                },
+                at: curve.at(t),
                 class: dot_class(e.kind),
                 doomed: e.doomed,
             })

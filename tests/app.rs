@@ -1,14 +1,16 @@
-//! Browser tests of the app: mount it in headless Chromium and look at the DOM it renders.
-//! Run by `cargo xtask test` (wasm-bindgen-test-runner + chromedriver).
+//! Browser tests of the app: mount it in headless Chromium, click it as a user would, and read
+//! what the DOM shows. Run by `cargo xtask test` (wasm-bindgen-test-runner + chromedriver).
 #![cfg(target_arch = "wasm32")]
 
 use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts a fresh App in its own element and lets Yew render.
-async fn mount_app() -> web_sys::Element {
+async fn mount_app() -> Element {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -17,31 +19,176 @@ async fn mount_app() -> web_sys::Element {
     root
 }
 
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn button(root: &Element, name: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap().trim() == name)
+        .unwrap_or_else(|| panic!("no button named {name:?}"))
+        .unchecked_into()
+}
+
+async fn click(root: &Element, name: &str) {
+    button(root, name).click();
+    TimeoutFuture::new(0).await;
+}
+
+async fn set_speed(root: &Element, speed: &str) {
+    let select: HtmlSelectElement = root
+        .query_selector("select[aria-label=Speed]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value(speed);
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    TimeoutFuture::new(0).await;
+}
+
+/// Polls `check` every 20 ms of real time until it holds; fails after `timeout_ms`.
+async fn wait_until(what: &str, timeout_ms: u32, check: impl Fn() -> bool) {
+    let mut waited = 0;
+    while !check() {
+        assert!(waited < timeout_ms, "timed out waiting until {what}");
+        TimeoutFuture::new(20).await;
+        waited += 20;
+    }
+}
+
+/// `(role, LEO, HW)` of `partition`'s replica on `broker`, as the diagram shows it.
+fn replica(root: &Element, broker: u32, partition: &str) -> (String, u64, u64) {
+    let row = root
+        .query_selector(&format!(
+            "g.broker[data-broker='{broker}'] g.replica[data-partition='{partition}']"
+        ))
+        .unwrap()
+        .unwrap_or_else(|| panic!("broker {broker} shows no replica of {partition}"));
+    let attr = |name: &str| row.get_attribute(name).unwrap();
+    (
+        attr("data-role"),
+        attr("data-leo").parse().unwrap(),
+        attr("data-hw").parse().unwrap(),
+    )
+}
+
+/// The broker that leads `partition` in the diagram.
+fn leader_of(root: &Element, partition: &str) -> Option<u32> {
+    all(
+        root,
+        &format!("g.replica[data-partition='{partition}'][data-role='leader']"),
+    )
+    .first()
+    .and_then(|row| row.closest("g.broker").unwrap())
+    .map(|b| b.get_attribute("data-broker").unwrap().parse().unwrap())
+}
+
+fn broker_state(root: &Element, broker: u32) -> String {
+    root.query_selector(&format!("g.broker[data-broker='{broker}'] .broker-state"))
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap()
+}
+
 #[wasm_bindgen_test]
-async fn renders_the_header() {
+async fn renders_the_header_and_three_brokers() {
     let root = mount_app().await;
     let brand = root
         .query_selector(".brand")
         .unwrap()
         .expect("a brand element");
     assert_eq!(brand.text_content().unwrap(), "KafkaScope");
+    let names: Vec<String> = all(&root, "svg.cluster g.broker")
+        .iter()
+        .map(|b| b.get_attribute("aria-label").unwrap())
+        .collect();
+    assert_eq!(names, ["Broker 1", "Broker 2", "Broker 3"]);
 }
 
 #[wasm_bindgen_test]
-async fn draws_one_svg_card_per_broker() {
+async fn produce_appends_one_record_to_the_partition_of_its_key() {
     let root = mount_app().await;
-    let cards = root.query_selector_all("svg.cluster g.broker").unwrap();
-    assert_eq!(cards.length(), 3);
-    let labels: Vec<String> = (0..cards.length())
-        .map(|i| {
-            let card: web_sys::Element =
-                wasm_bindgen::JsCast::unchecked_into(cards.item(i).unwrap());
-            card.query_selector(".broker-label")
-                .unwrap()
-                .unwrap()
-                .text_content()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(labels, ["Broker 1", "Broker 2", "Broker 3"]);
+    click(&root, "Stop producer").await;
+    set_speed(&root, "20").await;
+    // murmur2("customer-1") picks the partition; find it as the one whose leader LEO grows.
+    let leos = |root: &Element| -> Vec<u64> {
+        (0..6)
+            .map(|p| {
+                let part = format!("orders-{p}");
+                let leader = leader_of(root, &part).expect("every partition has a leader");
+                replica(root, leader, &part).1
+            })
+            .collect()
+    };
+    // Let the records the producer already sent settle.
+    TimeoutFuture::new(300).await;
+    let before = leos(&root);
+    let key: web_sys::HtmlInputElement = root
+        .query_selector("input[name=key]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    key.set_value("customer-1");
+    click(&root, "Produce").await;
+    wait_until("the record is appended", 5_000, || leos(&root) != before).await;
+    let after = leos(&root);
+    let grown: Vec<usize> = (0..6).filter(|&p| after[p] != before[p]).collect();
+    assert_eq!(
+        grown.len(),
+        1,
+        "exactly one partition grew: {before:?} -> {after:?}"
+    );
+    let p = grown[0];
+    assert_eq!(after[p], before[p] + 1, "by exactly one record");
+    // The keyed partition is Kafka's: toPositive(murmur2("customer-1")) % 6.
+    let expected = kafka_sim::murmur2::partition_for_key(b"customer-1", 6);
+    assert_eq!(p as u32, expected);
+}
+
+#[wasm_bindgen_test]
+async fn killing_a_leader_moves_leadership_and_restart_rejoins_the_isr() {
+    let root = mount_app().await;
+    set_speed(&root, "100").await;
+    wait_until("orders-0 has a leader", 5_000, || {
+        leader_of(&root, "orders-0").is_some()
+    })
+    .await;
+    let victim = leader_of(&root, "orders-0").unwrap();
+
+    // Select the broker in the diagram, then kill it.
+    let card: HtmlElement = root
+        .query_selector(&format!("g.broker[data-broker='{victim}']"))
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    card.dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    TimeoutFuture::new(0).await;
+    click(&root, &format!("Kill broker {victim}")).await;
+    assert!(
+        broker_state(&root, victim).contains("dead"),
+        "the broker is shown dead at once"
+    );
+
+    // The controller notices after broker.session.timeout.ms (9 s simulated) and elects another.
+    wait_until("orders-0 has a new leader", 10_000, || {
+        leader_of(&root, "orders-0").is_some_and(|l| l != victim)
+    })
+    .await;
+    let (role, ..) = replica(&root, victim, "orders-0");
+    assert_eq!(role, "offline");
+
+    click(&root, &format!("Restart broker {victim}")).await;
+    wait_until("the restarted broker is back in the ISR", 10_000, || {
+        replica(&root, victim, "orders-0").0 == "in-sync"
+    })
+    .await;
+    assert!(broker_state(&root, victim).contains("alive"));
 }

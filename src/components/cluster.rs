@@ -60,8 +60,7 @@ fn link(l: &Link) -> Html {
     );
     let marker = (l.kind == LinkKind::Produce).then_some("url(#arrow)");
     html! {
-        <line key={l.key.clone()} class={class} x1={fmt(l.from.x)} y1={fmt(l.from.y)}
-              x2={fmt(l.to.x)} y2={fmt(l.to.y)} marker-end={marker} />
+        <path key={l.key.clone()} class={class} d={l.curve.path()} marker-end={marker} />
     }
 }
 
@@ -149,20 +148,22 @@ fn replica_row(row: &ReplicaRow) -> Html {
         row.partition_offline.then_some("partition-offline")
     );
     html! {
-        <g key={row.partition.clone()} class={row_class}>
+        <g key={row.partition.clone()} class={row_class} data-partition={row.partition.clone()}
+           data-role={row.role.class()} data-leo={row.log_end_offset.to_string()}
+           data-hw={row.high_watermark.to_string()}>
             <title>{ title }</title>
             { rect(r, "replica-bg", 5.0) }
-            <rect class="badge" x={fmt(r.x + 4.0)} y={fmt(r.y + 2.0)} width="16" height="16" rx="3" />
-            <text class="badge-text" x={fmt(r.x + 12.0)} y={fmt(r.y + 14.5)} text-anchor="middle">
+            <rect class="badge" x={fmt(r.x + 4.0)} y={fmt(r.y + 4.0)} width="18" height="18" rx="3" />
+            <text class="badge-text" x={fmt(r.x + 13.0)} y={fmt(r.y + 17.5)} text-anchor="middle">
                 { row.role.badge() }
             </text>
-            <text class="replica-label" x={fmt(r.x + 26.0)} y={fmt(r.y + 15.0)}>{ &row.partition }</text>
+            <text class="replica-label" x={fmt(r.x + 28.0)} y={fmt(r.y + 18.0)}>{ &row.partition }</text>
             <rect class="log-track" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(bar.w)} height={fmt(bar.h)} rx="2" />
             <rect class="log-uncommitted" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(row.leo_width)} height={fmt(bar.h)} />
             <rect class="log-committed" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(row.hw_width)} height={fmt(bar.h)} />
             <line class="hw-mark" x1={fmt(bar.x + row.hw_width)} y1={fmt(bar.y - 3.0)}
                   x2={fmt(bar.x + row.hw_width)} y2={fmt(bar.y + bar.h + 3.0)} />
-            <text class="offsets" x={fmt(bar.right() - 2.0)} y={fmt(bar.y - 1.5)} text-anchor="end">
+            <text class="offsets" x={fmt(bar.right())} y={fmt(bar.y - 3.0)} text-anchor="end">
                 { format!("HW {} · LEO {}", row.high_watermark, row.log_end_offset) }
             </text>
         </g>
@@ -179,7 +180,9 @@ fn replica_tile(row: &ReplicaRow) -> Html {
         row.high_watermark
     );
     html! {
-        <g key={row.partition.clone()} class={classes!("replica", "tile", row.role.class())}>
+        <g key={row.partition.clone()} class={classes!("replica", "tile", row.role.class())}
+           data-partition={row.partition.clone()} data-role={row.role.class()}
+           data-leo={row.log_end_offset.to_string()} data-hw={row.high_watermark.to_string()}>
             <title>{ title }</title>
             { rect(r, "badge", 3.0) }
             <text class="badge-text" x={fmt(r.center_x())} y={fmt(r.y + 13.5)} text-anchor="middle">

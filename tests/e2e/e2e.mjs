@@ -54,16 +54,87 @@ function check(name, fn) {
   checks.push({ name, fn });
 }
 
-// --- what a user sees on opening the app -------------------------------------------------------
+// --- what a user sees on opening the app, then does ----------------------------------------------
 
-check('the app renders its header', async (page) => {
+/** Sum of the leaders' LEOs of `orders`, read from the diagram. */
+async function leaderLeoSum(page) {
+  return page.$$eval('g.replica[data-role="leader"]', (rows) =>
+    rows.reduce((sum, r) => sum + Number(r.getAttribute('data-leo')), 0),
+  );
+}
+
+async function leaderOf(page, partition) {
+  return page.$$eval(`g.replica[data-partition="${partition}"][data-role="leader"]`, (rows) =>
+    rows.length ? Number(rows[0].closest('g.broker').getAttribute('data-broker')) : null,
+  );
+}
+
+async function until(what, fn, timeoutMs = 15000) {
+  const start = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
+
+check('the app renders its header and the running cluster', async (page) => {
   await page.getByRole('heading', { name: 'KafkaScope' }).waitFor({ timeout: 15000 });
+  for (const n of [1, 2, 3]) await page.getByRole('button', { name: `Broker ${n}`, exact: true }).waitFor();
+  await page.getByLabel('Simulation time').waitFor();
+  await page.getByLabel('Topic description').waitFor();
+  const describe = await page.getByLabel('Topic description').textContent();
+  if (!describe.includes('Topic: orders') || !describe.includes('PartitionCount: 6')) {
+    throw new Error(`unexpected describe text: ${describe}`);
+  }
 });
 
-check('the cluster diagram shows three brokers', async (page) => {
-  const labels = await page.locator('svg.cluster g.broker .broker-label').allTextContents();
-  assertEqual(labels.map((l) => l.trim()), ['Broker 1', 'Broker 2', 'Broker 3']);
-  await page.screenshot({ path: join(outDir, 'app.png'), fullPage: true });
+check('records flow: the order producer fills the logs', async (page) => {
+  await page.getByLabel('Speed').selectOption('5');
+  await until('records are committed', async () => (await leaderLeoSum(page)) >= 8);
+  await page.screenshot({ path: join(outDir, 'opening.png'), fullPage: true });
+});
+
+check('clicking Produce appends one record', async (page) => {
+  await page.getByRole('button', { name: 'Stop producer' }).click();
+  await page.waitForTimeout(1500); // let records already sent land
+  const before = await leaderLeoSum(page);
+  await page.getByLabel('Key').fill('customer-42');
+  await page.getByLabel('Value').fill('a book');
+  await page.getByRole('button', { name: 'Produce', exact: true }).click();
+  await until('the record is appended', async () => (await leaderLeoSum(page)) === before + 1);
+  await page.waitForTimeout(500);
+  assertEqual(await leaderLeoSum(page), before + 1);
+  await page.getByRole('button', { name: 'Start producer' }).click();
+});
+
+check('killing the leader of orders-0 moves its leadership', async (page) => {
+  const victim = await leaderOf(page, 'orders-0');
+  await page.getByRole('button', { name: `Broker ${victim}`, exact: true }).click();
+  await page.getByRole('button', { name: `Kill broker ${victim}` }).click();
+  await page.getByLabel('Speed').selectOption('20');
+  await until('a new leader is elected', async () => {
+    const leader = await leaderOf(page, 'orders-0');
+    return leader !== null && leader !== victim;
+  });
+  await page.getByLabel('Speed').selectOption('1');
+  await page.screenshot({ path: join(outDir, 'broker-killed.png'), fullPage: true });
+  const describe = await page.getByLabel('Topic description').textContent();
+  if (describe.includes(`Leader: ${victim}\t`)) throw new Error(`broker ${victim} still leads:\n${describe}`);
+  page.victim = victim;
+});
+
+check('restarting the broker brings it back into the ISR', async (page) => {
+  const victim = page.victim;
+  await page.getByRole('button', { name: `Restart broker ${victim}` }).click();
+  await page.getByLabel('Speed').selectOption('20');
+  await until('the broker rejoins every ISR', async () => {
+    const roles = await page.$$eval(`g.broker[data-broker="${victim}"] g.replica`, (rows) =>
+      rows.map((r) => r.getAttribute('data-role')),
+    );
+    return roles.length === 6 && roles.every((r) => r === 'leader' || r === 'in-sync');
+  });
+  await page.getByLabel('Speed').selectOption('1');
+  await page.screenshot({ path: join(outDir, 'broker-restarted.png'), fullPage: true });
 });
 
 // ------------------------------------------------------------------------------------------------
