@@ -6,9 +6,11 @@
 //!   Chromium + chromedriver, node packages, wasm-opt). Idempotent: a second run installs nothing.
 //! - `test.rs`: the test pipeline behind `cargo xtask test` (the README's and CI's test command).
 //! - `dist.rs`: the release build into `dist/` and its gzip sizes.
+//! - `bench.rs`: benchmarks (engine pipeline native and wasm32).
 //!
 //! Every task prints what it does; installs take minutes and say so before they start.
 
+mod bench;
 mod dist;
 mod sh;
 mod test;
@@ -29,6 +31,7 @@ tasks:
   test    install what is missing, then fmt, clippy (native + wasm32), native tests,
           browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end test
   dist    release build into dist/, printing the gzip size of its wasm, js and css
+  bench   the engine pipeline benchmark, natively and in wasm32 (node), with the ratio
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test::run(),
         Some("dist") => dist::run().map(|_| ()),
+        Some("bench") => bench::engine(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

@@ -76,6 +76,23 @@ impl Cmd {
         }
     }
 
+    /// Runs it, printing and returning its stdout (stderr passes through); fails like `run`.
+    pub fn output(self) -> Result<String> {
+        println!("$ {}", self.display());
+        let output = self
+            .command()
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| format!("could not start `{}`: {e}", self.program))?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        print!("{stdout}");
+        if output.status.success() {
+            Ok(stdout)
+        } else {
+            Err(format!("`{}` failed ({})", self.display(), output.status))
+        }
+    }
+
     /// Runs it quietly and returns its stdout, or None if it cannot start or fails.
     /// Used for probes such as `trunk --version`.
     pub fn probe(self) -> Option<String> {

@@ -1,0 +1,60 @@
+//! `cargo xtask bench`: the engine pipeline benchmark, natively and compiled to wasm32 (run
+//! under node), and the ratio between them. Figures, not pass/fail: targets are in the issues
+//! and the measured figures go into closing notes.
+
+use crate::sh::Cmd;
+use crate::Result;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const WASM_MODULE: &str = "target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm";
+
+pub fn engine() -> Result {
+    println!("==> engine pipeline, native (release)");
+    let native = Cmd::new("cargo")
+        .args(["bench", "-q", "-p", "kafka-sim", "--bench", "pipeline"])
+        .output()?;
+    println!("\n==> engine pipeline, wasm32 under node");
+    Cmd::new("cargo")
+        .args([
+            "build",
+            "-q",
+            "--release",
+            "-p",
+            "kafka-sim",
+            "--example",
+            "wasm_bench",
+        ])
+        .args(["--no-default-features", "--target", WASM_TARGET])
+        .run()?;
+    let wasm = Cmd::new("node")
+        .args(["crates/kafka-sim/benches/wasm_pipeline.mjs", WASM_MODULE])
+        .output()?;
+    match (records_per_s(&native), records_per_s(&wasm)) {
+        (Some(n), Some(w)) => println!(
+            "\nnative {:.2} M records/s, wasm32 {:.2} M records/s: wasm runs at {:.0}% of native ({:.1}x slower)",
+            n / 1e6,
+            w / 1e6,
+            100.0 * w / n,
+            n / w
+        ),
+        _ => println!("\n(could not read records/s from the output above)"),
+    }
+    Ok(())
+}
+
+/// The number before "records/s" in a benchmark's output line.
+fn records_per_s(output: &str) -> Option<f64> {
+    let before = output.split(" records/s").next()?;
+    before.rsplit([' ', ',']).next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_records_per_second_from_either_benchmark() {
+        let native = "pipeline: 1000000 records x 100 B, 12 partitions, RF 3, acks=all: 0.180 s wall, 5555556 records/s (simulated 9 ms)";
+        assert_eq!(super::records_per_s(native), Some(5_555_556.0));
+        let wasm = "wasm pipeline: 1000000 records: 1.500 s, 666667 records/s";
+        assert_eq!(super::records_per_s(wasm), Some(666_667.0));
+    }
+}
