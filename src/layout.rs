@@ -207,6 +207,8 @@ impl ReplicaRole {
 pub struct ReplicaRow {
     /// "orders-0"
     pub partition: String,
+    /// The name as it fits in the row: "very-lo…-12".
+    pub label: String,
     pub role: ReplicaRole,
     /// The whole row (or tile, in compact mode).
     pub rect: Rect,
@@ -268,8 +270,10 @@ const BROKER_W: f64 = 250.0;
 const BROKER_HEADER_H: f64 = 58.0;
 const BROKER_GAP: f64 = 28.0;
 const ROW_H: f64 = 30.0;
-const ROW_BAR_X: f64 = 104.0;
-const ROW_BAR_W: f64 = 126.0;
+const ROW_BAR_X: f64 = 118.0;
+const ROW_BAR_W: f64 = 112.0;
+/// Characters of a partition's name that fit before its log bar.
+const ROW_LABEL_CHARS: usize = 11;
 /// How far below the lowest card broker-to-broker arcs dip.
 const ARC_DIP: f64 = 34.0;
 const TILE: f64 = 22.0;
@@ -398,8 +402,10 @@ fn replica_rows(view: &ClusterView) -> BTreeMap<BrokerId, Vec<ReplicaRow>> {
                 } else {
                     ReplicaRole::OutOfSync
                 };
+                let partition = p.tp.to_string();
                 rows.entry(r.broker).or_default().push(ReplicaRow {
-                    partition: p.tp.to_string(),
+                    label: fit_label(&topic.name, p.tp.partition.0, ROW_LABEL_CHARS),
+                    partition,
                     role,
                     rect: zero,
                     bar: zero,
@@ -628,6 +634,18 @@ fn dots(scene: &Scene, view: &ClusterView) -> Vec<Dot> {
         .collect()
 }
 
+/// `topic-partition`, the topic shortened with an ellipsis so the whole fits in `max` chars; the
+/// partition number is never cut (it is what tells rows apart).
+fn fit_label(topic: &str, partition: u32, max: usize) -> String {
+    let suffix = format!("-{partition}");
+    let room = max.saturating_sub(suffix.chars().count());
+    if topic.chars().count() <= room {
+        return format!("{topic}{suffix}");
+    }
+    let kept: String = topic.chars().take(room.saturating_sub(1)).collect();
+    format!("{kept}…{suffix}")
+}
+
 fn join_ids(ids: &[BrokerId]) -> String {
     if ids.is_empty() {
         return "none".to_string();
@@ -685,6 +703,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn long_topic_names_are_shortened_but_keep_their_partition_number() {
+        assert_eq!(fit_label("orders", 3, 11), "orders-3");
+        assert_eq!(fit_label("payments", 0, 11), "payments-0");
+        assert_eq!(fit_label("customer-events", 12, 11), "custome…-12");
+        assert_eq!(fit_label("customer-events", 12, 11).chars().count(), 11);
     }
 
     #[test]

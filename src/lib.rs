@@ -30,8 +30,9 @@ use components::header::Header;
 use components::produce_form::ProduceForm;
 use components::time_bar::TimeBar;
 use components::topic_description::TopicDescription;
+use components::topics_panel::{TopicSummary, TopicsPanel};
 use layout::{ClusterView, ReplicaRole};
-use state::{Action, SimState};
+use state::{Action, Panel, SimState};
 
 /// How often the clock ticks while playing, ms of real time (about 60 frames a second).
 const FRAME_MS: u32 = 16;
@@ -72,18 +73,23 @@ pub fn app() -> Html {
         .filter(|r| r.role == ReplicaRole::Leader || r.partition_offline)
         .any(|r| r.partition_offline);
     let on_select = dispatch.reform(|id| Action::SelectBroker(Some(id)));
-    let dismiss = dispatch.reform(|_: MouseEvent| Action::DismissError);
+    let error = |panel: Panel| state.error_in(panel).map(AttrValue::from);
+    let topic_summaries: Vec<TopicSummary> = view
+        .topics
+        .iter()
+        .map(|t| TopicSummary {
+            name: t.name.clone(),
+            partitions: t.partitions.len(),
+            replication_factor: t.partitions.first().map_or(0, |p| p.replicas.len()),
+            min_insync_replicas: t.min_insync_replicas,
+            unclean_leader_election: t.unclean_leader_election_enable,
+        })
+        .collect();
 
     html! {
         <div class="app">
             <Header />
             <TimeBar now_ms={view.now} playing={state.playing} speed={state.speed} dispatch={dispatch.clone()} />
-            if let Some(error) = &state.error {
-                <div class="error" role="alert">
-                    <span>{ error }</span>
-                    <button class="link-button" onclick={dismiss} aria-label="Dismiss error">{ "×" }</button>
-                </div>
-            }
             <main class="workspace">
                 <div class="stage">
                     if offline {
@@ -93,8 +99,11 @@ pub fn app() -> Html {
                     <Legend />
                 </div>
                 <aside class="sidebar">
-                    <ProduceForm {topics} {producer_running} {producer_rate} dispatch={dispatch.clone()} />
-                    <BrokerActions {selected} {any_isolated} dispatch={dispatch.clone()} />
+                    <ProduceForm {topics} {producer_running} {producer_rate}
+                                 last_status={state.last_produce_status().map(AttrValue::from)}
+                                 error={error(Panel::Produce)} dispatch={dispatch.clone()} />
+                    <BrokerActions {selected} {any_isolated} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
+                    <TopicsPanel topics={topic_summaries} error={error(Panel::Topics)} dispatch={dispatch.clone()} />
                 </aside>
             </main>
             <div class="bottom">

@@ -10,7 +10,11 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use kafka_sim::trace::format_line;
-use kafka_sim::{Acks, BrokerId, Command, Engine, KafkaError, Outcome};
+use std::collections::BTreeMap;
+
+use kafka_sim::{
+    Acks, BrokerId, Command, Delivery, Engine, KafkaError, NewTopic, Outcome, ProduceHandle,
+};
 use yew::Reducible;
 
 use crate::opening;
@@ -33,8 +37,10 @@ pub struct SimState {
     pub selected_broker: Option<BrokerId>,
     /// The opening producer's rate, records/s (kept while it is stopped).
     pub producer_rate: u64,
-    /// The last rejected user action, in Kafka's words, shown next to the control.
-    pub error: Option<String>,
+    /// The last rejected user action, in Kafka's words, shown inline in the panel it came from.
+    pub error: Option<(Panel, String)>,
+    /// The record last sent from the Produce form, to show how it fared.
+    pub last_produce: Option<ProduceHandle>,
     /// Newest last.
     pub event_log: Rc<VecDeque<String>>,
 }
@@ -48,7 +54,16 @@ impl PartialEq for SimState {
             && self.selected_broker == other.selected_broker
             && self.producer_rate == other.producer_rate
             && self.error == other.error
+            && self.last_produce == other.last_produce
     }
+}
+
+/// Where a control lives, so that its error is shown next to it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Panel {
+    Produce,
+    Brokers,
+    Topics,
 }
 
 pub enum BrokerOp {
@@ -78,6 +93,24 @@ pub enum Action {
     AddBroker,
     SetProducerRate(u64),
     ToggleProducer,
+    /// `kafka-topics --create`; numbers arrive as typed, and are checked here.
+    CreateTopic {
+        name: String,
+        partitions: String,
+        replication_factor: String,
+        min_insync_replicas: String,
+    },
+    /// `kafka-topics --alter --partitions N`.
+    AddPartitions {
+        topic: String,
+        total: String,
+    },
+    /// `kafka-configs --alter --add-config KEY=VALUE`.
+    SetTopicConfig {
+        topic: String,
+        key: String,
+        value: String,
+    },
     DismissError,
 }
 
@@ -98,6 +131,7 @@ impl SimState {
             selected_broker: None,
             producer_rate: opening::PRODUCER_RATE_PER_S,
             error: None,
+            last_produce: None,
             event_log: Rc::new(VecDeque::new()),
         };
         state.collect_events();
@@ -109,7 +143,8 @@ impl SimState {
         self.engine.borrow()
     }
 
-    fn command(&mut self, command: Command) -> Option<Outcome> {
+    /// Applies a user's command; a rejection is shown in `panel`, in Kafka's words.
+    fn command(&mut self, panel: Panel, command: Command) -> Option<Outcome> {
         let result = self.engine.borrow_mut().apply(command);
         self.version += 1;
         match result {
@@ -118,10 +153,64 @@ impl SimState {
                 Some(outcome)
             }
             Err(KafkaError { kind, message }) => {
-                self.error = Some(format!("{}: {message}", kind.name()));
+                self.error = Some((panel, format!("{}: {message}", kind.name())));
                 None
             }
         }
+    }
+
+    fn create_topic(&mut self, name: String, partitions: &str, rf: &str, min_isr: &str) {
+        let parsed = (
+            parse_count("Partitions", partitions),
+            parse_count("Replication factor", rf),
+        );
+        let (partitions, replication_factor) = match parsed {
+            (Ok(p), Ok(r)) => (p, r),
+            (Err(e), _) | (_, Err(e)) => {
+                self.error = Some((Panel::Topics, e));
+                return;
+            }
+        };
+        let mut configs = BTreeMap::new();
+        if !min_isr.trim().is_empty() {
+            configs.insert(
+                "min.insync.replicas".to_string(),
+                min_isr.trim().to_string(),
+            );
+        }
+        self.command(
+            Panel::Topics,
+            Command::CreateTopic(NewTopic {
+                topic: name.trim().to_string(),
+                partitions: Some(partitions),
+                replication_factor: Some(replication_factor),
+                replica_assignment: None,
+                fixed_start_index: None,
+                configs,
+            }),
+        );
+    }
+
+    /// The error to show in `panel`, if the last rejected action came from it.
+    pub fn error_in(&self, panel: Panel) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(p, _)| *p == panel)
+            .map(|(_, text)| text.as_str())
+    }
+
+    /// How the record last sent from the form fared: "acked: orders-3 offset 12", ...
+    pub fn last_produce_status(&self) -> Option<String> {
+        let engine = self.engine();
+        Some(match engine.delivery(self.last_produce?)? {
+            Delivery::Pending => "pending: waiting for acks".to_string(),
+            Delivery::Acked {
+                tp,
+                offset: Some(o),
+            } => format!("acked: {tp} offset {}", o.0),
+            Delivery::Acked { tp, offset: None } => format!("sent to {tp} (acks=0: no offset)"),
+            Delivery::Failed(e) => format!("failed: {}: {}", e.kind.name(), e.message),
+        })
     }
 
     /// Moves new engine events into the bounded event log.
@@ -161,14 +250,24 @@ impl SimState {
     }
 
     fn start_producer(&mut self) {
-        self.command(opening::start_producer(self.producer_rate));
+        self.command(Panel::Produce, opening::start_producer(self.producer_rate));
     }
 
     fn stop_producer(&mut self) {
-        self.command(Command::StopProducer {
-            id: opening::PRODUCER.to_string(),
-        });
+        self.command(
+            Panel::Produce,
+            Command::StopProducer {
+                id: opening::PRODUCER.to_string(),
+            },
+        );
     }
+}
+
+/// A whole number typed into a form; Kafka itself judges its range (e.g. 0 partitions).
+fn parse_count(field: &str, text: &str) -> Result<i32, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{field} must be a whole number, got {:?}.", text.trim()))
 }
 
 impl Reducible for SimState {
@@ -200,28 +299,35 @@ impl Reducible for SimState {
                 value,
                 acks,
             } => {
-                next.command(Command::Produce {
-                    topic,
-                    key: key.map(String::into_bytes),
-                    value: Some(value.into_bytes()),
-                    headers: Vec::new(),
-                    partition: None,
-                    acks,
-                });
+                let sent = next.command(
+                    Panel::Produce,
+                    Command::Produce {
+                        topic,
+                        key: key.map(String::into_bytes),
+                        value: Some(value.into_bytes()),
+                        headers: Vec::new(),
+                        partition: None,
+                        acks,
+                    },
+                );
+                if let Some(Outcome::Produced(handle)) = sent {
+                    next.last_produce = Some(handle);
+                }
             }
             Action::Broker(op, broker) => {
-                next.command(match op {
+                let command = match op {
                     BrokerOp::Kill => Command::KillBroker { broker },
                     BrokerOp::Restart => Command::RestartBroker { broker },
                     BrokerOp::Isolate => Command::IsolateBroker { broker },
-                });
+                };
+                next.command(Panel::Brokers, command);
             }
             Action::HealNetwork => {
-                next.command(Command::HealNetwork);
+                next.command(Panel::Brokers, Command::HealNetwork);
             }
             Action::AddBroker => {
                 if let Some(Outcome::BrokerAdded(id)) =
-                    next.command(Command::AddBroker { broker: None })
+                    next.command(Panel::Brokers, Command::AddBroker { broker: None })
                 {
                     next.selected_broker = Some(id);
                 }
@@ -240,6 +346,25 @@ impl Reducible for SimState {
                 } else {
                     next.start_producer();
                 }
+            }
+            Action::CreateTopic {
+                name,
+                partitions,
+                replication_factor,
+                min_insync_replicas,
+            } => next.create_topic(name, &partitions, &replication_factor, &min_insync_replicas),
+            Action::AddPartitions { topic, total } => match parse_count("Partitions", &total) {
+                Ok(partitions) => {
+                    next.command(
+                        Panel::Topics,
+                        Command::AlterPartitions { topic, partitions },
+                    );
+                }
+                Err(e) => next.error = Some((Panel::Topics, e)),
+            },
+            Action::SetTopicConfig { topic, key, value } => {
+                let configs = BTreeMap::from([(key, Some(value))]);
+                next.command(Panel::Topics, Command::SetTopicConfig { topic, configs });
             }
             Action::DismissError => next.error = None,
         }

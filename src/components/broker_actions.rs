@@ -3,6 +3,7 @@
 use kafka_sim::BrokerId;
 use yew::prelude::*;
 
+use super::inline_error::InlineError;
 use crate::layout::BrokerState;
 use crate::state::{Action, BrokerOp};
 
@@ -11,6 +12,7 @@ pub struct BrokerActionsProps {
     /// The selected broker and its state.
     pub selected: Option<(BrokerId, BrokerState)>,
     pub any_isolated: bool,
+    pub error: Option<AttrValue>,
     pub dispatch: Callback<Action>,
 }
 
@@ -46,6 +48,7 @@ pub fn broker_actions(props: &BrokerActionsProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="brokers-heading">
             <h2 id="brokers-heading">{ "Brokers" }</h2>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             { selected }
             <div class="button-row">
                 <button onclick={heal} disabled={!props.any_isolated}>{ "Heal network" }</button>

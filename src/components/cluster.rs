@@ -157,7 +157,7 @@ fn replica_row(row: &ReplicaRow) -> Html {
             <text class="badge-text" x={fmt(r.x + 13.0)} y={fmt(r.y + 17.5)} text-anchor="middle">
                 { row.role.badge() }
             </text>
-            <text class="replica-label" x={fmt(r.x + 28.0)} y={fmt(r.y + 18.0)}>{ &row.partition }</text>
+            <text class="replica-label" x={fmt(r.x + 28.0)} y={fmt(r.y + 18.0)}>{ &row.label }</text>
             <rect class="log-track" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(bar.w)} height={fmt(bar.h)} rx="2" />
             <rect class="log-uncommitted" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(row.leo_width)} height={fmt(bar.h)} />
             <rect class="log-committed" x={fmt(bar.x)} y={fmt(bar.y)} width={fmt(row.hw_width)} height={fmt(bar.h)} />

@@ -1,9 +1,11 @@
 //! Producing: one record from a form (topic, key, value, acks), and the opening producer's rate.
 
 use kafka_sim::Acks;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::inline_error::InlineError;
+use super::text_field::use_text_field;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -11,47 +13,47 @@ pub struct ProduceFormProps {
     pub topics: Vec<String>,
     pub producer_running: bool,
     pub producer_rate: u64,
+    /// How the record last sent from this form fared.
+    pub last_status: Option<AttrValue>,
+    pub error: Option<AttrValue>,
     pub dispatch: Callback<Action>,
 }
 
 #[function_component(ProduceForm)]
 pub fn produce_form(props: &ProduceFormProps) -> Html {
-    let topic = use_node_ref();
-    let key = use_node_ref();
-    let value = use_node_ref();
+    let topic = use_text_field(props.topics.first().cloned().unwrap_or_default());
+    let key = use_text_field("");
+    let value = use_text_field("order-1");
     let acks = use_state(|| Acks::All);
-    let count = use_state(|| 0u32);
+    let sent = use_state(|| 0u32);
 
     let onsubmit = {
-        let (topic, key, value, acks, count) = (
+        let (topic, key, value, acks, sent) = (
             topic.clone(),
             key.clone(),
             value.clone(),
             acks.clone(),
-            count.clone(),
+            sent.clone(),
         );
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let read = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let key_text = read(&key);
-            count.set(*count + 1);
+            let key_text = key.text();
             dispatch.emit(Action::Produce {
-                topic: read(&topic),
+                topic: topic.text(),
                 key: (!key_text.is_empty()).then_some(key_text),
-                value: read(&value),
+                value: value.text(),
                 acks: *acks,
             });
+            // Suggest the next order's value, as someone sending a series would type it.
+            sent.set(*sent + 1);
+            value.set(format!("order-{}", *sent + 2));
         })
     };
     let on_acks = {
         let acks = acks.clone();
         Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let select: HtmlSelectElement = e.target_unchecked_into();
             acks.set(match select.value().as_str() {
                 "0" => Acks::Zero,
                 "1" => Acks::One,
@@ -66,26 +68,35 @@ pub fn produce_form(props: &ProduceFormProps) -> Html {
         let input: HtmlInputElement = e.target_unchecked_into();
         Action::SetProducerRate(input.value().parse().unwrap_or(1))
     });
-    let first_topic = props.topics.first().cloned().unwrap_or_default();
     html! {
         <section class="panel" aria-labelledby="produce-heading">
             <h2 id="produce-heading">{ "Produce" }</h2>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             <form class="produce-form" {onsubmit}>
-                <label>{ "Topic" }<input ref={topic} name="topic" value={first_topic} list="topic-names" /></label>
+                <label>{ "Topic" }
+                    <input name="topic" value={topic.text()} oninput={topic.oninput.clone()} list="topic-names" />
+                </label>
                 <datalist id="topic-names">
                     { for props.topics.iter().map(|t| html! { <option value={t.clone()} /> }) }
                 </datalist>
-                <label>{ "Key" }<input ref={key} name="key" placeholder="empty = null key" /></label>
-                <label>{ "Value" }<input ref={value} name="value" value={format!("order-{}", *count + 1)} /></label>
+                <label>{ "Key" }
+                    <input name="key" value={key.text()} oninput={key.oninput.clone()} placeholder="empty = null key" />
+                </label>
+                <label>{ "Value" }
+                    <input name="value" value={value.text()} oninput={value.oninput.clone()} />
+                </label>
                 <label>{ "acks" }
                     <select onchange={on_acks} aria-label="acks">
-                        <option value="all" selected=true>{ "all" }</option>
-                        <option value="1">{ "1" }</option>
-                        <option value="0">{ "0" }</option>
+                        <option value="all" selected={*acks == Acks::All}>{ "all" }</option>
+                        <option value="1" selected={*acks == Acks::One}>{ "1" }</option>
+                        <option value="0" selected={*acks == Acks::Zero}>{ "0" }</option>
                     </select>
                 </label>
                 <button type="submit" class="primary">{ "Produce" }</button>
             </form>
+            if let Some(status) = props.last_status.clone() {
+                <p class="last-record" aria-label="Last record">{ "Last record: " }{ status }</p>
+            }
             <div class="producer-controls">
                 <label>{ format!("order-service rate: {} rec/s", props.producer_rate) }
                     <input type="range" min="1" max="50" value={props.producer_rate.to_string()}

@@ -107,6 +107,31 @@ check('clicking Produce appends one record', async (page) => {
   await page.getByRole('button', { name: 'Start producer' }).click();
 });
 
+check('an invalid topic is rejected inline with Kafka\'s error, and nothing changes', async (page) => {
+  const before = await page.getByLabel('Topic description').textContent();
+  await page.getByLabel('New topic').fill('payments');
+  await page.getByLabel('Replication factor').fill('4');
+  await page.getByRole('button', { name: 'Create topic' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  const expected =
+    'InvalidReplicationFactorException: Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.';
+  if (!text.includes(expected)) throw new Error(`unexpected error text: ${text}`);
+  const after = await page.getByLabel('Topic description').textContent();
+  if (after.includes('payments')) throw new Error('the rejected topic was created');
+  if (!before.includes('Topic: orders')) throw new Error('orders vanished');
+});
+
+check('a valid topic is created and described', async (page) => {
+  await page.getByLabel('Replication factor').fill('3');
+  await page.getByRole('button', { name: 'Create topic' }).click();
+  await until('payments is described', async () =>
+    (await page.getByLabel('Topic description').textContent()).includes('Topic: payments'),
+  );
+  if ((await page.getByRole('alert').count()) !== 0) throw new Error('an error is still shown');
+});
+
 check('killing the leader of orders-0 moves its leadership', async (page) => {
   const victim = await leaderOf(page, 'orders-0');
   await page.getByRole('button', { name: `Broker ${victim}`, exact: true }).click();
@@ -128,7 +153,7 @@ check('restarting the broker brings it back into the ISR', async (page) => {
   await page.getByRole('button', { name: `Restart broker ${victim}` }).click();
   await page.getByLabel('Speed').selectOption('20');
   await until('the broker rejoins every ISR', async () => {
-    const roles = await page.$$eval(`g.broker[data-broker="${victim}"] g.replica`, (rows) =>
+    const roles = await page.$$eval(`g.broker[data-broker="${victim}"] g.replica[data-partition^="orders-"]`, (rows) =>
       rows.map((r) => r.getAttribute('data-role')),
     );
     return roles.length === 6 && roles.every((r) => r === 'leader' || r === 'in-sync');
