@@ -25,6 +25,7 @@
 //!   [`workload`]: the pipeline benchmark workload.
 
 mod apply;
+pub mod assignor;
 pub mod broker;
 pub mod command;
 pub mod controller;
