@@ -27,6 +27,7 @@
 mod apply;
 pub mod assignor;
 pub mod broker;
+pub mod check;
 pub mod command;
 pub mod controller;
 mod ctx;

@@ -1,8 +1,9 @@
-//! Random command sequences (valid and nonsense) never panic, and the basic invariants hold
-//! after every step. A failing seed prints how to rerun it.
+//! Random command sequences (valid and nonsense) never panic, and every invariant of
+//! `kafka_sim::check` holds after every step and command. A failing seed prints how to rerun it.
 
 mod common;
 use common::*;
+use kafka_sim::check::{self, Checker};
 use kafka_sim::rng::SplitMix64;
 use kafka_sim::{Acks, BrokerId, Command, NewTopic};
 
@@ -87,16 +88,25 @@ fn random_commands_never_panic_and_keep_invariants() {
         let result = std::panic::catch_unwind(|| {
             let mut r = SplitMix64::new(seed);
             let mut e = engine(3, seed);
+            let mut checker = Checker::new();
             let mut t = 0;
             for _ in 0..40 {
                 let _ = e.apply(random_command(&mut r));
+                checker.check(&e)?;
                 t += u64::from(r.below(4000));
-                run_checked(&mut e, t);
+                check::run_checked(&mut e, &mut checker, t)?;
             }
-            run_checked(&mut e, t + 60_000);
+            check::run_checked(&mut e, &mut checker, t + 60_000)?;
+            checker.finish(&e).map_err(|v| (v, trace_tail(&e, 30)))
+                .map_err(|(v, tail)| {
+                    eprintln!("{tail}");
+                    v
+                })
         });
-        if result.is_err() {
-            panic!("seed {seed} failed; rerun with KAFKA_SIM_SEED={seed} KAFKA_SIM_SEEDS=1 cargo test -p kafka-sim --test robustness");
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(v)) => panic!("seed {seed}: {v}\nrerun with KAFKA_SIM_SEED={seed} KAFKA_SIM_SEEDS=1 cargo test -p kafka-sim --test robustness"),
+            Err(_) => panic!("seed {seed} panicked; rerun with KAFKA_SIM_SEED={seed} KAFKA_SIM_SEEDS=1 cargo test -p kafka-sim --test robustness"),
         }
     }
 }

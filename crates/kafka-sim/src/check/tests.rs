@@ -1,0 +1,209 @@
+//! The checker must be able to fail: each test breaks one invariant by hand in an otherwise
+//! healthy engine and expects exactly that invariant to be reported.
+
+use super::*;
+use crate::command::Command;
+use crate::controller::NewTopic;
+use crate::engine::EngineConfig;
+use crate::ids::Epoch;
+use crate::message::Acks;
+use crate::replica::Role;
+use std::sync::Arc;
+
+fn tp() -> TopicPartition {
+    TopicPartition::new("t", 0)
+}
+
+/// Three brokers, `t-0` with replicas 1,2,3 (leader 1), min ISR 2, 40 acks=all records
+/// committed everywhere; checked after every step.
+fn healthy() -> (Engine, Checker) {
+    let mut e = Engine::new(EngineConfig {
+        seed: 7,
+        ..EngineConfig::default()
+    });
+    let mut c = Checker::new();
+    e.apply(Command::CreateTopic(NewTopic {
+        topic: "t".into(),
+        partitions: Some(1),
+        replication_factor: Some(3),
+        fixed_start_index: Some(0),
+        configs: [("min.insync.replicas".to_string(), "2".to_string())].into(),
+        ..NewTopic::default()
+    }))
+    .unwrap();
+    c.check(&e).unwrap();
+    e.apply(Command::StartProducer {
+        id: "p".into(),
+        topic: "t".into(),
+        rate_per_s: 100,
+        keys: None,
+        acks: Acks::All,
+        value_bytes: None,
+        partitioner: Default::default(),
+        max_records: Some(40),
+    })
+    .unwrap();
+    run_checked(&mut e, &mut c, 5_000).unwrap();
+    let p = e.partition_view(&tp()).unwrap();
+    assert_eq!(p.leader, Some(BrokerId(1)));
+    assert_eq!(p.high_watermark, Offset(40));
+    assert!(p
+        .replica_states
+        .iter()
+        .all(|r| r.high_watermark == Offset(40)));
+    (e, c)
+}
+
+fn replica_mut(e: &mut Engine, b: u32) -> &mut crate::replica::Replica {
+    e.brokers
+        .get_mut(&BrokerId(b))
+        .unwrap()
+        .replicas
+        .get_mut(&tp())
+        .unwrap()
+}
+
+fn broken(c: &mut Checker, e: &Engine) -> Invariant {
+    let v = c.check(e).expect_err("the checker must notice");
+    assert!(!v.detail.is_empty());
+    assert!(v.to_string().contains(v.invariant.name()), "{v}");
+    v.invariant
+}
+
+#[test]
+fn healthy_run_with_failover_passes_every_check() {
+    let (mut e, mut c) = healthy();
+    e.apply(Command::KillBroker {
+        broker: BrokerId(1),
+    })
+    .unwrap();
+    c.check(&e).unwrap();
+    run_checked(&mut e, &mut c, 30_000).unwrap();
+    e.apply(Command::RestartBroker {
+        broker: BrokerId(1),
+    })
+    .unwrap();
+    run_checked(&mut e, &mut c, 60_000).unwrap();
+    c.finish(&e).unwrap();
+    assert!(c.losses().is_empty());
+    assert!(c.checks() > 100);
+}
+
+#[test]
+fn hw_above_leo_is_reported() {
+    let (mut e, mut c) = healthy();
+    replica_mut(&mut e, 2).high_watermark = Offset(41);
+    assert_eq!(broken(&mut c, &e), Invariant::HwAtMostLeo);
+}
+
+#[test]
+fn leader_outside_isr_is_reported() {
+    let (mut e, mut c) = healthy();
+    let image = Arc::make_mut(&mut e.controller.image);
+    image.partition_mut(&tp()).unwrap().isr = vec![BrokerId(2), BrokerId(3)];
+    assert_eq!(broken(&mut c, &e), Invariant::LeaderInIsr);
+}
+
+#[test]
+fn empty_isr_is_reported() {
+    let (mut e, mut c) = healthy();
+    let image = Arc::make_mut(&mut e.controller.image);
+    let reg = image.partition_mut(&tp()).unwrap();
+    reg.isr.clear();
+    reg.leader = None;
+    assert_eq!(broken(&mut c, &e), Invariant::IsrWellFormed);
+}
+
+#[test]
+fn leader_hw_going_down_is_reported() {
+    let (mut e, mut c) = healthy();
+    replica_mut(&mut e, 1).high_watermark = Offset(39);
+    assert_eq!(broken(&mut c, &e), Invariant::LeaderHwMonotonic);
+}
+
+#[test]
+fn leader_epoch_going_down_is_reported() {
+    let (mut e, mut c) = healthy();
+    let set = |e: &mut Engine, epoch: u32| {
+        let image = Arc::make_mut(&mut e.controller.image);
+        image.partition_mut(&tp()).unwrap().leader_epoch = Epoch(epoch);
+    };
+    set(&mut e, 5);
+    c.check(&e).unwrap();
+    set(&mut e, 4);
+    assert_eq!(broken(&mut c, &e), Invariant::EpochMonotonic);
+}
+
+#[test]
+fn two_leaders_in_one_epoch_are_reported() {
+    let (mut e, mut c) = healthy();
+    let leader_role = replica_mut(&mut e, 1).role.clone();
+    replica_mut(&mut e, 2).role = leader_role;
+    assert_eq!(broken(&mut c, &e), Invariant::OneLeaderPerEpoch);
+}
+
+#[test]
+fn follower_disagreeing_below_its_hw_is_reported() {
+    let (mut e, mut c) = healthy();
+    let leader_log = replica_mut(&mut e, 1).log.clone();
+    // Broker 3 rewrites offsets 30.. with records of another epoch, keeping its HW at 40.
+    let r = replica_mut(&mut e, 3);
+    r.log.truncate_to(Offset(30));
+    let chunks = leader_log.read(Offset(30), u64::MAX);
+    let mut batch = (*chunks[0].batch).clone();
+    batch.base_offset = Offset(30);
+    batch.leader_epoch = Epoch(9);
+    let mut data = crate::record::BatchData::default();
+    for _ in 0..10 {
+        data.push(None, Some(b"forged"), Vec::new(), 0);
+    }
+    batch.data = Arc::new(data);
+    r.log.append_batch(Arc::new(batch));
+    assert_eq!(broken(&mut c, &e), Invariant::LogMatching);
+}
+
+#[test]
+fn epoch_cache_disagreeing_with_records_is_reported() {
+    let (mut e, mut c) = healthy();
+    replica_mut(&mut e, 2)
+        .log
+        .assign_epoch(Epoch(3), Offset(20));
+    assert_eq!(broken(&mut c, &e), Invariant::OffsetsDense);
+}
+
+#[test]
+fn silently_lost_acked_records_are_reported() {
+    let (mut e, mut c) = healthy();
+    for b in 1..=3 {
+        let r = replica_mut(&mut e, b);
+        r.log.truncate_to(Offset(35));
+        r.high_watermark = Offset(35);
+    }
+    // The per-step check only looks at partitions whose leadership or logs changed by an
+    // event; the end-of-run check looks at all of them.
+    let v = c.finish(&e).expect_err("the loss must be noticed");
+    assert!(
+        [Invariant::LossNeverSilent, Invariant::LeaderHwMonotonic].contains(&v.invariant),
+        "{v}"
+    );
+    // A checker attached late reads the events from the start, so it knows the acks too.
+    let v = Checker::new()
+        .finish(&e)
+        .expect_err("the loss must be noticed");
+    assert_eq!(v.invariant, Invariant::LossNeverSilent, "{v}");
+}
+
+#[test]
+fn stale_leader_role_in_old_epoch_is_fine() {
+    // An isolated old leader still believes it leads in its old epoch: that is no violation.
+    let (mut e, mut c) = healthy();
+    e.apply(Command::IsolateBroker {
+        broker: BrokerId(1),
+    })
+    .unwrap();
+    run_checked(&mut e, &mut c, 20_000).unwrap();
+    let p = e.partition_view(&tp()).unwrap();
+    assert_ne!(p.leader, Some(BrokerId(1)));
+    assert!(matches!(replica_mut(&mut e, 1).role, Role::Leader(_)));
+    c.check(&e).unwrap();
+}
