@@ -243,6 +243,10 @@ impl Engine {
                 out.events.push(Event::NetworkHealed);
                 Ok(Outcome::Done)
             }
+            c @ (Command::JoinGroup(_)
+            | Command::LeaveGroup { .. }
+            | Command::KillConsumer { .. }
+            | Command::ResetOffsets { .. }) => self.apply_group(c, out),
             Command::AddBroker { broker } => {
                 let next = self
                     .brokers

@@ -6,15 +6,22 @@
 use crate::ctx::{Ctx, Timer};
 use crate::error::ErrorKind;
 use crate::event::Event;
-use crate::ids::{BrokerId, Epoch, SimTime, TopicPartition};
+use crate::group::{Group, OFFSETS_TOPIC};
+use crate::ids::{BrokerId, ClientId, Epoch, SimTime, TopicPartition};
 use crate::message::{FetchPartition, Message, ProduceResult, TopicMetadata};
 use crate::metadata::{MetadataImage, PartitionRegistration};
 use crate::network::NodeId;
 use crate::replica::{LeaderState, Replica, Role, WaitingAck, REPLICA_LAG_TIME_MAX_MS};
 use serde::{Deserialize, Serialize};
 
+mod client;
+mod coordinator;
 mod fetch;
+mod offsets;
 mod produce;
+pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_BYTES};
+pub use coordinator::CLIENT_HOST;
+pub(crate) use offsets::PendingCommit;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -45,9 +52,42 @@ pub enum BrokerTimer {
         leader: BrokerId,
         request_id: u64,
     },
-    /// An acks=all produce request reached its timeout.
+    /// An acks=all produce request (or an offset commit) reached its timeout.
     ProduceTimeout {
         request_id: u64,
+    },
+    /// A parked consumer fetch reached `fetch.max.wait.ms`.
+    ClientFetchWait {
+        client: ClientId,
+        request_id: u64,
+    },
+    /// A member's session may have expired (only the timer set `at` counts).
+    GroupSession {
+        group: Arc<str>,
+        member: Arc<str>,
+        at: SimTime,
+    },
+    /// A member id handed out by MEMBER_ID_REQUIRED was never used.
+    PendingMemberExpiry {
+        group: Arc<str>,
+        member: Arc<str>,
+    },
+    /// The initial delayed join of an empty group (`group.initial.rebalance.delay.ms`).
+    GroupInitialJoin {
+        group: Arc<str>,
+        seq: u64,
+        delay_ms: u64,
+        remaining_ms: u64,
+    },
+    /// The rebalance timeout of a join phase.
+    GroupJoin {
+        group: Arc<str>,
+        seq: u64,
+    },
+    /// The rebalance timeout of a sync phase.
+    GroupSync {
+        group: Arc<str>,
+        seq: u64,
     },
 }
 
@@ -57,6 +97,9 @@ pub(crate) struct DelayedProduce {
     pub client: NodeId,
     pub results: Vec<(TopicPartition, Option<ProduceResult>)>,
     pub remaining: u32,
+    /// Set when this is an offset commit waiting for `__consumer_offsets` replication.
+    #[serde(default)]
+    pub commit: Option<Box<PendingCommit>>,
 }
 
 /// A follower's fetch waiting for data (long poll).
@@ -88,6 +131,12 @@ pub struct Broker {
     pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
     pub(crate) parked: BTreeMap<BrokerId, ParkedFetch>,
     pub(crate) delayed: BTreeMap<u64, DelayedProduce>,
+    /// Consumer fetches waiting for the HW to move (long poll).
+    #[serde(default)]
+    pub(crate) parked_clients: BTreeMap<ClientId, ParkedFetch>,
+    /// Consumer groups this broker coordinates (it leads their offsets partitions).
+    #[serde(default)]
+    pub groups: BTreeMap<Arc<str>, Group>,
 }
 
 impl Broker {
@@ -102,6 +151,8 @@ impl Broker {
             fetchers: BTreeMap::new(),
             parked: BTreeMap::new(),
             delayed: BTreeMap::new(),
+            parked_clients: BTreeMap::new(),
+            groups: BTreeMap::new(),
         }
     }
 
@@ -135,6 +186,22 @@ impl Broker {
     pub fn kill(&mut self, ctx: &mut Ctx) {
         for (request_id, d) in std::mem::take(&mut self.delayed) {
             ctx.send(self.node(), d.client, Message::Disconnected { request_id });
+        }
+        for (client, p) in std::mem::take(&mut self.parked_clients) {
+            ctx.send(
+                self.node(),
+                NodeId::Client(client),
+                Message::Disconnected {
+                    request_id: p.request_id,
+                },
+            );
+        }
+        for g in std::mem::take(&mut self.groups).into_values() {
+            for m in g.members.into_values() {
+                for (to, request_id) in m.awaiting_join.into_iter().chain(m.awaiting_sync) {
+                    ctx.send(self.node(), to, Message::Disconnected { request_id });
+                }
+            }
         }
         for (follower, p) in std::mem::take(&mut self.parked) {
             ctx.send(
@@ -218,6 +285,20 @@ impl Broker {
                     }
                 }
             }
+            BrokerTimer::ClientFetchWait { client, request_id } => {
+                if self
+                    .parked_clients
+                    .get(&client)
+                    .is_some_and(|p| p.request_id == request_id)
+                {
+                    self.answer_client(client, ctx);
+                }
+            }
+            t @ (BrokerTimer::GroupSession { .. }
+            | BrokerTimer::PendingMemberExpiry { .. }
+            | BrokerTimer::GroupInitialJoin { .. }
+            | BrokerTimer::GroupJoin { .. }
+            | BrokerTimer::GroupSync { .. }) => self.on_group_timer(t, ctx),
             BrokerTimer::ProduceTimeout { request_id } => {
                 if let Some(mut d) = self.delayed.remove(&request_id) {
                     for r in d.results.iter_mut() {
@@ -256,10 +337,30 @@ impl Broker {
             Message::Fetch {
                 request_id,
                 partitions,
-            } => {
-                if let NodeId::Broker(follower) = from {
-                    self.serve_fetch(follower, request_id, partitions, ctx);
+            } => match from {
+                NodeId::Broker(follower) => self.serve_fetch(follower, request_id, partitions, ctx),
+                NodeId::Client(client) => {
+                    self.serve_client_fetch(client, request_id, partitions, ctx)
                 }
+                NodeId::Controller => {}
+            },
+            Message::GroupRequest {
+                request_id,
+                request,
+            } => self.handle_group(from, request_id, *request, ctx),
+            Message::ListOffsets {
+                request_id,
+                partitions,
+            } => {
+                let partitions = self.list_offsets(&partitions);
+                ctx.send(
+                    self.node(),
+                    from,
+                    Message::ListOffsetsResponse {
+                        request_id,
+                        partitions,
+                    },
+                );
             }
             Message::FetchResponse {
                 request_id,
@@ -382,6 +483,10 @@ impl Broker {
     }
 
     fn make_leader(&mut self, tp: &TopicPartition, reg: &PartitionRegistration, ctx: &mut Ctx) {
+        let was_leader = self
+            .replicas
+            .get(tp)
+            .is_some_and(|r| r.leader_state().is_some());
         let waiting = self.take_waiting(tp);
         let me = self.id;
         let now = ctx.now;
@@ -399,6 +504,9 @@ impl Broker {
             now,
         )));
         self.fail_waiting(waiting, ctx);
+        if &*tp.topic == OFFSETS_TOPIC && !was_leader {
+            self.load_groups(tp.partition.0, ctx);
+        }
     }
 
     fn make_follower(
@@ -408,10 +516,17 @@ impl Broker {
         epoch: Epoch,
         ctx: &mut Ctx,
     ) {
+        let was_leader = self
+            .replicas
+            .get(tp)
+            .is_some_and(|r| r.leader_state().is_some());
         let waiting = self.take_waiting(tp);
         let replica = self.replicas.get_mut(tp).expect("created by caller");
         replica.role = Role::Follower { leader, epoch };
         self.fail_waiting(waiting, ctx);
+        if &*tp.topic == OFFSETS_TOPIC && was_leader {
+            self.unload_groups(tp.partition.0, ctx);
+        }
     }
 
     fn take_waiting(&mut self, tp: &TopicPartition) -> Vec<WaitingAck> {
@@ -460,6 +575,9 @@ impl Broker {
             while state.waiting.front().is_some_and(|w| w.required <= hw) {
                 done.push(state.waiting.pop_front().expect("checked"));
             }
+        }
+        if !self.parked_clients.is_empty() {
+            self.wake_clients(tp, ctx);
         }
         for w in done {
             self.complete_part(w.request_id, w.part, Ok((w.base_offset, w.epoch)), ctx);

@@ -1,5 +1,7 @@
 //! What goes in: the closed set of commands a scenario (or the app) applies to the engine.
 
+use crate::assignor::AssignorKind;
+use crate::consumer::OffsetReset;
 use crate::controller::NewTopic;
 use crate::ids::{BrokerId, ProduceHandle};
 use crate::message::Acks;
@@ -69,6 +71,67 @@ pub enum Command {
     ElectPreferredLeaders {
         topic: Option<String>,
     },
+    /// Start a consumer with `client.id` = `consumer` in `group`, subscribed to `topics`.
+    JoinGroup(Box<JoinGroupSpec>),
+    /// The consumer closes: commits (with auto-commit) and sends LeaveGroup.
+    LeaveGroup {
+        group: String,
+        consumer: String,
+    },
+    /// The consumer process dies without leaving: its session times out.
+    KillConsumer {
+        group: String,
+        consumer: String,
+    },
+    /// `kafka-consumer-groups --reset-offsets --topic T --execute` (group must be inactive).
+    ResetOffsets {
+        group: String,
+        topic: String,
+        to: ResetTarget,
+    },
+}
+
+/// What `join_group` asks for.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct JoinGroupSpec {
+    pub group: String,
+    pub consumer: String,
+    pub topics: Vec<String>,
+    /// `partition.assignment.strategy`; `None` = Kafka's default `[range, cooperative-sticky]`.
+    pub assignor: Option<AssignorKind>,
+    /// Records processed per second; `None` = instantly.
+    pub process_rate_per_s: Option<u64>,
+    pub auto_offset_reset: OffsetReset,
+    pub enable_auto_commit: bool,
+    /// `max.poll.records`; `None` = 500.
+    pub max_poll_records: Option<u32>,
+}
+
+impl JoinGroupSpec {
+    /// A consumer with Kafka's defaults.
+    pub fn new(group: &str, consumer: &str, topics: &[&str]) -> Self {
+        JoinGroupSpec {
+            group: group.to_string(),
+            consumer: consumer.to_string(),
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            assignor: None,
+            process_rate_per_s: None,
+            auto_offset_reset: OffsetReset::Latest,
+            enable_auto_commit: true,
+            max_poll_records: None,
+        }
+    }
+}
+
+/// `--to-earliest`, `--to-latest`, `--to-offset`, `--shift-by`, `--to-datetime`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum ResetTarget {
+    Earliest,
+    Latest,
+    Offset(i64),
+    ShiftBy(i64),
+    /// Epoch milliseconds (simulated time).
+    DatetimeMs(u64),
 }
 
 impl Command {
@@ -87,6 +150,10 @@ impl Command {
             Command::HealNetwork => "heal_network",
             Command::AddBroker { .. } => "add_broker",
             Command::ElectPreferredLeaders { .. } => "elect_preferred_leaders",
+            Command::JoinGroup(_) => "join_group",
+            Command::LeaveGroup { .. } => "leave_group",
+            Command::KillConsumer { .. } => "kill_consumer",
+            Command::ResetOffsets { .. } => "reset_offsets",
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::network::NodeId;
 use serde::{Deserialize, Serialize};
 
 mod admin;
+mod internal;
 pub use admin::NewTopic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -284,6 +285,7 @@ impl Controller {
             return;
         };
         match message {
+            Message::CreateOffsetsTopic => self.create_offsets_topic(ctx),
             Message::BrokerRegistration {
                 request_id,
                 incarnation,

@@ -3,6 +3,7 @@
 //! network and the timers in its queue. This keeps every node a plain state machine.
 
 use crate::broker::BrokerTimer;
+use crate::consumer::ConsumerTimer;
 use crate::controller::ControllerTimer;
 use crate::event::Event;
 use crate::ids::{BrokerId, ClientId, SimTime};
@@ -25,6 +26,10 @@ pub enum Timer {
     Producer {
         client: ClientId,
         timer: ProducerTimer,
+    },
+    Consumer {
+        client: ClientId,
+        timer: ConsumerTimer,
     },
 }
 

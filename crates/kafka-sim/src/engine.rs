@@ -6,11 +6,12 @@
 
 use crate::broker::Broker;
 use crate::command::{Command, Outcome};
+use crate::consumer::Consumer;
 use crate::controller::Controller;
 use crate::ctx::{Ctx, Outbox, Timer};
 use crate::error::KafkaError;
 use crate::event::{Event, TimedEvent};
-use crate::ids::{BrokerId, ClientId, EnvelopeId, ProduceHandle, SimTime, TopicPartition};
+use crate::ids::{BrokerId, ClientId, EnvelopeId, Offset, ProduceHandle, SimTime, TopicPartition};
 use crate::ledger::{AckLedger, AckedRange};
 use crate::message::Message;
 use crate::network::{Network, NodeId, DEFAULT_LATENCY_MS};
@@ -19,6 +20,7 @@ use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
 
 /// The simulator's cap on brokers (bounds memory on absurd input).
 pub const MAX_BROKERS: u32 = 64;
@@ -74,6 +76,26 @@ impl PartialOrd for Scheduled {
     }
 }
 
+/// Records handed to a group's members: how far each partition was delivered, and how many
+/// records were delivered again (at-least-once duplicates after a crash or rebalance).
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct GroupDeliveries {
+    pub delivered: u64,
+    pub duplicates: u64,
+    #[serde(with = "crate::ids::map_as_pairs")]
+    pub next: BTreeMap<TopicPartition, Offset>,
+}
+
+impl GroupDeliveries {
+    fn record(&mut self, tp: &TopicPartition, base: Offset, count: u32) {
+        let end = base.0 + u64::from(count);
+        let next = self.next.entry(tp.clone()).or_default();
+        self.delivered += u64::from(count);
+        self.duplicates += next.0.min(end).saturating_sub(base.0);
+        next.0 = next.0.max(end);
+    }
+}
+
 /// The whole simulated world. `Clone` and serializable: a snapshot is a value.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Engine {
@@ -91,6 +113,15 @@ pub struct Engine {
     /// Client ids are shared by every kind of network client (producers now, consumers later).
     pub(crate) next_client: u32,
     pub(crate) handle_owner: BTreeMap<ProduceHandle, ClientId>,
+    /// Consumers, by client; a killed or closed consumer stays (its stats stay visible).
+    #[serde(default)]
+    pub(crate) consumers: BTreeMap<ClientId, Consumer>,
+    /// The latest consumer started for (group, client id).
+    #[serde(default, with = "crate::ids::map_as_pairs")]
+    pub(crate) consumer_names: BTreeMap<(Arc<str>, Arc<str>), ClientId>,
+    /// What each group's members were handed, for duplicate counting.
+    #[serde(default)]
+    pub(crate) group_deliveries: BTreeMap<Arc<str>, GroupDeliveries>,
     pub(crate) next_handle: u64,
     /// Acked offsets per partition (the ledger that makes loss visible).
     pub(crate) ledger: AckLedger,
@@ -121,6 +152,9 @@ impl Engine {
             producer_names: BTreeMap::new(),
             next_client: 0,
             handle_owner: BTreeMap::new(),
+            consumers: BTreeMap::new(),
+            consumer_names: BTreeMap::new(),
+            group_deliveries: BTreeMap::new(),
             next_handle: 0,
             ledger: AckLedger::default(),
             events: Vec::new(),
@@ -215,10 +249,11 @@ impl Engine {
                 }
             }
             NodeId::Client(c) => {
-                // Client ids are shared by every kind of client; consumers (issue 4) will be
-                // looked up here next to producers.
+                // Client ids are shared by every kind of client.
                 if let Some(p) = self.producers.get_mut(&c) {
                     p.handle(env.from, env.message, &mut ctx);
+                } else if let Some(consumer) = self.consumers.get_mut(&c) {
+                    consumer.handle(env.from, env.message, &mut ctx);
                 }
             }
         }
@@ -247,6 +282,11 @@ impl Engine {
             Timer::Producer { client, timer } => {
                 if let Some(p) = self.producers.get_mut(&client) {
                     p.on_timer(timer, &mut ctx);
+                }
+            }
+            Timer::Consumer { client, timer } => {
+                if let Some(c) = self.consumers.get_mut(&client) {
+                    c.on_timer(timer, &mut ctx);
                 }
             }
         }
@@ -305,6 +345,19 @@ impl Engine {
             Event::LeaderElected {
                 tp, leader, epoch, ..
             } => (tp, *leader, *epoch),
+            Event::RecordsDelivered {
+                group,
+                tp,
+                base_offset,
+                count,
+                ..
+            } => {
+                self.group_deliveries
+                    .entry(group.clone())
+                    .or_default()
+                    .record(tp, *base_offset, *count);
+                return None;
+            }
             _ => return None,
         };
         let log = &self.brokers.get(&leader)?.replicas.get(tp)?.log;

@@ -33,6 +33,17 @@ pub enum ErrorKind {
     InvalidUpdateVersionException,
     IneligibleReplicaException,
     IllegalArgumentException,
+    CoordinatorNotAvailableException,
+    NotCoordinatorException,
+    UnknownMemberIdException,
+    IllegalGenerationException,
+    RebalanceInProgressException,
+    InconsistentGroupProtocolException,
+    MemberIdRequiredException,
+    OffsetOutOfRangeException,
+    NoOffsetForPartitionException,
+    InvalidGroupIdException,
+    ConfigException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -70,6 +81,17 @@ impl ErrorKind {
             ErrorKind::InvalidUpdateVersionException => "InvalidUpdateVersionException",
             ErrorKind::IneligibleReplicaException => "IneligibleReplicaException",
             ErrorKind::IllegalArgumentException => "IllegalArgumentException",
+            ErrorKind::CoordinatorNotAvailableException => "CoordinatorNotAvailableException",
+            ErrorKind::NotCoordinatorException => "NotCoordinatorException",
+            ErrorKind::UnknownMemberIdException => "UnknownMemberIdException",
+            ErrorKind::IllegalGenerationException => "IllegalGenerationException",
+            ErrorKind::RebalanceInProgressException => "RebalanceInProgressException",
+            ErrorKind::InconsistentGroupProtocolException => "InconsistentGroupProtocolException",
+            ErrorKind::MemberIdRequiredException => "MemberIdRequiredException",
+            ErrorKind::OffsetOutOfRangeException => "OffsetOutOfRangeException",
+            ErrorKind::NoOffsetForPartitionException => "NoOffsetForPartitionException",
+            ErrorKind::InvalidGroupIdException => "InvalidGroupIdException",
+            ErrorKind::ConfigException => "ConfigException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }
@@ -110,6 +132,22 @@ impl ErrorKind {
             ErrorKind::InvalidUpdateVersionException => "The given update version was invalid.",
             ErrorKind::IneligibleReplicaException => {
                 "The new ISR contains at least one ineligible replica."
+            }
+            ErrorKind::CoordinatorNotAvailableException => "The coordinator is not available.",
+            ErrorKind::NotCoordinatorException => "This is not the correct coordinator.",
+            ErrorKind::UnknownMemberIdException => "The coordinator is not aware of this member.",
+            ErrorKind::IllegalGenerationException => "Specified group generation id is not valid.",
+            ErrorKind::RebalanceInProgressException => {
+                "The group is rebalancing, so a rejoin is needed."
+            }
+            ErrorKind::InconsistentGroupProtocolException => {
+                "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list."
+            }
+            ErrorKind::MemberIdRequiredException => {
+                "The group member needs to have a valid member id before actually entering a consumer group."
+            }
+            ErrorKind::OffsetOutOfRangeException => {
+                "The requested offset is not within the range of offsets maintained by the server."
             }
             _ => "",
         }

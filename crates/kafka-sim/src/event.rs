@@ -4,6 +4,7 @@
 
 use crate::error::{ErrorKind, KafkaError};
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
+use crate::record::Chunk;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -164,6 +165,119 @@ pub enum Event {
     ProducerStopped {
         producer: Arc<str>,
     },
+    // ----- consumer groups ---------------------------------------------------------------
+    /// A consumer (client id `consumer`) starts and subscribes.
+    ConsumerStarted {
+        group: Arc<str>,
+        consumer: Arc<str>,
+        topics: Vec<Arc<str>>,
+    },
+    /// FindCoordinator answered: the group's coordinator is `broker`.
+    CoordinatorFound {
+        group: Arc<str>,
+        consumer: Arc<str>,
+        broker: BrokerId,
+    },
+    /// A broker became coordinator of an `__consumer_offsets` partition and loaded its
+    /// groups (committed offsets and group metadata) from the log.
+    CoordinatorLoaded {
+        broker: BrokerId,
+        partition: u32,
+        groups: u32,
+    },
+    /// The coordinator added a member (after the MEMBER_ID_REQUIRED round trip).
+    MemberJoined {
+        group: Arc<str>,
+        member: Arc<str>,
+        broker: BrokerId,
+    },
+    /// The coordinator removed a member: it left, its session expired, or it did not rejoin
+    /// within the rebalance timeout.
+    MemberRemoved {
+        group: Arc<str>,
+        member: Arc<str>,
+        reason: Arc<str>,
+    },
+    /// The group entered PreparingRebalance; members must rejoin. `generation` is the current one.
+    RebalanceStarted {
+        group: Arc<str>,
+        generation: i32,
+        reason: Arc<str>,
+    },
+    /// The leader's assignment arrived: the group is Stable in `generation`.
+    RebalanceCompleted {
+        group: Arc<str>,
+        generation: i32,
+        protocol: Arc<str>,
+        leader: Arc<str>,
+        members: u32,
+    },
+    /// The last member is gone: the group is Empty (its committed offsets stay).
+    GroupEmptied {
+        group: Arc<str>,
+        generation: i32,
+    },
+    /// A consumer received its assignment for `generation`.
+    PartitionsAssigned {
+        group: Arc<str>,
+        consumer: Arc<str>,
+        generation: i32,
+        assigned: Vec<TopicPartition>,
+        added: Vec<TopicPartition>,
+        revoked: Vec<TopicPartition>,
+    },
+    /// An eager consumer gave up all its partitions before rejoining.
+    PartitionsRevoked {
+        group: Arc<str>,
+        consumer: Arc<str>,
+        partitions: Vec<TopicPartition>,
+    },
+    /// Where a consumer starts reading a newly assigned partition, and why.
+    FetchPositionSet {
+        group: Arc<str>,
+        consumer: Arc<str>,
+        tp: TopicPartition,
+        offset: Offset,
+        /// `committed`, `earliest`, `latest` (auto.offset.reset) or `out-of-range`.
+        source: Arc<str>,
+    },
+    /// Records handed to the application by one poll, for one partition.
+    RecordsDelivered {
+        group: Arc<str>,
+        consumer: Arc<str>,
+        tp: TopicPartition,
+        base_offset: Offset,
+        count: u32,
+        /// The records themselves (shared with the log, never copied).
+        records: Vec<Chunk>,
+    },
+    /// The coordinator stored committed offsets (replicated to the ISR of its partition).
+    OffsetsCommitted {
+        group: Arc<str>,
+        member: Arc<str>,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    /// `kafka-consumer-groups --reset-offsets --execute`.
+    OffsetsReset {
+        group: Arc<str>,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    /// The consumer process died without leaving the group.
+    ConsumerKilled {
+        group: Arc<str>,
+        consumer: Arc<str>,
+    },
+    /// The consumer closed: committed (if auto-commit) and left the group.
+    ConsumerLeft {
+        group: Arc<str>,
+        consumer: Arc<str>,
+    },
+    /// An error the application would see from `poll()`.
+    ConsumerError {
+        group: Arc<str>,
+        consumer: Arc<str>,
+        error: KafkaError,
+    },
 }
 
 impl Event {
@@ -196,6 +310,23 @@ impl Event {
             Event::ProduceFailed { .. } => "ProduceFailed",
             Event::ProducerStarted { .. } => "ProducerStarted",
             Event::ProducerStopped { .. } => "ProducerStopped",
+            Event::ConsumerStarted { .. } => "ConsumerStarted",
+            Event::CoordinatorFound { .. } => "CoordinatorFound",
+            Event::CoordinatorLoaded { .. } => "CoordinatorLoaded",
+            Event::MemberJoined { .. } => "MemberJoined",
+            Event::MemberRemoved { .. } => "MemberRemoved",
+            Event::RebalanceStarted { .. } => "RebalanceStarted",
+            Event::RebalanceCompleted { .. } => "RebalanceCompleted",
+            Event::GroupEmptied { .. } => "GroupEmptied",
+            Event::PartitionsAssigned { .. } => "PartitionsAssigned",
+            Event::PartitionsRevoked { .. } => "PartitionsRevoked",
+            Event::FetchPositionSet { .. } => "FetchPosition",
+            Event::RecordsDelivered { .. } => "RecordsDelivered",
+            Event::OffsetsCommitted { .. } => "OffsetsCommitted",
+            Event::OffsetsReset { .. } => "OffsetsReset",
+            Event::ConsumerKilled { .. } => "ConsumerKilled",
+            Event::ConsumerLeft { .. } => "ConsumerLeft",
+            Event::ConsumerError { .. } => "ConsumerError",
         }
     }
 }

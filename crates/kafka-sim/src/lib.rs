@@ -25,16 +25,19 @@
 //!   [`workload`]: the pipeline benchmark workload.
 
 mod apply;
+mod apply_group;
 pub mod assignor;
 pub mod broker;
 pub mod check;
 pub mod command;
+pub mod consumer;
 pub mod controller;
 mod ctx;
 pub mod describe;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod group;
 pub mod ids;
 pub mod ledger;
 pub mod log;

@@ -1,6 +1,7 @@
 //! The payloads carried by [`crate::network::Envelope`]s: Kafka's requests and responses,
 //! reduced to the fields the model needs.
 
+use crate::assignor::{AssignorKind, Subscription};
 use crate::error::ErrorKind;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
 use crate::metadata::{MetadataImage, PartitionRegistration};
@@ -65,6 +66,86 @@ pub struct TopicMetadata {
     pub error: Option<ErrorKind>,
     /// Leader of each partition, `None` if offline.
     pub leaders: Vec<Option<BrokerId>>,
+}
+
+/// Which offset a ListOffsets request asks for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum OffsetSpec {
+    /// The log start offset (`-2`).
+    Earliest,
+    /// The high watermark (`-1`, read_uncommitted).
+    Latest,
+    /// The first offset whose timestamp is at or after this time, ms.
+    Timestamp(u64),
+}
+
+/// A consumer group request of the classic protocol, answered by the group's coordinator
+/// (FindCoordinator by any broker).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum GroupRequest {
+    FindCoordinator {
+        group: Arc<str>,
+    },
+    JoinGroup {
+        group: Arc<str>,
+        /// Empty for a new member (the coordinator answers MEMBER_ID_REQUIRED with one).
+        member_id: Arc<str>,
+        client_id: Arc<str>,
+        session_timeout_ms: u64,
+        rebalance_timeout_ms: u64,
+        /// `partition.assignment.strategy` in preference order, each with its subscription.
+        protocols: Vec<(AssignorKind, Subscription)>,
+    },
+    SyncGroup {
+        group: Arc<str>,
+        generation: i32,
+        member_id: Arc<str>,
+        /// Only the leader sends assignments.
+        assignments: Vec<(Arc<str>, Vec<TopicPartition>)>,
+    },
+    Heartbeat {
+        group: Arc<str>,
+        generation: i32,
+        member_id: Arc<str>,
+    },
+    LeaveGroup {
+        group: Arc<str>,
+        member_id: Arc<str>,
+    },
+    OffsetCommit {
+        group: Arc<str>,
+        generation: i32,
+        member_id: Arc<str>,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    OffsetFetch {
+        group: Arc<str>,
+        partitions: Vec<TopicPartition>,
+    },
+}
+
+/// A successful JoinGroup answer.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct JoinResponse {
+    pub generation: i32,
+    pub protocol: AssignorKind,
+    pub leader: Arc<str>,
+    pub member_id: Arc<str>,
+    /// Every member's subscription for the chosen protocol; only the leader gets them.
+    pub members: Vec<(Arc<str>, Subscription)>,
+}
+
+/// The answer to a [`GroupRequest`].
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum GroupResponse {
+    FindCoordinator(Result<BrokerId, ErrorKind>),
+    /// On error, the member id to use next (MEMBER_ID_REQUIRED carries the new one).
+    JoinGroup(Result<JoinResponse, (ErrorKind, Arc<str>)>),
+    SyncGroup(Result<Vec<TopicPartition>, ErrorKind>),
+    Heartbeat(Result<(), ErrorKind>),
+    LeaveGroup(Result<(), ErrorKind>),
+    OffsetCommit(Result<(), ErrorKind>),
+    OffsetFetch(Result<Vec<(TopicPartition, Option<Offset>)>, ErrorKind>),
 }
 
 /// What a network message says.
@@ -137,6 +218,24 @@ pub enum Message {
     Disconnected {
         request_id: u64,
     },
+    /// A broker asks the controller to create `__consumer_offsets` (first FindCoordinator).
+    CreateOffsetsTopic,
+    GroupRequest {
+        request_id: u64,
+        request: Box<GroupRequest>,
+    },
+    GroupResponse {
+        request_id: u64,
+        response: Box<GroupResponse>,
+    },
+    ListOffsets {
+        request_id: u64,
+        partitions: Vec<(TopicPartition, OffsetSpec)>,
+    },
+    ListOffsetsResponse {
+        request_id: u64,
+        partitions: Vec<(TopicPartition, Result<Offset, ErrorKind>)>,
+    },
 }
 
 /// The kind of a message, for drawing and filtering.
@@ -156,6 +255,23 @@ pub enum MessageKind {
     Produce,
     ProduceResponse,
     Disconnected,
+    CreateOffsetsTopic,
+    FindCoordinator,
+    FindCoordinatorResponse,
+    JoinGroup,
+    JoinGroupResponse,
+    SyncGroup,
+    SyncGroupResponse,
+    Heartbeat,
+    HeartbeatResponse,
+    LeaveGroup,
+    LeaveGroupResponse,
+    OffsetCommit,
+    OffsetCommitResponse,
+    OffsetFetch,
+    OffsetFetchResponse,
+    ListOffsets,
+    ListOffsetsResponse,
 }
 
 impl Message {
@@ -175,6 +291,27 @@ impl Message {
             Message::Produce { .. } => MessageKind::Produce,
             Message::ProduceResponse { .. } => MessageKind::ProduceResponse,
             Message::Disconnected { .. } => MessageKind::Disconnected,
+            Message::CreateOffsetsTopic => MessageKind::CreateOffsetsTopic,
+            Message::GroupRequest { request, .. } => match **request {
+                GroupRequest::FindCoordinator { .. } => MessageKind::FindCoordinator,
+                GroupRequest::JoinGroup { .. } => MessageKind::JoinGroup,
+                GroupRequest::SyncGroup { .. } => MessageKind::SyncGroup,
+                GroupRequest::Heartbeat { .. } => MessageKind::Heartbeat,
+                GroupRequest::LeaveGroup { .. } => MessageKind::LeaveGroup,
+                GroupRequest::OffsetCommit { .. } => MessageKind::OffsetCommit,
+                GroupRequest::OffsetFetch { .. } => MessageKind::OffsetFetch,
+            },
+            Message::GroupResponse { response, .. } => match **response {
+                GroupResponse::FindCoordinator(_) => MessageKind::FindCoordinatorResponse,
+                GroupResponse::JoinGroup(_) => MessageKind::JoinGroupResponse,
+                GroupResponse::SyncGroup(_) => MessageKind::SyncGroupResponse,
+                GroupResponse::Heartbeat(_) => MessageKind::HeartbeatResponse,
+                GroupResponse::LeaveGroup(_) => MessageKind::LeaveGroupResponse,
+                GroupResponse::OffsetCommit(_) => MessageKind::OffsetCommitResponse,
+                GroupResponse::OffsetFetch(_) => MessageKind::OffsetFetchResponse,
+            },
+            Message::ListOffsets { .. } => MessageKind::ListOffsets,
+            Message::ListOffsetsResponse { .. } => MessageKind::ListOffsetsResponse,
         }
     }
 
@@ -186,7 +323,9 @@ impl Message {
             | Message::BrokerHeartbeat { request_id, .. }
             | Message::AlterPartition { request_id, .. }
             | Message::Fetch { request_id, .. }
-            | Message::MetadataRequest { request_id, .. } => Some(*request_id),
+            | Message::MetadataRequest { request_id, .. }
+            | Message::GroupRequest { request_id, .. }
+            | Message::ListOffsets { request_id, .. } => Some(*request_id),
             Message::Produce {
                 request_id, acks, ..
             } if *acks != Acks::Zero => Some(*request_id),

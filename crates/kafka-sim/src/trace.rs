@@ -3,7 +3,7 @@
 //! Lines are formatted only when asked for, never on the engine's hot path.
 
 use crate::event::{Event, TimedEvent};
-use crate::ids::{BrokerId, Offset};
+use crate::ids::{BrokerId, Offset, TopicPartition};
 use std::fmt::Write;
 
 /// Width of the event-name column.
@@ -31,6 +31,16 @@ fn ranges(list: &[(Offset, Offset)]) -> String {
     }
     s.push(']');
     s
+}
+
+fn partitions(list: &[TopicPartition]) -> String {
+    let parts: Vec<String> = list.iter().map(|tp| tp.to_string()).collect();
+    format!("[{}]", parts.join(","))
+}
+
+fn offsets(list: &[(TopicPartition, Offset)]) -> String {
+    let parts: Vec<String> = list.iter().map(|(tp, o)| format!("{tp}@{}", o.0)).collect();
+    format!("[{}]", parts.join(","))
 }
 
 /// The details column of an event.
@@ -173,6 +183,110 @@ pub fn details(event: &Event) -> String {
             rate_per_s,
         } => format!("producer={producer} topic={topic} rate_per_s={rate_per_s}"),
         Event::ProducerStopped { producer } => format!("producer={producer}"),
+        Event::ConsumerStarted {
+            group,
+            consumer,
+            topics,
+        } => {
+            let t: Vec<&str> = topics.iter().map(|t| &**t).collect();
+            format!("group={group} consumer={consumer} topics=[{}]", t.join(","))
+        }
+        Event::CoordinatorFound {
+            group,
+            consumer,
+            broker,
+        } => format!("group={group} consumer={consumer} coordinator={}", broker.0),
+        Event::CoordinatorLoaded {
+            broker,
+            partition,
+            groups,
+        } => format!(
+            "__consumer_offsets-{partition} broker={} groups={groups}",
+            broker.0
+        ),
+        Event::MemberJoined {
+            group,
+            member,
+            broker,
+        } => format!("group={group} member={member} coordinator={}", broker.0),
+        Event::MemberRemoved {
+            group,
+            member,
+            reason,
+        } => format!("group={group} member={member} reason={reason}"),
+        Event::RebalanceStarted {
+            group,
+            generation,
+            reason,
+        } => format!("group={group} generation={generation} reason={reason}"),
+        Event::RebalanceCompleted {
+            group,
+            generation,
+            protocol,
+            leader,
+            members,
+        } => format!(
+            "group={group} generation={generation} protocol={protocol} leader={leader} members={members}"
+        ),
+        Event::GroupEmptied { group, generation } => {
+            format!("group={group} generation={generation}")
+        }
+        Event::PartitionsAssigned {
+            group,
+            consumer,
+            generation,
+            assigned,
+            added,
+            revoked,
+        } => format!(
+            "group={group} consumer={consumer} generation={generation} assigned={} added={} revoked={}",
+            partitions(assigned),
+            partitions(added),
+            partitions(revoked)
+        ),
+        Event::PartitionsRevoked {
+            group,
+            consumer,
+            partitions: p,
+        } => format!("group={group} consumer={consumer} revoked={}", partitions(p)),
+        Event::FetchPositionSet {
+            group,
+            consumer,
+            tp,
+            offset,
+            source,
+        } => format!(
+            "{tp} group={group} consumer={consumer} offset={} from={source}",
+            offset.0
+        ),
+        Event::RecordsDelivered {
+            group,
+            consumer,
+            tp,
+            base_offset,
+            count,
+            ..
+        } => format!(
+            "{tp} group={group} consumer={consumer} offsets={}..{}",
+            base_offset.0,
+            base_offset.0 + u64::from(*count)
+        ),
+        Event::OffsetsCommitted {
+            group,
+            member,
+            offsets: o,
+        } => format!("group={group} member={member} offsets={}", offsets(o)),
+        Event::OffsetsReset { group, offsets: o } => {
+            format!("group={group} offsets={}", offsets(o))
+        }
+        Event::ConsumerKilled { group, consumer } | Event::ConsumerLeft { group, consumer } => {
+            format!("group={group} consumer={consumer}")
+        }
+        Event::ConsumerError {
+            group,
+            consumer,
+            error,
+        } => format!("group={group} consumer={consumer} error={error}"),
     }
 }
 

@@ -1,6 +1,9 @@
 //! The read-only view a UI draws from: plain data about brokers, topics, partitions,
 //! replicas, messages in flight and producers. Nothing here can change the engine.
 
+mod groups;
+pub use groups::{ConsumerView, GroupPartitionView, GroupView, MemberView};
+
 use crate::engine::Engine;
 use crate::ids::{BrokerId, ClientId, Epoch, Offset, SimTime, TopicPartition};
 use crate::message::{Acks, MessageKind};

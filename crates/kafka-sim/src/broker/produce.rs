@@ -42,6 +42,7 @@ impl Broker {
             client,
             results,
             remaining,
+            commit: None,
         };
         if remaining == 0 {
             self.respond_produce(request_id, d, ctx);
@@ -146,6 +147,11 @@ impl Broker {
     }
 
     pub(super) fn respond_produce(&mut self, request_id: u64, d: DelayedProduce, ctx: &mut Ctx) {
+        if let Some(commit) = d.commit {
+            let ok = d.results.iter().all(|(_, r)| matches!(r, Some(Ok(_))));
+            self.finish_commit(d.client, request_id, *commit, ok, ctx);
+            return;
+        }
         let results = d
             .results
             .into_iter()

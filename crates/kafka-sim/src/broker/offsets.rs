@@ -1,0 +1,363 @@
+//! Committed offsets on the coordinator: OffsetCommit (validated against the group's
+//! generation, written to the group's `__consumer_offsets` partition and acknowledged once
+//! the ISR has it, like `offsets.commit.required.acks=-1`), OffsetFetch, group metadata
+//! records, and loading everything back from the log when this broker becomes leader of an
+//! offsets partition — which is how offsets and groups survive a coordinator failover.
+
+use super::{Broker, BrokerTimer, DelayedProduce};
+use crate::ctx::Ctx;
+use crate::error::ErrorKind;
+use crate::event::Event;
+use crate::group::{
+    decode, group_key, offset_key, Group, GroupRecord, GroupState, Member, MemberRecord,
+    StoredRecord, OFFSETS_TOPIC, OFFSET_COMMIT_TIMEOUT_MS,
+};
+use crate::ids::{Epoch, Offset, TopicPartition};
+use crate::message::GroupResponse;
+use crate::network::NodeId;
+use crate::record::{BatchData, RecordBatch};
+use crate::replica::WaitingAck;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// An OffsetCommit waiting for its records to reach the ISR.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub(crate) struct PendingCommit {
+    pub group: Arc<str>,
+    pub member: Arc<str>,
+    pub offsets: Vec<(TopicPartition, Offset)>,
+    /// An admin reset (answered by nobody) rather than a member's commit.
+    pub admin: bool,
+}
+
+impl Broker {
+    /// Appends records to a led `__consumer_offsets` partition. Returns the end offset.
+    fn append_internal(
+        &mut self,
+        tp: &TopicPartition,
+        records: &[(String, Option<String>)],
+        ctx: &mut Ctx,
+    ) -> Option<(Offset, Epoch)> {
+        let me = self.id;
+        let replica = self.replicas.get_mut(tp)?;
+        let epoch = replica.leader_state()?.epoch;
+        let mut data = BatchData::default();
+        for (k, v) in records {
+            data.push(
+                Some(k.as_bytes()),
+                v.as_deref().map(str::as_bytes),
+                Vec::new(),
+                ctx.now,
+            );
+        }
+        let base = replica.log.log_end_offset();
+        let count = data.len();
+        replica.log.append_batch(Arc::new(RecordBatch {
+            base_offset: base,
+            leader_epoch: epoch,
+            log_append_time_ms: None,
+            data: Arc::new(data),
+        }));
+        let end = replica.log.log_end_offset();
+        ctx.emit(Event::RecordsAppended {
+            broker: me,
+            tp: tp.clone(),
+            base_offset: base,
+            count,
+            epoch,
+        });
+        self.wake_parked(tp, ctx);
+        self.advance_hw(tp, ctx);
+        Some((end, epoch))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn offset_commit(
+        &mut self,
+        from: NodeId,
+        request_id: u64,
+        group: Arc<str>,
+        generation: i32,
+        member_id: Arc<str>,
+        offsets: Vec<(TopicPartition, Offset)>,
+        ctx: &mut Ctx,
+    ) {
+        let check = match self.groups.get(&group) {
+            None if generation < 0 && member_id.is_empty() => Ok(()),
+            None => Err(ErrorKind::IllegalGenerationException),
+            Some(g) => {
+                if g.state == GroupState::Dead {
+                    Err(ErrorKind::CoordinatorNotAvailableException)
+                } else if generation < 0 && g.state == GroupState::Empty {
+                    Ok(())
+                } else if g.state == GroupState::CompletingRebalance {
+                    Err(ErrorKind::RebalanceInProgressException)
+                } else if !g.members.contains_key(&member_id) {
+                    Err(ErrorKind::UnknownMemberIdException)
+                } else if generation != g.generation {
+                    Err(ErrorKind::IllegalGenerationException)
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        if let Err(e) = check {
+            self.group_reply(from, request_id, GroupResponse::OffsetCommit(Err(e)), ctx);
+            return;
+        }
+        let pending = PendingCommit {
+            group,
+            member: member_id,
+            offsets,
+            admin: false,
+        };
+        self.write_commit(from, request_id, pending, ctx);
+    }
+
+    /// Writes a commit's records and answers once the ISR has them (or at once if it does).
+    pub(crate) fn write_commit(
+        &mut self,
+        client: NodeId,
+        request_id: u64,
+        pending: PendingCommit,
+        ctx: &mut Ctx,
+    ) {
+        let tp = self.offsets_tp(&pending.group);
+        let records: Vec<(String, Option<String>)> = pending
+            .offsets
+            .iter()
+            .map(|(p, o)| (offset_key(&pending.group, p), Some(o.0.to_string())))
+            .collect();
+        let Some((required, epoch)) = self.append_internal(&tp, &records, ctx) else {
+            self.finish_commit(client, request_id, pending, false, ctx);
+            return;
+        };
+        let replica = self.replicas.get_mut(&tp).expect("appended");
+        if replica.high_watermark >= required {
+            self.finish_commit(client, request_id, pending, true, ctx);
+            return;
+        }
+        let state = replica.leader_state_mut().expect("leader");
+        state.waiting.push_back(WaitingAck {
+            required,
+            request_id,
+            part: 0,
+            base_offset: required,
+            epoch,
+        });
+        self.delayed.insert(
+            request_id,
+            DelayedProduce {
+                client,
+                results: vec![(tp, None)],
+                remaining: 1,
+                commit: Some(Box::new(pending)),
+            },
+        );
+        self.timer(
+            ctx,
+            ctx.now + OFFSET_COMMIT_TIMEOUT_MS,
+            BrokerTimer::ProduceTimeout { request_id },
+        );
+    }
+
+    /// A commit is replicated (or failed): update the cache and answer the member.
+    pub(crate) fn finish_commit(
+        &mut self,
+        client: NodeId,
+        request_id: u64,
+        c: PendingCommit,
+        ok: bool,
+        ctx: &mut Ctx,
+    ) {
+        let result = if ok && self.coordinates(&c.group) {
+            let g = self
+                .groups
+                .entry(c.group.clone())
+                .or_insert_with(|| Group::new(c.group.clone()));
+            for (tp, o) in &c.offsets {
+                g.offsets.insert(tp.clone(), *o);
+            }
+            if !c.admin {
+                ctx.emit(Event::OffsetsCommitted {
+                    group: c.group.clone(),
+                    member: c.member.clone(),
+                    offsets: c.offsets.clone(),
+                });
+            }
+            Ok(())
+        } else {
+            Err(ErrorKind::NotCoordinatorException)
+        };
+        if !c.admin {
+            self.group_reply(client, request_id, GroupResponse::OffsetCommit(result), ctx);
+        }
+    }
+
+    pub(crate) fn offset_fetch(
+        &self,
+        group: &str,
+        partitions: &[TopicPartition],
+    ) -> Result<Vec<(TopicPartition, Option<Offset>)>, ErrorKind> {
+        let g = self.groups.get(group);
+        Ok(partitions
+            .iter()
+            .map(|tp| (tp.clone(), g.and_then(|g| g.offsets.get(tp).copied())))
+            .collect())
+    }
+
+    /// Writes the group's metadata record (after every completed join or sync), so that a
+    /// new coordinator resumes the same generation with the same members.
+    pub(crate) fn store_group(&mut self, group: &str, ctx: &mut Ctx) {
+        let Some(g) = self.groups.get(group) else {
+            return;
+        };
+        let protocol = g.protocol;
+        let record = GroupRecord {
+            generation: g.generation,
+            protocol,
+            leader: g.leader.clone(),
+            members: g
+                .members_in_join_order()
+                .into_iter()
+                .map(|m| MemberRecord {
+                    member_id: m.member_id.clone(),
+                    client_id: m.client_id.clone(),
+                    client_host: m.client_host.clone(),
+                    session_timeout_ms: m.session_timeout_ms,
+                    rebalance_timeout_ms: m.rebalance_timeout_ms,
+                    subscription: protocol.map(|p| m.subscription(p)).unwrap_or_default(),
+                    assignment: m.assignment.clone(),
+                })
+                .collect(),
+        };
+        let value = serde_json::to_string(&record).unwrap_or_default();
+        let tp = self.offsets_tp(group);
+        self.append_internal(&tp, &[(group_key(group), Some(value))], ctx);
+    }
+
+    /// This broker now leads `__consumer_offsets-<partition>`: load its groups from the log.
+    pub(crate) fn load_groups(&mut self, partition: u32, ctx: &mut Ctx) {
+        let tp = TopicPartition::new(OFFSETS_TOPIC, partition);
+        let Some(replica) = self.replicas.get(&tp) else {
+            return;
+        };
+        let mut groups: BTreeMap<Arc<str>, Group> = BTreeMap::new();
+        let end = replica.log.log_end_offset();
+        for r in replica.log.records(replica.log.log_start_offset(), end) {
+            match decode(r.key, r.value) {
+                Some(StoredRecord::Offset { group, tp, offset }) => {
+                    groups
+                        .entry(group.clone())
+                        .or_insert_with(|| Group::new(group))
+                        .offsets
+                        .insert(tp, offset);
+                }
+                Some(StoredRecord::Group { group, record }) => {
+                    let g = groups
+                        .entry(group.clone())
+                        .or_insert_with(|| Group::new(group));
+                    restore(g, record, ctx.now);
+                }
+                None => {}
+            }
+        }
+        let count = groups.len() as u32;
+        for (name, g) in groups {
+            let sessions: Vec<(Arc<str>, u64)> = g
+                .members
+                .values()
+                .map(|m| (m.member_id.clone(), m.session_timer_at))
+                .collect();
+            self.groups.insert(name.clone(), g);
+            for (member, at) in sessions {
+                self.timer(
+                    ctx,
+                    at,
+                    BrokerTimer::GroupSession {
+                        group: name.clone(),
+                        member,
+                        at,
+                    },
+                );
+            }
+        }
+        if count > 0 {
+            ctx.emit(Event::CoordinatorLoaded {
+                broker: self.id,
+                partition,
+                groups: count,
+            });
+        }
+    }
+
+    /// This broker no longer leads `__consumer_offsets-<partition>`: forget its groups and
+    /// tell members waiting for a join or sync answer to find the new coordinator.
+    pub(crate) fn unload_groups(&mut self, partition: u32, ctx: &mut Ctx) {
+        let n = self.offsets_partitions();
+        let names: Vec<Arc<str>> = self
+            .groups
+            .keys()
+            .filter(|g| crate::assignor::java::offsets_partition_for(g, n) == partition)
+            .cloned()
+            .collect();
+        for name in names {
+            let Some(g) = self.groups.remove(&name) else {
+                continue;
+            };
+            for m in g.members.values() {
+                if let Some((to, rid)) = m.awaiting_join {
+                    let r = GroupResponse::JoinGroup(Err((
+                        ErrorKind::NotCoordinatorException,
+                        m.member_id.clone(),
+                    )));
+                    self.group_reply(to, rid, r, ctx);
+                }
+                if let Some((to, rid)) = m.awaiting_sync {
+                    let r = GroupResponse::SyncGroup(Err(ErrorKind::NotCoordinatorException));
+                    self.group_reply(to, rid, r, ctx);
+                }
+            }
+        }
+    }
+}
+
+/// Rebuilds a group from its last metadata record: Stable with its members (each given a
+/// fresh session), or Empty.
+fn restore(g: &mut Group, record: GroupRecord, now: u64) {
+    g.generation = record.generation;
+    g.protocol = record.protocol;
+    g.leader = record.leader;
+    g.members.clear();
+    for (i, m) in record.members.into_iter().enumerate() {
+        let protocols = match record.protocol {
+            Some(p) => vec![(p, m.subscription)],
+            None => Vec::new(),
+        };
+        let deadline = now + m.session_timeout_ms;
+        g.members.insert(
+            m.member_id.clone(),
+            Member {
+                member_id: m.member_id,
+                client_id: m.client_id,
+                client_host: m.client_host,
+                session_timeout_ms: m.session_timeout_ms,
+                rebalance_timeout_ms: m.rebalance_timeout_ms,
+                protocols,
+                assignment: m.assignment,
+                awaiting_join: None,
+                awaiting_sync: None,
+                session_deadline: deadline,
+                join_order: i as u64,
+                session_timer_at: deadline,
+            },
+        );
+    }
+    g.next_join_order = g.members.len() as u64;
+    g.state = if g.members.is_empty() {
+        GroupState::Empty
+    } else {
+        GroupState::Stable
+    };
+}
