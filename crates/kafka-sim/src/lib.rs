@@ -52,6 +52,7 @@ pub mod record;
 pub mod replica;
 pub mod rng;
 pub mod scenario;
+pub mod sweep;
 pub mod topic;
 pub mod trace;
 pub mod view;

@@ -28,12 +28,6 @@ impl FollowerState {
             last_fetch_ms: 0,
         }
     }
-
-    /// Kafka's `isCaughtUp`: fetched up to the leader's LEO, or did so recently enough.
-    fn is_caught_up(&self, leader_leo: Offset, now: SimTime) -> bool {
-        self.leo.is_some_and(|l| l >= leader_leo)
-            || now.saturating_sub(self.last_caught_up_ms) <= REPLICA_LAG_TIME_MAX_MS
-    }
 }
 
 /// One acks=all produce part waiting for the HW to pass `required`.
@@ -177,14 +171,23 @@ impl Replica {
         }
     }
 
-    /// Recomputes the leader's HW: the minimum LEO over the caught-up members of the maximal
-    /// ISR, never moving backwards, and not at all while the committed ISR is smaller than
+    /// Recomputes the leader's HW: the minimum LEO over every member of the maximal ISR,
+    /// never moving backwards, and not at all while the committed ISR is smaller than
     /// `min.insync.replicas` (Kafka 3.7+). Returns the new HW if it advanced.
+    ///
+    /// A lagging ISR member holds the HW back until the ISR change that removes it is
+    /// committed (Kafka's `Partition.maybeIncrementLeaderHW` counts the maximal ISR whether
+    /// caught up or not). Skipping it earlier let an isolated old leader, whose followers
+    /// had moved to a new leader, commit records nobody else had: offsets below both HWs
+    /// then disagreed between replicas (found by the sweep, `kafka-sim verify`, seed 99).
+    /// Kafka also waits for caught-up followers about to join the ISR; the simulator does
+    /// not (a joining follower has reached the HW already, so nothing committed is at risk),
+    /// which is why `_now` is unused.
     pub fn maybe_advance_hw(
         &mut self,
         me: BrokerId,
         min_insync_replicas: u32,
-        now: SimTime,
+        _now: SimTime,
     ) -> Option<Offset> {
         let leo = self.log.log_end_offset();
         let Role::Leader(state) = &self.role else {
@@ -195,7 +198,7 @@ impl Replica {
         }
         let mut hw = leo;
         for (b, f) in &state.followers {
-            if *b == me || !state.in_maximal_isr(*b) || !f.is_caught_up(leo, now) {
+            if *b == me || !state.in_maximal_isr(*b) {
                 continue;
             }
             hw = hw.min(f.leo.unwrap_or(Offset(0)));
@@ -251,9 +254,11 @@ mod tests {
         assert_eq!(r.maybe_advance_hw(b(1), 1, 20), None);
         let s = r.leader_state().unwrap();
         assert!(s.out_of_sync(b(1), leo, 30_000).is_empty());
-        // Past replica.lag.time.max.ms without catching up: out of sync, and no longer
-        // counted for the HW (Kafka's isCaughtUp), even before the ISR change commits.
+        // Past replica.lag.time.max.ms without catching up: out of sync, but it still holds
+        // the HW back until the ISR change that removes it is committed (maximal ISR).
         assert_eq!(s.out_of_sync(b(1), leo, 30_001), vec![b(3)]);
+        assert_eq!(r.maybe_advance_hw(b(1), 1, 30_001), None);
+        r.leader_state_mut().unwrap().isr = vec![b(1), b(2)];
         assert_eq!(r.maybe_advance_hw(b(1), 1, 30_001), Some(Offset(1)));
         // min.insync.replicas larger than the committed ISR stops the HW.
         let mut r2 = r.clone();

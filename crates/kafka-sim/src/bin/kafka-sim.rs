@@ -1,14 +1,21 @@
-//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--trace]`
+//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--trace] [--check]`
+//! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
 //!
-//! Exit codes: 0 ok, 2 bad usage or bad scenario file (one message naming step and field).
+//! Exit codes: 0 ok, 1 a broken invariant (`--check`, `verify`), 2 bad usage or bad scenario
+//! file (one message naming step and field).
 
+use kafka_sim::check::run_scenario_checked;
 use kafka_sim::describe::{describe_topics, dump_topic};
 use kafka_sim::scenario::{parse_scenario, run_scenario};
 use kafka_sim::trace::format_trace;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--trace]";
+const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--trace] [--check]
+       kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]";
+
+/// Scenario files larger than this are refused before reading (bounds memory on absurd input).
+const MAX_SCENARIO_BYTES: u64 = 64 * 1024 * 1024;
 
 struct Args {
     path: String,
@@ -17,6 +24,7 @@ struct Args {
     describe: bool,
     dump: Vec<String>,
     trace: bool,
+    check: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -34,6 +42,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         describe: false,
         dump: Vec::new(),
         trace: false,
+        check: false,
     };
     let mut path = None;
     while let Some(arg) = it.next() {
@@ -41,6 +50,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--acks" => a.acks = true,
             "--describe-topics" => a.describe = true,
             "--trace" => a.trace = true,
+            "--check" => a.check = true,
             "--until" => {
                 let v = it.next().ok_or("--until needs a value in ms")?;
                 a.until = Some(
@@ -67,6 +77,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("verify") {
+        return kafka_sim::sweep::cli::main(&argv[1..]);
+    }
     let args = match parse_args(&argv) {
         Ok(a) => a,
         Err(e) => {
@@ -78,6 +91,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Ok(meta) = std::fs::metadata(&args.path) {
+        if meta.len() > MAX_SCENARIO_BYTES {
+            eprintln!(
+                "kafka-sim: {}: the file is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes",
+                args.path,
+                meta.len()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let text = match std::fs::read_to_string(&args.path) {
         Ok(t) => t,
         Err(e) => {
@@ -92,7 +115,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let run = run_scenario(&scenario, args.until);
+    let (run, violation) = if args.check {
+        let checked = run_scenario_checked(&scenario, args.until);
+        for loss in checked.checker.losses() {
+            eprintln!("kafka-sim: {loss}");
+        }
+        (checked.run, checked.violation)
+    } else {
+        (run_scenario(&scenario, args.until), None)
+    };
     let mut out = String::new();
     if args.acks {
         out.push_str(&run.acks_report(&scenario));
@@ -114,6 +145,10 @@ fn main() -> ExitCode {
     }
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(out.as_bytes()).is_err() {
+        return ExitCode::from(1);
+    }
+    if let Some(v) = violation {
+        eprintln!("kafka-sim: {}: {v}", args.path);
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

@@ -16,11 +16,15 @@
 //! - `acked.rs`: acked records are never lost silently, and acks=all records with
 //!   `min.insync.replicas >= 2` are never lost without an unclean election.
 //! - `groups.rs`: consumer-group invariants (a hook until consumer groups land).
+//! - `scenario.rs`: a scenario run checked after every step ([`run_scenario_checked`]).
 
 mod acked;
 mod groups;
 mod logs;
+mod scenario;
 mod structure;
+
+pub use scenario::{run_scenario_checked, CheckedRun};
 
 use crate::engine::Engine;
 use crate::event::Event;
@@ -217,7 +221,12 @@ impl Checker {
                     let guaranteed = engine.acks_all_guaranteed(producer, tp);
                     self.acked
                         .record(tp, *base_offset, *count, *epoch, guaranteed, index);
-                    dirty.insert(tp.clone());
+                    // An ack from an older leader epoch than the current one may name records
+                    // the new leader lacks: compare everything. Otherwise the leader wrote it.
+                    let current = engine.controller.image.partition(tp).map(|r| r.leader_epoch);
+                    if current.is_some_and(|c| c > *epoch) {
+                        dirty.insert(tp.clone());
+                    }
                 }
                 Event::LeaderElected { tp, election, .. } => {
                     if *election == crate::event::ElectionKind::Unclean {

@@ -1,0 +1,257 @@
+//! One random workload per seed, written as scenario JSON steps (so a failure is a file that
+//! `kafka-sim run FILE --check` replays, and so the sweep also exercises the parser).
+//!
+//! The workload: 3-5 brokers; 1-3 topics with random partitions, replication factor and
+//! `min.insync.replicas`; continuous producers with acks 0, 1 or all, keyed or not; single
+//! records; and faults at random times: broker kills and restarts, isolations and heals,
+//! `min.insync.replicas` changes, toggles of `unclean.leader.election.enable` (rare, or always
+//! on in the positive control), partition increases, preferred elections, producers stopped
+//! and started, brokers added. At most RF-1 brokers are down (dead or isolated) at once,
+//! Kafka's precondition for keeping acked records. At the end the network heals, every
+//! broker restarts, and the cluster runs a minute more to settle.
+
+use crate::rng::SplitMix64;
+use serde_json::{json, Value};
+
+/// What kind of sweep to generate.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Workload {
+    /// Positive control: every topic is created with `unclean.leader.election.enable=true`
+    /// and faults may take down every replica, so acked records can be lost (expectedly).
+    pub unclean: bool,
+}
+
+/// The scenario document for `seed`: `{seed, brokers, until_ms, description, steps}`.
+pub fn scenario(seed: u64, w: Workload) -> Value {
+    let mut g = Gen {
+        r: SplitMix64::new(seed ^ 0x5eed_5eed_5eed_5eed),
+        steps: Vec::new(),
+        alive: Vec::new(),
+        dead: Vec::new(),
+        isolated: Vec::new(),
+        topics: Vec::new(),
+        producers: Vec::new(),
+        next_producer: 0,
+        w,
+    };
+    let brokers = 3 + g.r.below(3);
+    g.alive = (1..=brokers).collect();
+    let topic_count = 1 + g.r.below(3);
+    for i in 0..topic_count {
+        g.create_topic(i, brokers);
+    }
+    for _ in 0..1 + g.r.below(3) {
+        let at = 10 + u64::from(g.r.below(1000));
+        g.start_producer(at);
+    }
+    let mut t = 2_000;
+    for _ in 0..3 + g.r.below(10) {
+        t += 1_000 + u64::from(g.r.below(15_000));
+        g.fault(t);
+        if g.r.below(3) == 0 {
+            let at = t + 1 + u64::from(g.r.below(500));
+            g.produce(at);
+        }
+    }
+    let end = t + 5_000;
+    if !g.isolated.is_empty() {
+        g.push(end, json!({"op": "heal_network"}));
+    }
+    for b in std::mem::take(&mut g.dead) {
+        g.push(end, json!({"op": "restart_broker", "broker": b}));
+    }
+    g.steps.sort_by_key(|s| s["at_ms"].as_u64());
+    json!({
+        "seed": seed,
+        "brokers": brokers,
+        "until_ms": end + 60_000,
+        "description": format!(
+            "kafka-sim verify workload for seed {seed}{}",
+            if w.unclean { " (unclean positive control)" } else { "" }
+        ),
+        "steps": g.steps,
+    })
+}
+
+struct Topic {
+    name: String,
+    partitions: u32,
+    rf: u32,
+}
+
+struct Gen {
+    r: SplitMix64,
+    steps: Vec<Value>,
+    alive: Vec<u32>,
+    dead: Vec<u32>,
+    isolated: Vec<u32>,
+    topics: Vec<Topic>,
+    producers: Vec<String>,
+    next_producer: u32,
+    w: Workload,
+}
+
+impl Gen {
+    fn push(&mut self, at: u64, mut step: Value) {
+        step["at_ms"] = json!(at);
+        self.steps.push(step);
+    }
+
+    fn pick<T: Clone>(&mut self, from: &[T]) -> Option<T> {
+        (!from.is_empty()).then(|| from[self.r.below(from.len() as u32) as usize].clone())
+    }
+
+    fn create_topic(&mut self, i: u32, brokers: u32) {
+        let partitions = 1 + self.r.below(4);
+        let rf = [1, 2, 3, 3, 3][self.r.below(5) as usize].min(brokers);
+        let min_isr = 1 + self.r.below(rf);
+        let name = format!("t{i}");
+        let mut configs = json!({"min.insync.replicas": min_isr.to_string()});
+        if self.w.unclean {
+            configs["unclean.leader.election.enable"] = json!("true");
+        }
+        self.push(
+            0,
+            json!({"op": "create_topic", "topic": name, "partitions": partitions,
+                   "replication_factor": rf, "configs": configs}),
+        );
+        self.topics.push(Topic {
+            name,
+            partitions,
+            rf,
+        });
+    }
+
+    fn topic(&mut self) -> (String, u32) {
+        let i = self.r.below(self.topics.len() as u32) as usize;
+        (self.topics[i].name.clone(), self.topics[i].rf)
+    }
+
+    fn acks(&mut self) -> &'static str {
+        ["0", "1", "all", "all", "all"][self.r.below(5) as usize]
+    }
+
+    fn start_producer(&mut self, at: u64) {
+        // A fresh id every time: a producer's acks never change while it has requests in
+        // flight (the acked-record check reads a producer's acks by name).
+        let id = format!("p{}", self.next_producer);
+        self.next_producer += 1;
+        let (topic, _) = self.topic();
+        let keys = match self.r.below(3) {
+            0 => Value::Null,
+            _ => json!(["k0", "k1", "k2", "k3", "k4"]),
+        };
+        let rate = 5 + self.r.below(120);
+        let acks = self.acks();
+        self.push(
+            at,
+            json!({"op": "start_producer", "id": id, "topic": topic, "rate_per_s": rate,
+                   "acks": acks, "keys": keys}),
+        );
+        self.producers.push(id);
+    }
+
+    fn produce(&mut self, at: u64) {
+        let (topic, _) = self.topic();
+        let acks = self.acks();
+        let key = format!("key-{}", self.r.below(10));
+        self.push(
+            at,
+            json!({"op": "produce", "topic": topic, "key": key, "value": "v", "acks": acks}),
+        );
+    }
+
+    /// How many brokers may be down at once: RF-1 of the widest topic (at least one), or any
+    /// number in the positive control.
+    fn max_down(&self) -> usize {
+        if self.w.unclean {
+            return self.alive.len() + self.dead.len();
+        }
+        let rf = self.topics.iter().map(|t| t.rf).max().unwrap_or(1);
+        rf.saturating_sub(1).max(1) as usize
+    }
+
+    fn fault(&mut self, at: u64) {
+        let down = self.dead.len() + self.isolated.len();
+        let up: Vec<u32> = self
+            .alive
+            .iter()
+            .copied()
+            .filter(|b| !self.isolated.contains(b))
+            .collect();
+        // The positive control may take every broker down (that is what makes an unclean
+        // election lose acks=all records); the normal sweep keeps one up.
+        let keep_up = usize::from(!self.w.unclean);
+        let kind = self.r.below(20);
+        match kind {
+            0..=4 if down < self.max_down() && up.len() > keep_up => {
+                let b = self.pick(&up).expect("non-empty");
+                self.alive.retain(|x| *x != b);
+                self.dead.push(b);
+                self.push(at, json!({"op": "kill_broker", "broker": b}));
+            }
+            0..=6 if !self.dead.is_empty() => {
+                let b = self.pick(&self.dead.clone()).expect("non-empty");
+                self.dead.retain(|x| *x != b);
+                self.alive.push(b);
+                self.push(at, json!({"op": "restart_broker", "broker": b}));
+            }
+            7 | 8 if down < self.max_down() && up.len() > 1 => {
+                let b = self.pick(&up).expect("non-empty");
+                self.isolated.push(b);
+                self.push(at, json!({"op": "isolate_broker", "broker": b}));
+            }
+            7..=9 if !self.isolated.is_empty() => {
+                self.isolated.clear();
+                self.push(at, json!({"op": "heal_network"}));
+            }
+            10 | 11 => {
+                let (topic, rf) = self.topic();
+                let min_isr = 1 + self.r.below(rf);
+                self.push(
+                    at,
+                    json!({"op": "set_topic_config", "topic": topic,
+                           "configs": {"min.insync.replicas": min_isr.to_string()}}),
+                );
+            }
+            12 if !self.w.unclean && self.r.below(4) == 0 => {
+                let (topic, _) = self.topic();
+                let value = ["true", "false"][self.r.below(2) as usize];
+                self.push(
+                    at,
+                    json!({"op": "set_topic_config", "topic": topic,
+                           "configs": {"unclean.leader.election.enable": value}}),
+                );
+            }
+            13 => {
+                let i = self.r.below(self.topics.len() as u32) as usize;
+                self.topics[i].partitions += 1 + self.r.below(2);
+                let (topic, partitions) = (self.topics[i].name.clone(), self.topics[i].partitions);
+                self.push(
+                    at,
+                    json!({"op": "alter_partitions", "topic": topic, "partitions": partitions}),
+                );
+            }
+            14 => self.push(at, json!({"op": "elect_preferred_leaders"})),
+            15 if !self.producers.is_empty() => {
+                let i = self.r.below(self.producers.len() as u32) as usize;
+                let id = self.producers.remove(i);
+                self.push(at, json!({"op": "stop_producer", "id": id}));
+            }
+            16 => self.start_producer(at),
+            17 if self.r.below(3) == 0 => {
+                let b = self
+                    .alive
+                    .iter()
+                    .chain(&self.dead)
+                    .max()
+                    .copied()
+                    .unwrap_or(0)
+                    + 1;
+                self.alive.push(b);
+                self.push(at, json!({"op": "add_broker", "broker": b}));
+            }
+            _ => self.produce(at),
+        }
+    }
+}
