@@ -4,6 +4,7 @@
 //! - `main.rs`: mounts [`App`] on the page.
 //! - `opening.rs`: the cluster the app opens on (3 brokers, `orders`, a producer).
 //! - `state.rs`: the one reducer; it owns the engine and turns actions into engine commands.
+//! - `inspect.rs`: plain data for the inspector panels (a partition's replica logs).
 //! - `layout.rs`: pure geometry, `layout(&ClusterView) -> Scene`; plain data, tested natively.
 //! - `components/`: one file per visual piece, fed plain data and callbacks.
 //!
@@ -11,6 +12,7 @@
 //! listeners live in effects here, never in the reducer.
 
 pub mod components;
+pub mod inspect;
 pub mod layout;
 pub mod opening;
 pub mod state;
@@ -27,6 +29,7 @@ use components::broker_actions::BrokerActions;
 use components::cluster::ClusterDiagram;
 use components::event_log::EventLog;
 use components::header::Header;
+use components::partition_inspector::PartitionInspector;
 use components::produce_form::ProduceForm;
 use components::time_bar::TimeBar;
 use components::topic_description::TopicDescription;
@@ -47,11 +50,15 @@ pub fn app() -> Html {
     use_clock(state.playing, dispatch.clone());
     use_keyboard(dispatch.clone());
 
-    let (view, describe) = {
+    let (view, describe, partition) = {
         let engine = state.engine();
         (
             ClusterView::from_engine(&engine),
             kafka_sim::describe::describe_topics(&engine),
+            state
+                .selected_partition
+                .as_deref()
+                .and_then(|p| inspect::partition_detail(&engine, p)),
         )
     };
     let scene = layout::layout(&view);
@@ -73,6 +80,7 @@ pub fn app() -> Html {
         .filter(|r| r.role == ReplicaRole::Leader || r.partition_offline)
         .any(|r| r.partition_offline);
     let on_select = dispatch.reform(|id| Action::SelectBroker(Some(id)));
+    let on_select_partition = dispatch.reform(|p| Action::SelectPartition(Some(p)));
     let error = |panel: Panel| state.error_in(panel).map(AttrValue::from);
     let topic_summaries: Vec<TopicSummary> = view
         .topics
@@ -95,7 +103,7 @@ pub fn app() -> Html {
                     if offline {
                         <p class="warning" role="status">{ "Some partitions are offline: no in-sync replica is alive (Leader: none)." }</p>
                     }
-                    <ClusterDiagram scene={scene} selected={state.selected_broker} {on_select} />
+                    <ClusterDiagram scene={scene} selected={state.selected_broker} {on_select} {on_select_partition} />
                     <Legend />
                 </div>
                 <aside class="sidebar">
@@ -107,6 +115,9 @@ pub fn app() -> Html {
                 </aside>
             </main>
             <div class="bottom">
+                if let Some(detail) = partition {
+                    <PartitionInspector {detail} dispatch={dispatch.clone()} />
+                }
                 <TopicDescription text={AttrValue::from(describe)} />
                 <EventLog lines={state.event_log.clone()} />
             </div>

@@ -35,6 +35,8 @@ pub struct SimState {
     /// Simulated microseconds carried between frames (frames do not fall on whole ms).
     carry_us: f64,
     pub selected_broker: Option<BrokerId>,
+    /// The partition open in the inspector, e.g. "orders-3".
+    pub selected_partition: Option<String>,
     /// The opening producer's rate, records/s (kept while it is stopped).
     pub producer_rate: u64,
     /// The last rejected user action, in Kafka's words, shown inline in the panel it came from.
@@ -52,6 +54,7 @@ impl PartialEq for SimState {
             && self.playing == other.playing
             && self.speed == other.speed
             && self.selected_broker == other.selected_broker
+            && self.selected_partition == other.selected_partition
             && self.producer_rate == other.producer_rate
             && self.error == other.error
             && self.last_produce == other.last_produce
@@ -82,6 +85,9 @@ pub enum Action {
     Step,
     SetSpeed(f64),
     SelectBroker(Option<BrokerId>),
+    SelectPartition(Option<String>),
+    /// `kafka-leader-election --election-type preferred --all-topic-partitions`.
+    ElectPreferredLeaders,
     Produce {
         topic: String,
         key: Option<String>,
@@ -129,6 +135,7 @@ impl SimState {
             speed: 1.0,
             carry_us: 0.0,
             selected_broker: None,
+            selected_partition: None,
             producer_rate: opening::PRODUCER_RATE_PER_S,
             error: None,
             last_produce: None,
@@ -293,6 +300,13 @@ impl Reducible for SimState {
                 next.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1])
             }
             Action::SelectBroker(broker) => next.selected_broker = broker,
+            Action::SelectPartition(partition) => next.selected_partition = partition,
+            Action::ElectPreferredLeaders => {
+                next.command(
+                    Panel::Brokers,
+                    Command::ElectPreferredLeaders { topic: None },
+                );
+            }
             Action::Produce {
                 topic,
                 key,

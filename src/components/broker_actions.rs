@@ -20,6 +20,9 @@ pub struct BrokerActionsProps {
 pub fn broker_actions(props: &BrokerActionsProps) -> Html {
     let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
     let add = props.dispatch.reform(|_: MouseEvent| Action::AddBroker);
+    let elect = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::ElectPreferredLeaders);
     let selected = match props.selected {
         None => {
             html! { <p class="hint">{ "Select a broker in the diagram to kill, restart or isolate it." }</p> }
@@ -53,6 +56,9 @@ pub fn broker_actions(props: &BrokerActionsProps) -> Html {
             <div class="button-row">
                 <button onclick={heal} disabled={!props.any_isolated}>{ "Heal network" }</button>
                 <button onclick={add}>{ "Add broker" }</button>
+                <button onclick={elect} title="Move each partition's leadership back to its first replica">
+                    { "Elect preferred leaders" }
+                </button>
             </div>
         </section>
     }

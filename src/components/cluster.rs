@@ -13,6 +13,8 @@ pub struct ClusterDiagramProps {
     pub scene: Scene,
     pub selected: Option<BrokerId>,
     pub on_select: Callback<BrokerId>,
+    /// A replica row was clicked: open its partition ("orders-3") in the inspector.
+    pub on_select_partition: Callback<String>,
 }
 
 #[function_component(ClusterDiagram)]
@@ -43,7 +45,7 @@ pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
                       y={fmt(controller.rect.y + 45.0)} text-anchor="middle">{ &controller.sees }</text>
             </g>
             { for scene.producers.iter().map(producer) }
-            { for scene.brokers.iter().map(|b| broker(b, scene.compact, props.selected == Some(b.id), &props.on_select)) }
+            { for scene.brokers.iter().map(|b| broker(b, scene.compact, props.selected == Some(b.id), props)) }
             <g class="dots" aria-hidden="true">{ for scene.dots.iter().map(dot) }</g>
         </svg>
     }
@@ -77,7 +79,8 @@ fn producer(p: &ClientBox) -> Html {
     }
 }
 
-fn broker(b: &BrokerCard, compact: bool, selected: bool, on_select: &Callback<BrokerId>) -> Html {
+fn broker(b: &BrokerCard, compact: bool, selected: bool, props: &ClusterDiagramProps) -> Html {
+    let on_select = &props.on_select;
     let id = b.id;
     let onclick = on_select.reform(move |_: MouseEvent| id);
     let onkeydown = {
@@ -105,7 +108,10 @@ fn broker(b: &BrokerCard, compact: bool, selected: bool, on_select: &Callback<Br
             <text class="broker-state" x={fmt(r.x + 14.0)} y={fmt(r.y + 46.0)}>
                 { state_text(b) }
             </text>
-            { for b.replicas.iter().map(|row| if compact { replica_tile(row) } else { replica_row(row) }) }
+            { for b.replicas.iter().map(|row| {
+                let open = open_partition(row, &props.on_select_partition);
+                if compact { replica_tile(row, open) } else { replica_row(row, open) }
+            }) }
         </g>
     }
 }
@@ -124,7 +130,16 @@ fn state_text(b: &BrokerCard) -> String {
     format!("{marker} {}{fenced}", b.state.label())
 }
 
-fn replica_row(row: &ReplicaRow) -> Html {
+/// Clicking a replica opens its partition; the click goes on to select the broker around it.
+fn open_partition(
+    row: &ReplicaRow,
+    on_select_partition: &Callback<String>,
+) -> Callback<MouseEvent> {
+    let partition = row.partition.clone();
+    on_select_partition.reform(move |_: MouseEvent| partition.clone())
+}
+
+fn replica_row(row: &ReplicaRow, onclick: Callback<MouseEvent>) -> Html {
     let r = &row.rect;
     let bar = &row.bar;
     let title = format!(
@@ -150,7 +165,7 @@ fn replica_row(row: &ReplicaRow) -> Html {
     html! {
         <g key={row.partition.clone()} class={row_class} data-partition={row.partition.clone()}
            data-role={row.role.class()} data-leo={row.log_end_offset.to_string()}
-           data-hw={row.high_watermark.to_string()}>
+           data-hw={row.high_watermark.to_string()} {onclick}>
             <title>{ title }</title>
             { rect(r, "replica-bg", 5.0) }
             <rect class="badge" x={fmt(r.x + 4.0)} y={fmt(r.y + 4.0)} width="18" height="18" rx="3" />
@@ -170,7 +185,7 @@ fn replica_row(row: &ReplicaRow) -> Html {
     }
 }
 
-fn replica_tile(row: &ReplicaRow) -> Html {
+fn replica_tile(row: &ReplicaRow, onclick: Callback<MouseEvent>) -> Html {
     let r = &row.rect;
     let title = format!(
         "{}: {}; LEO {}, HW {}",
@@ -182,7 +197,7 @@ fn replica_tile(row: &ReplicaRow) -> Html {
     html! {
         <g key={row.partition.clone()} class={classes!("replica", "tile", row.role.class())}
            data-partition={row.partition.clone()} data-role={row.role.class()}
-           data-leo={row.log_end_offset.to_string()} data-hw={row.high_watermark.to_string()}>
+           data-leo={row.log_end_offset.to_string()} data-hw={row.high_watermark.to_string()} {onclick}>
             <title>{ title }</title>
             { rect(r, "badge", 3.0) }
             <text class="badge-text" x={fmt(r.center_x())} y={fmt(r.y + 13.5)} text-anchor="middle">

@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod event_log;
 pub mod header;
 pub mod inline_error;
+pub mod partition_inspector;
 pub mod produce_form;
 pub mod text_field;
 pub mod time_bar;

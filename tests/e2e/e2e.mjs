@@ -107,6 +107,18 @@ check('clicking Produce appends one record', async (page) => {
   await page.getByRole('button', { name: 'Start producer' }).click();
 });
 
+check('clicking a replica opens its partition with every replica\'s log', async (page) => {
+  await page.locator('g.broker[data-broker="1"] g.replica[data-partition="orders-1"]').click();
+  const inspector = page.getByRole('region', { name: 'Partition orders-1' });
+  await inspector.waitFor();
+  const logs = await inspector.locator('.replica-log h3').allTextContents();
+  assertEqual(logs.length, 3);
+  if (!logs.some((l) => l.includes('leader'))) throw new Error(`no leader among ${logs}`);
+  await until('records are listed', async () => (await inspector.locator('tbody tr').count()) > 0);
+  await page.screenshot({ path: join(outDir, 'partition-inspector.png'), fullPage: true });
+  await inspector.getByRole('button', { name: 'Close partition' }).click();
+});
+
 check('an invalid topic is rejected inline with Kafka\'s error, and nothing changes', async (page) => {
   const before = await page.getByLabel('Topic description').textContent();
   await page.getByLabel('New topic').fill('payments');

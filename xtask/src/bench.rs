@@ -6,7 +6,8 @@ use crate::sh::Cmd;
 use crate::Result;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const WASM_MODULE: &str = "target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm";
+/// Built with the browser bundle's profile (`web` in Cargo.toml), so it measures what users run.
+const WASM_MODULE: &str = "target/wasm32-unknown-unknown/web/examples/wasm_bench.wasm";
 
 pub fn engine() -> Result {
     println!("==> engine pipeline, native (release)");
