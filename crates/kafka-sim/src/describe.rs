@@ -1,7 +1,11 @@
 //! Kafka's CLI output: `kafka-topics.sh --describe` and `kafka-console-consumer` with
-//! `print.partition`, `print.offset` and `print.key`, byte for byte (tab-separated).
+//! `print.partition`, `print.offset` and `print.key`, byte for byte (tab-separated);
+//! `kafka-consumer-groups.sh --describe` (space-aligned columns) and the records handed to
+//! consumer applications.
 
 use crate::engine::Engine;
+use crate::event::Event;
+use crate::group::GroupState;
 use crate::ids::{join_brokers, Offset, TopicPartition};
 use std::fmt::Write;
 
@@ -61,4 +65,149 @@ pub fn dump_topic(engine: &Engine, topic: &str) -> Option<String> {
         }
     }
     Some(s)
+}
+
+/// `kafka-consumer-groups.sh --describe` for one group, as `ConsumerGroupCommand` prints it:
+/// a state message for empty or rebalancing groups (Kafka prints it on stderr), then the
+/// columns sized to the widest value (at least 15), members with partitions first (most
+/// partitions first), then committed partitions nobody owns.
+pub fn describe_group(engine: &Engine, group: &str) -> String {
+    let mut s = String::new();
+    let Some(v) = engine.group_view(group) else {
+        return s;
+    };
+    let Some(state) = v.state else {
+        let _ = writeln!(
+            s,
+            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.CoordinatorNotAvailableException: The coordinator is not available."
+        );
+        return s;
+    };
+    match state {
+        GroupState::Dead => {
+            let _ = writeln!(s, "\nError: Consumer group '{group}' does not exist.");
+            return s;
+        }
+        GroupState::Empty => {
+            let _ = writeln!(s, "\nConsumer group '{group}' has no active members.");
+        }
+        GroupState::PreparingRebalance | GroupState::CompletingRebalance => {
+            let _ = writeln!(s, "\nWarning: Consumer group '{group}' is rebalancing.");
+        }
+        GroupState::Stable => {}
+    }
+    let dash = || "-".to_string();
+    // (topic, partition, current, log end, lag, consumer id, host, client id)
+    let mut rows: Vec<[String; 8]> = Vec::new();
+    let part = |tp: &crate::ids::TopicPartition| v.partitions.iter().find(|p| &p.tp == tp);
+    let mut members: Vec<&crate::view::MemberView> = v.members.iter().filter(|m| !m.idle).collect();
+    members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    let mut assigned = Vec::new();
+    for m in members {
+        for tp in &m.assignment {
+            assigned.push(tp.clone());
+            let p = part(tp);
+            rows.push([
+                tp.topic.to_string(),
+                tp.partition.0.to_string(),
+                p.and_then(|p| p.committed)
+                    .map_or_else(dash, |o| o.0.to_string()),
+                p.and_then(|p| p.high_watermark)
+                    .map_or_else(dash, |o| o.0.to_string()),
+                p.and_then(|p| p.lag).map_or_else(dash, |l| l.to_string()),
+                m.member_id.clone(),
+                m.host.clone(),
+                m.client_id.clone(),
+            ]);
+        }
+    }
+    for p in &v.partitions {
+        if p.committed.is_none() || assigned.contains(&p.tp) {
+            continue;
+        }
+        rows.push([
+            p.tp.topic.to_string(),
+            p.tp.partition.0.to_string(),
+            p.committed.map_or_else(dash, |o| o.0.to_string()),
+            p.high_watermark.map_or_else(dash, |o| o.0.to_string()),
+            p.lag.map_or_else(dash, |l| l.to_string()),
+            dash(),
+            dash(),
+            dash(),
+        ]);
+    }
+    if rows.is_empty() {
+        return s;
+    }
+    let width = |i: usize, min: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0).max(min);
+    let (wg, wt, wc, wh) = (
+        group.len().max(15),
+        width(0, 15),
+        width(5, 15),
+        width(6, 15),
+    );
+    let line = |r: [&str; 9]| {
+        format!(
+            "\n{:<wg$} {:<wt$} {:<10} {:<15} {:<15} {:<15} {:<wc$} {:<wh$} {}",
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]
+        )
+    };
+    s.push_str(&line([
+        "GROUP",
+        "TOPIC",
+        "PARTITION",
+        "CURRENT-OFFSET",
+        "LOG-END-OFFSET",
+        "LAG",
+        "CONSUMER-ID",
+        "HOST",
+        "CLIENT-ID",
+    ]));
+    for r in &rows {
+        s.push_str(&line([
+            group, &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7],
+        ]));
+    }
+    s.push('\n');
+    s
+}
+
+/// `--describe-groups`: [`describe_group`] for every group, by name.
+pub fn describe_groups(engine: &Engine) -> String {
+    engine
+        .group_names()
+        .iter()
+        .map(|g| describe_group(engine, g))
+        .collect()
+}
+
+/// `--deliveries`: every record handed to an application, in delivery order, as
+/// `GROUP<TAB>CLIENT-ID<TAB>Partition:P<TAB>Offset:O<TAB>KEY<TAB>VALUE`.
+pub fn deliveries(engine: &Engine) -> String {
+    let mut s = String::new();
+    for e in engine.events() {
+        let Event::RecordsDelivered {
+            group,
+            consumer,
+            tp,
+            records,
+            ..
+        } = &e.event
+        else {
+            continue;
+        };
+        for c in records {
+            for o in c.base_offset().0..c.end_offset().0 {
+                let r = c.record(Offset(o));
+                let _ = writeln!(
+                    s,
+                    "{group}\t{consumer}\tPartition:{}\tOffset:{o}\t{}\t{}",
+                    tp.partition.0,
+                    text(r.key),
+                    text(r.value)
+                );
+            }
+        }
+    }
+    s
 }

@@ -2,7 +2,9 @@
 //! README). Parsing is strict and total: any malformed input is one [`ScenarioError`] naming
 //! the step index and the field, never a panic.
 
-use crate::command::{Command, Outcome};
+use crate::assignor::AssignorKind;
+use crate::command::{Command, JoinGroupSpec, Outcome, ResetTarget};
+use crate::consumer::OffsetReset;
 use crate::controller::NewTopic;
 use crate::engine::{Engine, EngineConfig, MAX_BROKERS};
 use crate::error::KafkaError;
@@ -453,11 +455,120 @@ fn parse_step(f: &Fields) -> Result<Step, ScenarioError> {
                 topic: f.opt_string("topic")?,
             }
         }
+        "join_group" => {
+            allow(&[
+                "group",
+                "consumer",
+                "topics",
+                "assignor",
+                "process_rate_per_s",
+                "auto_offset_reset",
+                "enable_auto_commit",
+                "max_poll_records",
+            ])?;
+            Command::JoinGroup(Box::new(parse_join(f)?))
+        }
+        "leave_group" => {
+            allow(&["group", "consumer"])?;
+            Command::LeaveGroup {
+                group: f.string("group")?,
+                consumer: f.string("consumer")?,
+            }
+        }
+        "kill_consumer" => {
+            allow(&["group", "consumer"])?;
+            Command::KillConsumer {
+                group: f.string("group")?,
+                consumer: f.string("consumer")?,
+            }
+        }
+        "reset_offsets" => {
+            allow(&["group", "topic", "to"])?;
+            Command::ResetOffsets {
+                group: f.string("group")?,
+                topic: f.string("topic")?,
+                to: parse_reset_target(f)?,
+            }
+        }
         other => {
             return Err(f.err("op", format!("unknown op \"{other}\"")));
         }
     };
     Ok(Step { at_ms, command })
+}
+
+fn parse_join(f: &Fields) -> Result<JoinGroupSpec, ScenarioError> {
+    let topics = match f.get("topics") {
+        Some(Value::Array(a)) if !a.is_empty() => {
+            let mut out = Vec::new();
+            for t in a {
+                match t {
+                    Value::String(s) => out.push(s.clone()),
+                    _ => return Err(f.err("topics", "expected a list of topic names")),
+                }
+            }
+            out
+        }
+        Some(Value::String(s)) => vec![s.clone()],
+        None => return Err(f.err("topics", "missing (expected a list of topic names)")),
+        Some(_) => return Err(f.err("topics", "expected a non-empty list of topic names")),
+    };
+    let assignor = match f.opt_string("assignor")? {
+        None => None,
+        Some(a) => Some(AssignorKind::from_name(&a).ok_or_else(|| {
+            f.err(
+                "assignor",
+                "expected \"range\", \"roundrobin\", \"sticky\" or \"cooperative-sticky\"",
+            )
+        })?),
+    };
+    let auto_offset_reset = match f.opt_string("auto_offset_reset")?.as_deref() {
+        None | Some("latest") => OffsetReset::Latest,
+        Some("earliest") => OffsetReset::Earliest,
+        Some("none") => OffsetReset::None,
+        Some(_) => {
+            return Err(f.err(
+                "auto_offset_reset",
+                "expected \"earliest\", \"latest\" or \"none\"",
+            ))
+        }
+    };
+    let enable_auto_commit = match f.get("enable_auto_commit") {
+        None => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(f.err("enable_auto_commit", "expected true or false")),
+    };
+    Ok(JoinGroupSpec {
+        group: f.string("group")?,
+        consumer: f.string("consumer")?,
+        topics,
+        assignor,
+        process_rate_per_s: f.u64_in("process_rate_per_s", 1, crate::engine::MAX_RATE_PER_S)?,
+        auto_offset_reset,
+        enable_auto_commit,
+        max_poll_records: f
+            .u64_in("max_poll_records", 1, 1_000_000)?
+            .map(|v| v as u32),
+    })
+}
+
+fn parse_reset_target(f: &Fields) -> Result<ResetTarget, ScenarioError> {
+    const EXPECTED: &str = "expected \"earliest\", \"latest\", {\"offset\": N}, {\"shift_by\": N} or {\"datetime_ms\": T}";
+    match f.get("to") {
+        Some(Value::String(s)) if s == "earliest" => Ok(ResetTarget::Earliest),
+        Some(Value::String(s)) if s == "latest" => Ok(ResetTarget::Latest),
+        Some(Value::Object(m)) if m.len() == 1 => {
+            let (k, v) = m.iter().next().expect("one entry");
+            match (k.as_str(), v.as_i64()) {
+                ("offset", Some(n)) => Ok(ResetTarget::Offset(n)),
+                ("shift_by", Some(n)) => Ok(ResetTarget::ShiftBy(n)),
+                ("datetime_ms", Some(n)) if n >= 0 => Ok(ResetTarget::DatetimeMs(n as u64)),
+                _ => Err(f.err("to", EXPECTED)),
+            }
+        }
+        None => Err(f.err("to", format!("missing ({EXPECTED})"))),
+        Some(_) => Err(f.err("to", EXPECTED)),
+    }
 }
 
 /// The result of running a scenario.

@@ -1,17 +1,17 @@
-//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--trace] [--check]`
+//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--trace] [--describe-groups] [--deliveries] [--check]`
 //! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
 //!
 //! Exit codes: 0 ok, 1 a broken invariant (`--check`, `verify`), 2 bad usage or bad scenario
 //! file (one message naming step and field).
 
 use kafka_sim::check::run_scenario_checked;
-use kafka_sim::describe::{describe_topics, dump_topic};
+use kafka_sim::describe::{deliveries, describe_groups, describe_topics, dump_topic};
 use kafka_sim::scenario::{parse_scenario, run_scenario};
 use kafka_sim::trace::format_trace;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--trace] [--check]
+const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--trace] [--describe-groups] [--deliveries] [--check]
        kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]";
 
 /// Scenario files larger than this are refused before reading (bounds memory on absurd input).
@@ -24,6 +24,8 @@ struct Args {
     describe: bool,
     dump: Vec<String>,
     trace: bool,
+    describe_groups: bool,
+    deliveries: bool,
     check: bool,
 }
 
@@ -42,6 +44,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         describe: false,
         dump: Vec::new(),
         trace: false,
+        describe_groups: false,
+        deliveries: false,
         check: false,
     };
     let mut path = None;
@@ -50,6 +54,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--acks" => a.acks = true,
             "--describe-topics" => a.describe = true,
             "--trace" => a.trace = true,
+            "--describe-groups" => a.describe_groups = true,
+            "--deliveries" => a.deliveries = true,
             "--check" => a.check = true,
             "--until" => {
                 let v = it.next().ok_or("--until needs a value in ms")?;
@@ -142,6 +148,12 @@ fn main() -> ExitCode {
     }
     if args.trace {
         out.push_str(&format_trace(run.engine.events()));
+    }
+    if args.describe_groups {
+        out.push_str(&describe_groups(&run.engine));
+    }
+    if args.deliveries {
+        out.push_str(&deliveries(&run.engine));
     }
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(out.as_bytes()).is_err() {

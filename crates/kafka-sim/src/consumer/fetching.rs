@@ -426,10 +426,11 @@ impl Consumer {
             self.schedule_poll(ctx);
             return;
         }
-        if self.auto_commit_due && self.state == MemberState::Stable {
+        if self.auto_commit_due {
+            // Mid-rebalance the commit is skipped: the rejoin commits anyway.
             self.auto_commit_due = false;
             let offsets = self.consumed_offsets();
-            if !offsets.is_empty() {
+            if self.state == MemberState::Stable && !offsets.is_empty() {
                 self.send_commit(CommitPurpose::Auto, offsets, ctx);
             }
         }
