@@ -434,6 +434,14 @@ impl Consumer {
                 self.send_commit(CommitPurpose::Auto, offsets, ctx);
             }
         }
+        // Inside `onJoinPrepare` an eager member hands nothing out between its last commit
+        // and the revocation, so nothing consumed goes uncommitted.
+        if !self.state.active()
+            || (self.state == MemberState::CommittingBeforeJoin
+                && self.protocol == crate::assignor::RebalanceProtocol::Eager)
+        {
+            return;
+        }
         let max = self.config.max_poll_records.max(1);
         let mut n: u32 = 0;
         let mut pieces: BTreeMap<TopicPartition, Vec<Chunk>> = BTreeMap::new();
