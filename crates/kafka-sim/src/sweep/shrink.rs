@@ -12,13 +12,21 @@ pub const MAX_RUNS: u32 = 400;
 
 /// A smaller document that still breaks `invariant` (or `doc` itself if nothing smaller does).
 pub fn minimize(doc: &Value, invariant: Invariant) -> Value {
+    minimize_by(doc, |d| {
+        run_doc(d)
+            .ok()?
+            .violation
+            .filter(|v| v.invariant == invariant)
+            .map(|v| v.at_ms)
+    })
+}
+
+/// A smaller document for which `fails` still answers `Some(time of the failure, ms)`.
+pub fn minimize_by(doc: &Value, fails: impl Fn(&Value) -> Option<u64>) -> Value {
     let runs = std::cell::Cell::new(0u32);
     let fails = |d: &Value| -> Option<u64> {
         runs.set(runs.get() + 1);
-        let r = run_doc(d).ok()?;
-        r.violation
-            .filter(|v| v.invariant == invariant)
-            .map(|v| v.at_ms)
+        fails(d)
     };
     let Some(at) = fails(doc) else {
         return doc.clone();

@@ -1,0 +1,142 @@
+//! The seeded fault sweep: seeds pass every invariant, the positive control (unclean
+//! election enabled) finds acked-record loss and reports it as expected, shrinking keeps a
+//! failure and its file replays with `kafka-sim run --check`, and a checked run is the same
+//! run as an unchecked one. The big sweep is `cargo xtask verify --seeds N` (release build).
+//!
+//! `KAFKA_SIM_SEED=S KAFKA_SIM_SEEDS=N cargo test -p kafka-sim --release --test sweep` runs
+//! other seeds.
+
+use kafka_sim::check::{run_scenario_checked, LossCause};
+use kafka_sim::scenario::{parse_scenario, run_scenario};
+use kafka_sim::sweep::{gen, run_doc, run_seed, shrink, Workload};
+use kafka_sim::trace::format_trace;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Seeds of the positive control that lose acks=all records after an unclean election.
+const UNCLEAN_LOSS_SEEDS: [u64; 2] = [20, 26];
+
+fn unclean() -> Workload {
+    Workload { unclean: true }
+}
+
+#[test]
+fn seeds_pass_every_invariant() {
+    let start = env("KAFKA_SIM_SEED", 0);
+    for seed in start..start + env("KAFKA_SIM_SEEDS", 3) {
+        let r = run_seed(seed, Workload::default());
+        assert!(r.checks > 1_000, "seed {seed} checked only {} times", r.checks);
+        if let Some(f) = r.failure {
+            panic!(
+                "seed {seed}: {}\n{}\nminimal scenario:\n{}",
+                f.violation, f.trace_tail, f.minimal_scenario
+            );
+        }
+    }
+}
+
+#[test]
+fn positive_control_finds_acks_all_loss_and_calls_it_expected() {
+    for seed in UNCLEAN_LOSS_SEEDS {
+        let r = run_seed(seed, unclean());
+        assert!(r.failure.is_none(), "seed {seed}: {:?}", r.failure);
+        let loss = r
+            .losses
+            .iter()
+            .find(|l| l.acks_all && l.cause == LossCause::UncleanElection)
+            .unwrap_or_else(|| panic!("seed {seed}: no acks=all loss in {:?}", r.losses));
+        assert!(loss.to_string().starts_with("EXPECTED loss"), "{loss}");
+    }
+}
+
+#[test]
+fn the_normal_sweep_never_enables_unclean_election_at_creation() {
+    for seed in 0..20 {
+        let doc = gen::scenario(seed, Workload::default());
+        let text = doc.to_string();
+        let creates = doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["op"] == "create_topic");
+        for c in creates {
+            assert!(c["configs"].get("unclean.leader.election.enable").is_none());
+        }
+        parse_scenario(&text).expect("generated scenarios parse");
+        assert_eq!(doc, gen::scenario(seed, Workload::default()), "deterministic");
+    }
+}
+
+fn acks_all_lost(d: &serde_json::Value) -> Option<u64> {
+    let r = run_doc(d).ok()?;
+    r.losses
+        .iter()
+        .find(|l| l.acks_all && l.cause == LossCause::UncleanElection)
+        .map(|l| l.at_ms)
+}
+
+#[test]
+fn shrinking_keeps_the_failure_and_the_file_replays_with_check() {
+    let seed = UNCLEAN_LOSS_SEEDS[0];
+    let doc = gen::scenario(seed, unclean());
+    let before = doc["steps"].as_array().unwrap().len();
+    let minimal = shrink::minimize_by(&doc, acks_all_lost);
+    let after = minimal["steps"].as_array().unwrap().len();
+    assert!(after < before, "{after} steps of {before}");
+    assert!(acks_all_lost(&minimal).is_some(), "the failure survives");
+    assert!(minimal["until_ms"].as_u64() <= doc["until_ms"].as_u64());
+
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("sweep-minimal-{seed}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&minimal).unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kafka-sim"))
+        .args(["run", path.to_str().unwrap(), "--check"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("EXPECTED loss"), "{stderr}");
+    assert!(stderr.contains("(acks=all)"), "{stderr}");
+}
+
+#[test]
+fn a_checked_run_is_the_same_run_as_an_unchecked_one() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut docs: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    docs.push(gen::scenario(5, Workload::default()).to_string());
+    for text in docs {
+        let s = parse_scenario(&text).unwrap();
+        let plain = run_scenario(&s, None);
+        let checked = run_scenario_checked(&s, None);
+        assert!(checked.violation.is_none(), "{:?}", checked.violation);
+        assert_eq!(
+            format_trace(plain.engine.events()),
+            format_trace(checked.run.engine.events())
+        );
+    }
+}
+
+#[test]
+fn the_sweep_regression_scenarios_pass() {
+    // Minimal scenarios the sweep found, kept so the bugs they show stay fixed.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let s = parse_scenario(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let run = run_scenario_checked(&s, None);
+        assert!(run.violation.is_none(), "{}: {:?}", path.display(), run.violation);
+        n += 1;
+    }
+    assert!(n > 0);
+}
