@@ -437,7 +437,11 @@ fn place_replicas(
                 w: TILE - 3.0,
                 h: TILE - 3.0,
             };
+            // A tile draws the role only; offsets are in the inspector. Leaving them out of the
+            // scene lets a card whose roles did not change skip its re-render while records flow.
             row.bar = row.rect;
+            row.log_end_offset = 0;
+            row.high_watermark = 0;
         } else {
             row.rect = Rect {
                 x: card.x + 10.0,

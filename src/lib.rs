@@ -2,8 +2,10 @@
 //!
 //! Code map:
 //! - `main.rs`: mounts [`App`] on the page.
-//! - `opening.rs`: the cluster the app opens on (3 brokers, `orders`, a producer).
+//! - `opening.rs`: the clusters the app opens on (`Classic`: 3 brokers, `orders`, a producer;
+//!   `Large`, with `?scenario=large`: 12 brokers, 100 partitions, 2,000 records/s).
 //! - `state.rs`: the one reducer; it owns the engine and turns actions into engine commands.
+//! - `frames.rs`: the requestAnimationFrame loop that drives the clock while playing.
 //! - `inspect.rs`: plain data for the inspector panels (a partition's replica logs).
 //! - `layout.rs`: pure geometry, `layout(&ClusterView) -> Scene`; plain data, tested natively.
 //! - `components/`: one file per visual piece, fed plain data and callbacks.
@@ -12,16 +14,15 @@
 //! listeners live in effects here, never in the reducer.
 
 pub mod components;
+mod frames;
 pub mod inspect;
 pub mod layout;
 pub mod opening;
 pub mod state;
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -35,14 +36,18 @@ use components::time_bar::TimeBar;
 use components::topic_description::TopicDescription;
 use components::topics_panel::{TopicSummary, TopicsPanel};
 use layout::{ClusterView, ReplicaRole};
+use opening::Preset;
 use state::{Action, Panel, SimState};
-
-/// How often the clock ticks while playing, ms of real time (about 60 frames a second).
-const FRAME_MS: u32 = 16;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(SimState::default);
+    let state = use_reducer(|| {
+        let query = gloo::utils::window()
+            .location()
+            .search()
+            .unwrap_or_default();
+        SimState::new(Preset::from_query(&query))
+    });
     let dispatch = {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
@@ -50,15 +55,23 @@ pub fn app() -> Html {
     use_clock(state.playing, dispatch.clone());
     use_keyboard(dispatch.clone());
 
-    let (view, describe, partition) = {
-        let engine = state.engine();
-        (
-            ClusterView::from_engine(&engine),
-            kafka_sim::describe::describe_topics(&engine),
-            state
-                .selected_partition
-                .as_deref()
-                .and_then(|p| inspect::partition_detail(&engine, p)),
+    let view = ClusterView::from_engine(&state.engine());
+    // The text panels refresh a few times a second (state.panels_version), not every frame.
+    let panels = {
+        let state = state.clone();
+        use_memo(
+            (state.panels_version, state.selected_partition.clone()),
+            move |_| {
+                let engine = state.engine();
+                TextPanels {
+                    describe: kafka_sim::describe::describe_topics(&engine).into(),
+                    log: Rc::new(state.newest_log_lines(EVENT_LOG_SHOWN)),
+                    partition: state
+                        .selected_partition
+                        .as_deref()
+                        .and_then(|p| inspect::partition_detail(&engine, p)),
+                }
+            },
         )
     };
     let scene = layout::layout(&view);
@@ -108,6 +121,8 @@ pub fn app() -> Html {
                 </div>
                 <aside class="sidebar">
                     <ProduceForm {topics} {producer_running} {producer_rate}
+                                 producer_name={state.preset.producer()}
+                                 producer_rate_max={(state.preset.producer_rate_per_s() * 4).max(50)}
                                  last_status={state.last_produce_status().map(AttrValue::from)}
                                  error={error(Panel::Produce)} dispatch={dispatch.clone()} />
                     <BrokerActions {selected} {any_isolated} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
@@ -115,14 +130,24 @@ pub fn app() -> Html {
                 </aside>
             </main>
             <div class="bottom">
-                if let Some(detail) = partition {
+                if let Some(detail) = panels.partition.clone() {
                     <PartitionInspector {detail} dispatch={dispatch.clone()} />
                 }
-                <TopicDescription text={AttrValue::from(describe)} />
-                <EventLog lines={state.event_log.clone()} />
+                <TopicDescription text={panels.describe.clone()} />
+                <EventLog lines={panels.log.clone()} />
             </div>
         </div>
     }
+}
+
+/// Event-log lines kept formatted for the panel (and its filter).
+const EVENT_LOG_SHOWN: usize = 300;
+
+/// What the panels below the diagram show, rebuilt a few times a second.
+struct TextPanels {
+    describe: AttrValue,
+    log: Rc<Vec<String>>,
+    partition: Option<inspect::PartitionDetail>,
 }
 
 #[function_component(Legend)]
@@ -144,20 +169,15 @@ fn legend() -> Html {
     }
 }
 
-/// While playing, advances the simulation by the real time elapsed times the speed.
+/// While playing, advances the simulation once per animation frame by the real time elapsed
+/// times the speed, so the diagram moves exactly as often as the screen repaints.
 #[hook]
 fn use_clock(playing: bool, dispatch: Callback<Action>) {
     use_effect_with(playing, move |&playing| {
-        let interval = playing.then(|| {
-            let last = Rc::new(Cell::new(now_ms()));
-            Interval::new(FRAME_MS, move || {
-                let now = now_ms();
-                dispatch.emit(Action::Frame {
-                    real_ms: now - last.replace(now),
-                });
-            })
+        let frames = playing.then(|| {
+            frames::AnimationFrames::start(move |real_ms| dispatch.emit(Action::Frame { real_ms }))
         });
-        move || drop(interval)
+        move || drop(frames)
     });
 }
 
@@ -195,8 +215,4 @@ fn use_keyboard(dispatch: Callback<Action>) {
         });
         move || drop(listener)
     });
-}
-
-fn now_ms() -> f64 {
-    js_sys::Date::now()
 }

@@ -1,63 +1,155 @@
-//! The cluster the app opens on: Kafka's classic teaching example, already running.
+//! The clusters the app can open on. `Classic` is Kafka's teaching example and the default;
+//! `Large` (`?scenario=large`) shows that the diagram stays legible, and is what the frame-time
+//! benchmark measures.
 
 use kafka_sim::{Acks, Command, Engine, EngineConfig, NewTopic};
 use std::collections::BTreeMap;
 
-pub const TOPIC: &str = "orders";
-pub const PRODUCER: &str = "order-service";
-/// Orders per second of the opening producer: slow enough to follow one record with the eye.
-pub const PRODUCER_RATE_PER_S: u64 = 2;
 /// One-way network latency in the app, ms. Real links take about a millisecond; the diagram uses
 /// a slower network so that requests in flight can be seen at 1x. Kafka's timeouts (seconds) are
 /// far larger, so the behaviour is the same.
 pub const LATENCY_MS: u64 = 150;
 pub const SEED: u64 = 42;
 
-/// 3 brokers; `orders` with 6 partitions, RF 3, min.insync.replicas=2; a producer of orders keyed
-/// by customer id. (Consumer groups `payments` and `inventory` join when the engine has them.)
-pub fn opening_engine() -> Engine {
-    let mut engine = Engine::new(EngineConfig {
-        seed: SEED,
-        brokers: 3,
-        latency_ms: LATENCY_MS,
-        record_events: true,
-    });
-    let configs = BTreeMap::from([("min.insync.replicas".to_string(), "2".to_string())]);
-    let commands = [
-        Command::CreateTopic(NewTopic {
-            topic: TOPIC.to_string(),
-            partitions: Some(6),
-            replication_factor: Some(3),
-            replica_assignment: None,
-            fixed_start_index: None,
-            configs,
-        }),
-        start_producer(PRODUCER_RATE_PER_S),
-    ];
-    for command in commands {
-        engine
-            .apply(command)
-            .expect("the opening scenario is valid Kafka");
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// 3 brokers; `orders` with 6 partitions, RF 3, min.insync.replicas=2; a producer of orders
+    /// keyed by customer id at a rate slow enough to follow one record with the eye.
+    Classic,
+    /// 12 brokers; `events` with 100 partitions, RF 3; a producer at 2,000 records/s.
+    Large,
+}
+
+impl Preset {
+    /// From the page's query string, e.g. `?scenario=large`; anything else is `Classic`.
+    pub fn from_query(query: &str) -> Preset {
+        let large = query
+            .trim_start_matches('?')
+            .split('&')
+            .any(|pair| pair == "scenario=large");
+        if large {
+            Preset::Large
+        } else {
+            Preset::Classic
+        }
     }
-    engine
+
+    fn brokers(self) -> u32 {
+        match self {
+            Preset::Classic => 3,
+            Preset::Large => 12,
+        }
+    }
+
+    pub fn topic(self) -> &'static str {
+        match self {
+            Preset::Classic => "orders",
+            Preset::Large => "events",
+        }
+    }
+
+    fn partitions(self) -> i32 {
+        match self {
+            Preset::Classic => 6,
+            Preset::Large => 100,
+        }
+    }
+
+    /// The name of the preset's load producer.
+    pub fn producer(self) -> &'static str {
+        match self {
+            Preset::Classic => "order-service",
+            Preset::Large => "event-service",
+        }
+    }
+
+    pub fn producer_rate_per_s(self) -> u64 {
+        match self {
+            Preset::Classic => 2,
+            Preset::Large => 2_000,
+        }
+    }
+
+    /// The producer's keys: customers, so each customer's records stay in order on one partition.
+    fn keys(self) -> Vec<String> {
+        let customers = match self {
+            Preset::Classic => 8,
+            Preset::Large => 500,
+        };
+        (1..=customers).map(|c| format!("customer-{c}")).collect()
+    }
+
+    /// Starts (or restarts) the preset's producer at `rate_per_s`, acks=all.
+    pub fn start_producer(self, rate_per_s: u64) -> Command {
+        Command::StartProducer {
+            id: self.producer().to_string(),
+            topic: self.topic().to_string(),
+            rate_per_s,
+            keys: Some(self.keys()),
+            acks: Acks::All,
+            value_bytes: None,
+            partitioner: Default::default(),
+            max_records: None,
+        }
+    }
+
+    /// The running cluster this preset opens on.
+    pub fn engine(self) -> Engine {
+        let mut engine = Engine::new(EngineConfig {
+            seed: SEED,
+            brokers: self.brokers(),
+            latency_ms: LATENCY_MS,
+            record_events: true,
+        });
+        let configs = BTreeMap::from([("min.insync.replicas".to_string(), "2".to_string())]);
+        let commands = [
+            Command::CreateTopic(NewTopic {
+                topic: self.topic().to_string(),
+                partitions: Some(self.partitions()),
+                replication_factor: Some(3),
+                replica_assignment: None,
+                fixed_start_index: None,
+                configs,
+            }),
+            self.start_producer(self.producer_rate_per_s()),
+        ];
+        for command in commands {
+            engine.apply(command).expect("the presets are valid Kafka");
+        }
+        engine
+    }
 }
 
-/// The opening producer's keys: eight customers, so each customer's orders stay in order on
-/// one partition.
-pub fn customer_keys() -> Vec<String> {
-    (1..=8).map(|c| format!("customer-{c}")).collect()
+/// The default cluster: [`Preset::Classic`].
+pub fn opening_engine() -> Engine {
+    Preset::Classic.engine()
 }
 
-/// Starts (or restarts) the opening producer at `rate_per_s`, acks=all, keyed by customer.
-pub fn start_producer(rate_per_s: u64) -> Command {
-    Command::StartProducer {
-        id: PRODUCER.to_string(),
-        topic: TOPIC.to_string(),
-        rate_per_s,
-        keys: Some(customer_keys()),
-        acks: Acks::All,
-        value_bytes: None,
-        partitioner: Default::default(),
-        max_records: None,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_string_chooses_the_preset() {
+        assert_eq!(Preset::from_query(""), Preset::Classic);
+        assert_eq!(Preset::from_query("?scenario=large"), Preset::Large);
+        assert_eq!(Preset::from_query("?x=1&scenario=large"), Preset::Large);
+        assert_eq!(Preset::from_query("?scenario=largest"), Preset::Classic);
+    }
+
+    #[test]
+    fn both_presets_start_with_every_partition_led_and_records_flowing() {
+        for preset in [Preset::Classic, Preset::Large] {
+            let mut engine = preset.engine();
+            engine.advance_to(5_000);
+            let topics = engine.topics_view();
+            let partitions = &topics[0].partitions;
+            assert_eq!(partitions.len() as i32, preset.partitions());
+            assert!(partitions
+                .iter()
+                .all(|p| p.leader.is_some() && p.isr.len() == 3));
+            let committed: u64 = partitions.iter().map(|p| p.high_watermark.0).sum();
+            assert!(committed > 0, "{preset:?}: records are committed");
+        }
     }
 }

@@ -14,13 +14,17 @@ use std::collections::BTreeMap;
 
 use kafka_sim::{
     Acks, BrokerId, Command, Delivery, Engine, KafkaError, NewTopic, Outcome, ProduceHandle,
+    TimedEvent,
 };
 use yew::Reducible;
 
-use crate::opening;
+use crate::opening::Preset;
 
-/// Newest trace lines kept for the event log.
+/// Newest engine events kept for the event log.
 pub const EVENT_LOG_LINES: usize = 400;
+/// The panels below the diagram (describe text, event log, inspector) refresh at most this often,
+/// in real ms: text changing 60 times a second cannot be read, and rebuilding it costs frames.
+const PANELS_REFRESH_MS: f64 = 250.0;
 /// The longest real-time gap one frame may advance (a hidden tab must not jump minutes).
 const MAX_FRAME_REAL_MS: f64 = 100.0;
 pub const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 5.0, 20.0, 100.0];
@@ -28,6 +32,8 @@ pub const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 5.0, 20.0, 100.0];
 #[derive(Clone)]
 pub struct SimState {
     engine: Rc<RefCell<Engine>>,
+    /// The cluster the app opened on (its topic and load producer).
+    pub preset: Preset,
     version: u64,
     pub playing: bool,
     /// Simulated ms per real ms.
@@ -43,8 +49,11 @@ pub struct SimState {
     pub error: Option<(Panel, String)>,
     /// The record last sent from the Produce form, to show how it fared.
     pub last_produce: Option<ProduceHandle>,
-    /// Newest last.
-    pub event_log: Rc<VecDeque<String>>,
+    /// Newest last; shared by successive states like the engine (appended in place).
+    event_log: Rc<RefCell<VecDeque<TimedEvent>>>,
+    /// Bumped when the panels below the diagram should refresh (see `PANELS_REFRESH_MS`).
+    pub panels_version: u64,
+    since_panels_ms: f64,
 }
 
 impl PartialEq for SimState {
@@ -56,6 +65,7 @@ impl PartialEq for SimState {
             && self.selected_broker == other.selected_broker
             && self.selected_partition == other.selected_partition
             && self.producer_rate == other.producer_rate
+            && self.panels_version == other.panels_version
             && self.error == other.error
             && self.last_produce == other.last_produce
     }
@@ -122,24 +132,27 @@ pub enum Action {
 
 impl Default for SimState {
     fn default() -> Self {
-        SimState::new(opening::opening_engine())
+        SimState::new(Preset::Classic)
     }
 }
 
 impl SimState {
-    pub fn new(engine: Engine) -> Self {
+    pub fn new(preset: Preset) -> Self {
         let mut state = SimState {
-            engine: Rc::new(RefCell::new(engine)),
+            engine: Rc::new(RefCell::new(preset.engine())),
+            preset,
             version: 0,
             playing: true,
             speed: 1.0,
             carry_us: 0.0,
             selected_broker: None,
             selected_partition: None,
-            producer_rate: opening::PRODUCER_RATE_PER_S,
+            producer_rate: preset.producer_rate_per_s(),
             error: None,
             last_produce: None,
-            event_log: Rc::new(VecDeque::new()),
+            event_log: Rc::new(RefCell::new(VecDeque::new())),
+            panels_version: 0,
+            since_panels_ms: 0.0,
         };
         state.collect_events();
         state
@@ -220,19 +233,24 @@ impl SimState {
         })
     }
 
-    /// Moves new engine events into the bounded event log.
+    /// Moves new engine events into the bounded event log (formatting waits until shown).
     fn collect_events(&mut self) {
         let events = self.engine.borrow_mut().take_events();
-        if events.is_empty() {
-            return;
-        }
-        let log = Rc::make_mut(&mut self.event_log);
-        for event in &events {
-            log.push_back(format_line(event));
-        }
-        while log.len() > EVENT_LOG_LINES {
-            log.pop_front();
-        }
+        let mut log = self.event_log.borrow_mut();
+        log.extend(events);
+        let excess = log.len().saturating_sub(EVENT_LOG_LINES);
+        log.drain(..excess);
+    }
+
+    /// The newest `n` event-log lines, newest first.
+    pub fn newest_log_lines(&self, n: usize) -> Vec<String> {
+        self.event_log
+            .borrow()
+            .iter()
+            .rev()
+            .take(n)
+            .map(format_line)
+            .collect()
     }
 
     fn advance_real(&mut self, real_ms: f64) {
@@ -253,18 +271,21 @@ impl SimState {
         self.engine()
             .producers_view()
             .iter()
-            .any(|p| p.name == opening::PRODUCER && p.running)
+            .any(|p| p.name == self.preset.producer() && p.running)
     }
 
     fn start_producer(&mut self) {
-        self.command(Panel::Produce, opening::start_producer(self.producer_rate));
+        self.command(
+            Panel::Produce,
+            self.preset.start_producer(self.producer_rate),
+        );
     }
 
     fn stop_producer(&mut self) {
         self.command(
             Panel::Produce,
             Command::StopProducer {
-                id: opening::PRODUCER.to_string(),
+                id: self.preset.producer().to_string(),
             },
         );
     }
@@ -288,6 +309,16 @@ impl Reducible for SimState {
             }
         }
         let mut next = (*self).clone();
+        if let Action::Frame { real_ms } = action {
+            next.since_panels_ms += real_ms;
+        } else {
+            // A user's action shows its effect in the panels at once.
+            next.since_panels_ms = PANELS_REFRESH_MS;
+        }
+        if next.since_panels_ms >= PANELS_REFRESH_MS {
+            next.since_panels_ms = 0.0;
+            next.panels_version += 1;
+        }
         match action {
             Action::Frame { real_ms } => next.advance_real(real_ms),
             Action::TogglePlay => next.playing = !next.playing,

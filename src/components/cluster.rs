@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::layout::{
-    BrokerCard, BrokerState, ClientBox, Dot, Link, LinkKind, Rect, ReplicaRow, Scene,
+    BrokerCard, BrokerState, ClientBox, Dot, Link, LinkKind, Rect, ReplicaRole, ReplicaRow, Scene,
 };
 use kafka_sim::BrokerId;
 
@@ -45,7 +45,11 @@ pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
                       y={fmt(controller.rect.y + 45.0)} text-anchor="middle">{ &controller.sees }</text>
             </g>
             { for scene.producers.iter().map(producer) }
-            { for scene.brokers.iter().map(|b| broker(b, scene.compact, props.selected == Some(b.id), props)) }
+            { for scene.brokers.iter().map(|b| html! {
+                <BrokerNode key={b.id.0} card={b.clone()} compact={scene.compact}
+                            selected={props.selected == Some(b.id)} on_select={props.on_select.clone()}
+                            on_select_partition={props.on_select_partition.clone()} />
+            }) }
             <g class="dots" aria-hidden="true">{ for scene.dots.iter().map(dot) }</g>
         </svg>
     }
@@ -79,7 +83,20 @@ fn producer(p: &ClientBox) -> Html {
     }
 }
 
-fn broker(b: &BrokerCard, compact: bool, selected: bool, props: &ClusterDiagramProps) -> Html {
+#[derive(Properties, PartialEq)]
+struct BrokerNodeProps {
+    card: BrokerCard,
+    compact: bool,
+    selected: bool,
+    on_select: Callback<BrokerId>,
+    on_select_partition: Callback<String>,
+}
+
+/// One broker card: a component of its own so that Yew skips the cards whose data did not change
+/// since the last frame (most of them, most of the time).
+#[function_component(BrokerNode)]
+fn broker_node(props: &BrokerNodeProps) -> Html {
+    let (b, compact, selected) = (&props.card, props.compact, props.selected);
     let on_select = &props.on_select;
     let id = b.id;
     let onclick = on_select.reform(move |_: MouseEvent| id);
@@ -100,7 +117,7 @@ fn broker(b: &BrokerCard, compact: bool, selected: bool, props: &ClusterDiagramP
     };
     let r = &b.rect;
     html! {
-        <g key={format!("broker-{}", id.0)} class={classes!("broker", state_class, selected.then_some("selected"))}
+        <g class={classes!("broker", state_class, selected.then_some("selected"))}
            role="button" tabindex="0" aria-label={b.label.clone()} aria-description={b.summary.clone()}
            aria-pressed={selected.to_string()} data-broker={id.0.to_string()} {onclick} {onkeydown}>
             { rect(r, "broker-box", 12.0) }
@@ -108,9 +125,13 @@ fn broker(b: &BrokerCard, compact: bool, selected: bool, props: &ClusterDiagramP
             <text class="broker-state" x={fmt(r.x + 14.0)} y={fmt(r.y + 46.0)}>
                 { state_text(b) }
             </text>
-            { for b.replicas.iter().map(|row| {
-                let open = open_partition(row, &props.on_select_partition);
-                if compact { replica_tile(row, open) } else { replica_row(row, open) }
+            { for b.replicas.iter().map(|row| if compact {
+                html! {
+                    <ReplicaTile key={row.partition.clone()} partition={row.partition.clone()} role={row.role}
+                                 rect={row.rect} on_select_partition={props.on_select_partition.clone()} />
+                }
+            } else {
+                replica_row(row, open_partition(&row.partition, &props.on_select_partition))
             }) }
         </g>
     }
@@ -131,11 +152,8 @@ fn state_text(b: &BrokerCard) -> String {
 }
 
 /// Clicking a replica opens its partition; the click goes on to select the broker around it.
-fn open_partition(
-    row: &ReplicaRow,
-    on_select_partition: &Callback<String>,
-) -> Callback<MouseEvent> {
-    let partition = row.partition.clone();
+fn open_partition(partition: &str, on_select_partition: &Callback<String>) -> Callback<MouseEvent> {
+    let partition = partition.to_string();
     on_select_partition.reform(move |_: MouseEvent| partition.clone())
 }
 
@@ -185,23 +203,27 @@ fn replica_row(row: &ReplicaRow, onclick: Callback<MouseEvent>) -> Html {
     }
 }
 
-fn replica_tile(row: &ReplicaRow, onclick: Callback<MouseEvent>) -> Html {
-    let r = &row.rect;
-    let title = format!(
-        "{}: {}; LEO {}, HW {}",
-        row.partition,
-        row.role.label(),
-        row.log_end_offset,
-        row.high_watermark
-    );
+#[derive(Properties, PartialEq)]
+struct ReplicaTileProps {
+    partition: String,
+    role: ReplicaRole,
+    rect: Rect,
+    on_select_partition: Callback<String>,
+}
+
+/// A replica in the compact drawing: its role only (LEO and HW are in the inspector), so a tile
+/// re-renders only when its role changes, however fast records arrive.
+#[function_component(ReplicaTile)]
+fn replica_tile(props: &ReplicaTileProps) -> Html {
+    let r = &props.rect;
+    let onclick = open_partition(&props.partition, &props.on_select_partition);
     html! {
-        <g key={row.partition.clone()} class={classes!("replica", "tile", row.role.class())}
-           data-partition={row.partition.clone()} data-role={row.role.class()}
-           data-leo={row.log_end_offset.to_string()} data-hw={row.high_watermark.to_string()} {onclick}>
-            <title>{ title }</title>
+        <g class={classes!("replica", "tile", props.role.class())} data-partition={props.partition.clone()}
+           data-role={props.role.class()} {onclick}>
+            <title>{ format!("{}: {}", props.partition, props.role.label()) }</title>
             { rect(r, "badge", 3.0) }
             <text class="badge-text" x={fmt(r.center_x())} y={fmt(r.y + 13.5)} text-anchor="middle">
-                { row.role.badge() }
+                { props.role.badge() }
             </text>
         </g>
     }

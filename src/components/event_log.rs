@@ -1,17 +1,17 @@
 //! The engine's trace, newest first, with a filter.
 
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Lines shown at once (the log keeps more; the filter searches all of them).
+/// Lines shown at once.
 const SHOWN: usize = 120;
 
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
-    pub lines: Rc<VecDeque<String>>,
+    /// Newest first; the filter searches all of them.
+    pub lines: Rc<Vec<String>>,
 }
 
 #[function_component(EventLog)]
@@ -28,7 +28,6 @@ pub fn event_log(props: &EventLogProps) -> Html {
     let lines = props
         .lines
         .iter()
-        .rev()
         .filter(|l| needle.is_empty() || l.to_lowercase().contains(&needle))
         .take(SHOWN);
     html! {

@@ -11,8 +11,11 @@ use crate::state::Action;
 #[derive(Properties, PartialEq)]
 pub struct ProduceFormProps {
     pub topics: Vec<String>,
+    /// The load producer the rate slider drives.
+    pub producer_name: AttrValue,
     pub producer_running: bool,
     pub producer_rate: u64,
+    pub producer_rate_max: u64,
     /// How the record last sent from this form fared.
     pub last_status: Option<AttrValue>,
     pub error: Option<AttrValue>,
@@ -98,8 +101,8 @@ pub fn produce_form(props: &ProduceFormProps) -> Html {
                 <p class="last-record" aria-label="Last record">{ "Last record: " }{ status }</p>
             }
             <div class="producer-controls">
-                <label>{ format!("order-service rate: {} rec/s", props.producer_rate) }
-                    <input type="range" min="1" max="50" value={props.producer_rate.to_string()}
+                <label>{ format!("{} rate: {} rec/s", props.producer_name, props.producer_rate) }
+                    <input type="range" min="1" max={props.producer_rate_max.to_string()} value={props.producer_rate.to_string()}
                            aria-label="Producer rate (records per second)" oninput={on_rate} />
                 </label>
                 <button onclick={toggle_producer}>

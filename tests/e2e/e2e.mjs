@@ -4,10 +4,9 @@
 //
 // usage: node tests/e2e/e2e.mjs --dist dist --out target/e2e
 
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { launchChromium, serveDist } from './harness.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, arg, i, all) => {
@@ -18,36 +17,6 @@ const args = Object.fromEntries(
 const distDir = resolve(args.dist ?? 'dist');
 const outDir = resolve(args.out ?? 'target/e2e');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
-
-/** A static file server for dist/ on 127.0.0.1 at a free port. */
-async function serveDist() {
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = normalize(join(distDir, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(distDir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return server;
-}
 
 const checks = [];
 function check(name, fn) {
@@ -184,21 +153,9 @@ function assertEqual(actual, expected) {
 
 async function main() {
   await mkdir(outDir, { recursive: true });
-  const server = await serveDist();
+  const server = await serveDist(distDir);
   const url = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium(chromiumPath);
   const consoleErrors = [];
   let passed = 0;
   let failed = 0;
