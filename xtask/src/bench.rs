@@ -1,9 +1,12 @@
-//! `cargo xtask bench`: the engine pipeline benchmark, natively and compiled to wasm32 (run
-//! under node), and the ratio between them. Figures, not pass/fail: targets are in the issues
-//! and the measured figures go into closing notes.
+//! Benchmarks. Figures, not pass/fail: targets are in the issues, measured figures go into the
+//! closing notes.
+//! - `cargo xtask bench`: the engine pipeline, natively and compiled to wasm32 (run under node),
+//!   and the ratio between them.
+//! - `cargo xtask bench-ui`: frame times of the release build in headless Chromium
+//!   (tests/e2e/bench-ui.mjs), for the default scenario at 1x and 100x and the large one.
 
 use crate::sh::Cmd;
-use crate::Result;
+use crate::{dist, tools, Result};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Built with the browser bundle's profile (`web` in Cargo.toml), so it measures what users run.
@@ -41,6 +44,21 @@ pub fn engine() -> Result {
         _ => println!("\n(could not read records/s from the output above)"),
     }
     Ok(())
+}
+
+pub fn ui() -> Result {
+    tools::ensure_test_tools()?;
+    dist::build()?;
+    Cmd::new("node")
+        .args([
+            "tests/e2e/bench-ui.mjs",
+            "--dist",
+            "dist",
+            "--out",
+            "target/bench-ui",
+        ])
+        .env("CHROMIUM", tools::CHROMIUM)
+        .run()
 }
 
 /// The number before "records/s" in a benchmark's output line.

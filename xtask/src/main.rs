@@ -6,7 +6,7 @@
 //!   Chromium + chromedriver, node packages, wasm-opt). Idempotent: a second run installs nothing.
 //! - `test.rs`: the test pipeline behind `cargo xtask test` (the README's and CI's test command).
 //! - `dist.rs`: the release build into `dist/` and its gzip sizes.
-//! - `bench.rs`: benchmarks (engine pipeline native and wasm32).
+//! - `bench.rs`: benchmarks (engine pipeline native and wasm32; UI frame times).
 //!
 //! Every task prints what it does; installs take minutes and say so before they start.
 
@@ -32,6 +32,7 @@ tasks:
           browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end test
   dist    release build into dist/, printing the gzip size of its wasm, js and css
   bench   the engine pipeline benchmark, natively and in wasm32 (node), with the ratio
+  bench-ui  frame times (median, p95) of the release build in headless Chromium
 ";
 
 fn main() -> ExitCode {
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("dist") => dist::run().map(|_| ()),
         Some("bench") => bench::engine(),
+        Some("bench-ui") => bench::ui(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())
