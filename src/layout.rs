@@ -650,12 +650,29 @@ fn fit_label(topic: &str, partition: u32, max: usize) -> String {
     format!("{kept}…{suffix}")
 }
 
+/// Broker ids, runs of four or more shortened: "1, 2, 3" or "1-4, 7, 9-12".
 fn join_ids(ids: &[BrokerId]) -> String {
     if ids.is_empty() {
         return "none".to_string();
     }
-    ids.iter()
-        .map(|b| b.0.to_string())
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for id in ids.iter().map(|b| b.0) {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == id => *end = id,
+            _ => runs.push((id, id)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if b - a >= 3 {
+                format!("{a}-{b}")
+            } else {
+                (a..=b)
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -707,6 +724,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn broker_lists_shorten_runs() {
+        let ids = |v: &[u32]| v.iter().map(|&i| BrokerId(i)).collect::<Vec<_>>();
+        assert_eq!(join_ids(&ids(&[1, 2, 3])), "1, 2, 3");
+        assert_eq!(join_ids(&ids(&[1, 2])), "1, 2");
+        assert_eq!(
+            join_ids(&ids(&[1, 2, 3, 4, 7, 9, 10, 11, 12])),
+            "1-4, 7, 9-12"
+        );
+        assert_eq!(join_ids(&[]), "none");
     }
 
     #[test]
