@@ -20,8 +20,9 @@ fn main() {
     let stats = run_pipeline(records, 1);
     let elapsed = start.elapsed();
     assert_eq!(stats.committed, records, "every record committed");
+    assert_eq!(stats.delivered, records, "every record consumed once");
     println!(
-        "pipeline: {records} records x 100 B, 12 partitions, RF 3, acks=all: {:.3} s wall, {:.0} records/s (simulated {} ms)",
+        "pipeline: {records} records x 100 B, 12 partitions, RF 3, acks=all, 1 group of 3 consumers: {:.3} s wall, {:.0} records/s (simulated {} ms)",
         elapsed.as_secs_f64(),
         records as f64 / elapsed.as_secs_f64(),
         stats.simulated_ms
