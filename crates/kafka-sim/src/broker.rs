@@ -19,6 +19,7 @@ mod coordinator;
 mod fetch;
 mod offsets;
 mod produce;
+mod rebalance;
 pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_BYTES};
 pub use coordinator::CLIENT_HOST;
 pub(crate) use offsets::PendingCommit;

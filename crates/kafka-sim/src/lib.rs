@@ -18,10 +18,17 @@
 //! - [`broker`]: brokers (`broker/produce.rs`: PRODUCE as leader; `broker/fetch.rs`:
 //!   replication by FETCH, both sides).
 //! - [`producer`]: the producer client (metadata, batching, retries, load generation).
+//! - [`consumer`]: the consumer client (group membership in `consumer/membership.rs`, fetch,
+//!   positions, poll and commits in `consumer/fetching.rs`); [`group`]: groups on the
+//!   coordinator and their `__consumer_offsets` records (protocol in `broker/coordinator.rs`,
+//!   `broker/rebalance.rs`, `broker/offsets.rs`; consumer FETCH and ListOffsets in
+//!   `broker/client.rs`); [`assignor`]: range, roundrobin, sticky, cooperative-sticky, with
+//!   Java's hash order where Kafka's results depend on it. `apply_group.rs`: consumer commands.
 //! - [`engine`]: the event queue; [`ledger`]: acked records, so loss is never silent;
 //!   [`command`] in, [`event`] out.
 //! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
-//!   [`view`]: the read-only view the app draws; [`scenario`]: the JSON scenario format;
+//!   `describe_groups`, deliveries; [`view`]: the read-only view the app draws (groups and
+//!   consumers in `view/groups.rs`); [`scenario`]: the JSON scenario format;
 //!   [`workload`]: the pipeline benchmark workload.
 
 mod apply;
