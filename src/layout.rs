@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use kafka_sim::message::MessageKind;
-use kafka_sim::view::{BrokerView, EnvelopeView, ProducerView, TopicView};
+use kafka_sim::view::{BrokerView, ConsumerView, EnvelopeView, GroupView, ProducerView, TopicView};
 use kafka_sim::{BrokerId, ClientId, Engine, NodeId, SimTime};
 
 /// A plain snapshot of what the diagram draws.
@@ -20,6 +20,8 @@ pub struct ClusterView {
     pub controller_sees: Vec<BrokerId>,
     pub topics: Vec<TopicView>,
     pub producers: Vec<ProducerView>,
+    pub groups: Vec<GroupView>,
+    pub consumers: Vec<ConsumerView>,
     pub in_flight: Vec<EnvelopeView>,
 }
 
@@ -35,11 +37,24 @@ impl ClusterView {
                 .filter(|(_, _, fenced, _)| !fenced)
                 .map(|(b, ..)| *b)
                 .collect(),
-            topics: engine.topics_view(),
+            // Internal topics (`__consumer_offsets`) are left out, as `--exclude-internal` does;
+            // the coordinator they decide is shown on each group instead.
+            topics: engine
+                .topics_view()
+                .into_iter()
+                .filter(|t| !is_internal(&t.name))
+                .collect(),
             producers: engine.producers_view(),
+            groups: engine.groups_view(),
+            consumers: engine.consumers_view(),
             in_flight: engine.in_flight(),
         }
     }
+}
+
+/// Kafka's internal topics start with two underscores (`__consumer_offsets`).
+pub fn is_internal(topic: &str) -> bool {
+    topic.starts_with("__")
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -122,6 +137,7 @@ pub struct Scene {
     pub controller: ControllerBox,
     pub brokers: Vec<BrokerCard>,
     pub producers: Vec<ClientBox>,
+    pub groups: Vec<GroupBox>,
     pub links: Vec<Link>,
     pub dots: Vec<Dot>,
     /// Draw replicas as small tiles instead of rows (many brokers or partitions).
@@ -232,12 +248,39 @@ pub struct ClientBox {
     pub detail: String,
 }
 
+/// A consumer group: its members, each with the partitions it owns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBox {
+    pub name: String,
+    pub rect: Rect,
+    /// "Stable · generation 3 · range"
+    pub detail: String,
+    pub members: Vec<MemberBox>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberBox {
+    /// The consumer client, when the engine runs it (messages in flight start and end here).
+    pub client: Option<ClientId>,
+    pub client_id: String,
+    pub rect: Rect,
+    /// "orders-0, orders-3" or "idle: no partition"
+    pub detail: String,
+    pub idle: bool,
+    /// The process was killed; the group has not noticed yet (session timeout).
+    pub dead: bool,
+    /// Leaders of its partitions: where it fetches from.
+    pub fetches_from: Vec<BrokerId>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkKind {
     /// Controller to broker (heartbeats, metadata).
     Control,
     /// Producer to the leader it writes to.
     Produce,
+    /// Consumer to the leader it fetches from.
+    Consume,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -266,6 +309,10 @@ const CONTROLLER_GAP: f64 = 70.0;
 const CLIENT_W: f64 = 180.0;
 const CLIENT_H: f64 = 58.0;
 const CLIENT_GAP: f64 = 90.0;
+const GROUP_W: f64 = 210.0;
+const GROUP_HEADER_H: f64 = 46.0;
+const MEMBER_H: f64 = 40.0;
+const GROUP_GAP: f64 = 18.0;
 const BROKER_W: f64 = 250.0;
 const BROKER_HEADER_H: f64 = 58.0;
 const BROKER_GAP: f64 = 28.0;
@@ -309,7 +356,12 @@ pub fn layout(view: &ClusterView) -> Scene {
     let broker_rows = view.brokers.len().div_ceil(per_row).max(1);
     let brokers_w = columns as f64 * card_w + (columns as f64 - 1.0) * BROKER_GAP;
     let brokers_x = MARGIN + CLIENT_W + CLIENT_GAP;
-    let width = brokers_x + brokers_w + MARGIN;
+    let groups_x = brokers_x + brokers_w + CLIENT_GAP;
+    let width = if view.groups.is_empty() {
+        brokers_x + brokers_w + MARGIN
+    } else {
+        groups_x + GROUP_W + MARGIN
+    };
 
     let controller = ControllerBox {
         rect: Rect {
@@ -365,12 +417,17 @@ pub fn layout(view: &ClusterView) -> Scene {
         })
         .collect();
 
+    let groups = group_boxes(view, groups_x, controller.rect.y);
+    let groups_bottom = groups.last().map_or(0.0, |g| g.rect.bottom() + MARGIN);
     let mut scene = Scene {
         width,
-        height: height.max(brokers_y + producers.len() as f64 * (CLIENT_H + 20.0) + MARGIN),
+        height: height
+            .max(brokers_y + producers.len() as f64 * (CLIENT_H + 20.0) + MARGIN)
+            .max(groups_bottom),
         controller,
         brokers,
         producers,
+        groups,
         links: Vec::new(),
         dots: Vec::new(),
         compact,
@@ -378,6 +435,95 @@ pub fn layout(view: &ClusterView) -> Scene {
     scene.links = links(&scene, view);
     scene.dots = dots(&scene, view);
     scene
+}
+
+/// Consumer groups stacked in a column right of the brokers, each listing its members.
+fn group_boxes(view: &ClusterView, x: f64, top: f64) -> Vec<GroupBox> {
+    let leaders: BTreeMap<String, BrokerId> = view
+        .topics
+        .iter()
+        .flat_map(|t| &t.partitions)
+        .filter_map(|p| Some((p.tp.to_string(), p.leader?)))
+        .collect();
+    let mut y = top;
+    view.groups
+        .iter()
+        .map(|g| {
+            let members: Vec<MemberBox> = g
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let consumer = view.consumers.iter().find(|c| Some(c.client) == m.consumer);
+                    let owned: Vec<String> = m.assignment.iter().map(|tp| tp.to_string()).collect();
+                    let mut fetches_from: Vec<BrokerId> = owned
+                        .iter()
+                        .filter_map(|tp| leaders.get(tp).copied())
+                        .collect();
+                    fetches_from.sort();
+                    fetches_from.dedup();
+                    MemberBox {
+                        client: m.consumer,
+                        client_id: m.client_id.clone(),
+                        rect: Rect {
+                            x: x + 8.0,
+                            y: y + GROUP_HEADER_H + i as f64 * MEMBER_H,
+                            w: GROUP_W - 16.0,
+                            h: MEMBER_H - 6.0,
+                        },
+                        detail: if m.idle {
+                            "idle: no partition".to_string()
+                        } else {
+                            short_partitions(&m.assignment)
+                        },
+                        idle: m.idle,
+                        dead: consumer.is_some_and(|c| !c.running),
+                        fetches_from,
+                    }
+                })
+                .collect();
+            let state = g
+                .state
+                .map_or("no coordinator".to_string(), |s| format!("{s:?}"));
+            let protocol = g.protocol.as_deref().unwrap_or("-");
+            let h = GROUP_HEADER_H + members.len().max(1) as f64 * MEMBER_H + 4.0;
+            let rect = Rect {
+                x,
+                y,
+                w: GROUP_W,
+                h,
+            };
+            y += h + GROUP_GAP;
+            GroupBox {
+                name: g.group.clone(),
+                rect,
+                detail: match g.coordinator {
+                    Some(b) => format!(
+                        "{state} · gen {} · {protocol} · coord. {}",
+                        g.generation, b.0
+                    ),
+                    None => format!("{state} · gen {} · {protocol}", g.generation),
+                },
+                members,
+            }
+        })
+        .collect()
+}
+
+/// "orders: 0, 3" for one topic; "orders: 0 · pay: 1" across topics.
+fn short_partitions(tps: &[kafka_sim::TopicPartition]) -> String {
+    let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for tp in tps {
+        by_topic.entry(&tp.topic).or_default().push(tp.partition.0);
+    }
+    by_topic
+        .iter()
+        .map(|(topic, ps)| {
+            let ps: Vec<String> = ps.iter().map(u32::to_string).collect();
+            format!("{topic}: {}", ps.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Each broker's replicas, partitions in topic then partition order, with their roles.
@@ -509,11 +655,19 @@ fn producer_detail(p: &ProducerView) -> String {
 fn route(scene: &Scene, a: NodeId, b: NodeId) -> Option<Curve> {
     let broker = |id: BrokerId| scene.brokers.iter().find(|c| c.id == id).map(|c| c.rect);
     let client = |id: ClientId| {
-        scene
+        let producer = scene
             .producers
             .iter()
             .find(|p| p.client == id)
-            .map(|p| p.rect)
+            .map(|p| p.rect);
+        producer.or_else(|| {
+            scene
+                .groups
+                .iter()
+                .flat_map(|g| &g.members)
+                .find(|m| m.client == Some(id))
+                .map(|m| m.rect)
+        })
     };
     match (a, b) {
         (NodeId::Controller, NodeId::Broker(id)) => {
@@ -531,12 +685,15 @@ fn route(scene: &Scene, a: NodeId, b: NodeId) -> Option<Curve> {
         }
         (NodeId::Client(id), NodeId::Broker(b)) => {
             let (c, r) = (client(id)?, broker(b)?);
+            // Producers sit left of the brokers, consumers right: leave from the facing side
+            // and land on the near part of the card's top edge.
+            let left_of = c.center_x() < r.center_x();
             let from = Point {
-                x: c.right(),
+                x: if left_of { c.right() } else { c.x },
                 y: c.y + 20.0,
             };
             let to = Point {
-                x: r.x + r.w * 0.3,
+                x: r.x + r.w * if left_of { 0.3 } else { 0.7 },
                 y: r.y,
             };
             // Rise above the row of cards early, so the curve never grazes a card on its way.
@@ -610,14 +767,51 @@ fn links(scene: &Scene, view: &ClusterView) -> Vec<Link> {
             }
         }
     }
+    // A consumer fetches from the leaders of the partitions it owns.
+    for g in &scene.groups {
+        for m in &g.members {
+            let Some(client) = m.client else { continue };
+            for &leader in &m.fetches_from {
+                let Some(card) = scene.brokers.iter().find(|c| c.id == leader) else {
+                    continue;
+                };
+                if let Some(curve) = route(scene, NodeId::Broker(leader), NodeId::Client(client)) {
+                    links.push(Link {
+                        key: format!("consume-{}-{}", client.0, leader.0),
+                        curve,
+                        kind: LinkKind::Consume,
+                        cut: m.dead || card.state != BrokerState::Alive,
+                    });
+                }
+            }
+        }
+    }
     links
 }
 
-fn dot_class(kind: MessageKind) -> &'static str {
-    match kind {
+/// A message's family, which colours its dot: produce, replication (broker fetch), consume
+/// (client fetch), heartbeat (broker to controller), group (coordinator protocol), metadata.
+fn dot_class(e: &EnvelopeView) -> &'static str {
+    let client = matches!(e.from, NodeId::Client(_)) || matches!(e.to, NodeId::Client(_));
+    match e.kind {
         MessageKind::Produce | MessageKind::ProduceResponse => "produce",
+        MessageKind::Fetch | MessageKind::FetchResponse if client => "consume",
         MessageKind::Fetch | MessageKind::FetchResponse => "fetch",
         MessageKind::BrokerHeartbeat | MessageKind::BrokerHeartbeatResponse => "heartbeat",
+        MessageKind::FindCoordinator
+        | MessageKind::FindCoordinatorResponse
+        | MessageKind::JoinGroup
+        | MessageKind::JoinGroupResponse
+        | MessageKind::SyncGroup
+        | MessageKind::SyncGroupResponse
+        | MessageKind::Heartbeat
+        | MessageKind::HeartbeatResponse
+        | MessageKind::LeaveGroup
+        | MessageKind::LeaveGroupResponse
+        | MessageKind::OffsetCommit
+        | MessageKind::OffsetCommitResponse
+        | MessageKind::OffsetFetch
+        | MessageKind::OffsetFetchResponse => "group",
         _ => "metadata",
     }
 }
@@ -631,7 +825,7 @@ fn dots(scene: &Scene, view: &ClusterView) -> Vec<Dot> {
             let t = (view.now.saturating_sub(e.sent_at) as f64 / span).clamp(0.0, 1.0);
             Some(Dot {
                 at: curve.at(t),
-                class: dot_class(e.kind),
+                class: dot_class(e),
                 doomed: e.doomed,
             })
         })

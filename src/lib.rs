@@ -29,6 +29,8 @@ use yew::prelude::*;
 use components::broker_actions::BrokerActions;
 use components::cluster::ClusterDiagram;
 use components::event_log::EventLog;
+use components::group_description::GroupDescription;
+use components::groups_panel::{GroupSummary, GroupsPanel};
 use components::header::Header;
 use components::partition_inspector::PartitionInspector;
 use components::produce_form::ProduceForm;
@@ -59,20 +61,26 @@ pub fn app() -> Html {
     // The text panels refresh a few times a second (state.panels_version), not every frame.
     let panels = {
         let state = state.clone();
-        use_memo(
-            (state.panels_version, state.selected_partition.clone()),
-            move |_| {
-                let engine = state.engine();
-                TextPanels {
-                    describe: kafka_sim::describe::describe_topics(&engine).into(),
-                    log: Rc::new(state.newest_log_lines(EVENT_LOG_SHOWN)),
-                    partition: state
-                        .selected_partition
-                        .as_deref()
-                        .and_then(|p| inspect::partition_detail(&engine, p)),
-                }
-            },
-        )
+        let deps = (
+            state.panels_version,
+            state.selected_partition.clone(),
+            state.selected_group.clone(),
+        );
+        use_memo(deps, move |_| {
+            let engine = state.engine();
+            TextPanels {
+                describe: describe_excluding_internal(&engine).into(),
+                log: Rc::new(state.newest_log_lines(EVENT_LOG_SHOWN)),
+                partition: state
+                    .selected_partition
+                    .as_deref()
+                    .and_then(|p| inspect::partition_detail(&engine, p)),
+                group: state.selected_group.as_ref().map(|g| {
+                    let text = kafka_sim::describe::describe_group(&engine, g);
+                    (AttrValue::from(g.clone()), AttrValue::from(text))
+                }),
+            }
+        })
     };
     let scene = layout::layout(&view);
     let selected = state.selected_broker.and_then(|id| {
@@ -107,6 +115,23 @@ pub fn app() -> Html {
         })
         .collect();
 
+    let group_summaries: Vec<GroupSummary> = view
+        .groups
+        .iter()
+        .map(|g| GroupSummary {
+            name: g.group.clone(),
+            state: g
+                .state
+                .map_or("(no coordinator)".to_string(), |s| format!("{s:?}")),
+            consumers: view
+                .consumers
+                .iter()
+                .filter(|c| c.group == g.group)
+                .map(|c| (c.client_id.clone(), c.running))
+                .collect(),
+        })
+        .collect();
+
     html! {
         <div class="app">
             <Header />
@@ -126,10 +151,14 @@ pub fn app() -> Html {
                                  last_status={state.last_produce_status().map(AttrValue::from)}
                                  error={error(Panel::Produce)} dispatch={dispatch.clone()} />
                     <BrokerActions {selected} {any_isolated} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
+                    <GroupsPanel groups={group_summaries} error={error(Panel::Groups)} dispatch={dispatch.clone()} />
                     <TopicsPanel topics={topic_summaries} error={error(Panel::Topics)} dispatch={dispatch.clone()} />
                 </aside>
             </main>
             <div class="bottom">
+                if let Some((group, text)) = panels.group.clone() {
+                    <GroupDescription {group} {text} dispatch={dispatch.clone()} />
+                }
                 if let Some(detail) = panels.partition.clone() {
                     <PartitionInspector {detail} dispatch={dispatch.clone()} />
                 }
@@ -140,6 +169,18 @@ pub fn app() -> Html {
     }
 }
 
+/// `kafka-topics.sh --describe --exclude-internal`: Kafka's text without `__consumer_offsets`.
+fn describe_excluding_internal(engine: &kafka_sim::Engine) -> String {
+    kafka_sim::describe::describe_topics(engine)
+        .lines()
+        .filter(|line| {
+            let topic = line.trim_start().strip_prefix("Topic: ").unwrap_or("");
+            !layout::is_internal(topic)
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// Event-log lines kept formatted for the panel (and its filter).
 const EVENT_LOG_SHOWN: usize = 300;
 
@@ -148,6 +189,8 @@ struct TextPanels {
     describe: AttrValue,
     log: Rc<Vec<String>>,
     partition: Option<inspect::PartitionDetail>,
+    /// The selected group's name and `kafka-consumer-groups --describe` text.
+    group: Option<(AttrValue, AttrValue)>,
 }
 
 #[function_component(Legend)]

@@ -2,6 +2,9 @@
 //! `Large` (`?scenario=large`) shows that the diagram stays legible, and is what the frame-time
 //! benchmark measures.
 
+use kafka_sim::assignor::AssignorKind;
+use kafka_sim::command::JoinGroupSpec;
+use kafka_sim::consumer::OffsetReset;
 use kafka_sim::{Acks, Command, Engine, EngineConfig, NewTopic};
 use std::collections::BTreeMap;
 
@@ -14,9 +17,11 @@ pub const SEED: u64 = 42;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Preset {
     /// 3 brokers; `orders` with 6 partitions, RF 3, min.insync.replicas=2; a producer of orders
-    /// keyed by customer id at a rate slow enough to follow one record with the eye.
+    /// keyed by customer id at a rate slow enough to follow one record with the eye; consumer
+    /// groups `payments` (2 consumers) and `inventory` (1) each reading every order.
     Classic,
-    /// 12 brokers; `events` with 100 partitions, RF 3; a producer at 2,000 records/s.
+    /// 12 brokers; `events` with 100 partitions, RF 3; a producer at 2,000 records/s; 6 consumer
+    /// groups of 3 consumers each.
     Large,
 }
 
@@ -93,6 +98,43 @@ impl Preset {
         }
     }
 
+    /// `(group, consumers)` that read the topic from the start.
+    fn groups(self) -> Vec<(String, Vec<String>)> {
+        let group = |name: &str, n: u32| {
+            (
+                name.to_string(),
+                (1..=n).map(|i| format!("{name}-{i}")).collect(),
+            )
+        };
+        match self {
+            Preset::Classic => vec![group("payments", 2), group("inventory", 1)],
+            Preset::Large => (1..=6).map(|g| group(&format!("service-{g}"), 3)).collect(),
+        }
+    }
+
+    /// Records per second one consumer processes: a little faster than its share of the load,
+    /// so lag stays small until a consumer goes away.
+    fn process_rate_per_s(self) -> u64 {
+        match self {
+            Preset::Classic => 3,
+            Preset::Large => 2_000,
+        }
+    }
+
+    /// A consumer of this preset's topic joining `group` (earliest: it reads every record).
+    pub fn join_group(
+        self,
+        group: &str,
+        consumer: &str,
+        assignor: Option<AssignorKind>,
+    ) -> Command {
+        let mut spec = JoinGroupSpec::new(group, consumer, &[self.topic()]);
+        spec.assignor = assignor;
+        spec.process_rate_per_s = Some(self.process_rate_per_s());
+        spec.auto_offset_reset = OffsetReset::Earliest;
+        Command::JoinGroup(Box::new(spec))
+    }
+
     /// The running cluster this preset opens on.
     pub fn engine(self) -> Engine {
         let mut engine = Engine::new(EngineConfig {
@@ -102,7 +144,7 @@ impl Preset {
             record_events: true,
         });
         let configs = BTreeMap::from([("min.insync.replicas".to_string(), "2".to_string())]);
-        let commands = [
+        let mut commands = vec![
             Command::CreateTopic(NewTopic {
                 topic: self.topic().to_string(),
                 partitions: Some(self.partitions()),
@@ -113,6 +155,9 @@ impl Preset {
             }),
             self.start_producer(self.producer_rate_per_s()),
         ];
+        for (group, consumers) in self.groups() {
+            commands.extend(consumers.iter().map(|c| self.join_group(&group, c, None)));
+        }
         for command in commands {
             engine.apply(command).expect("the presets are valid Kafka");
         }
@@ -143,13 +188,27 @@ mod tests {
             let mut engine = preset.engine();
             engine.advance_to(5_000);
             let topics = engine.topics_view();
-            let partitions = &topics[0].partitions;
+            let topic = topics.iter().find(|t| t.name == preset.topic()).unwrap();
+            let partitions = &topic.partitions;
             assert_eq!(partitions.len() as i32, preset.partitions());
             assert!(partitions
                 .iter()
                 .all(|p| p.leader.is_some() && p.isr.len() == 3));
             let committed: u64 = partitions.iter().map(|p| p.high_watermark.0).sum();
             assert!(committed > 0, "{preset:?}: records are committed");
+            engine.advance_to(20_000);
+            let groups = engine.groups_view();
+            assert_eq!(groups.len(), preset.groups().len());
+            for g in &groups {
+                assert!(g.records_delivered > 0, "{preset:?}: {} consumes", g.group);
+                let owned: usize = g.members.iter().map(|m| m.assignment.len()).sum();
+                assert_eq!(
+                    owned as i32,
+                    preset.partitions(),
+                    "{} owns every partition once",
+                    g.group
+                );
+            }
         }
     }
 }

@@ -12,6 +12,8 @@ use std::rc::Rc;
 use kafka_sim::trace::format_line;
 use std::collections::BTreeMap;
 
+use kafka_sim::assignor::AssignorKind;
+use kafka_sim::command::ResetTarget;
 use kafka_sim::{
     Acks, BrokerId, Command, Delivery, Engine, KafkaError, NewTopic, Outcome, ProduceHandle,
     TimedEvent,
@@ -43,6 +45,10 @@ pub struct SimState {
     pub selected_broker: Option<BrokerId>,
     /// The partition open in the inspector, e.g. "orders-3".
     pub selected_partition: Option<String>,
+    /// The group whose `kafka-consumer-groups --describe` is open.
+    pub selected_group: Option<String>,
+    /// The assignor each group was created with here (new members use the same).
+    assignors: Rc<BTreeMap<String, Option<AssignorKind>>>,
     /// The opening producer's rate, records/s (kept while it is stopped).
     pub producer_rate: u64,
     /// The last rejected user action, in Kafka's words, shown inline in the panel it came from.
@@ -64,6 +70,7 @@ impl PartialEq for SimState {
             && self.speed == other.speed
             && self.selected_broker == other.selected_broker
             && self.selected_partition == other.selected_partition
+            && self.selected_group == other.selected_group
             && self.producer_rate == other.producer_rate
             && self.panels_version == other.panels_version
             && self.error == other.error
@@ -77,6 +84,7 @@ pub enum Panel {
     Produce,
     Brokers,
     Topics,
+    Groups,
 }
 
 pub enum BrokerOp {
@@ -96,6 +104,31 @@ pub enum Action {
     SetSpeed(f64),
     SelectBroker(Option<BrokerId>),
     SelectPartition(Option<String>),
+    SelectGroup(Option<String>),
+    /// A new consumer joins `group` (named `<group>-<n>`), with the group's assignor.
+    AddConsumer {
+        group: String,
+    },
+    /// The consumer closes cleanly: LeaveGroup, an immediate rebalance.
+    RemoveConsumer {
+        group: String,
+        consumer: String,
+    },
+    /// The consumer process dies: the group notices after session.timeout.ms.
+    KillConsumer {
+        group: String,
+        consumer: String,
+    },
+    /// A new group with one consumer; `None` is Kafka's default assignor list.
+    CreateGroup {
+        name: String,
+        assignor: Option<AssignorKind>,
+    },
+    /// `kafka-consumer-groups --reset-offsets --execute` on the preset's topic.
+    ResetOffsets {
+        group: String,
+        to: ResetTarget,
+    },
     /// `kafka-leader-election --election-type preferred --all-topic-partitions`.
     ElectPreferredLeaders,
     Produce {
@@ -147,6 +180,8 @@ impl SimState {
             carry_us: 0.0,
             selected_broker: None,
             selected_partition: None,
+            selected_group: None,
+            assignors: Rc::new(BTreeMap::new()),
             producer_rate: preset.producer_rate_per_s(),
             error: None,
             last_produce: None,
@@ -209,6 +244,48 @@ impl SimState {
                 configs,
             }),
         );
+    }
+
+    /// `<group>-<n>` with n one more than the highest number a consumer of the group has had.
+    fn next_consumer_name(&self, group: &str) -> String {
+        let prefix = format!("{group}-");
+        let highest = self
+            .engine()
+            .consumers_view()
+            .iter()
+            .filter(|c| c.group == group)
+            .filter_map(|c| c.client_id.strip_prefix(&prefix)?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0);
+        format!("{group}-{}", highest + 1)
+    }
+
+    fn create_group(&mut self, name: &str, assignor: Option<AssignorKind>) {
+        if name.is_empty() {
+            self.error = Some((
+                Panel::Groups,
+                "A group needs a name (group.id).".to_string(),
+            ));
+            return;
+        }
+        if self.engine().group_names().iter().any(|g| g == name) {
+            self.error = Some((
+                Panel::Groups,
+                format!("Group '{name}' exists already: add a consumer to it instead."),
+            ));
+            return;
+        }
+        let consumer = format!("{name}-1");
+        if self
+            .command(
+                Panel::Groups,
+                self.preset.join_group(name, &consumer, assignor),
+            )
+            .is_some()
+        {
+            Rc::make_mut(&mut self.assignors).insert(name.to_string(), assignor);
+            self.selected_group = Some(name.to_string());
+        }
     }
 
     /// The error to show in `panel`, if the last rejected action came from it.
@@ -332,6 +409,26 @@ impl Reducible for SimState {
             }
             Action::SelectBroker(broker) => next.selected_broker = broker,
             Action::SelectPartition(partition) => next.selected_partition = partition,
+            Action::SelectGroup(group) => next.selected_group = group,
+            Action::AddConsumer { group } => {
+                let consumer = next.next_consumer_name(&group);
+                let assignor = next.assignors.get(&group).copied().flatten();
+                next.command(
+                    Panel::Groups,
+                    next.preset.join_group(&group, &consumer, assignor),
+                );
+            }
+            Action::RemoveConsumer { group, consumer } => {
+                next.command(Panel::Groups, Command::LeaveGroup { group, consumer });
+            }
+            Action::KillConsumer { group, consumer } => {
+                next.command(Panel::Groups, Command::KillConsumer { group, consumer });
+            }
+            Action::CreateGroup { name, assignor } => next.create_group(name.trim(), assignor),
+            Action::ResetOffsets { group, to } => {
+                let topic = next.preset.topic().to_string();
+                next.command(Panel::Groups, Command::ResetOffsets { group, topic, to });
+            }
             Action::ElectPreferredLeaders => {
                 next.command(
                     Panel::Brokers,

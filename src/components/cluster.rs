@@ -4,7 +4,8 @@
 use yew::prelude::*;
 
 use crate::layout::{
-    BrokerCard, BrokerState, ClientBox, Dot, Link, LinkKind, Rect, ReplicaRole, ReplicaRow, Scene,
+    BrokerCard, BrokerState, ClientBox, Dot, GroupBox, Link, LinkKind, MemberBox, Rect,
+    ReplicaRole, ReplicaRow, Scene,
 };
 use kafka_sim::BrokerId;
 
@@ -45,6 +46,7 @@ pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
                       y={fmt(controller.rect.y + 45.0)} text-anchor="middle">{ &controller.sees }</text>
             </g>
             { for scene.producers.iter().map(producer) }
+            { for scene.groups.iter().map(group) }
             { for scene.brokers.iter().map(|b| html! {
                 <BrokerNode key={b.id.0} card={b.clone()} compact={scene.compact}
                             selected={props.selected == Some(b.id)} on_select={props.on_select.clone()}
@@ -61,6 +63,7 @@ fn link(l: &Link) -> Html {
         match l.kind {
             LinkKind::Control => "control",
             LinkKind::Produce => "produce",
+            LinkKind::Consume => "consume",
         },
         l.cut.then_some("cut")
     );
@@ -133,6 +136,40 @@ fn broker_node(props: &BrokerNodeProps) -> Html {
             } else {
                 replica_row(row, open_partition(&row.partition, &props.on_select_partition))
             }) }
+        </g>
+    }
+}
+
+fn group(g: &GroupBox) -> Html {
+    let r = &g.rect;
+    html! {
+        <g key={format!("group-{}", g.name)} class="group" data-group={g.name.clone()}
+           aria-label={format!("Consumer group {}: {}", g.name, g.detail)}>
+            { rect(r, "group-box", 10.0) }
+            <text class="node-title" x={fmt(r.x + 12.0)} y={fmt(r.y + 20.0)}>{ format!("⇠ {}", g.name) }</text>
+            <text class="node-detail" x={fmt(r.x + 12.0)} y={fmt(r.y + 37.0)}>{ &g.detail }</text>
+            { for g.members.iter().map(member) }
+        </g>
+    }
+}
+
+fn member(m: &MemberBox) -> Html {
+    let r = &m.rect;
+    let status = if m.dead {
+        "killed"
+    } else if m.idle {
+        "idle"
+    } else {
+        "active"
+    };
+    html! {
+        <g key={m.client_id.clone()} class={classes!("member", status)} data-member={m.client_id.clone()}
+           aria-label={format!("Consumer {}: {status}, {}", m.client_id, m.detail)}>
+            { rect(r, "member-box", 6.0) }
+            <text class="member-name" x={fmt(r.x + 8.0)} y={fmt(r.y + 14.0)}>
+                { format!("{} · {status}", m.client_id) }
+            </text>
+            <text class="node-detail" x={fmt(r.x + 8.0)} y={fmt(r.y + 28.0)}>{ &m.detail }</text>
         </g>
     }
 }

@@ -4,6 +4,8 @@
 pub mod broker_actions;
 pub mod cluster;
 pub mod event_log;
+pub mod group_description;
+pub mod groups_panel;
 pub mod header;
 pub mod inline_error;
 pub mod partition_inspector;

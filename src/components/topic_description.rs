@@ -11,7 +11,7 @@ pub struct TopicDescriptionProps {
 pub fn topic_description(props: &TopicDescriptionProps) -> Html {
     html! {
         <section class="panel wide" aria-labelledby="describe-heading">
-            <h2 id="describe-heading">{ "kafka-topics.sh --describe" }</h2>
+            <h2 id="describe-heading">{ "kafka-topics.sh --describe --exclude-internal" }</h2>
             <pre class="describe" aria-label="Topic description">{ props.text.clone() }</pre>
         </section>
     }

@@ -88,6 +88,50 @@ check('clicking a replica opens its partition with every replica\'s log', async 
   await inspector.getByRole('button', { name: 'Close partition' }).click();
 });
 
+check('two consumer groups share nothing and each reads every partition', async (page) => {
+  const owned = async (group) =>
+    page.$$eval(`g.group[data-group="${group}"] g.member`, (ms) => ms.map((m) => m.getAttribute('aria-label')));
+  await until('both groups are stable', async () => {
+    const labels = await page.$$eval('g.group', (gs) => gs.map((g) => g.getAttribute('aria-label')));
+    return labels.length === 2 && labels.every((l) => l.includes('Stable'));
+  });
+  const payments = await owned('payments');
+  const inventory = await owned('inventory');
+  assertEqual([payments.length, inventory.length], [2, 1]);
+  if (!inventory[0].includes('orders: 0, 1, 2, 3, 4, 5')) throw new Error(`inventory-1 should own all 6: ${inventory}`);
+});
+
+check('reset offsets is refused while the group is active, in Kafka\'s words', async (page) => {
+  await page.getByRole('button', { name: 'Reset payments to earliest' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  if (!text.includes("Assignments can only be reset if the group 'payments' is inactive")) {
+    throw new Error(`unexpected error: ${text}`);
+  }
+  await alert.getByRole('button', { name: 'Dismiss error' }).click();
+});
+
+check('a killed consumer\'s partitions move to the other member after the session timeout', async (page) => {
+  await page.getByRole('button', { name: 'Kill consumer payments-1' }).click();
+  await page.getByLabel('Speed').selectOption('100');
+  await until('payments-2 owns every partition', async () => {
+    const labels = await page.$$eval('g.group[data-group="payments"] g.member', (ms) => ms.map((m) => m.getAttribute('aria-label')));
+    return labels.length === 1 && labels[0].includes('payments-2') && labels[0].includes('orders: 0, 1, 2, 3, 4, 5');
+  });
+  await page.getByLabel('Speed').selectOption('1');
+  await page.getByRole('button', { name: 'Describe payments' }).click();
+  const describe = page.getByLabel('Group description');
+  await describe.waitFor();
+  const text = await describe.textContent();
+  if (!/GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID/.test(text)) {
+    throw new Error(`not Kafka's describe table:\n${text}`);
+  }
+  await page.screenshot({ path: join(outDir, 'consumer-killed.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Add consumer to payments' }).click();
+  await page.getByRole('button', { name: 'Close group' }).click();
+});
+
 check('an invalid topic is rejected inline with Kafka\'s error, and nothing changes', async (page) => {
   const before = await page.getByLabel('Topic description').textContent();
   await page.getByLabel('New topic').fill('payments');
