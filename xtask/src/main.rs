@@ -7,6 +7,7 @@
 //! - `test.rs`: the test pipeline behind `cargo xtask test` (the README's and CI's test command).
 //! - `dist.rs`: the release build into `dist/` and its gzip sizes.
 //! - `bench.rs`: benchmarks (engine pipeline native and wasm32; UI frame times).
+//! - `verify.rs`: the engine's seeded fault sweep and its native/wasm determinism check.
 //!
 //! Every task prints what it does; installs take minutes and say so before they start.
 
@@ -15,6 +16,7 @@ mod dist;
 mod sh;
 mod test;
 mod tools;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +35,9 @@ tasks:
   dist    release build into dist/, printing the gzip size of its wasm, js and css
   bench   the engine pipeline benchmark, natively and in wasm32 (node), with the ratio
   bench-ui  frame times (median, p95) of the release build in headless Chromium
+  verify  --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J]: the engine's
+          seeded fault sweep, every invariant checked after every event; a failure
+          prints the seed and writes a minimal scenario to target/kafka-sim-verify/
 ";
 
 fn main() -> ExitCode {
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("dist") => dist::run().map(|_| ()),
         Some("bench") => bench::engine(),
+        Some("verify") => verify::run(&args[1..]),
         Some("bench-ui") => bench::ui(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::sh::Cmd;
-use crate::{dist, tools, Result};
+use crate::{dist, tools, verify, Result};
 
 /// Crates the engine must never depend on (ARCHITECTURE.md, invariant "the engine knows nothing
 /// of the web"): the engine has to compile, test and stay deterministic without a browser.
@@ -16,12 +16,20 @@ type Step = (&'static str, fn() -> Result);
 pub fn run() -> Result {
     let started = Instant::now();
     tools::ensure_test_tools()?;
-    let steps: [Step; 7] = [
+    let steps: [Step; 9] = [
         ("format", format),
         ("engine dependencies", engine_has_no_web_dependencies),
         ("clippy (native)", clippy_native),
         ("clippy (wasm32)", clippy_wasm),
         ("native tests", native_tests),
+        (
+            "engine fault sweep (500 seeds, positive control)",
+            engine_sweep,
+        ),
+        (
+            "engine determinism (native twice, wasm32-wasip1 under node)",
+            engine_determinism,
+        ),
         (
             "browser tests (wasm-bindgen-test, headless Chromium)",
             browser_tests,
@@ -103,6 +111,17 @@ fn clippy_wasm() -> Result {
 
 fn native_tests() -> Result {
     Cmd::new("cargo").args(["test", "--workspace"]).run()
+}
+
+/// The engine checks itself: seeded fault sweeps with every invariant after every event
+/// (xtask/src/verify.rs, issue 6).
+fn engine_sweep() -> Result {
+    verify::sweep()
+}
+
+/// The same scenario gives the same bytes natively, twice, and in wasm32.
+fn engine_determinism() -> Result {
+    verify::determinism()
 }
 
 /// The app's `tests/*.rs`, compiled to wasm32 and run by wasm-bindgen-test-runner (the cargo

@@ -32,7 +32,11 @@ fn seeds_pass_every_invariant() {
     let start = env("KAFKA_SIM_SEED", 0);
     for seed in start..start + env("KAFKA_SIM_SEEDS", 3) {
         let r = run_seed(seed, Workload::default());
-        assert!(r.checks > 1_000, "seed {seed} checked only {} times", r.checks);
+        assert!(
+            r.checks > 1_000,
+            "seed {seed} checked only {} times",
+            r.checks
+        );
         if let Some(f) = r.failure {
             panic!(
                 "seed {seed}: {}\n{}\nminimal scenario:\n{}",
@@ -70,7 +74,11 @@ fn the_normal_sweep_never_enables_unclean_election_at_creation() {
             assert!(c["configs"].get("unclean.leader.election.enable").is_none());
         }
         parse_scenario(&text).expect("generated scenarios parse");
-        assert_eq!(doc, gen::scenario(seed, Workload::default()), "deterministic");
+        assert_eq!(
+            doc,
+            gen::scenario(seed, Workload::default()),
+            "deterministic"
+        );
     }
 }
 
@@ -135,7 +143,12 @@ fn the_sweep_regression_scenarios_pass() {
         let path = e.unwrap().path();
         let s = parse_scenario(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let run = run_scenario_checked(&s, None);
-        assert!(run.violation.is_none(), "{}: {:?}", path.display(), run.violation);
+        assert!(
+            run.violation.is_none(),
+            "{}: {:?}",
+            path.display(),
+            run.violation
+        );
         n += 1;
     }
     assert!(n > 0);

@@ -223,7 +223,11 @@ impl Checker {
                         .record(tp, *base_offset, *count, *epoch, guaranteed, index);
                     // An ack from an older leader epoch than the current one may name records
                     // the new leader lacks: compare everything. Otherwise the leader wrote it.
-                    let current = engine.controller.image.partition(tp).map(|r| r.leader_epoch);
+                    let current = engine
+                        .controller
+                        .image
+                        .partition(tp)
+                        .map(|r| r.leader_epoch);
                     if current.is_some_and(|c| c > *epoch) {
                         dirty.insert(tp.clone());
                     }

@@ -1,0 +1,244 @@
+//! The engine checking itself (issue 6): `cargo xtask verify --seeds N [--start S]` runs the
+//! seeded fault sweep (`kafka-sim verify`, release build), and `cargo xtask test` runs
+//! [`sweep`] (500 seeds plus the unclean-election positive control) and [`determinism`]
+//! (the same scenario gives byte-identical output natively, twice, and in wasm32 under node).
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use crate::sh::{tool_path, Cmd};
+use crate::{root, Result};
+
+/// Seeds `cargo xtask test` sweeps: about 2-3 minutes on the shared 2-core machine.
+pub const TEST_SEEDS: &str = "500";
+/// Seeds of the positive control (unclean election on): a few of them lose acks=all records.
+const CONTROL_SEEDS: &str = "40";
+/// Sweep seeds whose scenarios also go through the native/wasm comparison.
+const DETERMINISM_SEEDS: &str = "4";
+const WASI_TARGET: &str = "wasm32-wasip1";
+const WASI_MODULE: &str = "wasm32-wasip1/release/kafka-sim.wasm";
+const NATIVE_BIN: &str = "release/kafka-sim";
+const WASI_RUNNER: &str = "crates/kafka-sim/wasi/run.mjs";
+
+/// `cargo run --release -p kafka-sim --bin kafka-sim -- verify ARGS...`
+fn kafka_sim_verify(args: &[&str]) -> Result {
+    Cmd::new("cargo")
+        .args([
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "kafka-sim",
+            "--bin",
+            "kafka-sim",
+            "--",
+        ])
+        .args(["verify"])
+        .args(args)
+        .run()
+}
+
+/// `cargo xtask verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J]`, or
+/// `cargo xtask verify --determinism` for the native/wasm comparison alone.
+pub fn run(args: &[String]) -> Result {
+    if args.iter().any(|a| a == "--determinism") {
+        return determinism();
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    kafka_sim_verify(&args)
+}
+
+/// The test pipeline's sweep: [`TEST_SEEDS`] seeds must pass every invariant, and the
+/// positive control must find acked-record loss and call it expected.
+pub fn sweep() -> Result {
+    kafka_sim_verify(&["--seeds", TEST_SEEDS, "--start", "0"])?;
+    kafka_sim_verify(&["--seeds", CONTROL_SEEDS, "--unclean", "--expect-loss"])
+}
+
+/// Native twice and wasm32-wasip1 (node's WASI) once, for every example scenario and a few
+/// sweep seeds: `--acks --trace --describe-topics --dump T...` must match byte for byte; so
+/// must a short `verify` sweep (the checker itself running in wasm).
+pub fn determinism() -> Result {
+    ensure_wasi_target()?;
+    Cmd::new("cargo")
+        .args([
+            "build",
+            "-q",
+            "--release",
+            "-p",
+            "kafka-sim",
+            "--bin",
+            "kafka-sim",
+        ])
+        .run()?;
+    Cmd::new("cargo")
+        .args([
+            "build",
+            "-q",
+            "--release",
+            "-p",
+            "kafka-sim",
+            "--bin",
+            "kafka-sim",
+        ])
+        .args(["--target", WASI_TARGET])
+        .run()?;
+    let dir = "target/kafka-sim-determinism";
+    quiet(native(&[
+        "verify",
+        "--seeds",
+        DETERMINISM_SEEDS,
+        "--emit",
+        dir,
+    ]))?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for d in ["crates/kafka-sim/scenarios", dir] {
+        let entries = std::fs::read_dir(root().join(d)).map_err(|e| format!("{d}: {e}"))?;
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "json") {
+                files.push(e.path());
+            }
+        }
+    }
+    files.sort();
+    for file in &files {
+        let rel = file.strip_prefix(root()).unwrap_or(file);
+        let path = rel.to_string_lossy().into_owned();
+        let topics = topics(&quiet(native(&["run", &path, "--describe-topics"]))?);
+        let mut args = vec![
+            "run",
+            path.as_str(),
+            "--acks",
+            "--trace",
+            "--describe-topics",
+        ];
+        for t in &topics {
+            args.extend(["--dump", t.as_str()]);
+        }
+        compare(&path, &args)?;
+    }
+    compare(
+        "a 2-seed sweep",
+        &["verify", "--seeds", "2", "--start", "11", "--jobs", "1"],
+    )?;
+    println!(
+        "{} scenario(s) and a sweep: identical natively (twice) and in {WASI_TARGET}",
+        files.len()
+    );
+    Ok(())
+}
+
+/// Runs `args` natively twice and in wasm once; all three outputs must be equal.
+fn compare(what: &str, args: &[&str]) -> Result {
+    let first = quiet(native(args))?;
+    let second = quiet(native(args))?;
+    let mut node = command("node");
+    node.args(["--no-warnings", WASI_RUNNER])
+        .arg(target_dir().join(WASI_MODULE))
+        .args(args);
+    let wasm = quiet(node)?;
+    if first != second {
+        return Err(format!(
+            "{what}: two native runs differ{}",
+            first_difference(&first, &second)
+        ));
+    }
+    if first != wasm {
+        return Err(format!(
+            "{what}: native and wasm32 differ{}",
+            first_difference(&first, &wasm)
+        ));
+    }
+    println!("{what}: {} bytes, identical", first.len());
+    Ok(())
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    match a.lines().zip(b.lines()).position(|(x, y)| x != y) {
+        Some(i) => format!(
+            " at line {}:\n  {:?}\n  {:?}",
+            i + 1,
+            a.lines().nth(i).unwrap_or(""),
+            b.lines().nth(i).unwrap_or("")
+        ),
+        None => format!(
+            " in length ({} vs {} lines)",
+            a.lines().count(),
+            b.lines().count()
+        ),
+    }
+}
+
+/// Topic names from `kafka-topics --describe` output (`Topic: NAME<TAB>TopicId: ...`).
+fn topics(describe: &str) -> Vec<String> {
+    describe
+        .lines()
+        .filter(|l| l.contains("TopicId:"))
+        .filter_map(|l| l.strip_prefix("Topic: "))
+        .filter_map(|l| l.split('\t').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Cargo's target directory (`CARGO_TARGET_DIR` if set).
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+fn command(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root()).env("PATH", tool_path());
+    c
+}
+
+fn native(args: &[&str]) -> Command {
+    let mut c = command(&target_dir().join(NATIVE_BIN).to_string_lossy());
+    c.args(args);
+    c
+}
+
+/// Runs without echoing the (long) output; returns stdout, or an error with stderr.
+fn quiet(mut c: Command) -> Result<String> {
+    let out = c
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not start {:?}: {e}", c.get_program()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{:?} {:?} failed ({}): {}",
+            c.get_program(),
+            c.get_args().collect::<Vec<_>>(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn ensure_wasi_target() -> Result {
+    let installed = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .probe()
+        .ok_or("`rustup` is needed to add the wasm32-wasip1 target")?;
+    if installed.lines().any(|l| l.trim() == WASI_TARGET) {
+        return Ok(());
+    }
+    println!("installing the Rust target {WASI_TARGET} (a minute)...");
+    Cmd::new("rustup")
+        .args(["target", "add", WASI_TARGET])
+        .run()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_topic_names_from_describe_output() {
+        let d = "Topic: orders\tTopicId: abc\tPartitionCount: 1\n\tTopic: orders\tPartition: 0\tLeader: 1\n";
+        assert_eq!(super::topics(d), vec!["orders".to_string()]);
+    }
+
+    #[test]
+    fn says_where_outputs_differ() {
+        assert!(super::first_difference("a\nb\n", "a\nc\n").contains("line 2"));
+    }
+}
