@@ -127,15 +127,26 @@ async fn produce_appends_one_record_to_the_partition_of_its_key() {
             })
             .collect()
     };
-    // Let the records the producer already sent settle.
-    TimeoutFuture::new(300).await;
-    let before = leos(&root);
+    // Let the records the producer sent before it stopped land: wait until the logs stand still.
+    let mut before = leos(&root);
+    loop {
+        TimeoutFuture::new(300).await; // 6 s simulated at 20x
+        let now = leos(&root);
+        if now == before {
+            break;
+        }
+        before = now;
+    }
     let key: web_sys::HtmlInputElement = root
         .query_selector("input[name=key]")
         .unwrap()
         .unwrap()
         .unchecked_into();
     key.set_value("customer-1");
+    // As typing does: the form's state follows the input event.
+    key.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    TimeoutFuture::new(0).await;
     click(&root, "Produce").await;
     wait_until("the record is appended", 5_000, || leos(&root) != before).await;
     let after = leos(&root);
