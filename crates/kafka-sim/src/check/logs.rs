@@ -43,6 +43,15 @@ impl State {
         self.committed.remove(tp);
     }
 
+    /// The committed log of `tp` as `(start, end, epoch)` runs from offset 0 (empty before
+    /// any HW); `None` after an unclean election, when there is no single history any more.
+    pub(super) fn committed(&self, tp: &TopicPartition) -> Option<&[(Offset, Offset, Epoch)]> {
+        if self.unclean.contains(tp) {
+            return None;
+        }
+        Some(self.committed.get(tp).map_or(&[], |v| v.as_slice()))
+    }
+
     pub(super) fn inherit_unclean(&mut self, other: &State) {
         self.unclean = other.unclean.clone();
     }

@@ -15,7 +15,8 @@
 //!   matching (replicas agree on every offset below both their HWs).
 //! - `acked.rs`: acked records are never lost silently, and acks=all records with
 //!   `min.insync.replicas >= 2` are never lost without an unclean election.
-//! - `groups.rs`: consumer-group invariants (a hook until consumer groups land).
+//! - `groups.rs`: consumer-group invariants (consumers read only committed records, one
+//!   owner per partition per generation, commits never above the HW).
 //! - `scenario.rs`: a scenario run checked after every step ([`run_scenario_checked`]).
 
 mod acked;
@@ -248,7 +249,7 @@ impl Checker {
                 }
                 _ => {}
             }
-            self.groups.observe(&te.event, index);
+            self.groups.observe(&te.event);
         }
         self.events_seen = events.len();
         let now = engine.now();
@@ -257,7 +258,7 @@ impl Checker {
         for tp in &dirty {
             self.acked.verify(engine, tp, now)?;
         }
-        self.groups.check(engine, now)?;
+        self.groups.check(&self.logs, now)?;
         Ok(())
     }
 

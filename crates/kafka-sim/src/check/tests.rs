@@ -207,3 +207,103 @@ fn stale_leader_role_in_old_epoch_is_fine() {
     assert!(matches!(replica_mut(&mut e, 1).role, Role::Leader(_)));
     c.check(&e).unwrap();
 }
+
+/// Appends a made-up event, as a buggy consumer or coordinator would have reported it.
+fn inject(e: &mut Engine, event: crate::event::Event) {
+    let at = e.now();
+    e.events.push(crate::event::TimedEvent { at, event });
+}
+
+#[test]
+fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
+    let (mut e, mut c) = healthy();
+    // The leader has a record at offset 40 that is not committed (HW 40).
+    let leader = replica_mut(&mut e, 1);
+    let mut batch = (*leader.log.read(Offset(39), u64::MAX)[0].batch).clone();
+    batch.base_offset = Offset(40);
+    leader.log.append_batch(Arc::new(batch));
+    let chunks = leader.log.read(Offset(40), u64::MAX);
+    assert_eq!(chunks[0].base_offset(), Offset(40));
+    inject(
+        &mut e,
+        crate::event::Event::RecordsDelivered {
+            group: "g".into(),
+            consumer: "c1".into(),
+            tp: tp(),
+            base_offset: Offset(40),
+            count: 1,
+            records: chunks,
+        },
+    );
+    assert_eq!(broken(&mut c, &e), Invariant::ConsumerBelowHw);
+}
+
+#[test]
+fn a_consumer_receiving_committed_records_is_fine() {
+    let (mut e, mut c) = healthy();
+    let chunks = replica_mut(&mut e, 2).log.read(Offset(0), u64::MAX);
+    inject(
+        &mut e,
+        crate::event::Event::RecordsDelivered {
+            group: "g".into(),
+            consumer: "c1".into(),
+            tp: tp(),
+            base_offset: Offset(0),
+            count: 40,
+            records: chunks,
+        },
+    );
+    c.check(&e).unwrap();
+}
+
+#[test]
+fn two_owners_in_one_generation_are_reported() {
+    let (mut e, mut c) = healthy();
+    for consumer in ["c1", "c2"] {
+        inject(
+            &mut e,
+            crate::event::Event::PartitionsAssigned {
+                group: "g".into(),
+                consumer: consumer.into(),
+                generation: 3,
+                assigned: vec![tp()],
+                added: vec![tp()],
+                revoked: Vec::new(),
+            },
+        );
+    }
+    assert_eq!(broken(&mut c, &e), Invariant::OneOwnerPerGeneration);
+}
+
+#[test]
+fn a_partition_moving_in_a_new_generation_is_fine() {
+    let (mut e, mut c) = healthy();
+    for (consumer, generation) in [("c1", 3), ("c2", 4)] {
+        inject(
+            &mut e,
+            crate::event::Event::PartitionsAssigned {
+                group: "g".into(),
+                consumer: consumer.into(),
+                generation,
+                assigned: vec![tp()],
+                added: vec![tp()],
+                revoked: Vec::new(),
+            },
+        );
+    }
+    c.check(&e).unwrap();
+}
+
+#[test]
+fn a_commit_above_the_hw_is_reported() {
+    let (mut e, mut c) = healthy();
+    let commit = |offset| crate::event::Event::OffsetsCommitted {
+        group: "g".into(),
+        member: "c1-1".into(),
+        offsets: vec![(tp(), Offset(offset))],
+    };
+    inject(&mut e, commit(40));
+    c.check(&e).unwrap();
+    inject(&mut e, commit(41));
+    assert_eq!(broken(&mut c, &e), Invariant::CommitAtMostHw);
+}

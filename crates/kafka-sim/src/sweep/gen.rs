@@ -3,7 +3,9 @@
 //!
 //! The workload: 3-5 brokers; 1-3 topics with random partitions, replication factor and
 //! `min.insync.replicas`; continuous producers with acks 0, 1 or all, keyed or not; single
-//! records; and faults at random times: broker kills and restarts, isolations and heals,
+//! records; consumer groups (every assignor, earliest or latest, some slow); and faults at
+//! random times: broker kills and restarts, isolations and heals, consumers killed, leaving
+//! and joining,
 //! `min.insync.replicas` changes, toggles of `unclean.leader.election.enable` (rare, or always
 //! on in the positive control), partition increases, preferred elections, producers stopped
 //! and started, brokers added. At most RF-1 brokers are down (dead or isolated) at once,
@@ -32,6 +34,8 @@ pub fn scenario(seed: u64, w: Workload) -> Value {
         topics: Vec::new(),
         producers: Vec::new(),
         next_producer: 0,
+        consumers: Vec::new(),
+        next_consumer: 0,
         w,
     };
     let brokers = 3 + g.r.below(3);
@@ -43,6 +47,12 @@ pub fn scenario(seed: u64, w: Workload) -> Value {
     for _ in 0..1 + g.r.below(3) {
         let at = 10 + u64::from(g.r.below(1000));
         g.start_producer(at);
+    }
+    for group in 0..g.r.below(3) {
+        for _ in 0..1 + g.r.below(3) {
+            let at = 10 + u64::from(g.r.below(2_000));
+            g.join_group(at, group);
+        }
     }
     let mut t = 2_000;
     for _ in 0..3 + g.r.below(10) {
@@ -88,6 +98,9 @@ struct Gen {
     topics: Vec<Topic>,
     producers: Vec<String>,
     next_producer: u32,
+    /// Running consumers as `(group, consumer id)`.
+    consumers: Vec<(String, String)>,
+    next_consumer: u32,
     w: Workload,
 }
 
@@ -149,6 +162,23 @@ impl Gen {
                    "acks": acks, "keys": keys}),
         );
         self.producers.push(id);
+    }
+
+    fn join_group(&mut self, at: u64, group: u32) {
+        let group = format!("g{group}");
+        let consumer = format!("c{}", self.next_consumer);
+        self.next_consumer += 1;
+        let (topic, _) = self.topic();
+        let assignor = ["range", "roundrobin", "sticky", "cooperative-sticky"]
+            [self.r.below(4) as usize];
+        let reset = ["earliest", "latest"][self.r.below(2) as usize];
+        let mut step = json!({"op": "join_group", "group": group, "consumer": consumer,
+                              "topics": [topic], "assignor": assignor, "auto_offset_reset": reset});
+        if self.r.below(3) == 0 {
+            step["process_rate_per_s"] = json!(1 + self.r.below(200));
+        }
+        self.push(at, step);
+        self.consumers.push((group, consumer));
     }
 
     fn produce(&mut self, at: u64) {
@@ -239,7 +269,17 @@ impl Gen {
                 self.push(at, json!({"op": "stop_producer", "id": id}));
             }
             16 => self.start_producer(at),
-            17 if self.r.below(3) == 0 => {
+            17 | 18 if !self.consumers.is_empty() => {
+                let i = self.r.below(self.consumers.len() as u32) as usize;
+                let (group, consumer) = self.consumers.remove(i);
+                let op = ["kill_consumer", "leave_group"][self.r.below(2) as usize];
+                self.push(at, json!({"op": op, "group": group, "consumer": consumer}));
+            }
+            17 | 18 => {
+                let group = self.r.below(2);
+                self.join_group(at, group);
+            }
+            19 if self.r.below(3) == 0 => {
                 let b = self
                     .alive
                     .iter()
