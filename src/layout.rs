@@ -39,11 +39,7 @@ impl ClusterView {
                 .collect(),
             // Internal topics (`__consumer_offsets`) are left out, as `--exclude-internal` does;
             // the coordinator they decide is shown on each group instead.
-            topics: engine
-                .topics_view()
-                .into_iter()
-                .filter(|t| !is_internal(&t.name))
-                .collect(),
+            topics: engine.topics_view_where(|name| !is_internal(name)),
             producers: engine.producers_view(),
             groups: engine.groups_view(),
             consumers: engine.consumers_view(),

@@ -135,10 +135,17 @@ impl Engine {
     }
 
     pub fn topics_view(&self) -> Vec<TopicView> {
+        self.topics_view_where(|_| true)
+    }
+
+    /// The views of the topics whose name passes `keep`, built only for those: a UI that hides
+    /// internal topics (`__consumer_offsets`, 50 partitions) does not pay for them every frame.
+    pub fn topics_view_where(&self, keep: impl Fn(&str) -> bool) -> Vec<TopicView> {
         self.controller
             .image
             .topics
             .values()
+            .filter(|t| keep(&t.name))
             .map(|t| TopicView {
                 name: t.name.to_string(),
                 topic_id: t.topic_id.clone(),
