@@ -21,7 +21,7 @@ fn env(name: &str, default: u64) -> u64 {
 }
 
 /// Seeds of the positive control that lose acks=all records after an unclean election.
-const UNCLEAN_LOSS_SEEDS: [u64; 2] = [20, 26];
+const UNCLEAN_LOSS_SEEDS: [u64; 2] = [0, 26];
 
 fn unclean() -> Workload {
     Workload { unclean: true }
@@ -61,7 +61,8 @@ fn positive_control_finds_acks_all_loss_and_calls_it_expected() {
 }
 
 #[test]
-fn the_normal_sweep_never_enables_unclean_election_at_creation() {
+fn the_normal_sweep_never_enables_unclean_election_at_creation_and_runs_groups() {
+    let mut joins = 0;
     for seed in 0..20 {
         let doc = gen::scenario(seed, Workload::default());
         let text = doc.to_string();
@@ -74,12 +75,14 @@ fn the_normal_sweep_never_enables_unclean_election_at_creation() {
             assert!(c["configs"].get("unclean.leader.election.enable").is_none());
         }
         parse_scenario(&text).expect("generated scenarios parse");
+        joins += text.matches("\"join_group\"").count();
         assert_eq!(
             doc,
             gen::scenario(seed, Workload::default()),
             "deterministic"
         );
     }
+    assert!(joins > 10, "consumer groups in the workloads: {joins}");
 }
 
 fn acks_all_lost(d: &serde_json::Value) -> Option<u64> {

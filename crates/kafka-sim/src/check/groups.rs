@@ -126,15 +126,14 @@ impl State {
     /// Runs after the logs are checked for this step, so the committed log includes every HW
     /// the replicas reached up to now.
     pub(super) fn check(&mut self, logs: &logs::State, now: SimTime) -> Result<(), Violation> {
-        let fail = |(invariant, tp, detail): (Invariant, Option<TopicPartition>, String)| {
-            Violation {
+        let fail =
+            |(invariant, tp, detail): (Invariant, Option<TopicPartition>, String)| Violation {
                 invariant,
                 at_ms: now,
                 tp,
                 broker: None,
                 detail,
-            }
-        };
+            };
         if let Some(v) = self.violation.take() {
             self.pending.clear();
             return Err(fail(v));

@@ -11,9 +11,10 @@
 //! rewritten (that is the loss it causes), so log matching stops for that partition.
 
 use super::{Invariant, Violation};
-use crate::engine::Engine;
+use crate::broker::Broker;
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::log::Log;
+use crate::replica::Replica;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How far one replica's log has been checked.
@@ -56,52 +57,54 @@ impl State {
         self.unclean = other.unclean.clone();
     }
 
-    pub(super) fn check(&mut self, e: &Engine, now: SimTime) -> Result<(), Violation> {
-        for b in e.brokers.values() {
-            for (tp, r) in &b.replicas {
-                let key = (tp.clone(), b.id);
-                let track = self.tracks.entry(key).or_default();
-                let log = &r.log;
-                let leo = log.log_end_offset();
-                let epochs = log.epoch_entries();
-                if epochs != track.epochs.as_slice() {
-                    // Offsets from the first differing cache entry on may hold other records now.
-                    let first_diff = epochs
-                        .iter()
-                        .zip(&track.epochs)
-                        .position(|(a, b)| a != b)
-                        .unwrap_or(epochs.len().min(track.epochs.len()));
-                    let from = [epochs.get(first_diff), track.epochs.get(first_diff)]
-                        .into_iter()
-                        .flatten()
-                        .map(|e| e.1)
-                        .min()
-                        .unwrap_or(leo);
-                    track.dense_to = track.dense_to.min(from);
-                    track.matched_to = track.matched_to.min(from);
-                    track.epochs = epochs.to_vec();
-                }
-                track.dense_to = track.dense_to.min(leo);
-                track.matched_to = track.matched_to.min(r.high_watermark);
-                let fail = |invariant, detail: String| Violation {
-                    invariant,
-                    at_ms: now,
-                    tp: Some(tp.clone()),
-                    broker: Some(b.id),
-                    detail,
-                };
-                if track.dense_to < leo {
-                    check_dense(log, track.dense_to, leo)
-                        .map_err(|d| fail(Invariant::OffsetsDense, d))?;
-                    track.dense_to = leo;
-                }
-                if track.matched_to < r.high_watermark && !self.unclean.contains(tp) {
-                    let committed = self.committed.entry(tp.clone()).or_default();
-                    match_committed(log, committed, track.matched_to, r.high_watermark)
-                        .map_err(|d| fail(Invariant::LogMatching, d))?;
-                    track.matched_to = r.high_watermark;
-                }
-            }
+    /// Checks one replica's log (called for the replicas that changed since the last check).
+    pub(super) fn check_replica(
+        &mut self,
+        b: &Broker,
+        tp: &TopicPartition,
+        r: &Replica,
+        now: SimTime,
+    ) -> Result<(), Violation> {
+        let key = (tp.clone(), b.id);
+        let track = self.tracks.entry(key).or_default();
+        let log = &r.log;
+        let leo = log.log_end_offset();
+        let epochs = log.epoch_entries();
+        if epochs != track.epochs.as_slice() {
+            // Offsets from the first differing cache entry on may hold other records now.
+            let first_diff = epochs
+                .iter()
+                .zip(&track.epochs)
+                .position(|(a, b)| a != b)
+                .unwrap_or(epochs.len().min(track.epochs.len()));
+            let from = [epochs.get(first_diff), track.epochs.get(first_diff)]
+                .into_iter()
+                .flatten()
+                .map(|e| e.1)
+                .min()
+                .unwrap_or(leo);
+            track.dense_to = track.dense_to.min(from);
+            track.matched_to = track.matched_to.min(from);
+            track.epochs = epochs.to_vec();
+        }
+        track.dense_to = track.dense_to.min(leo);
+        track.matched_to = track.matched_to.min(r.high_watermark);
+        let fail = |invariant, detail: String| Violation {
+            invariant,
+            at_ms: now,
+            tp: Some(tp.clone()),
+            broker: Some(b.id),
+            detail,
+        };
+        if track.dense_to < leo {
+            check_dense(log, track.dense_to, leo).map_err(|d| fail(Invariant::OffsetsDense, d))?;
+            track.dense_to = leo;
+        }
+        if track.matched_to < r.high_watermark && !self.unclean.contains(tp) {
+            let committed = self.committed.entry(tp.clone()).or_default();
+            match_committed(log, committed, track.matched_to, r.high_watermark)
+                .map_err(|d| fail(Invariant::LogMatching, d))?;
+            track.matched_to = r.high_watermark;
         }
         Ok(())
     }

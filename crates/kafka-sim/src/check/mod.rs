@@ -20,6 +20,7 @@
 //! - `scenario.rs`: a scenario run checked after every step ([`run_scenario_checked`]).
 
 mod acked;
+mod changes;
 mod groups;
 mod logs;
 mod scenario;
@@ -178,6 +179,7 @@ pub(crate) fn fmt_ranges(ranges: &[(Offset, Offset)]) -> String {
 pub struct Checker {
     events_seen: usize,
     checks: u64,
+    changes: changes::Changes,
     structure: structure::State,
     logs: logs::State,
     acked: acked::State,
@@ -253,8 +255,12 @@ impl Checker {
         }
         self.events_seen = events.len();
         let now = engine.now();
-        self.structure.check(engine, now)?;
-        self.logs.check(engine, now)?;
+        self.structure.check_registrations_if_changed(engine, now)?;
+        let (structure, logs) = (&mut self.structure, &mut self.logs);
+        self.changes.for_each_changed(engine, |b, tp, r| {
+            structure.check_replica(b, tp, r, now)?;
+            logs.check_replica(b, tp, r, now)
+        })?;
         for tp in &dirty {
             self.acked.verify(engine, tp, now)?;
         }
@@ -266,9 +272,12 @@ impl Checker {
     /// acked record against its partition's leader (a safety net for the incremental checks).
     pub fn finish(&mut self, engine: &Engine) -> Result<(), Violation> {
         self.check(engine)?;
+        self.structure.check_registrations(engine, engine.now())?;
         let mut fresh = logs::State::default();
         fresh.inherit_unclean(&self.logs);
-        fresh.check(engine, engine.now())?;
+        let now = engine.now();
+        changes::Changes::default()
+            .for_each_changed(engine, |b, tp, r| fresh.check_replica(b, tp, r, now))?;
         let tps: Vec<TopicPartition> = engine
             .topics_view()
             .into_iter()

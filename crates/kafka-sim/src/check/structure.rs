@@ -4,9 +4,10 @@
 //! leader per epoch whether the controller or a broker's own, possibly stale, view says so).
 
 use super::{Invariant, Violation};
+use crate::broker::Broker;
 use crate::engine::Engine;
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
-use crate::replica::Role;
+use crate::replica::{Replica, Role};
 use std::collections::BTreeMap;
 
 /// A leader's tenure: one broker process leading in one epoch.
@@ -25,6 +26,9 @@ pub(super) struct State {
     epochs: BTreeMap<TopicPartition, (Epoch, u32)>,
     /// Per partition and broker: the current leader tenure and its HW.
     tenures: BTreeMap<(TopicPartition, BrokerId), Tenure>,
+    /// The metadata image version last checked, and checks since then.
+    image_version: Option<u64>,
+    unchanged_checks: u32,
 }
 
 fn violation(
@@ -44,12 +48,30 @@ fn violation(
 }
 
 impl State {
-    pub(super) fn check(&mut self, e: &Engine, now: SimTime) -> Result<(), Violation> {
+    /// Checks the controller's registrations when its metadata image changed (every change
+    /// bumps the image version when it is published; the engine publishes in the same step).
+    pub(super) fn check_registrations_if_changed(
+        &mut self,
+        e: &Engine,
+        now: SimTime,
+    ) -> Result<(), Violation> {
+        let version = e.controller.image.version;
+        // Every 64th check looks anyway, in case a change was made without a publish.
+        if self.image_version == Some(version) && self.unchanged_checks < 63 {
+            self.unchanged_checks += 1;
+            return Ok(());
+        }
+        self.unchanged_checks = 0;
         self.check_registrations(e, now)?;
-        self.check_replicas(e, now)
+        self.image_version = Some(version);
+        Ok(())
     }
 
-    fn check_registrations(&mut self, e: &Engine, now: SimTime) -> Result<(), Violation> {
+    pub(super) fn check_registrations(
+        &mut self,
+        e: &Engine,
+        now: SimTime,
+    ) -> Result<(), Violation> {
         for t in e.controller.image.topics.values() {
             for (i, reg) in t.partitions.iter().enumerate() {
                 let tp = TopicPartition::new(t.name.clone(), i as u32);
@@ -103,53 +125,55 @@ impl State {
         Ok(())
     }
 
-    fn check_replicas(&mut self, e: &Engine, now: SimTime) -> Result<(), Violation> {
-        for b in e.brokers.values() {
-            for (tp, r) in &b.replicas {
-                let (start, hw, leo) = (
-                    r.log.log_start_offset(),
-                    r.high_watermark,
-                    r.log.log_end_offset(),
-                );
-                if hw > leo || start > hw {
-                    return Err(violation(
-                        Invariant::HwAtMostLeo,
-                        now,
-                        tp,
-                        Some(b.id),
-                        format!(
-                            "log start {} / HW {} / LEO {} out of order",
-                            start.0, hw.0, leo.0
-                        ),
-                    ));
-                }
-                let key = (tp.clone(), b.id);
-                let Role::Leader(state) = &r.role else {
-                    self.tenures.remove(&key);
-                    continue;
-                };
-                self.claim(tp, state.epoch, b.id, "its own view", now)?;
-                let tenure = Tenure {
-                    incarnation: b.incarnation,
-                    epoch: state.epoch,
-                    hw,
-                };
-                if let Some(before) = self.tenures.insert(key, tenure) {
-                    let same =
-                        before.incarnation == tenure.incarnation && before.epoch == tenure.epoch;
-                    if same && hw < before.hw {
-                        return Err(violation(
-                            Invariant::LeaderHwMonotonic,
-                            now,
-                            tp,
-                            Some(b.id),
-                            format!(
-                                "leader HW went from {} to {} in epoch {}",
-                                before.hw.0, hw.0, state.epoch.0
-                            ),
-                        ));
-                    }
-                }
+    /// Checks one replica (called for the replicas that changed since the last check).
+    pub(super) fn check_replica(
+        &mut self,
+        b: &Broker,
+        tp: &TopicPartition,
+        r: &Replica,
+        now: SimTime,
+    ) -> Result<(), Violation> {
+        let (start, hw, leo) = (
+            r.log.log_start_offset(),
+            r.high_watermark,
+            r.log.log_end_offset(),
+        );
+        if hw > leo || start > hw {
+            return Err(violation(
+                Invariant::HwAtMostLeo,
+                now,
+                tp,
+                Some(b.id),
+                format!(
+                    "log start {} / HW {} / LEO {} out of order",
+                    start.0, hw.0, leo.0
+                ),
+            ));
+        }
+        let key = (tp.clone(), b.id);
+        let Role::Leader(state) = &r.role else {
+            self.tenures.remove(&key);
+            return Ok(());
+        };
+        self.claim(tp, state.epoch, b.id, "its own view", now)?;
+        let tenure = Tenure {
+            incarnation: b.incarnation,
+            epoch: state.epoch,
+            hw,
+        };
+        if let Some(before) = self.tenures.insert(key, tenure) {
+            let same = before.incarnation == tenure.incarnation && before.epoch == tenure.epoch;
+            if same && hw < before.hw {
+                return Err(violation(
+                    Invariant::LeaderHwMonotonic,
+                    now,
+                    tp,
+                    Some(b.id),
+                    format!(
+                        "leader HW went from {} to {} in epoch {}",
+                        before.hw.0, hw.0, state.epoch.0
+                    ),
+                ));
             }
         }
         Ok(())

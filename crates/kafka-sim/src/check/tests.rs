@@ -101,6 +101,7 @@ fn leader_outside_isr_is_reported() {
     let (mut e, mut c) = healthy();
     let image = Arc::make_mut(&mut e.controller.image);
     image.partition_mut(&tp()).unwrap().isr = vec![BrokerId(2), BrokerId(3)];
+    image.version += 1; // as the controller's publish does
     assert_eq!(broken(&mut c, &e), Invariant::LeaderInIsr);
 }
 
@@ -111,6 +112,7 @@ fn empty_isr_is_reported() {
     let reg = image.partition_mut(&tp()).unwrap();
     reg.isr.clear();
     reg.leader = None;
+    image.version += 1;
     assert_eq!(broken(&mut c, &e), Invariant::IsrWellFormed);
 }
 
@@ -127,11 +129,21 @@ fn leader_epoch_going_down_is_reported() {
     let set = |e: &mut Engine, epoch: u32| {
         let image = Arc::make_mut(&mut e.controller.image);
         image.partition_mut(&tp()).unwrap().leader_epoch = Epoch(epoch);
+        image.version += 1;
     };
     set(&mut e, 5);
     c.check(&e).unwrap();
     set(&mut e, 4);
     assert_eq!(broken(&mut c, &e), Invariant::EpochMonotonic);
+}
+
+#[test]
+fn an_unpublished_image_change_is_still_noticed_within_64_checks() {
+    let (mut e, mut c) = healthy();
+    let image = Arc::make_mut(&mut e.controller.image);
+    image.partition_mut(&tp()).unwrap().isr = vec![BrokerId(2), BrokerId(3)];
+    let v = (0..64).find_map(|_| c.check(&e).err()).expect("noticed");
+    assert_eq!(v.invariant, Invariant::LeaderInIsr);
 }
 
 #[test]
