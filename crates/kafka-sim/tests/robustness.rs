@@ -97,7 +97,9 @@ fn random_commands_never_panic_and_keep_invariants() {
                 check::run_checked(&mut e, &mut checker, t)?;
             }
             check::run_checked(&mut e, &mut checker, t + 60_000)?;
-            checker.finish(&e).map_err(|v| (v, trace_tail(&e, 30)))
+            checker
+                .finish(&e)
+                .map_err(|v| (v, trace_tail(&e, 30)))
                 .map_err(|(v, tail)| {
                     eprintln!("{tail}");
                     v

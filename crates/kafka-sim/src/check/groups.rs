@@ -35,10 +35,13 @@ enum Pending {
     },
 }
 
+/// A generation and the member owning each partition in it.
+type Owners = (i32, BTreeMap<TopicPartition, Arc<str>>);
+
 #[derive(Clone, Debug, Default)]
 pub(super) struct State {
     /// Per group: the generation last assigned and who owns each partition in it.
-    owners: BTreeMap<Arc<str>, (i32, BTreeMap<TopicPartition, Arc<str>>)>,
+    owners: BTreeMap<Arc<str>, Owners>,
     pending: Vec<Pending>,
     violation: Option<(Invariant, Option<TopicPartition>, String)>,
 }

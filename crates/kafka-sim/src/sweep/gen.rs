@@ -169,8 +169,8 @@ impl Gen {
         let consumer = format!("c{}", self.next_consumer);
         self.next_consumer += 1;
         let (topic, _) = self.topic();
-        let assignor = ["range", "roundrobin", "sticky", "cooperative-sticky"]
-            [self.r.below(4) as usize];
+        let assignor =
+            ["range", "roundrobin", "sticky", "cooperative-sticky"][self.r.below(4) as usize];
         let reset = ["earliest", "latest"][self.r.below(2) as usize];
         let mut step = json!({"op": "join_group", "group": group, "consumer": consumer,
                               "topics": [topic], "assignor": assignor, "auto_offset_reset": reset});
