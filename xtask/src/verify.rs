@@ -48,9 +48,21 @@ pub fn run(args: &[String]) -> Result {
     kafka_sim_verify(&args)
 }
 
-/// The test pipeline's sweep: [`TEST_SEEDS`] seeds must pass every invariant, and the
-/// positive control must find acked-record loss and call it expected.
+/// The test pipeline's sweep: the sweep tests in release, then [`TEST_SEEDS`] seeds must pass
+/// every invariant, and the positive control must find acked-record loss and call it expected.
 pub fn sweep() -> Result {
+    // The sweep's own tests (shrinking, replay, positive control) take minutes in debug.
+    Cmd::new("cargo")
+        .args([
+            "test",
+            "-q",
+            "--release",
+            "-p",
+            "kafka-sim",
+            "--test",
+            "sweep",
+        ])
+        .run()?;
     kafka_sim_verify(&["--seeds", TEST_SEEDS, "--start", "0"])?;
     kafka_sim_verify(&["--seeds", CONTROL_SEEDS, "--unclean", "--expect-loss"])
 }

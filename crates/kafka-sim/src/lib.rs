@@ -30,6 +30,9 @@
 //!   `describe_groups`, deliveries; [`view`]: the read-only view the app draws (groups and
 //!   consumers in `view/groups.rs`); [`scenario`]: the JSON scenario format;
 //!   [`workload`]: the pipeline benchmark workload.
+//! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
+//!   consumer groups) and a scenario run checked step by step; [`sweep`]: seeded fault
+//!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
 
 mod apply;
 mod apply_group;

@@ -4,7 +4,8 @@
 //! run as an unchecked one. The big sweep is `cargo xtask verify --seeds N` (release build).
 //!
 //! `KAFKA_SIM_SEED=S KAFKA_SIM_SEEDS=N cargo test -p kafka-sim --release --test sweep` runs
-//! other seeds.
+//! other seeds. The whole-run tests are ignored in debug builds (minutes there); `cargo xtask
+//! test` runs this file with `--release`.
 
 use kafka_sim::check::{run_scenario_checked, LossCause};
 use kafka_sim::scenario::{parse_scenario, run_scenario};
@@ -28,6 +29,10 @@ fn unclean() -> Workload {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes in a debug build: cargo xtask test runs it with --release"
+)]
 fn seeds_pass_every_invariant() {
     let start = env("KAFKA_SIM_SEED", 0);
     for seed in start..start + env("KAFKA_SIM_SEEDS", 2) {
@@ -47,6 +52,10 @@ fn seeds_pass_every_invariant() {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes in a debug build: cargo xtask test runs it with --release"
+)]
 fn positive_control_finds_acks_all_loss_and_calls_it_expected() {
     for seed in UNCLEAN_LOSS_SEEDS {
         let r = run_seed(seed, unclean());
@@ -94,6 +103,10 @@ fn acks_all_lost(d: &serde_json::Value) -> Option<u64> {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes in a debug build: cargo xtask test runs it with --release"
+)]
 fn shrinking_keeps_the_failure_and_the_file_replays_with_check() {
     let seed = UNCLEAN_LOSS_SEEDS[1];
     let doc = gen::scenario(seed, unclean());
@@ -155,4 +168,23 @@ fn the_sweep_regression_scenarios_pass() {
         n += 1;
     }
     assert!(n > 0);
+}
+
+#[test]
+fn the_verify_command_passes_seeds_and_refuses_bad_usage() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kafka-sim"))
+            .arg("verify")
+            .args(args)
+            .current_dir(env!("CARGO_TARGET_TMPDIR"))
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["--seeds", "1", "--start", "3", "--jobs", "1"]);
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("verify: 1 passed, 0 failed"), "{stdout}");
+    let bad = run(&["--seeds", "many"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--seeds: invalid number"));
 }
