@@ -737,6 +737,11 @@ fn links(scene: &Scene, view: &ClusterView) -> Vec<Link> {
             });
         }
     }
+    // In the compact drawing (many brokers) client links would cross the whole diagram dozens of
+    // times; the moving dots still show who talks to whom.
+    if scene.compact {
+        return links;
+    }
     // A producer writes to the leaders of its topic's partitions.
     for p in &view.producers {
         let Some(topic) = p

@@ -2,6 +2,7 @@
 //!
 //! Code map:
 //! - `main.rs`: mounts [`App`] on the page.
+//! - `panic_report.rs`: a visible banner (and the console message) if the app ever panics.
 //! - `opening.rs`: the clusters the app opens on (`Classic`: 3 brokers, `orders`, a producer;
 //!   `Large`, with `?scenario=large`: 12 brokers, 100 partitions, 2,000 records/s).
 //! - `state.rs`: the one reducer; it owns the engine and turns actions into engine commands.
@@ -18,6 +19,7 @@ mod frames;
 pub mod inspect;
 pub mod layout;
 pub mod opening;
+pub mod panic_report;
 pub mod state;
 
 use std::rc::Rc;

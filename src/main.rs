@@ -1,3 +1,4 @@
 fn main() {
+    kafkascope::panic_report::install();
     yew::Renderer::<kafkascope::App>::new().render();
 }

@@ -203,3 +203,14 @@ async fn killing_a_leader_moves_leadership_and_restart_rejoins_the_isr() {
     .await;
     assert!(broker_state(&root, victim).contains("alive"));
 }
+
+#[wasm_bindgen_test]
+async fn a_panic_report_is_a_visible_alert_at_the_top_of_the_page() {
+    kafkascope::panic_report::show_banner("KafkaScope hit a bug and stopped: test");
+    let body = gloo::utils::document().body().unwrap();
+    let first = body.first_element_child().unwrap();
+    assert_eq!(first.class_name(), "panic-banner");
+    assert_eq!(first.get_attribute("role").as_deref(), Some("alert"));
+    assert!(first.text_content().unwrap().contains("hit a bug"));
+    first.remove();
+}

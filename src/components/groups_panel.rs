@@ -60,7 +60,8 @@ pub fn groups_panel(props: &GroupsPanelProps) -> Html {
         <section class="panel" aria-labelledby="groups-heading">
             <h2 id="groups-heading">{ "Consumer groups" }</h2>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
-            { for props.groups.iter().map(|g| group_row(g, &props.dispatch)) }
+            // Open by default while few enough to read at once.
+            { for props.groups.iter().map(|g| group_row(g, props.groups.len() <= 3, &props.dispatch)) }
             <form class="create-group" {onsubmit} aria-label="Create group">
                 <label>{ "New group" }
                     <input name="group-name" placeholder="analytics" value={name.text()} oninput={name.oninput.clone()} />
@@ -78,7 +79,7 @@ pub fn groups_panel(props: &GroupsPanelProps) -> Html {
     }
 }
 
-fn group_row(g: &GroupSummary, dispatch: &Callback<Action>) -> Html {
+fn group_row(g: &GroupSummary, open: bool, dispatch: &Callback<Action>) -> Html {
     let group = g.name.clone();
     let act = |make: fn(String) -> Action| {
         let group = group.clone();
@@ -89,10 +90,11 @@ fn group_row(g: &GroupSummary, dispatch: &Callback<Action>) -> Html {
         dispatch.reform(move |_: MouseEvent| make(group.clone(), consumer.clone()))
     };
     html! {
-        <div class="group-row" key={g.name.clone()}>
-            <div class="topic-name">
-                <strong>{ &g.name }</strong><span class="muted">{ format!(" {}", g.state) }</span>
-            </div>
+        <details class="group-row" key={g.name.clone()} {open}>
+            <summary class="topic-name">
+                <strong>{ &g.name }</strong>
+                <span class="muted">{ format!(" {} · {} running", g.state, g.consumers.iter().filter(|c| c.1).count()) }</span>
+            </summary>
             { for g.consumers.iter().filter(|(_, running)| *running).map(|(c, _)| html! {
                 <div class="member-row" key={c.clone()}>
                     <span class="member-label">{ c }</span>
@@ -112,6 +114,6 @@ fn group_row(g: &GroupSummary, dispatch: &Callback<Action>) -> Html {
                     { format!("Reset {} to earliest", g.name) }
                 </button>
             </div>
-        </div>
+        </details>
     }
 }
