@@ -17,7 +17,7 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// What `serve` and `dist` need: the wasm32 target, trunk, wasm-bindgen-cli and wasm-opt.
 pub fn ensure_build_tools() -> Result {
-    ensure_wasm_target()?;
+    ensure_rust_target(WASM_TARGET)?;
     ensure_trunk()?;
     ensure_wasm_bindgen_cli()?;
     ensure_node_packages("xtask/node", "binaryen")?;
@@ -37,18 +37,19 @@ pub fn ensure_test_tools() -> Result {
     Ok(())
 }
 
-fn ensure_wasm_target() -> Result {
+/// Adds a Rust target (standard library for another platform) with rustup unless installed.
+pub fn ensure_rust_target(target: &str) -> Result {
     let installed = Cmd::new("rustup")
         .args(["target", "list", "--installed"])
         .probe()
-        .ok_or("`rustup` is needed to add the wasm32 target; install rustup first")?;
-    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        .ok_or_else(|| {
+            format!("`rustup` is needed to add the {target} target; install rustup first")
+        })?;
+    if installed.lines().any(|line| line.trim() == target) {
         return Ok(());
     }
-    println!("installing the Rust target {WASM_TARGET} (a minute)...");
-    Cmd::new("rustup")
-        .args(["target", "add", WASM_TARGET])
-        .run()
+    println!("installing the Rust target {target} (a minute)...");
+    Cmd::new("rustup").args(["target", "add", target]).run()
 }
 
 fn ensure_trunk() -> Result {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use crate::sh::{tool_path, Cmd};
-use crate::{root, Result};
+use crate::{root, tools, Result};
 
 /// Seeds `cargo xtask test` sweeps: about 2-3 minutes on the shared 2-core machine.
 pub const TEST_SEEDS: &str = "500";
@@ -71,7 +71,7 @@ pub fn sweep() -> Result {
 /// sweep seeds: `--acks --trace --describe-topics --dump T...` must match byte for byte; so
 /// must a short `verify` sweep (the checker itself running in wasm).
 pub fn determinism() -> Result {
-    ensure_wasi_target()?;
+    tools::ensure_rust_target(WASI_TARGET)?;
     Cmd::new("cargo")
         .args([
             "build",
@@ -225,20 +225,6 @@ fn quiet(mut c: Command) -> Result<String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn ensure_wasi_target() -> Result {
-    let installed = Cmd::new("rustup")
-        .args(["target", "list", "--installed"])
-        .probe()
-        .ok_or("`rustup` is needed to add the wasm32-wasip1 target")?;
-    if installed.lines().any(|l| l.trim() == WASI_TARGET) {
-        return Ok(());
-    }
-    println!("installing the Rust target {WASI_TARGET} (a minute)...");
-    Cmd::new("rustup")
-        .args(["target", "add", WASI_TARGET])
-        .run()
 }
 
 #[cfg(test)]
