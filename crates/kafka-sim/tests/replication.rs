@@ -28,10 +28,7 @@ fn leader_hw_waits_for_a_silent_isr_member_until_it_is_fenced() {
     e.advance_to(50);
     let t = tp("t", 0);
     assert_eq!(leader(&e, &t), Some(BrokerId(1)));
-    e.apply(Command::KillBroker {
-        broker: BrokerId(3),
-    })
-    .unwrap();
+    kill(&mut e, 3);
     e.advance_to(1000);
     let h = produce(&mut e, "t", 0, "a", Acks::All);
     run_checked(&mut e, 8000);
@@ -62,14 +59,8 @@ fn acks_all_is_rejected_up_front_below_min_isr_and_hw_stops() {
     let h0 = produce(&mut e, "t", 0, "before", Acks::All);
     e.advance_to(500);
     assert!(acked_offset(&e, h0).is_some());
-    e.apply(Command::KillBroker {
-        broker: BrokerId(2),
-    })
-    .unwrap();
-    e.apply(Command::KillBroker {
-        broker: BrokerId(3),
-    })
-    .unwrap();
+    kill(&mut e, 2);
+    kill(&mut e, 3);
     run_checked(&mut e, 12_000);
     let t = tp("t", 0);
     assert_eq!(e.partition_view(&t).unwrap().isr, vec![BrokerId(1)]);
@@ -98,10 +89,7 @@ fn leader_failover_bumps_the_epoch_after_the_session_timeout() {
     create(&mut e, "t", 1, 3, &[]);
     e.advance_to(1000);
     let t = tp("t", 0);
-    e.apply(Command::KillBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
+    kill(&mut e, 1);
     run_checked(&mut e, 9001);
     let p = e.partition_view(&t).unwrap();
     assert_eq!((p.leader, p.leader_epoch), (Some(BrokerId(1)), Epoch(0)));
@@ -150,14 +138,8 @@ fn follower_truncates_by_leader_epoch_after_a_leader_change() {
     // Cut the leader off and crash it: the batch it just wrote never leaves it (the fetch
     // responses and the produce response in flight are lost with the link).
     let now = e.now();
-    e.apply(Command::IsolateBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
-    e.apply(Command::KillBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
+    isolate(&mut e, 1);
+    kill(&mut e, 1);
     let old_leo = leo(&e, 1, &t);
     let old_hw = hw_of(&e, 1, &t);
     let (hw3, leo3) = (hw_of(&e, 3, &t), leo(&e, 3, &t));
@@ -178,10 +160,7 @@ fn follower_truncates_by_leader_epoch_after_a_leader_change() {
     assert!(epoch1_start < old_leo);
     // The lost batch was never acknowledged (its response was cut off): no acked loss.
     assert!(events_named(&e, "AckedRecordsLost").is_empty());
-    e.apply(Command::RestartBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
+    restart(&mut e, 1);
     run_checked(&mut e, 30_000);
     let truncations: Vec<_> = e
         .events()
@@ -237,14 +216,8 @@ fn unclean_election_loses_exactly_the_acked_records_above_the_new_leaders_leo() 
     let t = tp("t", 0);
     assert_eq!(hw_of(&e, 1, &t), Offset(3));
     // Followers die; the controller shrinks the ISR to the leader alone.
-    e.apply(Command::KillBroker {
-        broker: BrokerId(2),
-    })
-    .unwrap();
-    e.apply(Command::KillBroker {
-        broker: BrokerId(3),
-    })
-    .unwrap();
+    kill(&mut e, 2);
+    kill(&mut e, 3);
     e.advance_to(10_000);
     assert_eq!(e.partition_view(&t).unwrap().isr, vec![BrokerId(1)]);
     let lost_handles: Vec<_> = (0..4)
@@ -259,18 +232,9 @@ fn unclean_election_loses_exactly_the_acked_records_above_the_new_leaders_leo() 
     }
     assert_eq!(leo(&e, 1, &t), Offset(7));
     // The only ISR member dies: offline.
-    e.apply(Command::KillBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
-    e.apply(Command::RestartBroker {
-        broker: BrokerId(2),
-    })
-    .unwrap();
-    e.apply(Command::RestartBroker {
-        broker: BrokerId(3),
-    })
-    .unwrap();
+    kill(&mut e, 1);
+    restart(&mut e, 2);
+    restart(&mut e, 3);
     run_checked(&mut e, 25_000);
     let p = e.partition_view(&t).unwrap();
     assert_eq!(p.leader, None, "no clean leader: Leader: none");
@@ -311,10 +275,7 @@ fn unclean_election_loses_exactly_the_acked_records_above_the_new_leaders_leo() 
     }
     assert_eq!(e.lost_records().get(&t), Some(&4));
     // The old leader comes back and truncates its 4 lost records away.
-    e.apply(Command::RestartBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
+    restart(&mut e, 1);
     run_checked(&mut e, 45_000);
     assert!(e.events().iter().any(|x| matches!(&x.event,
         Event::LogTruncated { broker, to_offset, .. } if *broker == BrokerId(1) && *to_offset == Offset(3))));
@@ -330,9 +291,9 @@ fn acks_all_with_min_isr_2_survives_leader_loss_without_unclean_election() {
         start_load(&mut e, "load", "t", 3000, Acks::All);
         e.advance_to(1500 + seed * 37);
         let victim = leader(&e, &tp("t", 0)).unwrap();
-        e.apply(Command::KillBroker { broker: victim }).unwrap();
+        kill(&mut e, victim.0);
         run_checked(&mut e, 20_000);
-        e.apply(Command::RestartBroker { broker: victim }).unwrap();
+        restart(&mut e, victim.0);
         run_checked(&mut e, 40_000);
         assert!(
             events_named(&e, "AckedRecordsLost").is_empty(),
@@ -363,10 +324,7 @@ fn restarted_follower_catches_up_and_rejoins_the_isr() {
     e.advance_to(50);
     start_load(&mut e, "load", "t", 500, Acks::All);
     e.advance_to(1000);
-    e.apply(Command::KillBroker {
-        broker: BrokerId(3),
-    })
-    .unwrap();
+    kill(&mut e, 3);
     run_checked(&mut e, 20_000);
     for p in 0..2 {
         assert!(!e
@@ -375,10 +333,7 @@ fn restarted_follower_catches_up_and_rejoins_the_isr() {
             .isr
             .contains(&BrokerId(3)));
     }
-    e.apply(Command::RestartBroker {
-        broker: BrokerId(3),
-    })
-    .unwrap();
+    restart(&mut e, 3);
     run_checked(&mut e, 30_000);
     e.apply(Command::StopProducer { id: "load".into() })
         .unwrap();
@@ -401,10 +356,7 @@ fn isolated_leader_is_replaced_and_rejoins_as_follower_after_heal() {
     start_load(&mut e, "load", "t", 200, Acks::All);
     e.advance_to(3000);
     let t = tp("t", 0);
-    e.apply(Command::IsolateBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
+    isolate(&mut e, 1);
     run_checked(&mut e, 15_000);
     let v = e.partition_view(&t).unwrap();
     assert_eq!(v.leader, Some(BrokerId(2)));
@@ -420,20 +372,21 @@ fn isolated_leader_is_replaced_and_rejoins_as_follower_after_heal() {
     assert!(events_named(&e, "BrokerUnfenced").len() == 1);
 }
 
+/// Three brokers and topic `t` (RF 3): broker 1 dies at 100 ms and restarts at 10 s, so
+/// the partitions it led have moved to other brokers (now at 10 s).
+fn broker_1_bounced(seed: u64, partitions: i32) -> kafka_sim::Engine {
+    let mut e = engine(3, seed);
+    create(&mut e, "t", partitions, 3, &[]);
+    e.advance_to(100);
+    kill(&mut e, 1);
+    e.advance_to(10_000);
+    restart(&mut e, 1);
+    e
+}
+
 #[test]
 fn preferred_leader_election_moves_leadership_back() {
-    let mut e = engine(3, 9);
-    create(&mut e, "t", 3, 3, &[]);
-    e.advance_to(100);
-    e.apply(Command::KillBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
-    e.advance_to(10_000);
-    e.apply(Command::RestartBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
+    let mut e = broker_1_bounced(9, 3);
     e.advance_to(20_000);
     let t0 = tp("t", 0);
     let v = e.partition_view(&t0).unwrap();
@@ -454,18 +407,7 @@ fn preferred_leader_election_moves_leadership_back() {
 
 #[test]
 fn automatic_leader_rebalance_runs_every_five_minutes() {
-    let mut e = engine(3, 10);
-    create(&mut e, "t", 1, 3, &[]);
-    e.advance_to(100);
-    e.apply(Command::KillBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
-    e.advance_to(10_000);
-    e.apply(Command::RestartBroker {
-        broker: BrokerId(1),
-    })
-    .unwrap();
+    let mut e = broker_1_bounced(10, 1);
     e.advance_to(299_000);
     assert_eq!(leader(&e, &tp("t", 0)), Some(BrokerId(2)));
     e.advance_to(300_100);

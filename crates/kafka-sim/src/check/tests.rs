@@ -7,6 +7,7 @@ use crate::controller::NewTopic;
 use crate::engine::EngineConfig;
 use crate::ids::Epoch;
 use crate::message::Acks;
+use crate::metadata::PartitionRegistration;
 use crate::replica::Role;
 use std::sync::Arc;
 
@@ -63,6 +64,18 @@ fn replica_mut(e: &mut Engine, b: u32) -> &mut crate::replica::Replica {
         .unwrap()
 }
 
+/// Edits `t-0`'s registration in the controller's metadata image without publishing it.
+fn edit_unpublished(e: &mut Engine, edit: impl FnOnce(&mut PartitionRegistration)) {
+    let image = Arc::make_mut(&mut e.controller.image);
+    edit(image.partition_mut(&tp()).unwrap());
+}
+
+/// Edits `t-0`'s registration and bumps the image version, as the controller's publish does.
+fn edit_published(e: &mut Engine, edit: impl FnOnce(&mut PartitionRegistration)) {
+    edit_unpublished(e, edit);
+    Arc::make_mut(&mut e.controller.image).version += 1;
+}
+
 fn broken(c: &mut Checker, e: &Engine) -> Invariant {
     let v = c.check(e).expect_err("the checker must notice");
     assert!(!v.detail.is_empty());
@@ -99,20 +112,17 @@ fn hw_above_leo_is_reported() {
 #[test]
 fn leader_outside_isr_is_reported() {
     let (mut e, mut c) = healthy();
-    let image = Arc::make_mut(&mut e.controller.image);
-    image.partition_mut(&tp()).unwrap().isr = vec![BrokerId(2), BrokerId(3)];
-    image.version += 1; // as the controller's publish does
+    edit_published(&mut e, |reg| reg.isr = vec![BrokerId(2), BrokerId(3)]);
     assert_eq!(broken(&mut c, &e), Invariant::LeaderInIsr);
 }
 
 #[test]
 fn empty_isr_is_reported() {
     let (mut e, mut c) = healthy();
-    let image = Arc::make_mut(&mut e.controller.image);
-    let reg = image.partition_mut(&tp()).unwrap();
-    reg.isr.clear();
-    reg.leader = None;
-    image.version += 1;
+    edit_published(&mut e, |reg| {
+        reg.isr.clear();
+        reg.leader = None;
+    });
     assert_eq!(broken(&mut c, &e), Invariant::IsrWellFormed);
 }
 
@@ -127,9 +137,7 @@ fn leader_hw_going_down_is_reported() {
 fn leader_epoch_going_down_is_reported() {
     let (mut e, mut c) = healthy();
     let set = |e: &mut Engine, epoch: u32| {
-        let image = Arc::make_mut(&mut e.controller.image);
-        image.partition_mut(&tp()).unwrap().leader_epoch = Epoch(epoch);
-        image.version += 1;
+        edit_published(e, |reg| reg.leader_epoch = Epoch(epoch));
     };
     set(&mut e, 5);
     c.check(&e).unwrap();
@@ -140,8 +148,7 @@ fn leader_epoch_going_down_is_reported() {
 #[test]
 fn an_unpublished_image_change_is_still_noticed_within_64_checks() {
     let (mut e, mut c) = healthy();
-    let image = Arc::make_mut(&mut e.controller.image);
-    image.partition_mut(&tp()).unwrap().isr = vec![BrokerId(2), BrokerId(3)];
+    edit_unpublished(&mut e, |reg| reg.isr = vec![BrokerId(2), BrokerId(3)]);
     let v = (0..64).find_map(|_| c.check(&e).err()).expect("noticed");
     assert_eq!(v.invariant, Invariant::LeaderInIsr);
 }
@@ -226,6 +233,41 @@ fn inject(e: &mut Engine, event: crate::event::Event) {
     e.events.push(crate::event::TimedEvent { at, event });
 }
 
+/// Injects consumer `c1` of group `g` receiving `count` records of `t-0` from `base_offset`.
+fn inject_delivery(
+    e: &mut Engine,
+    base_offset: Offset,
+    count: u32,
+    records: Vec<crate::record::Chunk>,
+) {
+    inject(
+        e,
+        crate::event::Event::RecordsDelivered {
+            group: "g".into(),
+            consumer: "c1".into(),
+            tp: tp(),
+            base_offset,
+            count,
+            records,
+        },
+    );
+}
+
+/// Injects `t-0` being assigned to `consumer` of group `g` in `generation`.
+fn inject_assignment(e: &mut Engine, consumer: &str, generation: i32) {
+    inject(
+        e,
+        crate::event::Event::PartitionsAssigned {
+            group: "g".into(),
+            consumer: consumer.into(),
+            generation,
+            assigned: vec![tp()],
+            added: vec![tp()],
+            revoked: Vec::new(),
+        },
+    );
+}
+
 #[test]
 fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
     let (mut e, mut c) = healthy();
@@ -236,17 +278,7 @@ fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
     leader.log.append_batch(Arc::new(batch));
     let chunks = leader.log.read(Offset(40), u64::MAX);
     assert_eq!(chunks[0].base_offset(), Offset(40));
-    inject(
-        &mut e,
-        crate::event::Event::RecordsDelivered {
-            group: "g".into(),
-            consumer: "c1".into(),
-            tp: tp(),
-            base_offset: Offset(40),
-            count: 1,
-            records: chunks,
-        },
-    );
+    inject_delivery(&mut e, Offset(40), 1, chunks);
     assert_eq!(broken(&mut c, &e), Invariant::ConsumerBelowHw);
 }
 
@@ -254,17 +286,7 @@ fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
 fn a_consumer_receiving_committed_records_is_fine() {
     let (mut e, mut c) = healthy();
     let chunks = replica_mut(&mut e, 2).log.read(Offset(0), u64::MAX);
-    inject(
-        &mut e,
-        crate::event::Event::RecordsDelivered {
-            group: "g".into(),
-            consumer: "c1".into(),
-            tp: tp(),
-            base_offset: Offset(0),
-            count: 40,
-            records: chunks,
-        },
-    );
+    inject_delivery(&mut e, Offset(0), 40, chunks);
     c.check(&e).unwrap();
 }
 
@@ -272,17 +294,7 @@ fn a_consumer_receiving_committed_records_is_fine() {
 fn two_owners_in_one_generation_are_reported() {
     let (mut e, mut c) = healthy();
     for consumer in ["c1", "c2"] {
-        inject(
-            &mut e,
-            crate::event::Event::PartitionsAssigned {
-                group: "g".into(),
-                consumer: consumer.into(),
-                generation: 3,
-                assigned: vec![tp()],
-                added: vec![tp()],
-                revoked: Vec::new(),
-            },
-        );
+        inject_assignment(&mut e, consumer, 3);
     }
     assert_eq!(broken(&mut c, &e), Invariant::OneOwnerPerGeneration);
 }
@@ -291,17 +303,7 @@ fn two_owners_in_one_generation_are_reported() {
 fn a_partition_moving_in_a_new_generation_is_fine() {
     let (mut e, mut c) = healthy();
     for (consumer, generation) in [("c1", 3), ("c2", 4)] {
-        inject(
-            &mut e,
-            crate::event::Event::PartitionsAssigned {
-                group: "g".into(),
-                consumer: consumer.into(),
-                generation,
-                assigned: vec![tp()],
-                added: vec![tp()],
-                revoked: Vec::new(),
-            },
-        );
+        inject_assignment(&mut e, consumer, generation);
     }
     c.check(&e).unwrap();
 }

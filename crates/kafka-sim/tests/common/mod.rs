@@ -1,6 +1,8 @@
 #![allow(dead_code)]
 //! Helpers shared by the integration tests.
 
+pub mod cli;
+
 use kafka_sim::check::Checker;
 use kafka_sim::{
     Acks, BrokerId, Command, Delivery, Engine, EngineConfig, Event, NewTopic, Offset,
@@ -68,6 +70,27 @@ pub fn start_load(e: &mut Engine, id: &str, topic: &str, rate: u64, acks: Acks) 
     .expect("start producer");
 }
 
+pub fn kill(e: &mut Engine, broker: u32) {
+    e.apply(Command::KillBroker {
+        broker: BrokerId(broker),
+    })
+    .unwrap();
+}
+
+pub fn restart(e: &mut Engine, broker: u32) {
+    e.apply(Command::RestartBroker {
+        broker: BrokerId(broker),
+    })
+    .unwrap();
+}
+
+pub fn isolate(e: &mut Engine, broker: u32) {
+    e.apply(Command::IsolateBroker {
+        broker: BrokerId(broker),
+    })
+    .unwrap();
+}
+
 pub fn tp(topic: &str, p: u32) -> TopicPartition {
     TopicPartition::new(topic, p)
 }
@@ -76,24 +99,23 @@ pub fn leader(e: &Engine, tp: &TopicPartition) -> Option<BrokerId> {
     e.partition_view(tp).unwrap().leader
 }
 
-pub fn leo(e: &Engine, broker: u32, tp: &TopicPartition) -> Offset {
-    e.partition_view(tp)
-        .unwrap()
+/// `broker`'s (log end offset, high watermark) for `tp`.
+fn replica_offsets(e: &Engine, broker: u32, tp: &TopicPartition) -> (Offset, Offset) {
+    let view = e.partition_view(tp).unwrap();
+    let r = view
         .replica_states
         .iter()
         .find(|r| r.broker == BrokerId(broker))
-        .unwrap()
-        .log_end_offset
+        .unwrap();
+    (r.log_end_offset, r.high_watermark)
+}
+
+pub fn leo(e: &Engine, broker: u32, tp: &TopicPartition) -> Offset {
+    replica_offsets(e, broker, tp).0
 }
 
 pub fn hw_of(e: &Engine, broker: u32, tp: &TopicPartition) -> Offset {
-    e.partition_view(tp)
-        .unwrap()
-        .replica_states
-        .iter()
-        .find(|r| r.broker == BrokerId(broker))
-        .unwrap()
-        .high_watermark
+    replica_offsets(e, broker, tp).1
 }
 
 pub fn acked_offset(e: &Engine, h: ProduceHandle) -> Option<(TopicPartition, Option<Offset>)> {
