@@ -5,7 +5,7 @@
 //! - `cargo xtask bench-ui`: frame times of the release build in headless Chromium
 //!   (tests/e2e/bench-ui.mjs), for the default scenario at 1x and 100x and the large one.
 
-use crate::sh::Cmd;
+use crate::sh::{cargo_release_kafka_sim, Cmd};
 use crate::{dist, tools, Result};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -18,16 +18,8 @@ pub fn engine() -> Result {
         .args(["bench", "-q", "-p", "kafka-sim", "--bench", "pipeline"])
         .output()?;
     println!("\n==> engine pipeline, wasm32 under node");
-    Cmd::new("cargo")
-        .args([
-            "build",
-            "-q",
-            "--release",
-            "-p",
-            "kafka-sim",
-            "--example",
-            "wasm_bench",
-        ])
+    cargo_release_kafka_sim("build")
+        .args(["--example", "wasm_bench"])
         .args(["--no-default-features", "--target", WASM_TARGET])
         .run()?;
     let wasm = Cmd::new("node")

@@ -109,6 +109,12 @@ impl Cmd {
     }
 }
 
+/// `cargo SUBCOMMAND -q --release -p kafka-sim`: the start of the engine crate's release
+/// builds, runs and tests; add the target (`--bin`, `--example`, `--test`) and the rest.
+pub fn cargo_release_kafka_sim(subcommand: &str) -> Cmd {
+    Cmd::new("cargo").args([subcommand, "-q", "--release", "-p", "kafka-sim"])
+}
+
 /// PATH for child processes: the npm build tools first (binaryen's wasm-opt, chosen over an older
 /// system one: ARCHITECTURE.md, "Bundle"), then cargo's bin dir (where `cargo install` puts trunk
 /// and wasm-bindgen), so a fresh shell that lacks it in PATH still finds what we installed.

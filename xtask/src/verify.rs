@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::sh::{tool_path, Cmd};
+use crate::sh::{cargo_release_kafka_sim, tool_path};
 use crate::{root, tools, Result};
 
 /// Seeds `cargo xtask test` sweeps: about 2-3 minutes on the shared 2-core machine.
@@ -22,18 +22,8 @@ const WASI_RUNNER: &str = "crates/kafka-sim/wasi/run.mjs";
 
 /// `cargo run --release -p kafka-sim --bin kafka-sim -- verify ARGS...`
 fn kafka_sim_verify(args: &[&str]) -> Result {
-    Cmd::new("cargo")
-        .args([
-            "run",
-            "-q",
-            "--release",
-            "-p",
-            "kafka-sim",
-            "--bin",
-            "kafka-sim",
-            "--",
-        ])
-        .args(["verify"])
+    cargo_release_kafka_sim("run")
+        .args(["--bin", "kafka-sim", "--", "verify"])
         .args(args)
         .run()
 }
@@ -52,16 +42,8 @@ pub fn run(args: &[String]) -> Result {
 /// every invariant, and the positive control must find acked-record loss and call it expected.
 pub fn sweep() -> Result {
     // The sweep's own tests (shrinking, replay, positive control) take minutes in debug.
-    Cmd::new("cargo")
-        .args([
-            "test",
-            "-q",
-            "--release",
-            "-p",
-            "kafka-sim",
-            "--test",
-            "sweep",
-        ])
+    cargo_release_kafka_sim("test")
+        .args(["--test", "sweep"])
         .run()?;
     kafka_sim_verify(&["--seeds", TEST_SEEDS, "--start", "0"])?;
     kafka_sim_verify(&["--seeds", CONTROL_SEEDS, "--unclean", "--expect-loss"])
@@ -72,29 +54,9 @@ pub fn sweep() -> Result {
 /// must a short `verify` sweep (the checker itself running in wasm).
 pub fn determinism() -> Result {
     tools::ensure_rust_target(WASI_TARGET)?;
-    Cmd::new("cargo")
-        .args([
-            "build",
-            "-q",
-            "--release",
-            "-p",
-            "kafka-sim",
-            "--bin",
-            "kafka-sim",
-        ])
-        .run()?;
-    Cmd::new("cargo")
-        .args([
-            "build",
-            "-q",
-            "--release",
-            "-p",
-            "kafka-sim",
-            "--bin",
-            "kafka-sim",
-        ])
-        .args(["--target", WASI_TARGET])
-        .run()?;
+    let build = || cargo_release_kafka_sim("build").args(["--bin", "kafka-sim"]);
+    build().run()?;
+    build().args(["--target", WASI_TARGET]).run()?;
     let dir = "target/kafka-sim-determinism";
     quiet(native(&[
         "verify",
