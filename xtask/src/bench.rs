@@ -5,7 +5,7 @@
 //! - `cargo xtask bench-ui`: frame times of the release build in headless Chromium
 //!   (tests/e2e/bench-ui.mjs), for the default scenario at 1x and 100x and the large one.
 
-use crate::sh::{cargo_release_kafka_sim, Cmd};
+use crate::sh::Cmd;
 use crate::{dist, tools, Result};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -18,8 +18,18 @@ pub fn engine() -> Result {
         .args(["bench", "-q", "-p", "kafka-sim", "--bench", "pipeline"])
         .output()?;
     println!("\n==> engine pipeline, wasm32 under node");
-    cargo_release_kafka_sim("build")
-        .args(["--example", "wasm_bench"])
+    // The browser's profile (`web`), not `--release`: see WASM_MODULE.
+    Cmd::new("cargo")
+        .args([
+            "build",
+            "-q",
+            "--profile",
+            "web",
+            "-p",
+            "kafka-sim",
+            "--example",
+            "wasm_bench",
+        ])
         .args(["--no-default-features", "--target", WASM_TARGET])
         .run()?;
     let wasm = Cmd::new("node")
