@@ -5,12 +5,12 @@
 //! - `cargo xtask bench-ui`: frame times of the release build in headless Chromium
 //!   (tests/e2e/bench-ui.mjs), for the default scenario at 1x and 100x and the large one.
 
-use crate::sh::Cmd;
+use crate::sh::{target_dir, Cmd};
 use crate::{dist, tools, Result};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Built with the browser bundle's profile (`web` in Cargo.toml), so it measures what users run.
-const WASM_MODULE: &str = "target/wasm32-unknown-unknown/web/examples/wasm_bench.wasm";
+const WASM_MODULE: &str = "wasm32-unknown-unknown/web/examples/wasm_bench.wasm";
 
 pub fn engine() -> Result {
     println!("==> engine pipeline, native (release)");
@@ -33,7 +33,10 @@ pub fn engine() -> Result {
         .args(["--no-default-features", "--target", WASM_TARGET])
         .run()?;
     let wasm = Cmd::new("node")
-        .args(["crates/kafka-sim/benches/wasm_pipeline.mjs", WASM_MODULE])
+        .args([
+            "crates/kafka-sim/benches/wasm_pipeline.mjs".into(),
+            target_dir().join(WASM_MODULE),
+        ])
         .output()?;
     match (records_per_s(&native), records_per_s(&wasm)) {
         (Some(n), Some(w)) => println!(

@@ -135,3 +135,8 @@ pub fn cargo_bin_dir() -> PathBuf {
         None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo/bin"),
     }
 }
+
+/// Cargo's target directory (`CARGO_TARGET_DIR` if set), where builds put what they make.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| crate::root().join("target"), PathBuf::from)
+}

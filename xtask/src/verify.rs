@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::sh::{cargo_release_kafka_sim, tool_path};
+use crate::sh::{cargo_release_kafka_sim, target_dir, tool_path};
 use crate::{root, tools, Result};
 
 /// Seeds `cargo xtask test` sweeps: about 2-3 minutes on the shared 2-core machine.
@@ -152,11 +152,6 @@ fn topics(describe: &str) -> Vec<String> {
         .filter_map(|l| l.split('\t').next())
         .map(str::to_string)
         .collect()
-}
-
-/// Cargo's target directory (`CARGO_TARGET_DIR` if set).
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
 fn command(program: &str) -> Command {
