@@ -506,20 +506,27 @@ fn group_boxes(view: &ClusterView, x: f64, top: f64) -> Vec<GroupBox> {
         .collect()
 }
 
-/// "orders: 0, 3" for one topic; "orders: 0 · pay: 1" across topics.
+/// "orders: 0, 3" for one topic, runs shortened ("events: 0-16"); "orders: 0 · pay: 1" across
+/// topics; cut with an ellipsis past what a member box holds.
 fn short_partitions(tps: &[kafka_sim::TopicPartition]) -> String {
+    const MAX_CHARS: usize = 30;
     let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for tp in tps {
         by_topic.entry(&tp.topic).or_default().push(tp.partition.0);
     }
-    by_topic
-        .iter()
+    let text = by_topic
+        .iter_mut()
         .map(|(topic, ps)| {
-            let ps: Vec<String> = ps.iter().map(u32::to_string).collect();
-            format!("{topic}: {}", ps.join(", "))
+            ps.sort_unstable();
+            format!("{topic}: {}", join_runs(ps.iter().copied()))
         })
         .collect::<Vec<_>>()
-        .join(" · ")
+        .join(" · ");
+    if text.chars().count() <= MAX_CHARS {
+        text
+    } else {
+        text.chars().take(MAX_CHARS - 1).chain(['…']).collect()
+    }
 }
 
 /// Each broker's replicas, partitions in topic then partition order, with their roles.
@@ -850,11 +857,16 @@ fn join_ids(ids: &[BrokerId]) -> String {
     if ids.is_empty() {
         return "none".to_string();
     }
+    join_runs(ids.iter().map(|b| b.0))
+}
+
+/// Ascending numbers with runs of four or more shortened: "0, 1, 2" or "0-16, 40".
+fn join_runs(numbers: impl IntoIterator<Item = u32>) -> String {
     let mut runs: Vec<(u32, u32)> = Vec::new();
-    for id in ids.iter().map(|b| b.0) {
+    for n in numbers {
         match runs.last_mut() {
-            Some((_, end)) if *end + 1 == id => *end = id,
-            _ => runs.push((id, id)),
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
         }
     }
     runs.iter()
@@ -931,6 +943,23 @@ mod tests {
             "1-4, 7, 9-12"
         );
         assert_eq!(join_ids(&[]), "none");
+    }
+
+    #[test]
+    fn member_partitions_shorten_runs_and_fit_the_box() {
+        let tps = |t: &str, ps: &[u32]| {
+            ps.iter()
+                .map(|&p| kafka_sim::TopicPartition::new(t, p))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(short_partitions(&tps("orders", &[3, 0])), "orders: 0, 3");
+        assert_eq!(
+            short_partitions(&tps("events", &(0..17).collect::<Vec<_>>())),
+            "events: 0-16"
+        );
+        let many = short_partitions(&tps("events", &(0..100).step_by(2).collect::<Vec<_>>()));
+        assert_eq!(many.chars().count(), 30);
+        assert!(many.ends_with('…'));
     }
 
     #[test]
