@@ -100,39 +100,12 @@ pub fn app() -> Html {
         .brokers
         .iter()
         .flat_map(|b| &b.replicas)
-        .filter(|r| r.role == ReplicaRole::Leader || r.partition_offline)
         .any(|r| r.partition_offline);
     let on_select = dispatch.reform(|id| Action::SelectBroker(Some(id)));
     let on_select_partition = dispatch.reform(|p| Action::SelectPartition(Some(p)));
     let error = |panel: Panel| state.error_in(panel).map(AttrValue::from);
-    let topic_summaries: Vec<TopicSummary> = view
-        .topics
-        .iter()
-        .map(|t| TopicSummary {
-            name: t.name.clone(),
-            partitions: t.partitions.len(),
-            replication_factor: t.partitions.first().map_or(0, |p| p.replicas.len()),
-            min_insync_replicas: t.min_insync_replicas,
-            unclean_leader_election: t.unclean_leader_election_enable,
-        })
-        .collect();
-
-    let group_summaries: Vec<GroupSummary> = view
-        .groups
-        .iter()
-        .map(|g| GroupSummary {
-            name: g.group.clone(),
-            state: g
-                .state
-                .map_or("(no coordinator)".to_string(), |s| format!("{s:?}")),
-            consumers: view
-                .consumers
-                .iter()
-                .filter(|c| c.group == g.group)
-                .map(|c| (c.client_id.clone(), c.running))
-                .collect(),
-        })
-        .collect();
+    let topic_summaries = topic_summaries(&view);
+    let group_summaries = group_summaries(&view);
 
     html! {
         <div class="app">
@@ -169,6 +142,39 @@ pub fn app() -> Html {
             </div>
         </div>
     }
+}
+
+/// What the topics panel shows of each topic.
+fn topic_summaries(view: &ClusterView) -> Vec<TopicSummary> {
+    view.topics
+        .iter()
+        .map(|t| TopicSummary {
+            name: t.name.clone(),
+            partitions: t.partitions.len(),
+            replication_factor: t.partitions.first().map_or(0, |p| p.replicas.len()),
+            min_insync_replicas: t.min_insync_replicas,
+            unclean_leader_election: t.unclean_leader_election_enable,
+        })
+        .collect()
+}
+
+/// What the groups panel shows of each group: its state and its consumers.
+fn group_summaries(view: &ClusterView) -> Vec<GroupSummary> {
+    view.groups
+        .iter()
+        .map(|g| GroupSummary {
+            name: g.group.clone(),
+            state: g
+                .state
+                .map_or("(no coordinator)".to_string(), |s| format!("{s:?}")),
+            consumers: view
+                .consumers
+                .iter()
+                .filter(|c| c.group == g.group)
+                .map(|c| (c.client_id.clone(), c.running))
+                .collect(),
+        })
+        .collect()
 }
 
 /// `kafka-topics.sh --describe --exclude-internal`: Kafka's text without `__consumer_offsets`.
