@@ -579,19 +579,31 @@ pub struct ScenarioRun {
     pub until_ms: u64,
 }
 
+impl Scenario {
+    /// The engine a run of this scenario starts from.
+    pub fn new_engine(&self) -> Engine {
+        Engine::new(EngineConfig {
+            seed: self.seed,
+            brokers: self.brokers,
+            latency_ms: self.latency_ms,
+            record_events: true,
+        })
+    }
+
+    /// Step indexes in the order they run: by `at_ms`, stable for equal times.
+    pub fn step_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.steps.len()).collect();
+        order.sort_by_key(|&i| self.steps[i].at_ms);
+        order
+    }
+}
+
 /// Runs the steps in `at_ms` order (stable for equal times) up to `until_ms`.
 pub fn run_scenario(s: &Scenario, until_override: Option<u64>) -> ScenarioRun {
     let until_ms = until_override.unwrap_or(s.until_ms);
-    let mut engine = Engine::new(EngineConfig {
-        seed: s.seed,
-        brokers: s.brokers,
-        latency_ms: s.latency_ms,
-        record_events: true,
-    });
-    let mut order: Vec<usize> = (0..s.steps.len()).collect();
-    order.sort_by_key(|&i| s.steps[i].at_ms);
+    let mut engine = s.new_engine();
     let mut results = vec![None; s.steps.len()];
-    for i in order {
+    for i in s.step_order() {
         let step = &s.steps[i];
         if step.at_ms > until_ms {
             break;

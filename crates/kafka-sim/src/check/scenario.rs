@@ -4,7 +4,6 @@
 //! then on to `until_ms`), one event at a time, so the trace is the same byte for byte.
 
 use super::{Checker, Violation};
-use crate::engine::{Engine, EngineConfig};
 use crate::scenario::{Scenario, ScenarioRun};
 
 /// The run, the checker (with its expected losses) and the first broken invariant, if any.
@@ -17,18 +16,11 @@ pub struct CheckedRun {
 
 pub fn run_scenario_checked(s: &Scenario, until_override: Option<u64>) -> CheckedRun {
     let until_ms = until_override.unwrap_or(s.until_ms);
-    let mut engine = Engine::new(EngineConfig {
-        seed: s.seed,
-        brokers: s.brokers,
-        latency_ms: s.latency_ms,
-        record_events: true,
-    });
+    let mut engine = s.new_engine();
     let mut checker = Checker::new();
-    let mut order: Vec<usize> = (0..s.steps.len()).collect();
-    order.sort_by_key(|&i| s.steps[i].at_ms);
     let mut results = vec![None; s.steps.len()];
     let mut outcome = checker.check(&engine);
-    for i in order {
+    for i in s.step_order() {
         let step = &s.steps[i];
         if outcome.is_err() || step.at_ms > until_ms {
             break;
