@@ -15,7 +15,7 @@ use crate::group::{
 use crate::ids::{Epoch, Offset, TopicPartition};
 use crate::message::GroupResponse;
 use crate::network::NodeId;
-use crate::record::{BatchData, RecordBatch};
+use crate::record::BatchData;
 use crate::replica::WaitingAck;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -39,7 +39,6 @@ impl Broker {
         records: &[(String, Option<String>)],
         ctx: &mut Ctx,
     ) -> Option<(Offset, Epoch)> {
-        let me = self.id;
         let replica = self.replicas.get_mut(tp)?;
         let epoch = replica.leader_state()?.epoch;
         let mut data = BatchData::default();
@@ -51,24 +50,7 @@ impl Broker {
                 ctx.now,
             );
         }
-        let base = replica.log.log_end_offset();
-        let count = data.len();
-        replica.log.append_batch(Arc::new(RecordBatch {
-            base_offset: base,
-            leader_epoch: epoch,
-            log_append_time_ms: None,
-            data: Arc::new(data),
-        }));
-        let end = replica.log.log_end_offset();
-        ctx.emit(Event::RecordsAppended {
-            broker: me,
-            tp: tp.clone(),
-            base_offset: base,
-            count,
-            epoch,
-        });
-        self.wake_parked(tp, ctx);
-        self.advance_hw(tp, ctx);
+        let (_, end) = self.append_as_leader(tp, epoch, Arc::new(data), None, ctx);
         Some((end, epoch))
     }
 

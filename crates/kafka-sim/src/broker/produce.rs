@@ -66,7 +66,6 @@ impl Broker {
         part: u32,
         ctx: &mut Ctx,
     ) -> Option<Result<(Offset, Epoch), ErrorKind>> {
-        let me = self.id;
         let Some(topic) = self.metadata.topics.get(&tp.topic) else {
             return Some(Err(ErrorKind::UnknownTopicOrPartitionException));
         };
@@ -82,24 +81,8 @@ impl Broker {
             return Some(Err(ErrorKind::NotEnoughReplicasException));
         }
         let epoch = state.epoch;
-        let base = replica.log.log_end_offset();
-        let count = data.len();
-        replica.log.append_batch(Arc::new(RecordBatch {
-            base_offset: base,
-            leader_epoch: epoch,
-            log_append_time_ms: log_append_time.then_some(ctx.now),
-            data,
-        }));
-        let required = replica.log.log_end_offset();
-        ctx.emit(Event::RecordsAppended {
-            broker: me,
-            tp: tp.clone(),
-            base_offset: base,
-            count,
-            epoch,
-        });
-        self.wake_parked(tp, ctx);
-        self.advance_hw(tp, ctx);
+        let append_time = log_append_time.then_some(ctx.now);
+        let (base, required) = self.append_as_leader(tp, epoch, data, append_time, ctx);
         match acks {
             Acks::Zero | Acks::One => Some(Ok((base, epoch))),
             Acks::All => {
@@ -165,5 +148,43 @@ impl Broker {
                 results,
             },
         );
+    }
+}
+
+impl Broker {
+    /// Appends `data` to this leader's replica of `tp` in `epoch`, then does what follows every
+    /// leader append: the event, parked fetches woken, the HW moved. Returns the batch's base
+    /// offset and the new LEO. The caller has checked that the replica exists and leads.
+    pub(super) fn append_as_leader(
+        &mut self,
+        tp: &TopicPartition,
+        epoch: Epoch,
+        data: Arc<BatchData>,
+        log_append_time_ms: Option<u64>,
+        ctx: &mut Ctx,
+    ) -> (Offset, Offset) {
+        let replica = self
+            .replicas
+            .get_mut(tp)
+            .expect("the caller checked the replica");
+        let base = replica.log.log_end_offset();
+        let count = data.len();
+        replica.log.append_batch(Arc::new(RecordBatch {
+            base_offset: base,
+            leader_epoch: epoch,
+            log_append_time_ms,
+            data,
+        }));
+        let end = replica.log.log_end_offset();
+        ctx.emit(Event::RecordsAppended {
+            broker: self.id,
+            tp: tp.clone(),
+            base_offset: base,
+            count,
+            epoch,
+        });
+        self.wake_parked(tp, ctx);
+        self.advance_hw(tp, ctx);
+        (base, end)
     }
 }
