@@ -208,10 +208,26 @@ impl Engine {
 
     /// Processes everything scheduled up to and including `t`, then sets the clock to `t`.
     pub fn advance_to(&mut self, t: SimTime) {
-        while self.queue.peek().is_some_and(|s| s.0.at <= t) {
+        while !self.advance_by_steps(t, u32::MAX) {}
+    }
+
+    /// Processes at most `max_steps` scheduled items with a time `<= target`, so that a UI can
+    /// spread a long advance over several frames. Returns true when nothing scheduled at or
+    /// before `target` is left: the clock is then set to `target`. Returns false when the
+    /// budget ran out first: the clock stays at the last processed item's time, and calling
+    /// again goes on exactly where this call stopped (the same items, in the same order, as
+    /// one [`Engine::advance_to`]).
+    pub fn advance_by_steps(&mut self, target: SimTime, max_steps: u32) -> bool {
+        let mut steps = 0;
+        while self.queue.peek().is_some_and(|s| s.0.at <= target) {
+            if steps == max_steps {
+                return false;
+            }
             self.step();
+            steps += 1;
         }
-        self.now = self.now.max(t);
+        self.now = self.now.max(target);
+        true
     }
 
     fn schedule(&mut self, at: SimTime, item: Item) {

@@ -104,3 +104,37 @@ fn step_and_advance_agree() {
     assert_eq!(format_trace(a.events()), format_trace(b.events()));
     assert_eq!(a.now(), 9_000);
 }
+
+#[test]
+fn advancing_in_bounded_slices_equals_one_advance() {
+    let one = {
+        let mut e = busy_run(9);
+        e.advance_to(30_000);
+        e
+    };
+    let mut sliced = busy_run(9);
+    let mut calls = 0u32;
+    let mut last_now = sliced.now();
+    // Budgets of 1, 2, 3, ... 7 steps, as a frame budget would vary.
+    while !sliced.advance_by_steps(30_000, calls % 7 + 1) {
+        calls += 1;
+        assert!(sliced.now() >= last_now, "the clock never goes back");
+        assert!(sliced.now() <= 30_000, "an unfinished slice stops at an item's time");
+        assert!(sliced.next_time().is_some_and(|t| t <= 30_000));
+        last_now = sliced.now();
+    }
+    assert!(calls > 1_000, "the advance really was cut into slices ({calls})");
+    assert_eq!(sliced.now(), 30_000);
+    assert_eq!(
+        serde_json::to_string(&sliced).unwrap(),
+        serde_json::to_string(&one).unwrap(),
+        "slices give the identical engine state"
+    );
+    assert_eq!(format_trace(sliced.events()), format_trace(one.events()));
+    // Nothing left before the target: a zero budget still reaches it.
+    let mut idle = sliced.clone();
+    assert!(idle.advance_by_steps(30_000, 0));
+    let next = idle.next_time().expect("timers keep running");
+    assert!(!idle.advance_by_steps(next, 0), "a zero budget cannot pass a due item");
+    assert_eq!(idle.now(), 30_000);
+}
