@@ -51,15 +51,7 @@ pub fn partition_detail(engine: &Engine, name: &str) -> Option<PartitionDetail> 
         .replica_states
         .iter()
         .map(|r| {
-            let role = if !r.broker_alive || p.leader.is_none() {
-                "offline"
-            } else if p.leader == Some(r.broker) {
-                "leader"
-            } else if r.in_isr {
-                "in-sync follower"
-            } else {
-                "out-of-sync follower"
-            };
+            let role = r.role.as_str();
             let from = Offset(
                 r.log_end_offset
                     .0

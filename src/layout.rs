@@ -542,14 +542,12 @@ fn replica_rows(view: &ClusterView) -> BTreeMap<BrokerId, Vec<ReplicaRow>> {
         for p in &topic.partitions {
             let under_replicated = p.isr.len() < p.replicas.len();
             for r in &p.replica_states {
-                let role = if !r.broker_alive || p.leader.is_none() {
-                    ReplicaRole::Offline
-                } else if p.leader == Some(r.broker) {
-                    ReplicaRole::Leader
-                } else if r.in_isr {
-                    ReplicaRole::InSync
-                } else {
-                    ReplicaRole::OutOfSync
+                // The engine's one rule (`ReplicaView::role`), drawn with the app's badges.
+                let role = match r.role {
+                    kafka_sim::view::ReplicaRole::Leader => ReplicaRole::Leader,
+                    kafka_sim::view::ReplicaRole::InSync => ReplicaRole::InSync,
+                    kafka_sim::view::ReplicaRole::OutOfSync => ReplicaRole::OutOfSync,
+                    kafka_sim::view::ReplicaRole::Offline => ReplicaRole::Offline,
                 };
                 let partition = p.tp.to_string();
                 rows.entry(r.broker).or_default().push(ReplicaRow {

@@ -35,6 +35,46 @@ pub struct ControllerView {
     pub registrations: Vec<(BrokerId, u64, bool, SimTime)>,
 }
 
+/// What a replica is for its partition, by one rule the whole UI shares (the controller's
+/// registration joined with the broker processes), so no drawing computes it differently.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
+pub enum ReplicaRole {
+    /// The controller registers this broker as the partition's leader.
+    Leader,
+    /// A follower in the ISR.
+    InSync,
+    /// A follower outside the ISR (lagging, or not caught up since it came back).
+    OutOfSync,
+    /// Its broker process is down, or the partition has no leader (`Leader: none`).
+    Offline,
+}
+
+impl ReplicaRole {
+    /// The role in words, as the UI writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplicaRole::Leader => "leader",
+            ReplicaRole::InSync => "in-sync follower",
+            ReplicaRole::OutOfSync => "out-of-sync follower",
+            ReplicaRole::Offline => "offline",
+        }
+    }
+
+    /// The rule: Offline if the broker is down or the partition leaderless; Leader if the
+    /// controller's registered leader is this broker; InSync if in the ISR; else OutOfSync.
+    fn of(broker: BrokerId, broker_alive: bool, leader: Option<BrokerId>, in_isr: bool) -> Self {
+        if !broker_alive || leader.is_none() {
+            ReplicaRole::Offline
+        } else if leader == Some(broker) {
+            ReplicaRole::Leader
+        } else if in_isr {
+            ReplicaRole::InSync
+        } else {
+            ReplicaRole::OutOfSync
+        }
+    }
+}
+
 /// One replica of a partition on one broker.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ReplicaView {
@@ -47,6 +87,8 @@ pub struct ReplicaView {
     /// In the ISR as the controller records it.
     pub in_isr: bool,
     pub broker_alive: bool,
+    /// Its role by the one rule of [`ReplicaRole`].
+    pub role: ReplicaRole,
     /// The leader epochs this replica has seen, with their start offsets.
     pub epochs: Vec<(Epoch, Offset)>,
 }
@@ -56,6 +98,11 @@ pub struct ReplicaView {
 pub struct PartitionView {
     pub tp: TopicPartition,
     pub leader: Option<BrokerId>,
+    /// The controller still registers `leader`, but its process is dead or its links are cut:
+    /// no produce or fetch is served for the partition until the controller fences the
+    /// broker (`broker.session.timeout.ms`) and elects another leader. The simulator knows
+    /// this before the controller does.
+    pub leader_down: bool,
     pub leader_epoch: Epoch,
     pub replicas: Vec<BrokerId>,
     pub isr: Vec<BrokerId>,
@@ -167,14 +214,17 @@ impl Engine {
             .map(|b| {
                 let broker = self.brokers.get(b);
                 let r = broker.and_then(|x| x.replicas.get(tp));
+                let broker_alive = broker.is_some_and(|x| x.alive);
+                let in_isr = reg.isr.contains(b);
                 ReplicaView {
                     broker: *b,
                     log_start_offset: r.map_or(Offset(0), |r| r.log.log_start_offset()),
                     log_end_offset: r.map_or(Offset(0), |r| r.log.log_end_offset()),
                     high_watermark: r.map_or(Offset(0), |r| r.high_watermark),
                     is_leader: r.is_some_and(|r| matches!(r.role, Role::Leader(_))),
-                    in_isr: reg.isr.contains(b),
-                    broker_alive: broker.is_some_and(|x| x.alive),
+                    in_isr,
+                    broker_alive,
+                    role: ReplicaRole::of(*b, broker_alive, reg.leader, in_isr),
                     epochs: r.map_or(Vec::new(), |r| r.log.epoch_entries().to_vec()),
                 }
             })
@@ -182,6 +232,7 @@ impl Engine {
         Some(PartitionView {
             tp: tp.clone(),
             leader: reg.leader,
+            leader_down: reg.leader.is_some_and(|l| !self.broker_serving(l)),
             leader_epoch: reg.leader_epoch,
             replicas: reg.replicas.clone(),
             isr: reg.isr.clone(),
@@ -189,6 +240,12 @@ impl Engine {
             replica_states,
             acked_records_lost: self.lost_records().get(tp).copied().unwrap_or(0),
         })
+    }
+
+    /// Whether `broker`'s process runs and its links are up, so it can answer requests.
+    pub(crate) fn broker_serving(&self, broker: BrokerId) -> bool {
+        self.brokers.get(&broker).is_some_and(|b| b.alive)
+            && !self.network.isolated.contains(&broker)
     }
 
     /// The HW of the partition's current leader (controller's view), if it has one.
