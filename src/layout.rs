@@ -469,6 +469,8 @@ fn group_boxes(view: &ClusterView, x: f64, top: f64) -> Vec<GroupBox> {
                         },
                         detail: if m.idle {
                             "idle: no partition".to_string()
+                        } else if m.rebalancing && m.assignment.is_empty() {
+                            "rebalancing: no partition yet".to_string()
                         } else {
                             short_partitions(&m.assignment)
                         },

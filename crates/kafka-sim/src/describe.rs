@@ -100,7 +100,12 @@ pub fn describe_group(engine: &Engine, group: &str) -> String {
     // (topic, partition, current, log end, lag, consumer id, host, client id)
     let mut rows: Vec<[String; 8]> = Vec::new();
     let part = |tp: &crate::ids::TopicPartition| v.partitions.iter().find(|p| &p.tp == tp);
-    let mut members: Vec<&crate::view::MemberView> = v.members.iter().filter(|m| !m.idle).collect();
+    // Kafka prints no row for a member without partitions (idle, or between assignments).
+    let mut members: Vec<&crate::view::MemberView> = v
+        .members
+        .iter()
+        .filter(|m| !m.assignment.is_empty())
+        .collect();
     members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
     let mut assigned = Vec::new();
     for m in members {

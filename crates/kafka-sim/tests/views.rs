@@ -1,11 +1,14 @@
-//! The read-only views the app draws from: the one replica-role rule and a leader the
-//! controller still registers but that cannot serve.
+//! The read-only views the app draws from: the one replica-role rule, a leader the controller
+//! still registers but that cannot serve, and members that are idle (Stable, no partition)
+//! versus between assignments (rebalancing).
 
 mod common;
 
 use common::*;
-use kafka_sim::view::ReplicaRole;
-use kafka_sim::{BrokerId, Engine};
+use kafka_sim::command::JoinGroupSpec;
+use kafka_sim::group::GroupState;
+use kafka_sim::view::{GroupView, ReplicaRole};
+use kafka_sim::{BrokerId, Command, Engine};
 
 fn roles(e: &Engine, topic: &str) -> Vec<(u32, ReplicaRole)> {
     e.partition_view(&tp(topic, 0))
@@ -81,4 +84,74 @@ fn a_leader_whose_process_died_is_down_until_fenced() {
     let p = e.partition_view(&tp("t", 0)).unwrap();
     assert_eq!(p.leader, Some(BrokerId(2)));
     assert!(!p.leader_down);
+}
+
+fn join(e: &mut Engine, group: &str, consumer: &str) {
+    let spec = JoinGroupSpec::new(group, consumer, &["orders"]);
+    e.apply(Command::JoinGroup(Box::new(spec))).unwrap();
+}
+
+/// Steps until `g` is in `state` with members, returning its view.
+fn step_until(e: &mut Engine, group: &str, state: GroupState, until: u64) -> GroupView {
+    while e.now() < until {
+        e.step();
+        if let Some(g) = e.group_view(group) {
+            if g.state == Some(state) && !g.members.is_empty() {
+                return g;
+            }
+        }
+    }
+    panic!("{group} never reached {state:?}:\n{}", trace_tail(e, 30));
+}
+
+#[test]
+fn members_are_idle_only_in_a_stable_group_and_rebalancing_while_it_rebalances() {
+    let mut e = engine(3, 4);
+    create(&mut e, "orders", 2, 3, &[]);
+    e.advance_to(100);
+    for c in ["c1", "c2", "c3"] {
+        join(&mut e, "g", c);
+    }
+    // The first rebalance: nobody owns anything yet, and that is not "idle".
+    let g = step_until(&mut e, "g", GroupState::PreparingRebalance, 10_000);
+    assert!(g.members.iter().all(|m| m.rebalancing && !m.idle), "{g:?}");
+    let g = step_until(&mut e, "g", GroupState::CompletingRebalance, 10_000);
+    assert!(g.members.iter().all(|m| m.rebalancing && !m.idle), "{g:?}");
+
+    e.advance_to(10_000);
+    let g = e.group_view("g").unwrap();
+    assert_eq!(g.state, Some(GroupState::Stable));
+    assert!(g.members.iter().all(|m| !m.rebalancing));
+    let idle: Vec<&str> = g
+        .members
+        .iter()
+        .filter(|m| m.idle)
+        .map(|m| m.client_id.as_str())
+        .collect();
+    assert_eq!(idle.len(), 1, "three members, two partitions: {g:?}");
+    for m in &g.members {
+        assert_eq!(m.idle, m.assignment.is_empty());
+    }
+
+    // A member with a partition leaves: the next rebalance shows everyone rebalancing, the
+    // idle one included.
+    let owner = g
+        .members
+        .iter()
+        .find(|m| !m.idle)
+        .unwrap()
+        .client_id
+        .clone();
+    e.apply(Command::LeaveGroup {
+        group: "g".into(),
+        consumer: owner,
+    })
+    .unwrap();
+    let g = step_until(&mut e, "g", GroupState::PreparingRebalance, 20_000);
+    assert!(g.members.iter().all(|m| m.rebalancing && !m.idle), "{g:?}");
+    e.advance_to(20_000);
+    let g = e.group_view("g").unwrap();
+    assert_eq!(g.state, Some(GroupState::Stable));
+    assert_eq!(g.members.len(), 2);
+    assert!(g.members.iter().all(|m| !m.idle && !m.rebalancing), "{g:?}");
 }

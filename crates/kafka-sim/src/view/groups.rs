@@ -21,8 +21,13 @@ pub struct MemberView {
     pub host: String,
     /// Partitions of the current generation, sorted.
     pub assignment: Vec<TopicPartition>,
-    /// Has no partition (more members than partitions, or mid-rebalance).
+    /// The group is Stable and this member owns no partition: more members than partitions.
+    /// False during a rebalance, when members are between assignments (see `rebalancing`),
+    /// which is not what Kafka calls an idle consumer.
     pub idle: bool,
+    /// The group is rebalancing (PreparingRebalance or CompletingRebalance): `assignment` is
+    /// the one being given up or not handed out yet.
+    pub rebalancing: bool,
     pub is_leader: bool,
     /// The consumer client behind this member, if it is one the engine started.
     pub consumer: Option<ClientId>,
@@ -136,6 +141,10 @@ impl Engine {
         view.protocol = g.protocol.map(|p| p.name().to_string());
         view.leader = g.leader.as_ref().map(|l| l.to_string());
         let mut owners: BTreeMap<TopicPartition, String> = BTreeMap::new();
+        let rebalancing = matches!(
+            g.state,
+            GroupState::PreparingRebalance | GroupState::CompletingRebalance
+        );
         for m in g.members_in_join_order() {
             let mut assignment = m.assignment.clone();
             assignment.sort();
@@ -146,7 +155,8 @@ impl Engine {
                 member_id: m.member_id.to_string(),
                 client_id: m.client_id.to_string(),
                 host: m.client_host.to_string(),
-                idle: assignment.is_empty(),
+                idle: g.state == GroupState::Stable && assignment.is_empty(),
+                rebalancing,
                 assignment,
                 is_leader: g.leader.as_ref() == Some(&m.member_id),
                 consumer: self
