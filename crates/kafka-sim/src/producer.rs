@@ -77,8 +77,12 @@ pub enum Delivery {
 pub struct ProducerStats {
     pub records_sent: u64,
     pub records_acked: u64,
+    /// Records whose send failed: in a failed batch, or before they joined one.
     pub records_failed: u64,
     pub batches_retried: u64,
+    /// Batches that failed for good (their records count in `records_failed`).
+    #[serde(default)]
+    pub batches_failed: u64,
 }
 
 /// A load generator: `rate_per_s` records per second with cycled keys.
@@ -125,6 +129,10 @@ pub struct Producer {
     in_flight: BTreeMap<u64, InFlight>,
     pub continuous: Option<Continuous>,
     pub stats: ProducerStats,
+    /// The error of the last failed send and when it failed: what the application's
+    /// callback was last given, so a UI can say why records fail.
+    #[serde(default)]
+    pub last_error: Option<(SimTime, KafkaError)>,
     pub deliveries: BTreeMap<ProduceHandle, Delivery>,
     batch_seq: u64,
     scratch: Vec<u8>,
@@ -154,6 +162,7 @@ impl Producer {
             in_flight: BTreeMap::new(),
             continuous: None,
             stats: ProducerStats::default(),
+            last_error: None,
             deliveries: BTreeMap::new(),
             batch_seq: 0,
             scratch: Vec::new(),
@@ -240,10 +249,10 @@ impl Producer {
                         "Invalid partition given with record: {p} is not in the range [0...{n})."
                     ),
                 );
+                self.record_failed(1, &e, ctx.now);
                 if let Some(h) = r.handle {
                     self.deliveries.insert(h, Delivery::Failed(e));
                 }
-                self.stats.records_failed += 1;
                 return false;
             }
             None => self.partitioner.partition(
@@ -428,6 +437,12 @@ impl Producer {
         }
     }
 
+    /// Counts failed records and keeps their error as the last one.
+    fn record_failed(&mut self, records: u64, error: &KafkaError, now: SimTime) {
+        self.stats.records_failed += records;
+        self.last_error = Some((now, error.clone()));
+    }
+
     fn fail_batch(
         &mut self,
         tp: Option<&TopicPartition>,
@@ -436,7 +451,8 @@ impl Producer {
         ctx: &mut Ctx,
     ) {
         let n = b.data.len();
-        self.stats.records_failed += u64::from(n);
+        self.stats.batches_failed += 1;
+        self.record_failed(u64::from(n), &error, ctx.now);
         ctx.emit(Event::ProduceFailed {
             producer: self.name.clone(),
             tp: tp.cloned(),
@@ -590,7 +606,7 @@ impl Producer {
                         ),
                     ),
                 };
-                self.stats.records_failed += 1;
+                self.record_failed(1, &e, ctx.now);
                 ctx.emit(Event::ProduceFailed {
                     producer: self.name.clone(),
                     tp: None,

@@ -5,6 +5,7 @@ mod groups;
 pub use groups::{ConsumerView, GroupPartitionView, GroupView, MemberView};
 
 use crate::engine::Engine;
+use crate::error::KafkaError;
 use crate::ids::{BrokerId, ClientId, Epoch, Offset, SimTime, TopicPartition};
 use crate::message::{Acks, MessageKind};
 use crate::network::{Envelope, NodeId};
@@ -132,7 +133,12 @@ pub struct ProducerView {
     pub topic: Option<String>,
     pub rate_per_s: u64,
     pub running: bool,
+    /// Counters; `stats.batches_failed` counts the batches that failed for good.
     pub stats: ProducerStats,
+    /// The last failed send's error, in Kafka's words (exception and message), and when it
+    /// failed (e.g. `NotEnoughReplicasException` while the ISR is below
+    /// `min.insync.replicas`).
+    pub last_error: Option<(SimTime, KafkaError)>,
     /// Records queued or in flight.
     pub pending_records: u64,
 }
@@ -317,6 +323,7 @@ impl Engine {
                 rate_per_s: p.continuous.as_ref().map_or(0, |c| c.rate_per_s),
                 running: p.continuous.as_ref().is_some_and(|c| c.running),
                 stats: p.stats.clone(),
+                last_error: p.last_error.clone(),
                 pending_records: p.pending_records(),
             })
             .collect()

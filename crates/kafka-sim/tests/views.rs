@@ -1,6 +1,6 @@
 //! The read-only views the app draws from: the one replica-role rule, a leader the controller
-//! still registers but that cannot serve, and members that are idle (Stable, no partition)
-//! versus between assignments (rebalancing).
+//! still registers but that cannot serve, producers' last errors, and members that are idle
+//! (Stable, no partition) versus between assignments (rebalancing).
 
 mod common;
 
@@ -8,7 +8,7 @@ use common::*;
 use kafka_sim::command::JoinGroupSpec;
 use kafka_sim::group::GroupState;
 use kafka_sim::view::{GroupView, ReplicaRole};
-use kafka_sim::{BrokerId, Command, Engine};
+use kafka_sim::{Acks, BrokerId, Command, Engine, ErrorKind, Event};
 
 fn roles(e: &Engine, topic: &str) -> Vec<(u32, ReplicaRole)> {
     e.partition_view(&tp(topic, 0))
@@ -84,6 +84,56 @@ fn a_leader_whose_process_died_is_down_until_fenced() {
     let p = e.partition_view(&tp("t", 0)).unwrap();
     assert_eq!(p.leader, Some(BrokerId(2)));
     assert!(!p.leader_down);
+}
+
+#[test]
+fn a_producer_shows_its_last_error_in_kafkas_words() {
+    let mut e = engine(3, 3);
+    create(&mut e, "orders", 1, 3, &[("min.insync.replicas", "2")]);
+    e.advance_to(100);
+    start_load(&mut e, "p", "orders", 100, Acks::All);
+    e.advance_to(2_000);
+    let p = producer(&e, "p");
+    assert_eq!(p.last_error, None);
+    assert_eq!((p.stats.records_failed, p.stats.batches_failed), (0, 0));
+    assert!(p.stats.records_acked > 0);
+
+    // Two of three replicas die: once the controller fences them the ISR is [1], below
+    // min.insync.replicas, and the leader rejects acks=all batches up front. (The batch
+    // waiting for the HW at the kill times out after request.timeout.ms and is retried.)
+    kill(&mut e, 2);
+    kill(&mut e, 3);
+    e.advance_to(40_000);
+    let p = producer(&e, "p");
+    let (at, error) = p.last_error.clone().expect("a failed batch");
+    assert_eq!(error.kind, ErrorKind::NotEnoughReplicasException);
+    assert_eq!(
+        error.message,
+        "Messages are rejected since there are fewer in-sync replicas than required."
+    );
+    let last_failure = e
+        .events()
+        .iter()
+        .rev()
+        .find(|t| matches!(t.event, Event::ProduceFailed { .. }))
+        .unwrap();
+    assert_eq!(at, last_failure.at, "the time of the last failed batch");
+    assert!(at > 11_000, "only after the fence: {at}");
+    assert!(p.stats.batches_failed > 0);
+    assert!(p.stats.records_failed >= p.stats.batches_failed);
+
+    e.advance_to(45_000);
+    let later = producer(&e, "p");
+    assert!(later.stats.batches_failed > p.stats.batches_failed);
+    assert!(later.stats.records_failed > p.stats.records_failed);
+    assert!(later.last_error.unwrap().0 > at);
+}
+
+fn producer(e: &Engine, name: &str) -> kafka_sim::view::ProducerView {
+    e.producers_view()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap()
 }
 
 fn join(e: &mut Engine, group: &str, consumer: &str) {
