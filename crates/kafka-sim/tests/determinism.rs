@@ -119,11 +119,17 @@ fn advancing_in_bounded_slices_equals_one_advance() {
     while !sliced.advance_by_steps(30_000, calls % 7 + 1) {
         calls += 1;
         assert!(sliced.now() >= last_now, "the clock never goes back");
-        assert!(sliced.now() <= 30_000, "an unfinished slice stops at an item's time");
+        assert!(
+            sliced.now() <= 30_000,
+            "an unfinished slice stops at an item's time"
+        );
         assert!(sliced.next_time().is_some_and(|t| t <= 30_000));
         last_now = sliced.now();
     }
-    assert!(calls > 1_000, "the advance really was cut into slices ({calls})");
+    assert!(
+        calls > 1_000,
+        "the advance really was cut into slices ({calls})"
+    );
     assert_eq!(sliced.now(), 30_000);
     assert_eq!(
         serde_json::to_string(&sliced).unwrap(),
@@ -135,6 +141,9 @@ fn advancing_in_bounded_slices_equals_one_advance() {
     let mut idle = sliced.clone();
     assert!(idle.advance_by_steps(30_000, 0));
     let next = idle.next_time().expect("timers keep running");
-    assert!(!idle.advance_by_steps(next, 0), "a zero budget cannot pass a due item");
+    assert!(
+        !idle.advance_by_steps(next, 0),
+        "a zero budget cannot pass a due item"
+    );
     assert_eq!(idle.now(), 30_000);
 }

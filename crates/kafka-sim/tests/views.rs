@@ -49,7 +49,10 @@ fn replica_roles_follow_one_rule_and_leader_down_shows_what_the_controller_does_
     let p = e.partition_view(&tp("t", 0)).unwrap();
     assert_eq!(p.leader, Some(BrokerId(2)), "{}", trace_tail(&e, 20));
     assert!(!p.leader_down);
-    assert_eq!(roles(&e, "t"), vec![(1, OutOfSync), (2, Leader), (3, Offline)]);
+    assert_eq!(
+        roles(&e, "t"),
+        vec![(1, OutOfSync), (2, Leader), (3, Offline)]
+    );
 
     // The last ISR member dies: no leader, every replica offline, alive or not.
     kill(&mut e, 2);
@@ -57,7 +60,10 @@ fn replica_roles_follow_one_rule_and_leader_down_shows_what_the_controller_does_
     let p = e.partition_view(&tp("t", 0)).unwrap();
     assert_eq!(p.leader, None);
     assert!(!p.leader_down, "no registered leader, nothing to be down");
-    assert_eq!(roles(&e, "t"), vec![(1, Offline), (2, Offline), (3, Offline)]);
+    assert_eq!(
+        roles(&e, "t"),
+        vec![(1, Offline), (2, Offline), (3, Offline)]
+    );
 
     let words: Vec<&str> = [Leader, InSync, OutOfSync, Offline]
         .iter()
@@ -65,7 +71,12 @@ fn replica_roles_follow_one_rule_and_leader_down_shows_what_the_controller_does_
         .collect();
     assert_eq!(
         words,
-        ["leader", "in-sync follower", "out-of-sync follower", "offline"]
+        [
+            "leader",
+            "in-sync follower",
+            "out-of-sync follower",
+            "offline"
+        ]
     );
 }
 
