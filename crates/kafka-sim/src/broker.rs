@@ -22,6 +22,7 @@ mod produce;
 mod rebalance;
 pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_BYTES};
 pub use coordinator::CLIENT_HOST;
+pub use fetch::{REPLICA_FETCH_BACKOFF_MS, REPLICA_FETCH_WAIT_MAX_MS};
 pub(crate) use offsets::PendingCommit;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,6 +32,9 @@ pub const BROKER_HEARTBEAT_INTERVAL_MS: u64 = 2_000;
 /// `request.timeout.ms` the producer gives a produce request; the leader's delayed produce
 /// expires after it.
 pub const PRODUCE_TIMEOUT_MS: u64 = 30_000;
+/// How often a leader looks for followers to drop from the ISR: `replica.lag.time.max.ms / 2`,
+/// as Kafka's `ReplicaManager` schedules `isr-expiration`.
+pub const ISR_CHECK_INTERVAL_MS: u64 = REPLICA_LAG_TIME_MAX_MS / 2;
 /// How long an unanswered AlterPartition blocks further ISR changes before it is given up.
 pub const ALTER_PARTITION_TIMEOUT_MS: u64 = 5_000;
 
@@ -138,6 +142,12 @@ pub struct Broker {
     /// Consumer groups this broker coordinates (it leads their offsets partitions).
     #[serde(default)]
     pub groups: BTreeMap<Arc<str>, Group>,
+    /// When this incarnation's next ISR shrink check runs.
+    #[serde(default)]
+    pub(crate) isr_check_at: SimTime,
+    /// When this incarnation sends its next heartbeat (or registration) to the controller.
+    #[serde(default)]
+    pub(crate) heartbeat_at: SimTime,
 }
 
 impl Broker {
@@ -154,6 +164,8 @@ impl Broker {
             delayed: BTreeMap::new(),
             parked_clients: BTreeMap::new(),
             groups: BTreeMap::new(),
+            isr_check_at: 0,
+            heartbeat_at: 0,
         }
     }
 
@@ -175,11 +187,12 @@ impl Broker {
     /// Starts the periodic work of this incarnation (heartbeats, ISR checks).
     pub fn start(&mut self, ctx: &mut Ctx) {
         self.heartbeat(ctx);
-        self.timer(
-            ctx,
-            ctx.now + REPLICA_LAG_TIME_MAX_MS / 2,
-            BrokerTimer::IsrCheck,
-        );
+        self.schedule_isr_check(ctx);
+    }
+
+    fn schedule_isr_check(&mut self, ctx: &mut Ctx) {
+        self.isr_check_at = ctx.now + ISR_CHECK_INTERVAL_MS;
+        self.timer(ctx, self.isr_check_at, BrokerTimer::IsrCheck);
     }
 
     /// The process dies: logs and HWs stay on disk, everything else is lost. Clients with
@@ -247,11 +260,8 @@ impl Broker {
             },
         };
         ctx.send(self.node(), NodeId::Controller, message);
-        self.timer(
-            ctx,
-            ctx.now + BROKER_HEARTBEAT_INTERVAL_MS,
-            BrokerTimer::Heartbeat,
-        );
+        self.heartbeat_at = ctx.now + BROKER_HEARTBEAT_INTERVAL_MS;
+        self.timer(ctx, self.heartbeat_at, BrokerTimer::Heartbeat);
     }
 
     pub fn on_timer(&mut self, timer: BrokerTimer, ctx: &mut Ctx) {
@@ -259,11 +269,7 @@ impl Broker {
             BrokerTimer::Heartbeat => self.heartbeat(ctx),
             BrokerTimer::IsrCheck => {
                 self.check_isr(ctx);
-                self.timer(
-                    ctx,
-                    ctx.now + REPLICA_LAG_TIME_MAX_MS / 2,
-                    BrokerTimer::IsrCheck,
-                );
+                self.schedule_isr_check(ctx);
             }
             BrokerTimer::FetchWait {
                 follower,

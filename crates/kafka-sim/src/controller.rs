@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 mod admin;
 mod internal;
+pub(crate) use admin::preferred_move;
 pub use admin::NewTopic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -43,12 +44,24 @@ pub struct Registration {
     pub last_heartbeat_ms: SimTime,
 }
 
+impl Registration {
+    /// When the session ends without another heartbeat: the controller's session check set
+    /// at the last heartbeat fires then and fences the broker.
+    pub fn session_expires_at(&self) -> SimTime {
+        self.last_heartbeat_ms + BROKER_SESSION_TIMEOUT_MS
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Controller {
     pub image: Arc<MetadataImage>,
     pub registrations: BTreeMap<BrokerId, Registration>,
     next_broker_epoch: u64,
     dirty: bool,
+    /// When the automatic preferred leader election runs next
+    /// (`leader.imbalance.check.interval.seconds`).
+    #[serde(default)]
+    pub(crate) leader_rebalance_at: SimTime,
 }
 
 impl Controller {
@@ -59,6 +72,7 @@ impl Controller {
             registrations: BTreeMap::new(),
             next_broker_epoch: 1,
             dirty: false,
+            leader_rebalance_at: 0,
         };
         let image = Arc::make_mut(&mut c.image);
         image.version = 1;
@@ -85,8 +99,13 @@ impl Controller {
                 Timer::Controller(ControllerTimer::SessionCheck { broker: b }),
             );
         }
+        self.schedule_leader_rebalance(ctx);
+    }
+
+    fn schedule_leader_rebalance(&mut self, ctx: &mut Ctx) {
+        self.leader_rebalance_at = ctx.now + LEADER_IMBALANCE_CHECK_INTERVAL_MS;
         ctx.timer(
-            LEADER_IMBALANCE_CHECK_INTERVAL_MS,
+            self.leader_rebalance_at,
             Timer::Controller(ControllerTimer::LeaderRebalance),
         );
     }
@@ -95,7 +114,7 @@ impl Controller {
         self.registrations.get(&broker).map(|r| r.broker_epoch)
     }
 
-    fn usable(&self, b: BrokerId) -> bool {
+    pub(crate) fn usable(&self, b: BrokerId) -> bool {
         self.registrations.get(&b).is_some_and(|r| !r.fenced)
     }
 
@@ -459,19 +478,17 @@ impl Controller {
     pub fn on_timer(&mut self, timer: ControllerTimer, ctx: &mut Ctx) {
         match timer {
             ControllerTimer::SessionCheck { broker } => {
-                let expired = self.registrations.get(&broker).is_some_and(|r| {
-                    !r.fenced && ctx.now >= r.last_heartbeat_ms + BROKER_SESSION_TIMEOUT_MS
-                });
+                let expired = self
+                    .registrations
+                    .get(&broker)
+                    .is_some_and(|r| !r.fenced && ctx.now >= r.session_expires_at());
                 if expired {
                     self.fence(broker, ctx);
                 }
             }
             ControllerTimer::LeaderRebalance => {
                 let _ = self.elect_preferred(None, ctx);
-                ctx.timer(
-                    ctx.now + LEADER_IMBALANCE_CHECK_INTERVAL_MS,
-                    Timer::Controller(ControllerTimer::LeaderRebalance),
-                );
+                self.schedule_leader_rebalance(ctx);
             }
         }
         self.publish(ctx);

@@ -73,6 +73,23 @@ pub struct Member {
 }
 
 impl Member {
+    /// When the coordinator removes this member unless a heartbeat comes first; `None`
+    /// while it waits for a JoinGroup or SyncGroup answer (such members are kept alive).
+    /// The pending session timer fires at `session_timer_at`: it removes the member if the
+    /// deadline has passed, else sets itself again for the deadline; so the later of both.
+    pub fn session_expires_at(&self) -> Option<SimTime> {
+        if self.awaiting_join.is_some() || self.awaiting_sync.is_some() {
+            return None;
+        }
+        Some(self.session_timer_at.max(self.session_deadline))
+    }
+
+    /// When the last heartbeat (or join) renewed the session.
+    pub fn session_renewed_at(&self) -> SimTime {
+        self.session_deadline
+            .saturating_sub(self.session_timeout_ms)
+    }
+
     pub fn subscription(&self, protocol: AssignorKind) -> Subscription {
         self.protocols
             .iter()
@@ -105,6 +122,14 @@ pub struct Group {
     pub(crate) initial_delay: bool,
     /// Invalidates join timers set for an earlier rebalance.
     pub(crate) rebalance_seq: u64,
+    /// When the join phase's pending timer fires: the initial delay's, or the rebalance
+    /// timeout's.
+    #[serde(default)]
+    pub(crate) join_timer_at: SimTime,
+    /// How much longer the initial delay may still be extended when members keep arriving
+    /// (the initial-join timer's `remaining_ms`).
+    #[serde(default)]
+    pub(crate) join_timer_remaining_ms: u64,
     pub(crate) next_join_order: u64,
 }
 
@@ -122,6 +147,8 @@ impl Group {
             new_member_added: false,
             initial_delay: false,
             rebalance_seq: 0,
+            join_timer_at: 0,
+            join_timer_remaining_ms: 0,
             next_join_order: 0,
         }
     }

@@ -117,12 +117,24 @@ impl LeaderState {
             .copied()
             .filter(|b| *b != me)
             .filter(|b| {
-                self.followers.get(b).is_none_or(|f| {
-                    f.leo.is_none_or(|l| l < leader_leo)
-                        && now.saturating_sub(f.last_caught_up_ms) > REPLICA_LAG_TIME_MAX_MS
-                })
+                self.out_of_sync_from(*b, leader_leo)
+                    .is_some_and(|t| now >= t)
             })
             .collect()
+    }
+
+    /// From when `follower` counts as out of sync unless it catches up: the first ms past
+    /// `last_caught_up_ms + replica.lag.time.max.ms` (0 if it never fetched from this
+    /// leader); `None` while its LEO equals `leader_leo`, since a follower that has
+    /// everything is never out of sync (Kafka's `isCaughtUp`).
+    pub fn out_of_sync_from(&self, follower: BrokerId, leader_leo: Offset) -> Option<SimTime> {
+        match self.followers.get(&follower) {
+            None => Some(0),
+            Some(f) if f.leo.is_none_or(|l| l < leader_leo) => {
+                Some(f.last_caught_up_ms + REPLICA_LAG_TIME_MAX_MS + 1)
+            }
+            Some(_) => None,
+        }
     }
 }
 

@@ -232,6 +232,8 @@ impl Broker {
             g.new_member_added = false;
             let delay_ms = GROUP_INITIAL_REBALANCE_DELAY_MS;
             let remaining_ms = timeout.saturating_sub(delay_ms);
+            g.join_timer_at = ctx.now + delay_ms;
+            g.join_timer_remaining_ms = remaining_ms;
             self.timer(
                 ctx,
                 ctx.now + delay_ms,
@@ -244,11 +246,9 @@ impl Broker {
             );
         } else {
             g.initial_delay = false;
-            self.timer(
-                ctx,
-                ctx.now + timeout,
-                BrokerTimer::GroupJoin { group: id, seq },
-            );
+            let at = ctx.now + timeout;
+            g.join_timer_at = at;
+            self.timer(ctx, at, BrokerTimer::GroupJoin { group: id, seq });
         }
         for (to, request_id) in waiting_sync {
             self.group_reply(
@@ -423,15 +423,18 @@ impl Broker {
                 }
                 if g.new_member_added && remaining_ms > 0 {
                     g.new_member_added = false;
-                    let delay = delay_ms.min(remaining_ms);
+                    let at = now + delay_ms.min(remaining_ms);
+                    let remaining_ms = remaining_ms.saturating_sub(delay_ms);
+                    g.join_timer_at = at;
+                    g.join_timer_remaining_ms = remaining_ms;
                     self.timer(
                         ctx,
-                        now + delay,
+                        at,
                         BrokerTimer::GroupInitialJoin {
                             group,
                             seq,
                             delay_ms,
-                            remaining_ms: remaining_ms.saturating_sub(delay_ms),
+                            remaining_ms,
                         },
                     );
                 } else {

@@ -345,11 +345,7 @@ impl Controller {
                 continue;
             }
             for (i, p) in t.partitions.iter().enumerate() {
-                let preferred = p.replicas[0];
-                if p.leader != Some(preferred)
-                    && p.isr.contains(&preferred)
-                    && self.usable(preferred)
-                {
+                if let Some(preferred) = preferred_move(p, |b| self.usable(b)) {
                     changes.push((TopicPartition::new(name.clone(), i as u32), preferred));
                 }
             }
@@ -371,6 +367,17 @@ impl Controller {
         self.publish(ctx);
         Ok(())
     }
+}
+
+/// The broker a preferred leader election moves `p`'s leadership to, if it moves: the first
+/// replica, when it does not lead already, is in the ISR and `usable` (unfenced).
+pub(crate) fn preferred_move(
+    p: &PartitionRegistration,
+    usable: impl Fn(BrokerId) -> bool,
+) -> Option<BrokerId> {
+    let preferred = *p.replicas.first()?;
+    (p.leader != Some(preferred) && p.isr.contains(&preferred) && usable(preferred))
+        .then_some(preferred)
 }
 
 fn rf_error(rf: i32, brokers: usize) -> KafkaError {
