@@ -1,7 +1,11 @@
 //! The read-only view a UI draws from: plain data about brokers, topics, partitions,
-//! replicas, messages in flight and producers. Nothing here can change the engine.
+//! replicas, messages in flight and producers; groups and consumers in `view/groups.rs`;
+//! the timeouts about to change something (deadlines) in `view/deadlines.rs`. Nothing here
+//! can change the engine.
 
+mod deadlines;
 mod groups;
+pub use deadlines::{follower_stall_ms, DeadlineKind, DeadlineView, MEMBER_HEARTBEAT_OVERDUE_MS};
 pub use groups::{ConsumerView, GroupPartitionView, GroupView, MemberView};
 
 use crate::engine::Engine;

@@ -1,11 +1,14 @@
 //! Random command sequences (valid and nonsense) never panic, and every invariant of
-//! `kafka_sim::check` holds after every step and command. A failing seed prints how to rerun it.
+//! `kafka_sim::check` holds after every step and command; the deadlines the engine announces
+//! lie ahead and the certain ones happen when announced. A failing seed prints how to rerun it.
 
 mod common;
 use common::*;
 use kafka_sim::check::{self, Checker};
 use kafka_sim::rng::SplitMix64;
-use kafka_sim::{Acks, BrokerId, Command, NewTopic};
+use kafka_sim::view::{DeadlineKind, DeadlineView};
+use kafka_sim::{Acks, BrokerId, Command, Event, NewTopic};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 fn random_command(r: &mut SplitMix64) -> Command {
     let topic = ["a", "b", "c.d", "c_d", "", "bad name"][r.below(6) as usize].to_string();
@@ -74,6 +77,48 @@ fn random_command(r: &mut SplitMix64) -> Command {
     }
 }
 
+/// Every deadline is a timer still to fire: never in the past, and listed in time order.
+fn deadlines_lie_ahead(e: &kafka_sim::Engine) -> Vec<DeadlineView> {
+    let d = e.deadlines_view();
+    for x in &d {
+        assert!(x.at >= e.now(), "at {}: {x:?} is in the past", e.now());
+    }
+    assert!(d
+        .windows(2)
+        .all(|w| (w[0].at, &w[0].kind) <= (w[1].at, &w[1].kind)));
+    d
+}
+
+/// With no command in between, the deadlines that are certain (fences and the ISR removals
+/// they cause) happen exactly when announced, up to `t`.
+fn deadlines_kept(e: &kafka_sim::Engine, due: &[DeadlineView], t: u64) {
+    let at = |when: u64, pick: &dyn Fn(&Event) -> bool| {
+        e.events().iter().any(|x| x.at == when && pick(&x.event))
+    };
+    for d in due.iter().filter(|d| d.at <= t) {
+        let kept = match &d.kind {
+            DeadlineKind::BrokerFence { broker } => at(
+                d.at,
+                &|ev| matches!(ev, Event::BrokerFenced { broker: b } if b == broker),
+            ),
+            DeadlineKind::IsrShrink { tp, follower, .. }
+                if d.config == "broker.session.timeout.ms" =>
+            {
+                at(
+                    d.at,
+                    &|ev| matches!(ev, Event::IsrShrunk { tp: x, removed, .. } if x == tp && removed.contains(follower)),
+                )
+            }
+            _ => continue,
+        };
+        assert!(kept, "{d:?} did not happen:\n{}", trace_tail(e, 40));
+        KEPT.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Certain deadlines seen to happen, over all seeds.
+static KEPT: AtomicU64 = AtomicU64::new(0);
+
 #[test]
 fn random_commands_never_panic_and_keep_invariants() {
     let seeds: u64 = std::env::var("KAFKA_SIM_SEEDS")
@@ -93,8 +138,11 @@ fn random_commands_never_panic_and_keep_invariants() {
             for _ in 0..40 {
                 let _ = e.apply(random_command(&mut r));
                 checker.check(&e)?;
+                let due = deadlines_lie_ahead(&e);
                 t += u64::from(r.below(4000));
                 check::run_checked(&mut e, &mut checker, t)?;
+                deadlines_kept(&e, &due, t);
+                deadlines_lie_ahead(&e);
             }
             check::run_checked(&mut e, &mut checker, t + 60_000)?;
             checker
@@ -111,4 +159,9 @@ fn random_commands_never_panic_and_keep_invariants() {
             Err(_) => panic!("seed {seed} panicked; rerun with KAFKA_SIM_SEED={seed} KAFKA_SIM_SEEDS=1 cargo test -p kafka-sim --test robustness"),
         }
     }
+    assert!(
+        seeds < 10 || KEPT.load(Ordering::Relaxed) > 0,
+        "the random faults fenced brokers: {}",
+        KEPT.load(Ordering::Relaxed)
+    );
 }
