@@ -2,7 +2,8 @@
 //!
 //! A run is `(seed, [timed commands])`; the [`Engine`] turns it into state and [`Event`]s,
 //! identically every time, natively and in wasm32. Time is simulated (`SimTime`, ms) and only
-//! moves through [`Engine::step`] and [`Engine::advance_to`]; no clock is ever read.
+//! moves through [`Engine::step`], [`Engine::advance_to`] and [`Engine::advance_by_steps`];
+//! no clock is ever read.
 //!
 //! Code map:
 //! - [`ids`]: newtype ids (`BrokerId`, `PartitionId`, `Offset`, `Epoch`, `TopicPartition`, ...).
@@ -28,7 +29,8 @@
 //!   [`command`] in, [`event`] out.
 //! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
 //!   `describe_groups`, deliveries; [`view`]: the read-only view the app draws (groups and
-//!   consumers in `view/groups.rs`); [`scenario`]: the JSON scenario format;
+//!   consumers in `view/groups.rs`, the deadlines about to fire in `view/deadlines.rs`);
+//!   [`scenario`]: the JSON scenario format;
 //!   [`workload`]: the pipeline benchmark workload.
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
 //!   consumer groups) and a scenario run checked step by step; [`sweep`]: seeded fault
