@@ -1,10 +1,71 @@
-//! The animation clock: a `requestAnimationFrame` loop that reports the real time between frames.
+//! The animation clock: a `requestAnimationFrame` loop that reports the real time between
+//! frames, gives the engine a time budget in each, and watches the wasm memory so that a run
+//! that would reach the browser's limit pauses and says why instead of crashing.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::state::clock::FrameBudget;
+use crate::state::Action;
+
+/// Real ms per frame the engine may use; the rest is the browser's, to draw (a 60 Hz frame is
+/// 16.7 ms).
+const ENGINE_BUDGET_MS: f64 = 9.0;
+/// The app pauses itself once its wasm memory passes this (wasm32 stops at 4 GiB), and again
+/// at each further step of `MEMORY_STEP_BYTES` if the user plays on.
+const MEMORY_HALT_BYTES: f64 = 2.5 * 1024.0 * 1024.0 * 1024.0;
+const MEMORY_STEP_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
+
+/// While playing, advances the simulation once per animation frame by the real time elapsed
+/// times the speed, so the diagram moves exactly as often as the screen repaints.
+#[hook]
+pub fn use_clock(playing: bool, dispatch: Callback<Action>) {
+    let halt_at = use_mut_ref(|| MEMORY_HALT_BYTES);
+    use_effect_with(playing, move |&playing| {
+        let frames = playing.then(|| {
+            AnimationFrames::start(move |real_ms| {
+                let budget = FrameBudget {
+                    deadline_ms: now_ms() + ENGINE_BUDGET_MS,
+                    now: now_ms,
+                };
+                dispatch.emit(Action::Frame { real_ms, budget });
+                let bytes = wasm_memory_bytes();
+                let limit = *halt_at.borrow();
+                if bytes > limit {
+                    *halt_at.borrow_mut() = bytes + MEMORY_STEP_BYTES;
+                    dispatch.emit(Action::Halt(format!(
+                        "Paused: this run uses {} MB of the browser's memory, close to its limit. \
+                         Pressing Play goes on; reloading the page starts over.",
+                        (bytes / 1_048_576.0).round()
+                    )));
+                }
+            })
+        });
+        move || drop(frames)
+    });
+}
+
+/// The page's monotonic clock, ms.
+fn now_ms() -> f64 {
+    gloo::utils::window()
+        .performance()
+        .map_or(0.0, |p| p.now())
+}
+
+/// The size of the wasm linear memory, bytes (it only grows).
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |m| {
+            m.buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |b| f64::from(b.byte_length()))
+        })
+}
 
 /// The frame callback, shared with itself so that it can ask for the next frame.
 type SelfScheduling = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;

@@ -1,47 +1,61 @@
 //! KafkaScope, the browser app: a live diagram of a `kafka-sim` cluster you can click.
 //!
 //! Code map:
-//! - `main.rs`: mounts [`App`] on the page.
-//! - `panic_report.rs`: a visible banner (and the console message) if the app ever panics.
-//! - `opening.rs`: the clusters the app opens on (`Classic`: 3 brokers, `orders`, a producer;
-//!   `Large`, with `?scenario=large`: 12 brokers, 100 partitions, 2,000 records/s).
-//! - `state.rs`: the one reducer; it owns the engine and turns actions into engine commands.
-//! - `frames.rs`: the requestAnimationFrame loop that drives the clock while playing.
-//! - `inspect.rs`: plain data for the inspector panels (a partition's replica logs).
-//! - `layout.rs`: pure geometry, `layout(&ClusterView) -> Scene`; plain data, tested natively.
+//! - `main.rs`: mounts [`App`] on the page; `panic_report.rs`: a visible banner if it panics.
+//! - `opening.rs`: the clusters the app opens on (`Classic`, and `Large` with `?scenario=large`).
+//! - `state/`: the one reducer (owns the engine; clock, selection, forms, history in parts).
+//! - `frames.rs`: the requestAnimationFrame loop that drives the clock, and the memory watch.
+//! - `scene/`: pure geometry: a snapshot of the engine laid out as the topic view or the
+//!   cluster view, for the stage's size; tested natively.
+//! - `camera.rs`: pan and zoom arithmetic; `narration.rs`: events told in plain words;
+//!   `glossary.rs`: one sentence per Kafka term; `inspect.rs`: data for the panel's cards.
 //! - `components/`: one file per visual piece, fed plain data and callbacks.
 //!
 //! Invariants: components never compute geometry and never touch the engine; timers and
-//! listeners live in effects here, never in the reducer.
+//! listeners live in effects here (and in the stage), never in the reducer.
 
+pub mod camera;
 pub mod components;
 mod frames;
+pub mod glossary;
 pub mod inspect;
-pub mod layout;
+pub mod narration;
 pub mod opening;
 pub mod panic_report;
+pub mod scene;
 pub mod state;
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use components::broker_actions::BrokerActions;
-use components::cluster::ClusterDiagram;
-use components::event_log::EventLog;
-use components::group_description::GroupDescription;
-use components::groups_panel::{GroupSummary, GroupsPanel};
-use components::header::Header;
-use components::partition_inspector::PartitionInspector;
-use components::produce_form::ProduceForm;
-use components::time_bar::TimeBar;
-use components::topic_description::TopicDescription;
-use components::topics_panel::{TopicSummary, TopicsPanel};
-use layout::{ClusterView, ReplicaRole};
+use components::cards::broker::BrokerCard;
+use components::cards::consumer::{reading, ConsumerCard};
+use components::cards::group::GroupCard;
+use components::cards::partition::PartitionCard;
+use components::cards::producer::ProducerCard;
+use components::cards::record::RecordCard;
+use components::cluster_diagram::ClusterDiagram;
+use components::legend::Legend;
+use components::narration_bar::NarrationBar;
+use components::panel::ContextPanel;
+use components::stage::{Shot, Stage};
+use components::tabs::brokers::BrokersTab;
+use components::tabs::events::EventsTab;
+use components::tabs::groups::{GroupSummary, GroupsTab};
+use components::tabs::produce::ProduceTab;
+use components::tabs::topics::{TopicSummary, TopicsTab};
+use components::toolbar::Toolbar;
+use components::topic_diagram::TopicDiagram;
 use opening::Preset;
-use state::{Action, Panel, SimState};
+use scene::snapshot::is_internal;
+use scene::{cluster_view, reasons, topic_view, ClusterView, Viewport};
+use state::forms::Panel;
+use state::selection::Selection;
+use state::{Action, SimState, Tab, ViewKind};
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -52,99 +66,230 @@ pub fn app() -> Html {
             .unwrap_or_default();
         SimState::new(Preset::from_query(&query))
     });
+    let viewport = use_state(|| Viewport::new(0.0, 0.0));
+    let sheet_open = use_state(|| false);
+    let dragged = use_memo((), |_| Cell::new(false));
     let dispatch = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
-    use_clock(state.playing, dispatch.clone());
+    frames::use_clock(state.clock.playing, dispatch.clone());
     use_keyboard(dispatch.clone());
 
-    let view = ClusterView::from_engine(&state.engine());
-    // The text panels refresh a few times a second (state.panels_version), not every frame.
-    let panels = {
-        let state = state.clone();
-        let deps = (
-            state.panels_version,
-            state.selected_partition.clone(),
-            state.selected_group.clone(),
-        );
-        use_memo(deps, move |_| {
-            let engine = state.engine();
-            TextPanels {
-                describe: describe_excluding_internal(&engine).into(),
-                log: Rc::new(state.newest_log_lines(EVENT_LOG_SHOWN)),
-                partition: state
-                    .selected_partition
-                    .as_deref()
-                    .and_then(|p| inspect::partition_detail(&engine, p)),
-                group: state.selected_group.as_ref().map(|g| {
-                    let text = kafka_sim::describe::describe_group(&engine, g);
-                    (AttrValue::from(g.clone()), AttrValue::from(text))
-                }),
+    let view = Rc::new(ClusterView::from_engine(
+        &state.engine(),
+        topic_view::cells_that_fit(*viewport),
+        &mut state.palette(),
+    ));
+    // A click that ends a drag of the diagram is not a selection.
+    let on_select = {
+        let (dispatch, dragged) = (dispatch.clone(), dragged.clone());
+        Callback::from(move |s: Selection| {
+            if !dragged.get() {
+                dispatch.emit(Action::Select(Some(s)));
             }
         })
     };
-    let scene = layout::layout(&view);
-    let selected = state.selected_broker.and_then(|id| {
-        scene
-            .brokers
-            .iter()
-            .find(|b| b.id == id)
-            .map(|b| (id, b.state))
-    });
-    let any_isolated = view.brokers.iter().any(|b| b.isolated);
-    let topics: Vec<String> = view.topics.iter().map(|t| t.name.clone()).collect();
-    let producer_running = state.producer_running();
-    let producer_rate = state.producer_rate;
-    let offline = scene
-        .brokers
-        .iter()
-        .flat_map(|b| &b.replicas)
-        .any(|r| r.partition_offline);
-    let on_select = dispatch.reform(|id| Action::SelectBroker(Some(id)));
-    let on_select_partition = dispatch.reform(|p| Action::SelectPartition(Some(p)));
-    let error = |panel: Panel| state.error_in(panel).map(AttrValue::from);
-    let topic_summaries = topic_summaries(&view);
-    let group_summaries = group_summaries(&view);
+    let selection = state.selection.clone();
+    let followed = state.followed_record();
+    let (content, scene_w, scene_h) = match state.view {
+        ViewKind::Topic => {
+            let followed = followed.as_ref().map(|(tp, o)| (tp, *o));
+            let scene = Rc::new(topic_view::layout(&view, *viewport, selection.as_ref(), followed));
+            let (w, h) = (scene.width, scene.height);
+            let draw = Callback::from(move |shot: Shot| html! {
+                <TopicDiagram scene={scene.clone()} visible={shot.visible} zoom={shot.zoom} on_select={on_select.clone()} />
+            });
+            (draw, w, h)
+        }
+        ViewKind::Cluster => {
+            let scene = Rc::new(cluster_view::layout(&view, *viewport, selection.as_ref()));
+            let (w, h) = (scene.width, scene.height);
+            let draw = Callback::from(move |shot: Shot| html! {
+                <ClusterDiagram scene={scene.clone()} zoom={shot.zoom} on_select={on_select.clone()} />
+            });
+            (draw, w, h)
+        }
+    };
+    let on_resize = {
+        let viewport = viewport.clone();
+        Callback::from(move |v: Viewport| {
+            if v != *viewport {
+                viewport.set(v);
+            }
+        })
+    };
+    let on_expand = {
+        let sheet_open = sheet_open.clone();
+        Callback::from(move |open: bool| sheet_open.set(open))
+    };
+    // The panel refreshes a few times a second (state.panels_version), not every frame.
+    let panel = {
+        let deps = (
+            state.panels_version,
+            state.tab,
+            state.selection.clone(),
+            state.feedback.clone(),
+        );
+        let (state, view, dispatch) = (state.clone(), view.clone(), dispatch.clone());
+        use_memo(deps, move |_| panel_body(&state, &view, &dispatch))
+    };
+    let history = state.history();
+    let told: Vec<_> = history.told().take(12).cloned().collect();
+    let announcement = history
+        .announcement()
+        .map(|(n, text)| (n, AttrValue::from(text.to_string())));
+    drop(history);
+    let picture = match state.view {
+        ViewKind::Topic => "topic",
+        ViewKind::Cluster => "cluster",
+    };
 
     html! {
         <div class="app">
-            <Header />
-            <TimeBar now_ms={view.now} playing={state.playing} speed={state.speed} dispatch={dispatch.clone()} />
+            <Toolbar now_ms={view.now} clock={state.clock.clone()} view={state.view} dispatch={dispatch.clone()} />
+            <NarrationBar told={told} now_ms={view.now} {announcement}
+                          halted={state.halted.clone().map(AttrValue::from)} />
             <main class="workspace">
-                <div class="stage">
-                    if offline {
-                        <p class="warning" role="status">{ "Some partitions are offline: no in-sync replica is alive (Leader: none)." }</p>
-                    }
-                    <ClusterDiagram scene={scene} selected={state.selected_broker} {on_select} {on_select_partition} />
-                    <Legend />
-                </div>
-                <aside class="sidebar">
-                    <ProduceForm {topics} {producer_running} {producer_rate}
-                                 producer_name={state.preset.producer()}
-                                 producer_rate_max={(state.preset.producer_rate_per_s() * 4).max(50)}
-                                 last_status={state.last_produce_status().map(AttrValue::from)}
-                                 error={error(Panel::Produce)} dispatch={dispatch.clone()} />
-                    <BrokerActions {selected} {any_isolated} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
-                    <GroupsPanel groups={group_summaries} error={error(Panel::Groups)} dispatch={dispatch.clone()} />
-                    <TopicsPanel topics={topic_summaries} error={error(Panel::Topics)} dispatch={dispatch.clone()} />
-                </aside>
+                <Stage viewport={*viewport} scene_width={scene_w} scene_height={scene_h} picture={picture}
+                       {on_resize} dragged={dragged.clone()} {content}>
+                    <Legend view={state.view} />
+                </Stage>
+                <ContextPanel tab={state.tab} selection_title={state.selection.as_ref().map(|s| AttrValue::from(s.title()))}
+                              expanded={*sheet_open} {on_expand} dispatch={dispatch.clone()}>
+                    { (*panel).clone() }
+                </ContextPanel>
             </main>
-            <div class="bottom">
-                if let Some((group, text)) = panels.group.clone() {
-                    <GroupDescription {group} {text} dispatch={dispatch.clone()} />
-                }
-                if let Some(detail) = panels.partition.clone() {
-                    <PartitionInspector {detail} dispatch={dispatch.clone()} />
-                }
-                <TopicDescription text={panels.describe.clone()} />
-                <EventLog lines={panels.log.clone()} />
-            </div>
         </div>
     }
 }
 
-/// What the topics panel shows of each topic.
+/// The open tab of the context panel, from the engine as it is now.
+fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>) -> Html {
+    let error = |panel: Panel| state.error_in(panel).map(AttrValue::from);
+    let topics: Vec<String> = view.topics.iter().map(|t| t.name.clone()).collect();
+    match state.tab {
+        Tab::Details => match &state.selection {
+            Some(selection) => details(state, view, selection, dispatch),
+            None => html! {},
+        },
+        Tab::Produce => {
+            let engine = state.engine();
+            let last_record = state
+                .followed_record()
+                .and_then(|(tp, offset)| inspect::record_detail(&engine, &tp, offset));
+            html! {
+                <ProduceTab topics={topics} producer_running={state.producer_running()}
+                            producer_rate={state.producer_rate}
+                            producer_name={state.preset.producer()}
+                            producer_rate_max={(state.preset.producer_rate_per_s() * 4).max(50)}
+                            last_status={state.last_produce_status().map(AttrValue::from)}
+                            {last_record} error={error(Panel::Produce)} dispatch={dispatch.clone()} />
+            }
+        }
+        Tab::Brokers => html! {
+            <BrokersTab brokers={view.brokers.clone()} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
+        },
+        Tab::Groups => html! {
+            <GroupsTab groups={group_summaries(view)} {topics} error={error(Panel::Groups)} dispatch={dispatch.clone()} />
+        },
+        Tab::Topics => html! {
+            <TopicsTab topics={topic_summaries(view)} describe={describe_excluding_internal(&state.engine())}
+                       error={error(Panel::Topics)} dispatch={dispatch.clone()} />
+        },
+        Tab::Events => {
+            let told = state.history().told().cloned().collect::<Vec<_>>();
+            html! { <EventsTab history={state.history_handle()} {told} /> }
+        }
+    }
+}
+
+/// The selected object's card.
+fn details(
+    state: &SimState,
+    view: &ClusterView,
+    selection: &Selection,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let error = state.error_in(Panel::Details).map(AttrValue::from);
+    let engine = state.engine();
+    let missing = |what: String| html! { <p class="hint">{ format!("{what} is gone.") }</p> };
+    match selection {
+        Selection::Broker(id) => match view.brokers.iter().find(|b| b.id == *id) {
+            Some(b) => {
+                let replicas: Vec<_> = view
+                    .topics
+                    .iter()
+                    .flat_map(|t| &t.partitions)
+                    .flat_map(|p| {
+                        p.replica_states
+                            .iter()
+                            .filter(|r| r.broker == *id)
+                            .map(|r| (p.tp.clone(), r.role))
+                    })
+                    .collect();
+                html! {
+                    <BrokerCard broker={b.clone()} reason={reasons::broker_fence(view, *id)} {replicas}
+                                {error} dispatch={dispatch.clone()} />
+                }
+            }
+            None => missing(selection.title()),
+        },
+        Selection::Partition(tp) => match inspect::partition_detail(&engine, tp) {
+            Some(detail) => {
+                let warnings = topic_view::warnings(view, tp);
+                html! { <PartitionCard {detail} {warnings} dispatch={dispatch.clone()} /> }
+            }
+            None => missing(selection.title()),
+        },
+        Selection::Record { tp, offset } => match inspect::record_detail(&engine, tp, *offset) {
+            Some(record) => html! { <RecordCard {record} /> },
+            None => missing(format!("{} (deleted or truncated)", selection.title())),
+        },
+        Selection::Group(g) => match view.groups.iter().find(|v| v.group == *g) {
+            Some(group) => html! {
+                <GroupCard group={group.clone()} topics={state.group_spec(g).topics}
+                           reason={reasons::join_phase(view, g)}
+                           describe={kafka_sim::describe::describe_group(&engine, g)}
+                           {error} dispatch={dispatch.clone()} />
+            },
+            None => missing(selection.title()),
+        },
+        Selection::Consumer { group, client_id } => {
+            let colours = scene::clients::group_colours(view);
+            let node = scene::clients::group_nodes(view, Some(selection), &colours)
+                .into_iter()
+                .filter(|g| g.name == *group)
+                .flat_map(|g| g.members)
+                .find(|m| m.client_id == *client_id);
+            let consumer = scene::clients::consumer(view, group, client_id);
+            let positions: Vec<_> = consumer
+                .map(|c| c.positions.iter().map(|(tp, o)| (tp.clone(), o.0)).collect())
+                .unwrap_or_default();
+            let reading = view
+                .groups
+                .iter()
+                .find(|g| g.group == *group)
+                .map(|g| reading(g, client_id, &positions))
+                .unwrap_or_default();
+            html! {
+                <ConsumerCard group={group.clone()} client_id={client_id.clone()}
+                              status={node.as_ref().map(|m| m.status)}
+                              detail={node.as_ref().map(|m| m.detail.clone()).unwrap_or_else(|| "not in the group".into())}
+                              reason={reasons::session_expiry(view, group, client_id)}
+                              {reading} {error} dispatch={dispatch.clone()} />
+            }
+        }
+        Selection::Producer(name) => match view.producers.iter().find(|p| p.name == *name) {
+            Some(p) => html! {
+                <ProducerCard producer={p.clone()} is_load={p.name == state.preset.producer()} />
+            },
+            None => missing(selection.title()),
+        },
+    }
+}
+
+/// What the topics tab shows of each topic.
 fn topic_summaries(view: &ClusterView) -> Vec<TopicSummary> {
     view.topics
         .iter()
@@ -158,21 +303,24 @@ fn topic_summaries(view: &ClusterView) -> Vec<TopicSummary> {
         .collect()
 }
 
-/// What the groups panel shows of each group: its state and its consumers.
+/// What the groups tab shows of each group: its state and its consumers.
 fn group_summaries(view: &ClusterView) -> Vec<GroupSummary> {
     view.groups
         .iter()
-        .map(|g| GroupSummary {
-            name: g.group.clone(),
-            state: g
-                .state
-                .map_or("(no coordinator)".to_string(), |s| format!("{s:?}")),
-            consumers: view
-                .consumers
-                .iter()
-                .filter(|c| c.group == g.group)
-                .map(|c| (c.client_id.clone(), c.running))
-                .collect(),
+        .map(|g| {
+            let mut consumers: Vec<(String, bool)> = Vec::new();
+            for c in view.consumers.iter().filter(|c| c.group == g.group) {
+                // The latest consumer under a name speaks for it (a restarted one replaces it).
+                consumers.retain(|(name, _)| *name != c.client_id);
+                consumers.push((c.client_id.clone(), c.running));
+            }
+            GroupSummary {
+                name: g.group.clone(),
+                state: g
+                    .state
+                    .map_or("(no coordinator)".to_string(), |s| s.as_str().to_string()),
+                consumers,
+            }
         })
         .collect()
 }
@@ -183,56 +331,28 @@ fn describe_excluding_internal(engine: &kafka_sim::Engine) -> String {
         .lines()
         .filter(|line| {
             let topic = line.trim_start().strip_prefix("Topic: ").unwrap_or("");
-            !layout::is_internal(topic)
+            !is_internal(topic)
         })
         .map(|line| format!("{line}\n"))
         .collect()
 }
 
-/// Event-log lines kept formatted for the panel (and its filter).
-const EVENT_LOG_SHOWN: usize = 300;
-
-/// What the panels below the diagram show, rebuilt a few times a second.
-struct TextPanels {
-    describe: AttrValue,
-    log: Rc<Vec<String>>,
-    partition: Option<inspect::PartitionDetail>,
-    /// The selected group's name and `kafka-consumer-groups --describe` text.
-    group: Option<(AttrValue, AttrValue)>,
+/// Whether a key press is someone typing into a form (or pressing a focused button), which
+/// the app's shortcuts must leave alone.
+pub fn typing_in_a_field(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().as_str(),
+                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+            )
+        })
 }
 
-#[function_component(Legend)]
-fn legend() -> Html {
-    let item = |role: ReplicaRole| {
-        html! {
-            <li class={classes!("replica", role.class())}>
-                <span class="badge">{ role.badge() }</span>{ role.label() }
-            </li>
-        }
-    };
-    html! {
-        <ul class="legend" aria-label="Legend">
-            { item(ReplicaRole::Leader) }{ item(ReplicaRole::InSync) }
-            { item(ReplicaRole::OutOfSync) }{ item(ReplicaRole::Offline) }
-            <li><span class="swatch committed"></span>{ "committed (below HW)" }</li>
-            <li><span class="swatch uncommitted"></span>{ "not yet committed (HW to LEO)" }</li>
-        </ul>
-    }
-}
-
-/// While playing, advances the simulation once per animation frame by the real time elapsed
-/// times the speed, so the diagram moves exactly as often as the screen repaints.
-#[hook]
-fn use_clock(playing: bool, dispatch: Callback<Action>) {
-    use_effect_with(playing, move |&playing| {
-        let frames = playing.then(|| {
-            frames::AnimationFrames::start(move |real_ms| dispatch.emit(Action::Frame { real_ms }))
-        });
-        move || drop(frames)
-    });
-}
-
-/// Space plays or pauses, the right arrow steps; not while typing in a form field.
+/// Space plays or pauses, the right arrow steps, Escape clears the selection; not while typing
+/// in a form field.
 #[hook]
 fn use_keyboard(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
@@ -240,29 +360,17 @@ fn use_keyboard(dispatch: Callback<Action>) {
             let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                 return;
             };
-            let typing = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| {
-                    matches!(
-                        el.tag_name().as_str(),
-                        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
-                    )
-                });
-            if typing {
+            if typing_in_a_field(event) {
                 return;
             }
-            match event.key().as_str() {
-                " " => {
-                    event.prevent_default();
-                    dispatch.emit(Action::TogglePlay);
-                }
-                "ArrowRight" => {
-                    event.prevent_default();
-                    dispatch.emit(Action::Step);
-                }
-                _ => {}
-            }
+            let action = match event.key().as_str() {
+                " " => Action::TogglePlay,
+                "ArrowRight" => Action::Step,
+                "Escape" => Action::Select(None),
+                _ => return,
+            };
+            event.prevent_default();
+            dispatch.emit(action);
         });
         move || drop(listener)
     });

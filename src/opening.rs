@@ -98,6 +98,11 @@ impl Preset {
         }
     }
 
+    /// The consumer groups the preset opens with.
+    pub fn group_names(self) -> Vec<String> {
+        self.groups().into_iter().map(|(g, _)| g).collect()
+    }
+
     /// `(group, consumers)` that read the topic from the start.
     fn groups(self) -> Vec<(String, Vec<String>)> {
         let group = |name: &str, n: u32| {
@@ -121,14 +126,15 @@ impl Preset {
         }
     }
 
-    /// A consumer of this preset's topic joining `group` (earliest: it reads every record).
+    /// A consumer joining `group`, subscribed to `topics` (earliest: it reads every record).
     pub fn join_group(
         self,
         group: &str,
         consumer: &str,
+        topics: &[&str],
         assignor: Option<AssignorKind>,
     ) -> Command {
-        let mut spec = JoinGroupSpec::new(group, consumer, &[self.topic()]);
+        let mut spec = JoinGroupSpec::new(group, consumer, topics);
         spec.assignor = assignor;
         spec.process_rate_per_s = Some(self.process_rate_per_s());
         spec.auto_offset_reset = OffsetReset::Earliest;
@@ -156,7 +162,11 @@ impl Preset {
             self.start_producer(self.producer_rate_per_s()),
         ];
         for (group, consumers) in self.groups() {
-            commands.extend(consumers.iter().map(|c| self.join_group(&group, c, None)));
+            commands.extend(
+                consumers
+                    .iter()
+                    .map(|c| self.join_group(&group, c, &[self.topic()], None)),
+            );
         }
         for command in commands {
             engine.apply(command).expect("the presets are valid Kafka");

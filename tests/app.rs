@@ -26,12 +26,25 @@ fn all(root: &Element, selector: &str) -> Vec<Element> {
         .collect()
 }
 
+/// The button named `name` (not a tab of the same name).
 fn button(root: &Element, name: &str) -> HtmlElement {
     all(root, "button")
         .into_iter()
-        .find(|b| b.text_content().unwrap().trim() == name)
+        .find(|b| b.text_content().unwrap().trim() == name && b.get_attribute("role").is_none())
         .unwrap_or_else(|| panic!("no button named {name:?}"))
         .unchecked_into()
+}
+
+/// Clicks the diagram object named `name` (an SVG group acting as a button).
+async fn click_object(root: &Element, name: &str) {
+    let object = all(root, "[role=button]")
+        .into_iter()
+        .find(|o| o.get_attribute("aria-label").as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no object named {name:?}"));
+    object
+        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    TimeoutFuture::new(0).await;
 }
 
 async fn click(root: &Element, name: &str) {
@@ -78,7 +91,7 @@ fn replica(root: &Element, broker: u32, partition: &str) -> (String, u64, u64) {
     )
 }
 
-/// The broker that leads `partition` in the diagram.
+/// The broker that leads `partition` in the cluster view.
 fn leader_of(root: &Element, partition: &str) -> Option<u32> {
     all(
         root,
@@ -87,6 +100,21 @@ fn leader_of(root: &Element, partition: &str) -> Option<u32> {
     .first()
     .and_then(|row| row.closest("g.broker").unwrap())
     .map(|b| b.get_attribute("data-broker").unwrap().parse().unwrap())
+}
+
+/// Each partition's LEO of `orders`, as the topic view draws it.
+fn leos(root: &Element) -> Vec<u64> {
+    (0..6)
+        .map(|p| {
+            root.query_selector(&format!("g.partition[data-partition='orders-{p}']"))
+                .unwrap()
+                .unwrap_or_else(|| panic!("orders-{p} is drawn"))
+                .get_attribute("data-leo")
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect()
 }
 
 fn broker_state(root: &Element, broker: u32) -> String {
@@ -105,7 +133,10 @@ async fn renders_the_header_and_three_brokers() {
         .unwrap()
         .expect("a brand element");
     assert_eq!(brand.text_content().unwrap(), "KafkaScope");
-    let names: Vec<String> = all(&root, "svg.cluster g.broker")
+    let partitions = all(&root, "svg.diagram g.partition").len();
+    assert_eq!(partitions, 6, "the topic view opens with orders' six partitions");
+    click(&root, "Cluster view").await;
+    let names: Vec<String> = all(&root, "svg.diagram g.broker")
         .iter()
         .map(|b| b.get_attribute("aria-label").unwrap())
         .collect();
@@ -117,16 +148,7 @@ async fn produce_appends_one_record_to_the_partition_of_its_key() {
     let root = mount_app().await;
     click(&root, "Stop producer").await;
     set_speed(&root, "20").await;
-    // murmur2("customer-1") picks the partition; find it as the one whose leader LEO grows.
-    let leos = |root: &Element| -> Vec<u64> {
-        (0..6)
-            .map(|p| {
-                let part = format!("orders-{p}");
-                let leader = leader_of(root, &part).expect("every partition has a leader");
-                replica(root, leader, &part).1
-            })
-            .collect()
-    };
+    // murmur2("customer-1") picks the partition; find it as the one whose LEO grows.
     // Let the records the producer sent before it stopped land: wait until the logs stand still.
     let mut before = leos(&root);
     loop {
@@ -166,6 +188,7 @@ async fn produce_appends_one_record_to_the_partition_of_its_key() {
 #[wasm_bindgen_test]
 async fn killing_a_leader_moves_leadership_and_restart_rejoins_the_isr() {
     let root = mount_app().await;
+    click(&root, "Cluster view").await;
     set_speed(&root, "100").await;
     wait_until("orders-0 has a leader", 5_000, || {
         leader_of(&root, "orders-0").is_some()
@@ -173,15 +196,8 @@ async fn killing_a_leader_moves_leadership_and_restart_rejoins_the_isr() {
     .await;
     let victim = leader_of(&root, "orders-0").unwrap();
 
-    // Select the broker in the diagram, then kill it.
-    let card: HtmlElement = root
-        .query_selector(&format!("g.broker[data-broker='{victim}']"))
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    card.dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
-        .unwrap();
-    TimeoutFuture::new(0).await;
+    // Select the broker in the diagram: its card opens beside it; kill it there.
+    click_object(&root, &format!("Broker {victim}")).await;
     click(&root, &format!("Kill broker {victim}")).await;
     assert!(
         broker_state(&root, victim).contains("dead"),

@@ -1,16 +1,25 @@
 //! One file per visual piece. Components take plain data and callbacks as props; they never
 //! touch the engine.
+//!
+//! - `stage.rs`: the diagram's place on the page, with pan and zoom.
+//! - `topic_diagram.rs`, `cluster_diagram.rs`: the two pictures; `clients.rs` the producers and
+//!   groups both draw; `dots.rs` links and messages in flight; `svg.rs` small SVG helpers.
+//! - `toolbar.rs`, `narration_bar.rs`, `legend.rs`: around the stage.
+//! - `panel.rs`: the context panel; `tabs/` its tabs; `cards/` the selected object's card.
+//! - `inline_error.rs`, `text_field.rs`, `term.rs`: form and text helpers.
 
-pub mod broker_actions;
-pub mod cluster;
-pub mod event_log;
-pub mod group_description;
-pub mod groups_panel;
-pub mod header;
+pub mod cards;
+pub mod clients;
+pub mod cluster_diagram;
+pub mod dots;
 pub mod inline_error;
-pub mod partition_inspector;
-pub mod produce_form;
+pub mod legend;
+pub mod narration_bar;
+pub mod panel;
+pub mod stage;
+pub mod svg;
+pub mod tabs;
+pub mod term;
 pub mod text_field;
-pub mod time_bar;
-pub mod topic_description;
-pub mod topics_panel;
+pub mod toolbar;
+pub mod topic_diagram;

@@ -1,10 +1,14 @@
 // End-to-end test of the release build: serve dist/ on loopback, open it in headless Chromium
-// (Debian's, driven by playwright-core; nothing is downloaded), check what a user sees, fail on any
-// console error, and save screenshots under --out. Run by `cargo xtask test`.
+// (Debian's, driven by playwright-core; nothing is downloaded), check what a user sees and does,
+// fail on any console error, and save screenshots under --out. Run by `cargo xtask test`.
+//
+// One check per learner question of issue 9, each answered on the diagram at 1366x768 without
+// scrolling; the layout's figures (diagram share of the viewport, smallest text in CSS px) at
+// 1366x768, 1920x1080 and 390x844 go to --out/metrics.json.
 //
 // usage: node tests/e2e/e2e.mjs --dist dist --out target/e2e
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { launchChromium, serveDist } from './harness.mjs';
 
@@ -17,26 +21,18 @@ const args = Object.fromEntries(
 const distDir = resolve(args.dist ?? 'dist');
 const outDir = resolve(args.out ?? 'target/e2e');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const only = args.only ? new RegExp(args.only) : null;
+
+const LAPTOP = { width: 1366, height: 768 };
+const WIDE = { width: 1920, height: 1080 };
+const PHONE = { width: 390, height: 844 };
 
 const checks = [];
 function check(name, fn) {
   checks.push({ name, fn });
 }
 
-// --- what a user sees on opening the app, then does ----------------------------------------------
-
-/** Sum of the leaders' LEOs of `orders`, read from the diagram. */
-async function leaderLeoSum(page) {
-  return page.$$eval('g.replica[data-role="leader"]', (rows) =>
-    rows.reduce((sum, r) => sum + Number(r.getAttribute('data-leo')), 0),
-  );
-}
-
-async function leaderOf(page, partition) {
-  return page.$$eval(`g.replica[data-partition="${partition}"][data-role="leader"]`, (rows) =>
-    rows.length ? Number(rows[0].closest('g.broker').getAttribute('data-broker')) : null,
-  );
-}
+// --- what the page shows ------------------------------------------------------------------------
 
 async function until(what, fn, timeoutMs = 15000) {
   const start = Date.now();
@@ -46,178 +42,463 @@ async function until(what, fn, timeoutMs = 15000) {
   }
 }
 
-check('the app renders its header and the running cluster', async (page) => {
+/** Two animation frames: whatever a click changed is drawn by then. */
+async function nextFrames(page) {
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+}
+
+/** Sum of the partitions' LEOs of `orders`, read from the topic view. */
+async function leoSum(page) {
+  return page.$$eval('g.partition[data-partition^="orders-"]', (rows) =>
+    rows.reduce((sum, r) => sum + Number(r.getAttribute('data-leo')), 0),
+  );
+}
+
+/** The broker leading `partition` (from the topic view's row). */
+async function leaderOf(page, partition) {
+  const leader = await page.$eval(`g.partition[data-partition="${partition}"]`, (r) => r.getAttribute('data-leader'));
+  return leader === 'none' ? null : Number(leader);
+}
+
+/** The stage's box and the share of the viewport it covers; the smallest text on it, CSS px. */
+async function layoutFigures(page) {
+  return page.evaluate(() => {
+    const stage = document.querySelector('.stage').getBoundingClientRect();
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    const visW = Math.max(0, Math.min(stage.right, vw) - Math.max(stage.left, 0));
+    const visH = Math.max(0, Math.min(stage.bottom, vh) - Math.max(stage.top, 0));
+    let smallest = Infinity;
+    let texts = 0;
+    let under = 0;
+    for (const t of document.querySelectorAll('svg.diagram text')) {
+      const box = t.getBoundingClientRect();
+      if (box.width === 0 || !t.textContent.trim()) continue;
+      if (box.right < stage.left || box.left > stage.right || box.bottom < stage.top || box.top > stage.bottom) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+      texts += 1;
+      if (px < 11 - 1e-6) under += 1;
+      smallest = Math.min(smallest, px);
+    }
+    return {
+      viewport: `${vw}x${vh}`,
+      stage: { width: Math.round(visW), height: Math.round(visH) },
+      share: Number(((visW * visH) / (vw * vh)).toFixed(3)),
+      smallestTextPx: Number(smallest.toFixed(2)),
+      texts,
+      textsUnder11px: under,
+      pageScrolls: document.documentElement.scrollHeight > vh + 1 || document.documentElement.scrollWidth > vw + 1,
+    };
+  });
+}
+
+/** Whether `locator`'s element lies inside the stage and the viewport, as drawn now. */
+async function onStage(page, locator) {
+  const box = await locator.boundingBox();
+  const stage = await page.locator('.stage').boundingBox();
+  if (!box || !stage) return false;
+  return box.x >= stage.x - 1 && box.y >= stage.y - 1 && box.x + box.width <= stage.x + stage.width + 1 &&
+    box.y + box.height <= stage.y + stage.height + 1;
+}
+
+async function tab(page, name) {
+  await page.getByRole('tab', { name, exact: true }).click();
+}
+
+async function openBroker(page, n) {
+  await tab(page, 'Brokers');
+  await page.getByRole('button', { name: `Open broker ${n}` }).click();
+  await page.getByRole('region', { name: `Broker ${n}` }).waitFor();
+}
+
+async function freshPage(browser, viewport = LAPTOP, query = '') {
+  const page = await browser.newPage({ viewport });
+  watchConsole(page);
+  await page.goto(baseUrl + query);
+  await page.getByRole('button', { name: 'Partition orders-0' }).waitFor({ timeout: 15000 });
+  return page;
+}
+
+// --- the checks -----------------------------------------------------------------------------------
+
+check('the topic view fills the stage at 1366x768: over 55% of the viewport, no text under 11 px', async ({ page }) => {
   await page.getByRole('heading', { name: 'KafkaScope' }).waitFor({ timeout: 15000 });
-  for (const n of [1, 2, 3]) await page.getByRole('button', { name: `Broker ${n}`, exact: true }).waitFor();
+  const pressed = await page.getByRole('button', { name: 'Topic view' }).getAttribute('aria-pressed');
+  if (pressed !== 'true') throw new Error('the topic view is not the one shown');
   await page.getByLabel('Simulation time').waitFor();
-  await page.getByLabel('Topic description').waitFor();
-  const describe = await page.getByLabel('Topic description').textContent();
-  if (!describe.includes('Topic: orders') || !describe.includes('PartitionCount: 6')) {
-    throw new Error(`unexpected describe text: ${describe}`);
-  }
-});
-
-check('records flow: the order producer fills the logs', async (page) => {
+  for (let p = 0; p < 6; p += 1) await page.getByRole('button', { name: `Partition orders-${p}` }).waitFor();
   await page.getByLabel('Speed').selectOption('5');
-  await until('records are committed', async () => (await leaderLeoSum(page)) >= 8);
-  await page.screenshot({ path: join(outDir, 'opening.png'), fullPage: true });
+  await until('records are on the logs', async () => (await leoSum(page)) >= 8);
+  const figures = await layoutFigures(page);
+  metrics.laptop = figures;
+  if (figures.share < 0.55) throw new Error(`the diagram covers ${figures.share} of the viewport`);
+  if (figures.smallestTextPx < 11) throw new Error(`text of ${figures.smallestTextPx} px on the diagram`);
+  if (figures.pageScrolls) throw new Error('the page scrolls');
+  for (let p = 0; p < 6; p += 1) {
+    if (!(await onStage(page, page.getByRole('button', { name: `Partition orders-${p}` })))) {
+      throw new Error(`orders-${p} is not on the stage without scrolling`);
+    }
+  }
+  await page.screenshot({ path: join(outDir, 'laptop-topic-view.png') });
 });
 
-check('clicking Produce appends one record', async (page) => {
+check('where did my record with key customer-42 go? Its cell is highlighted in its partition', async ({ page }) => {
+  await tab(page, 'Produce');
   await page.getByRole('button', { name: 'Stop producer' }).click();
-  await page.waitForTimeout(1500); // let records already sent land
-  const before = await leaderLeoSum(page);
   await page.getByLabel('Key').fill('customer-42');
   await page.getByLabel('Value').fill('a book');
   await page.getByRole('button', { name: 'Produce', exact: true }).click();
-  await until('the record is appended', async () => (await leaderLeoSum(page)) === before + 1);
-  await page.waitForTimeout(500);
-  assertEqual(await leaderLeoSum(page), before + 1);
+  const status = page.getByLabel('Last record');
+  await until('the record is acked', async () => (await status.textContent()).includes('acked'));
+  const [, tp, offset] = (await status.textContent()).match(/acked: (orders-\d+) offset (\d+)/);
+  const cell = page.getByRole('button', { name: `Record ${tp} offset ${offset}` });
+  await until('the cell is drawn', async () => (await cell.count()) === 1);
+  const followed = await cell.evaluate((el) => el.classList.contains('followed'));
+  if (!followed) throw new Error('the produced record is not highlighted');
+  if (!(await onStage(page, cell))) throw new Error('the record is not on the stage');
+  // Kafka's partitioner decides the partition; the journey says where it got.
+  const journey = await page.getByLabel(`Journey of record ${tp} offset ${offset}`).textContent();
+  if (!journey.includes('has it') || !journey.includes('committed')) throw new Error(`journey: ${journey}`);
+  await page.screenshot({ path: join(outDir, 'laptop-record-followed.png') });
+  await cell.click();
+  const card = page.getByRole('region', { name: `Record ${tp} offset ${offset}` });
+  await card.waitFor();
+  const text = await card.textContent();
+  if (!text.includes('customer-42') || !text.includes('a book')) throw new Error(`record card: ${text}`);
+  await tab(page, 'Produce');
   await page.getByRole('button', { name: 'Start producer' }).click();
 });
 
-check('clicking a replica opens its partition with every replica\'s log', async (page) => {
-  await page.locator('g.broker[data-broker="1"] g.replica[data-partition="orders-1"]').click();
-  const inspector = page.getByRole('region', { name: 'Partition orders-1' });
-  await inspector.waitFor();
-  const logs = await inspector.locator('.replica-log h3').allTextContents();
-  assertEqual(logs.length, 3);
-  if (!logs.some((l) => l.includes('leader'))) throw new Error(`no leader among ${logs}`);
-  await until('records are listed', async () => (await inspector.locator('tbody tr').count()) > 0);
-  await page.screenshot({ path: join(outDir, 'partition-inspector.png'), fullPage: true });
-  await inspector.getByRole('button', { name: 'Close partition' }).click();
+check('where is each consumer of payments reading, and what is its lag? On every partition', async ({ page }) => {
+  await until('payments is stable', async () =>
+    (await page.locator('g.group[data-group="payments"] .group-state').textContent()).startsWith('Stable'));
+  for (let p = 0; p < 6; p += 1) {
+    const lane = page.locator(`g.partition[data-partition="orders-${p}"] g.lane[data-group="payments"]`);
+    if ((await lane.count()) !== 1) throw new Error(`orders-${p} has no payments lane`);
+    const committed = await lane.getAttribute('data-committed');
+    const lag = await lane.getAttribute('data-lag');
+    if (committed === null || lag === null) throw new Error(`orders-${p}: committed ${committed}, lag ${lag}`);
+    const text = await lane.locator('.lag-text').textContent();
+    if (text !== `lag ${lag}`) throw new Error(`orders-${p}: "${text}" for lag ${lag}`);
+    if ((await lane.locator('.committed-mark').count()) !== 1) throw new Error(`orders-${p}: no committed marker`);
+    if (!(await onStage(page, lane.locator('.committed-mark')))) throw new Error(`orders-${p}: marker off stage`);
+    const owner = await lane.locator('.lane-label').textContent();
+    if (!/^payments-\d$/.test(owner)) throw new Error(`orders-${p}: owner ${owner}`);
+  }
 });
 
-check('two consumer groups share nothing and each reads every partition', async (page) => {
-  const owned = async (group) =>
-    page.$$eval(`g.group[data-group="${group}"] g.member`, (ms) => ms.map((m) => m.getAttribute('aria-label')));
-  await until('both groups are stable', async () => {
-    const labels = await page.$$eval('g.group', (gs) => gs.map((g) => g.getAttribute('aria-label')));
-    return labels.length === 2 && labels.every((l) => l.includes('Stable'));
+check('which consumer is idle? Nobody while the group forms; one of seven once it is Stable', async ({ browser }) => {
+  const page = await freshPage(browser);
+  const members = () => page.$$eval('g.group[data-group="payments"] g.member', (ms) => ms.map((m) => m.getAttribute('data-status')));
+  const stable = async () => (await page.locator('g.group[data-group="payments"] .group-state').textContent()).startsWith('Stable');
+  // Right after opening the groups are still forming: their members are rebalancing, not idle.
+  if (!(await stable())) {
+    const statuses = await members();
+    if (statuses.includes('idle')) throw new Error(`idle while forming: ${statuses}`);
+    if (!statuses.includes('rebalancing')) throw new Error(`forming members say ${statuses}`);
+  }
+  await page.getByLabel('Speed').selectOption('20');
+  await tab(page, 'Groups');
+  for (let i = 0; i < 5; i += 1) await page.getByRole('button', { name: 'Add consumer to payments' }).click();
+  await until('seven members, Stable', async () => (await members()).length === 7 && (await stable()), 20000);
+  await until('the new generation is settled', async () => (await members()).filter((s) => s === 'idle').length === 1, 20000);
+  const idle = page.locator('g.group[data-group="payments"] g.member[data-status="idle"]');
+  if (!(await onStage(page, idle))) throw new Error('the idle member is not on the stage');
+  await page.screenshot({ path: join(outDir, 'laptop-idle-member.png') });
+  await page.close();
+});
+
+check('what happens when the leader of orders-0 dies? Flagged within a frame, with the fencing countdown', async ({ page }) => {
+  await page.getByLabel('Speed').selectOption('1');
+  const victim = await leaderOf(page, 'orders-0');
+  await openBroker(page, victim);
+  const kill = page.getByRole('button', { name: `Kill broker ${victim}` });
+  const before = await kill.boundingBox();
+  await kill.click();
+  await nextFrames(page);
+  const row = page.locator('g.partition[data-partition="orders-0"]');
+  const flagged = await row.evaluate((el) => el.classList.contains('leader-down'));
+  if (!flagged) throw new Error('orders-0 is not flagged leaderless after the kill');
+  const warning = await row.locator('.warning-text').first().textContent();
+  if (!/broker \d is down, fenced in \d+\.\d s \(broker\.session\.timeout\.ms=9000\)/.test(warning)) {
+    throw new Error(`warning: ${warning}`);
+  }
+  if (!(await onStage(page, row.locator('.warning-text').first()))) throw new Error('the warning is off stage');
+  const narration = await page.getByLabel('What just happened').textContent();
+  if (!narration.includes(`Broker ${victim} died`)) throw new Error(`narration: ${narration}`);
+  // The result shows where the user acted, and nothing moved under the pointer.
+  const after = await kill.boundingBox();
+  if (Math.abs(after.x - before.x) > 1 || Math.abs(after.y - before.y) > 1) throw new Error('the Kill button moved');
+  if (!(await kill.isDisabled())) throw new Error('a dead broker can be killed again');
+  await page.screenshot({ path: join(outDir, 'laptop-leader-down.png') });
+  // The cluster view says the same from the controller's side.
+  await page.getByRole('button', { name: 'Cluster view' }).click();
+  const card = page.locator(`g.broker[data-broker="${victim}"] .reason-text`);
+  await card.waitFor();
+  if (!(await card.textContent()).startsWith('fenced in')) throw new Error('no countdown on the broker card');
+  const controller = await page.locator('g.controller').getAttribute('aria-label');
+  if (!controller.includes(`broker ${victim} fenced in`)) throw new Error(`controller: ${controller}`);
+  await page.screenshot({ path: join(outDir, 'laptop-cluster-fencing.png') });
+  await page.getByLabel('Speed').selectOption('20');
+  await page.getByRole('button', { name: 'Topic view' }).click();
+  await until('a new leader is elected', async () => {
+    const leader = await leaderOf(page, 'orders-0');
+    return leader !== null && leader !== victim;
   });
-  const payments = await owned('payments');
-  const inventory = await owned('inventory');
-  assertEqual([payments.length, inventory.length], [2, 1]);
-  if (!inventory[0].includes('orders: 0-5')) throw new Error(`inventory-1 should own all 6: ${inventory}`);
+  const said = await page.locator('[aria-live="polite"]').textContent();
+  if (!said.includes('fenced broker') && !said.includes('New leader')) throw new Error(`announced: ${said}`);
+  page.victim = victim;
 });
 
-check('reset offsets is refused while the group is active, in Kafka\'s words', async (page) => {
-  await page.getByRole('button', { name: 'Reset payments to earliest' }).click();
-  const alert = page.getByRole('alert');
+check('restarting the broker brings it back into every ISR', async ({ page }) => {
+  const victim = page.victim;
+  await openBroker(page, victim);
+  await page.getByRole('button', { name: `Restart broker ${victim}` }).click();
+  await until('the broker rejoins every ISR', async () => {
+    const facts = await page.$$eval('g.partition[data-partition^="orders-"] .partition-facts', (ts) => ts.map((t) => t.textContent));
+    return facts.filter((f) => f.includes('ISR')).every((f) => f.includes(`${victim}`) && /ISR \d,\d,\d/.test(f));
+  }, 30000);
+  await page.getByLabel('Speed').selectOption('1');
+});
+
+check('acks=all with 2 of 3 brokers dead: the producer turns red with NotEnoughReplicasException', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByLabel('Speed').selectOption('20');
+  for (const n of [2, 3]) {
+    await openBroker(page, n);
+    await page.getByRole('button', { name: `Kill broker ${n}` }).click();
+  }
+  const producer = page.locator('g.producer[data-producer="order-service"]');
+  await until('the producer fails', async () => producer.evaluate((el) => el.classList.contains('failing')), 30000);
+  const text = await producer.textContent();
+  if (!text.includes('NotEnoughReplicasException')) throw new Error(`producer shows: ${text}`);
+  if (!(await onStage(page, producer))) throw new Error('the producer is not on the stage');
+  const below = await page.locator('g.partition .warning-text').allTextContents();
+  if (!below.some((w) => w.includes('ISR 1 < min.insync.replicas 2'))) throw new Error(`warnings: ${below}`);
+  await page.getByLabel('Speed').selectOption('1');
+  await page.screenshot({ path: join(outDir, 'laptop-not-enough-replicas.png') });
+  await page.close();
+});
+
+check('a backlog while payments is down grows as lag bars, and drains when it is back', async ({ browser }) => {
+  const page = await freshPage(browser);
+  const lag = () => page.$$eval('g.lane[data-group="payments"]', (ls) => ls.reduce((s, l) => s + Number(l.getAttribute('data-lag') ?? 0), 0));
+  await page.getByLabel('Speed').selectOption('20');
+  await until('payments reads', async () => (await page.locator('g.lane[data-group="payments"]').count()) === 6, 20000);
+  for (const c of ['payments-1', 'payments-2']) {
+    await page.getByRole('button', { name: `Consumer ${c}` }).click();
+    await page.getByRole('button', { name: `Remove consumer ${c}` }).click();
+  }
+  await until('a backlog builds up', async () => (await lag()) >= 12, 30000);
+  const bars = await page.$$eval('g.lane[data-group="payments"] rect.lag-bar', (rs) => rs.map((r) => Number(r.getAttribute('width'))));
+  if (bars.length === 0 || Math.max(...bars) <= 0) throw new Error(`no lag bars: ${bars}`);
+  await page.screenshot({ path: join(outDir, 'laptop-backlog.png') });
+  for (const c of ['payments-1', 'payments-2']) {
+    await page.getByRole('button', { name: `Consumer ${c}` }).click();
+    await page.getByRole('button', { name: `Restart consumer ${c}` }).click();
+  }
+  await page.getByLabel('Speed').selectOption('100');
+  await until('the backlog drains', async () => (await lag()) <= 4, 30000);
+  await page.close();
+});
+
+check('terms on the diagram explain themselves', async ({ page }) => {
+  const titles = await page.$$eval('svg.diagram title', (ts) => ts.map((t) => t.textContent).join('\n'));
+  for (const needle of ['HW: High watermark', 'LEO: Log end offset', 'ISR: In-sync replicas', 'epoch: Leader epoch',
+    'generation: ', 'committed offset: ', 'lag: ']) {
+    if (!titles.includes(needle)) throw new Error(`no explanation of ${needle}`);
+  }
+  await page.getByRole('button', { name: 'Group payments' }).click();
+  const abbr = await page.locator('.context-panel abbr.term').allTextContents();
+  if (!abbr.some((a) => a.startsWith('generation'))) throw new Error(`terms in the group card: ${abbr}`);
+});
+
+check('reset offsets is refused while the group is active, in Kafka\'s words, next to the button', async ({ page }) => {
+  const button = page.getByRole('button', { name: 'Reset payments to earliest' });
+  const before = await button.boundingBox();
+  await button.click();
+  const alert = page.locator('.context-panel').getByRole('alert');
   await alert.waitFor();
   const text = await alert.textContent();
   if (!text.includes("Assignments can only be reset if the group 'payments' is inactive")) {
     throw new Error(`unexpected error: ${text}`);
   }
-  await alert.getByRole('button', { name: 'Dismiss error' }).click();
-});
-
-check('a killed consumer\'s partitions move to the other member after the session timeout', async (page) => {
-  await page.getByRole('button', { name: 'Kill consumer payments-1' }).click();
-  await page.getByLabel('Speed').selectOption('100');
-  await until('payments-2 owns every partition', async () => {
-    const labels = await page.$$eval('g.group[data-group="payments"] g.member', (ms) => ms.map((m) => m.getAttribute('aria-label')));
-    return labels.length === 1 && labels[0].includes('payments-2') && labels[0].includes('orders: 0-5');
-  });
-  await page.getByLabel('Speed').selectOption('1');
-  await page.getByRole('button', { name: 'Describe payments' }).click();
-  const describe = page.getByLabel('Group description');
-  await describe.waitFor();
-  const text = await describe.textContent();
-  if (!/GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID/.test(text)) {
-    throw new Error(`not Kafka's describe table:\n${text}`);
+  const describe = await page.getByLabel('Group description').textContent();
+  if (!/GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID/.test(describe)) {
+    throw new Error(`not Kafka's describe table:\n${describe}`);
   }
-  await page.screenshot({ path: join(outDir, 'consumer-killed.png'), fullPage: true });
-  await page.getByRole('button', { name: 'Add consumer to payments' }).click();
-  await page.getByRole('button', { name: 'Close group' }).click();
+  await alert.getByRole('button', { name: 'Dismiss error' }).click();
+  if (!before) throw new Error('no reset button');
 });
 
-check('an invalid topic is rejected inline with Kafka\'s error, and nothing changes', async (page) => {
+check('an invalid topic is rejected inline with Kafka\'s error, and a valid one is created', async ({ page }) => {
+  await tab(page, 'Topics');
   const before = await page.getByLabel('Topic description').textContent();
-  await page.getByLabel('New topic').fill('payments');
+  await page.getByLabel('New topic').fill('refunds');
   await page.getByLabel('Replication factor').fill('4');
   await page.getByRole('button', { name: 'Create topic' }).click();
-  const alert = page.getByRole('alert');
+  const alert = page.locator('.context-panel').getByRole('alert');
   await alert.waitFor();
-  const text = await alert.textContent();
   const expected =
     'InvalidReplicationFactorException: Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.';
-  if (!text.includes(expected)) throw new Error(`unexpected error text: ${text}`);
-  const after = await page.getByLabel('Topic description').textContent();
-  if (after.includes('payments')) throw new Error('the rejected topic was created');
+  if (!(await alert.textContent()).includes(expected)) throw new Error(`unexpected error text: ${await alert.textContent()}`);
+  if ((await page.getByLabel('Topic description').textContent()).includes('refunds')) throw new Error('the rejected topic was created');
   if (!before.includes('Topic: orders')) throw new Error('orders vanished');
-});
-
-check('a valid topic is created and described', async (page) => {
   await page.getByLabel('Replication factor').fill('3');
   await page.getByRole('button', { name: 'Create topic' }).click();
-  await until('payments is described', async () =>
-    (await page.getByLabel('Topic description').textContent()).includes('Topic: payments'),
-  );
-  if ((await page.getByRole('alert').count()) !== 0) throw new Error('an error is still shown');
+  await until('refunds is described', async () => (await page.getByLabel('Topic description').textContent()).includes('Topic: refunds'));
+  await page.getByRole('button', { name: 'Partition refunds-0' }).waitFor();
 });
 
-check('killing the leader of orders-0 moves its leadership', async (page) => {
-  const victim = await leaderOf(page, 'orders-0');
-  await page.getByRole('button', { name: `Broker ${victim}`, exact: true }).click();
-  await page.getByRole('button', { name: `Kill broker ${victim}` }).click();
-  await page.getByLabel('Speed').selectOption('20');
-  await until('a new leader is elected', async () => {
-    const leader = await leaderOf(page, 'orders-0');
-    return leader !== null && leader !== victim;
-  });
-  await page.getByLabel('Speed').selectOption('1');
-  await page.screenshot({ path: join(outDir, 'broker-killed.png'), fullPage: true });
-  const describe = await page.getByLabel('Topic description').textContent();
-  if (describe.includes(`Leader: ${victim}\t`)) throw new Error(`broker ${victim} still leads:\n${describe}`);
-  page.victim = victim;
+check('a group is created on the topics chosen', async ({ page }) => {
+  await tab(page, 'Groups');
+  await page.getByLabel('New group').fill('audit');
+  await page.getByRole('checkbox', { name: 'orders' }).uncheck();
+  await page.getByRole('checkbox', { name: 'refunds' }).check();
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await page.getByRole('region', { name: 'Group audit' }).waitFor();
+  await until('audit reads refunds', async () =>
+    (await page.locator('g.partition[data-partition="refunds-0"] g.lane[data-group="audit"]').count()) === 1, 20000);
+  if ((await page.locator('g.partition[data-partition="orders-0"] g.lane[data-group="audit"]').count()) !== 0) {
+    throw new Error('audit reads orders too');
+  }
 });
 
-check('restarting the broker brings it back into the ISR', async (page) => {
-  const victim = page.victim;
-  await page.getByRole('button', { name: `Restart broker ${victim}` }).click();
-  await page.getByLabel('Speed').selectOption('20');
-  await until('the broker rejoins every ISR', async () => {
-    const roles = await page.$$eval(`g.broker[data-broker="${victim}"] g.replica[data-partition^="orders-"]`, (rows) =>
-      rows.map((r) => r.getAttribute('data-role')),
-    );
-    return roles.length === 6 && roles.every((r) => r === 'leader' || r === 'in-sync');
+check('the two views are linked: a partition selected in one is marked in the other', async ({ page }) => {
+  await page.getByRole('button', { name: 'Partition orders-2' }).click();
+  await page.getByRole('region', { name: 'Partition orders-2' }).waitFor();
+  await page.getByRole('button', { name: 'Cluster view' }).click();
+  const marked = await page.$$eval('g.replica.selected', (rs) => rs.map((r) => r.getAttribute('data-partition')));
+  if (marked.length !== 3 || marked.some((p) => p !== 'orders-2')) throw new Error(`marked in the cluster view: ${marked}`);
+  await page.getByRole('button', { name: 'Broker 1', exact: true }).click();
+  await page.getByRole('region', { name: 'Broker 1' }).waitFor();
+  await page.getByRole('button', { name: 'Topic view' }).click();
+  const related = await page.$$eval('g.partition.related', (rs) => rs.length);
+  if (related === 0) throw new Error('no partition led by broker 1 is marked in the topic view');
+});
+
+check('pan and zoom: buttons, the wheel and a drag move the diagram; Fit shows it all', async ({ page }) => {
+  const zoom = async () => Number(await page.locator('.stage').getAttribute('data-zoom'));
+  const transform = () => page.locator('svg.diagram > g').getAttribute('transform');
+  const z0 = await zoom();
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  if (!((await zoom()) > z0)) throw new Error('Zoom in did not zoom');
+  await page.getByRole('button', { name: 'Zoom out' }).click();
+  const stage = await page.locator('.stage').boundingBox();
+  await page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
+  await page.mouse.wheel(0, -300);
+  if (!((await zoom()) > z0)) throw new Error('the wheel did not zoom');
+  const t0 = await transform();
+  await page.mouse.move(stage.x + 40, stage.y + stage.height - 40);
+  await page.mouse.down();
+  await page.mouse.move(stage.x + 140, stage.y + stage.height - 90, { steps: 5 });
+  await page.mouse.up();
+  if ((await transform()) === t0) throw new Error('a drag did not pan');
+  await page.getByRole('button', { name: 'Fit' }).click();
+  const rows = await page.locator('g.partition').count();
+  for (let i = 0; i < rows; i += 1) {
+    if (!(await onStage(page, page.locator('g.partition').nth(i)))) throw new Error('Fit left a partition out');
+  }
+});
+
+check('the event log keeps the whole run and its filter searches all of it', async ({ page }) => {
+  await tab(page, 'Events');
+  const log = page.getByRole('log', { name: 'Event log' });
+  await log.waitFor();
+  await page.getByLabel('Filter events').fill('LeaderElected');
+  await until('elections are listed', async () => {
+    const rows = await log.locator('.event-row').allTextContents();
+    return rows.length > 0 && rows.every((r) => r.includes('LeaderElected'));
   });
-  await page.getByLabel('Speed').selectOption('1');
-  await page.screenshot({ path: join(outDir, 'broker-restarted.png'), fullPage: true });
+  const summary = await page.locator('.events .muted').first().textContent();
+  if (!/\d+ of \d+ events match/.test(summary)) throw new Error(`summary: ${summary}`);
+});
+
+check('at 1920x1080 the diagram takes the stage with text of at least 11 px', async ({ page }) => {
+  await page.setViewportSize(WIDE);
+  await page.getByRole('button', { name: 'Topic view' }).click();
+  await nextFrames(page);
+  await page.waitForTimeout(300);
+  const figures = await layoutFigures(page);
+  metrics.wide = figures;
+  if (figures.share < 0.55) throw new Error(`the diagram covers ${figures.share} of the viewport`);
+  if (figures.smallestTextPx < 11) throw new Error(`text of ${figures.smallestTextPx} px on the diagram`);
+  await page.screenshot({ path: join(outDir, 'wide-topic-view.png') });
+  await page.getByRole('button', { name: 'Cluster view' }).click();
+  await nextFrames(page);
+  metrics.wideCluster = await layoutFigures(page);
+  await page.screenshot({ path: join(outDir, 'wide-cluster-view.png') });
+  await page.setViewportSize(LAPTOP);
+  await page.getByRole('button', { name: 'Cluster view' }).click();
+  await nextFrames(page);
+  const laptopCluster = await layoutFigures(page);
+  metrics.laptopCluster = laptopCluster;
+  if (laptopCluster.smallestTextPx < 11) throw new Error(`cluster view text of ${laptopCluster.smallestTextPx} px`);
+  await page.screenshot({ path: join(outDir, 'laptop-cluster-view.png') });
+  await page.getByRole('button', { name: 'Topic view' }).click();
+});
+
+check('on a phone (390x844) the diagram comes first, readable, and every action is in the sheet', async ({ browser }) => {
+  const page = await freshPage(browser, PHONE);
+  await page.waitForTimeout(500);
+  const figures = await layoutFigures(page);
+  metrics.phone = figures;
+  if (figures.stage.width < 350) throw new Error(`the diagram is ${figures.stage.width} px wide`);
+  if (figures.smallestTextPx < 11) throw new Error(`text of ${figures.smallestTextPx} px on the diagram`);
+  await page.screenshot({ path: join(outDir, 'phone-topic-view.png') });
+  await page.getByRole('button', { name: 'Show controls' }).click();
+  for (const name of ['Produce', 'Brokers', 'Groups', 'Topics', 'Events']) {
+    await page.getByRole('tab', { name, exact: true }).waitFor();
+  }
+  await page.getByRole('button', { name: 'Produce', exact: true }).click();
+  await until('the record is sent', async () => (await page.getByLabel('Last record').count()) === 1);
+  await page.screenshot({ path: join(outDir, 'phone-sheet.png') });
+  await page.getByRole('tab', { name: 'Brokers', exact: true }).click();
+  await page.getByRole('button', { name: 'Open broker 2' }).click();
+  await page.getByRole('button', { name: 'Kill broker 2' }).click();
+  await page.getByRole('button', { name: 'Hide controls' }).click();
+  await page.getByRole('button', { name: 'Cluster view' }).click();
+  await nextFrames(page);
+  metrics.phoneCluster = await layoutFigures(page);
+  await page.screenshot({ path: join(outDir, 'phone-cluster-view.png') });
+  await page.close();
 });
 
 // ------------------------------------------------------------------------------------------------
 
-function assertEqual(actual, expected) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`expected ${e}, got ${a}`);
+let baseUrl = '';
+const metrics = {};
+const consoleErrors = [];
+
+function watchConsole(page) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message}`));
 }
 
 async function main() {
   await mkdir(outDir, { recursive: true });
   const server = await serveDist(distDir);
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  baseUrl = `http://127.0.0.1:${server.address().port}/`;
   const browser = await launchChromium(chromiumPath);
-  const consoleErrors = [];
   let passed = 0;
   let failed = 0;
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message}`));
-    await page.goto(url);
+    const page = await browser.newPage({ viewport: LAPTOP });
+    watchConsole(page);
+    await page.goto(baseUrl);
     for (const { name, fn } of checks) {
+      if (only && !only.test(name)) continue;
+      const started = Date.now();
       try {
-        await fn(page);
+        await fn({ page, browser });
         passed += 1;
-        console.log(`ok   ${name}`);
+        console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (err) {
         failed += 1;
         console.log(`FAIL ${name}: ${err.message}`);
+        await page.screenshot({ path: join(outDir, `failed-${passed + failed}.png`) }).catch(() => {});
       }
     }
     if (consoleErrors.length === 0) {
@@ -231,6 +512,8 @@ async function main() {
     await browser.close();
     server.close();
   }
+  await writeFile(join(outDir, 'metrics.json'), JSON.stringify(metrics, null, 2));
+  console.log(`layout figures: ${JSON.stringify(metrics)}`);
   console.log(`screenshots in ${outDir}`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);

@@ -1,12 +1,13 @@
-//! Topics: create one (Kafka validates it; errors show inline and change nothing), set the
-//! partition count, and flip the two configs that decide durability: `min.insync.replicas` and
-//! `unclean.leader.election.enable`.
+//! The topics tab: create one (Kafka validates it; errors show inline and change nothing), set
+//! the partition count, flip the two configs that decide durability (`min.insync.replicas`,
+//! `unclean.leader.election.enable`), and the live `kafka-topics.sh --describe`, exactly as
+//! Kafka prints it.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::inline_error::InlineError;
-use super::text_field::use_text_field;
+use crate::components::inline_error::InlineError;
+use crate::components::text_field::use_text_field;
 use crate::state::Action;
 
 /// What the panel shows of one topic.
@@ -20,14 +21,16 @@ pub struct TopicSummary {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct TopicsPanelProps {
+pub struct TopicsTabProps {
     pub topics: Vec<TopicSummary>,
+    /// `kafka-topics.sh --describe --exclude-internal` text.
+    pub describe: AttrValue,
     pub error: Option<AttrValue>,
     pub dispatch: Callback<Action>,
 }
 
-#[function_component(TopicsPanel)]
-pub fn topics_panel(props: &TopicsPanelProps) -> Html {
+#[function_component(TopicsTab)]
+pub fn topics_tab(props: &TopicsTabProps) -> Html {
     let name = use_text_field("");
     let partitions = use_text_field("3");
     let rf = use_text_field("3");
@@ -51,13 +54,13 @@ pub fn topics_panel(props: &TopicsPanelProps) -> Html {
         })
     };
     html! {
-        <section class="panel" aria-labelledby="topics-heading">
+        <section class="card" aria-labelledby="topics-heading">
             <h2 id="topics-heading">{ "Topics" }</h2>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             { for props.topics.iter().map(|t| html! {
                 <TopicRow key={t.name.clone()} topic={t.clone()} dispatch={props.dispatch.clone()} />
             }) }
-            <form class="create-topic" {onsubmit} aria-label="Create topic">
+            <form class="form-grid" {onsubmit} aria-label="Create topic">
                 <label class="span-2">{ "New topic" }
                     <input name="topic-name" placeholder="payments" value={name.text()} oninput={name.oninput.clone()} />
                 </label>
@@ -72,6 +75,8 @@ pub fn topics_panel(props: &TopicsPanelProps) -> Html {
                 </label>
                 <button type="submit">{ "Create topic" }</button>
             </form>
+            <h3>{ "kafka-topics.sh --describe --exclude-internal" }</h3>
+            <pre class="describe" aria-label="Topic description">{ props.describe.clone() }</pre>
         </section>
     }
 }

@@ -1,0 +1,75 @@
+//! A broker's card: its state as the simulator and the controller see it, the countdown to its
+//! fencing, its replicas, and what can be done to it (kill, restart, isolate).
+
+use kafka_sim::view::{BrokerView, ReplicaRole};
+use kafka_sim::TopicPartition;
+use yew::prelude::*;
+
+use crate::components::cluster_diagram::role_class;
+use crate::components::inline_error::InlineError;
+use crate::components::term::term;
+use crate::scene::cluster_view::BrokerState;
+use crate::scene::reasons::Reason;
+use crate::state::selection::Selection;
+use crate::state::{Action, BrokerOp};
+
+#[derive(Properties, PartialEq)]
+pub struct BrokerCardProps {
+    pub broker: BrokerView,
+    pub reason: Option<Reason>,
+    /// Its replicas: partition and role.
+    pub replicas: Vec<(TopicPartition, ReplicaRole)>,
+    pub error: Option<AttrValue>,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(BrokerCard)]
+pub fn broker_card(props: &BrokerCardProps) -> Html {
+    let b = &props.broker;
+    let id = b.id;
+    let state = BrokerState::of(b);
+    let op = |op: fn() -> BrokerOp| props.dispatch.reform(move |_: MouseEvent| Action::Broker(op(), id));
+    let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
+    html! {
+        <section class="card" aria-label={format!("Broker {}", id.0)}>
+            <h2>{ format!("Broker {}", id.0) }</h2>
+            <p class="facts-line">
+                { format!("{} · leads {} of {} replicas", state.label(), b.leader_count, b.replica_count) }
+                if b.fenced { { " · " }{ term("fenced", "fenced") } }
+            </p>
+            if let Some(r) = &props.reason {
+                <p class="reason">{ format!("The controller has not heard from it: {}", r.full()) }</p>
+            }
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            <div class="button-row">
+                <button class="danger" onclick={op(|| BrokerOp::Kill)} disabled={state == BrokerState::Dead}
+                        title="The process dies; its log stays on disk">
+                    { format!("Kill broker {}", id.0) }
+                </button>
+                <button onclick={op(|| BrokerOp::Restart)} disabled={state != BrokerState::Dead}>
+                    { format!("Restart broker {}", id.0) }
+                </button>
+                <button onclick={op(|| BrokerOp::Isolate)} disabled={state != BrokerState::Alive}
+                        title="Cut every network link of this broker; it keeps running">
+                    { format!("Isolate broker {}", id.0) }
+                </button>
+                if state == BrokerState::Isolated {
+                    <button onclick={heal}>{ "Heal network" }</button>
+                }
+            </div>
+            <h3>{ "Replicas" }</h3>
+            <ul class="chips">
+                { for props.replicas.iter().map(|(tp, role)| {
+                    let select = Selection::Partition(tp.clone());
+                    let onclick = props.dispatch.reform(move |_: MouseEvent| Action::Select(Some(select.clone())));
+                    html! {
+                        <li><button class={classes!("chip", role_class(*role))} {onclick}
+                                    title={format!("Partition {tp}: {} here", role.as_str())}>
+                            { format!("{tp} · {}", role.as_str()) }
+                        </button></li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}

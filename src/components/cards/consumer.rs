@@ -1,0 +1,104 @@
+//! A consumer's card: what it is doing, the partitions it reads with its position, committed
+//! offset and lag on each, the countdown if it stopped heartbeating, and its actions: leave the
+//! group cleanly, be killed (the group notices after session.timeout.ms), restart.
+
+use kafka_sim::view::GroupView;
+use kafka_sim::TopicPartition;
+use yew::prelude::*;
+
+use crate::components::inline_error::InlineError;
+use crate::components::term::term;
+use crate::scene::clients::MemberStatus;
+use crate::scene::reasons::Reason;
+use crate::state::selection::Selection;
+use crate::state::Action;
+
+/// One partition the consumer reads: `(partition, position, committed, lag)`.
+pub type Reading = (TopicPartition, Option<u64>, Option<u64>, Option<u64>);
+
+#[derive(Properties, PartialEq)]
+pub struct ConsumerCardProps {
+    pub group: String,
+    pub client_id: String,
+    pub status: Option<MemberStatus>,
+    pub detail: String,
+    pub reason: Option<Reason>,
+    pub reading: Vec<Reading>,
+    pub error: Option<AttrValue>,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(ConsumerCard)]
+pub fn consumer_card(props: &ConsumerCardProps) -> Html {
+    let (group, consumer) = (props.group.clone(), props.client_id.clone());
+    let act = |make: fn(String, String) -> Action| {
+        let (group, consumer) = (group.clone(), consumer.clone());
+        props.dispatch.reform(move |_: MouseEvent| make(group.clone(), consumer.clone()))
+    };
+    let open_group = {
+        let group = group.clone();
+        props.dispatch.reform(move |_: MouseEvent| Action::Select(Some(Selection::Group(group.clone()))))
+    };
+    let running = !matches!(props.status, Some(MemberStatus::Killed | MemberStatus::Stopped) | None);
+    let status = props.status.map_or("stopped", MemberStatus::word);
+    html! {
+        <section class="card" aria-label={format!("Consumer {}", props.client_id)}>
+            <h2>{ format!("Consumer {}", props.client_id) }</h2>
+            <p class="facts-line">
+                { term(status, status) }{ format!(" · {} · group ", props.detail) }
+                <button class="link-button inline" onclick={open_group}>{ &props.group }</button>
+            </p>
+            if let Some(r) = &props.reason {
+                <p class="reason">{ format!("Its heartbeats stopped: {}", r.full()) }</p>
+            }
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            <div class="button-row">
+                if running {
+                    <button onclick={act(|group, consumer| Action::RemoveConsumer { group, consumer })}
+                            title="close(): commits, leaves the group; the group rebalances at once">
+                        { format!("Remove consumer {}", props.client_id) }
+                    </button>
+                    <button class="danger" onclick={act(|group, consumer| Action::KillConsumer { group, consumer })}
+                            title="The process dies without leaving: the group notices after session.timeout.ms">
+                        { format!("Kill consumer {}", props.client_id) }
+                    </button>
+                } else {
+                    <button class="primary" onclick={act(|group, consumer| Action::RestartConsumer { group, consumer })}>
+                        { format!("Restart consumer {}", props.client_id) }
+                    </button>
+                }
+            </div>
+            if !props.reading.is_empty() {
+                <table class="reading">
+                    <thead><tr>
+                        <th>{ "partition" }</th><th>{ term("position", "position") }</th>
+                        <th>{ term("committed", "committed offset") }</th><th>{ term("lag", "lag") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for props.reading.iter().map(|(tp, pos, committed, lag)| html! {
+                            <tr>
+                                <td>{ tp.to_string() }</td>
+                                <td>{ pos.map_or("-".to_string(), |p| p.to_string()) }</td>
+                                <td>{ committed.map_or("-".to_string(), |c| c.to_string()) }</td>
+                                <td>{ lag.map_or("-".to_string(), |l| l.to_string()) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </section>
+    }
+}
+
+/// The partitions `client_id` owns in `group`, with its position on each.
+pub fn reading(group: &GroupView, client_id: &str, positions: &[(TopicPartition, u64)]) -> Vec<Reading> {
+    group
+        .partitions
+        .iter()
+        .filter(|gp| gp.owner.as_deref() == Some(client_id))
+        .map(|gp| {
+            let pos = positions.iter().find(|(t, _)| *t == gp.tp).map(|(_, p)| *p);
+            (gp.tp.clone(), pos, gp.committed.map(|c| c.0), gp.lag)
+        })
+        .collect()
+}

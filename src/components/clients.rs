@@ -1,0 +1,100 @@
+//! Producers and consumer groups on the diagram, drawn alike in both views. Each is a button
+//! (focusable, named "Producer order-service", "Consumer payments-1", "Group payments") that
+//! selects it; state is never told by colour alone (words and dash patterns say it too).
+
+use yew::prelude::*;
+
+use super::svg::{activate, rect, text, text_end};
+use crate::glossary;
+use crate::scene::clients::{GroupNode, MemberNode, MemberStatus, ProducerNode};
+use crate::scene::geometry::fmt;
+use crate::state::selection::Selection;
+
+pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
+    let name = p.name.clone();
+    let (onclick, onkeydown) =
+        activate(on_select.reform(move |_| Selection::Producer(name.clone())));
+    let r = &p.rect;
+    let mut description = p.lines.join(", ");
+    if let (Some(e), Some(m)) = (&p.error, &p.error_message) {
+        description.push_str(&format!(", failing: {e}: {m}"));
+    }
+    html! {
+        <g key={format!("producer-{}", p.client.0)}
+           class={classes!("producer", p.failing.then_some("failing"), p.mark.class())}
+           role="button" tabindex="0" aria-label={format!("Producer {}", p.name)}
+           aria-description={description.clone()} data-producer={p.name.clone()} {onclick} {onkeydown}>
+            <title>{ description }</title>
+            { rect(r, "producer-box", 10.0) }
+            { text(r.x + 12.0, r.y + 22.0, "node-title", format!("⇢ {}", p.name)) }
+            { for p.lines.iter().enumerate().map(|(i, l)| text(r.x + 12.0, r.y + 40.0 + 17.0 * i as f64, "node-detail", l.clone())) }
+            if let Some(e) = &p.error {
+                { text(r.x + 12.0, r.y + 40.0 + 17.0 * p.lines.len() as f64, "error-text", e.clone()) }
+            }
+        </g>
+    }
+}
+
+pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
+    let r = &g.rect;
+    let name = g.name.clone();
+    let (onclick, onkeydown) = activate(on_select.reform(move |_| Selection::Group(name.clone())));
+    let state_term = g.state.map(|s| s.as_str()).unwrap_or("");
+    html! {
+        <g key={format!("group-{}", g.name)}
+           class={classes!("group", format!("group-c{}", g.colour), g.mark.class())} data-group={g.name.clone()}>
+            <g class="group-head" role="button" tabindex="0" aria-label={format!("Group {}", g.name)}
+               aria-description={g.state_line.clone()} {onclick} {onkeydown}>
+                { rect(r, "group-box", 10.0) }
+                { text(r.x + 12.0, r.y + 20.0, "node-title", format!("⇠ {}", g.name)) }
+                <text class="node-detail group-state" x={fmt(r.x + 12.0)} y={fmt(r.y + 37.0)}>
+                    <title>{ format!("{}\n{}", glossary::tooltip(state_term), glossary::tooltip("generation")) }</title>
+                    { &g.state_line }
+                </text>
+                if let Some(reason) = &g.reason {
+                    <g class="reason">
+                        <title>{ reason.full() }</title>
+                        { text(r.x + 12.0, r.y + 54.0, "reason-text", reason.text.clone()) }
+                        { text(r.x + 12.0, r.y + 69.0, "config-text", reason.config.clone()) }
+                    </g>
+                }
+            </g>
+            { for g.members.iter().map(|m| member(m, on_select)) }
+        </g>
+    }
+}
+
+fn member(m: &MemberNode, on_select: &Callback<Selection>) -> Html {
+    let r = &m.rect;
+    let selection = Selection::Consumer {
+        group: m.group.clone(),
+        client_id: m.client_id.clone(),
+    };
+    let (onclick, onkeydown) = activate(on_select.reform(move |_| selection.clone()));
+    let status = m.status.word();
+    let mut description = format!("{status}, {}", m.detail);
+    if let Some(reason) = &m.reason {
+        description.push_str(&format!(", {}", reason.full()));
+    }
+    let term = match m.status {
+        MemberStatus::Idle => glossary::tooltip("idle"),
+        MemberStatus::Rebalancing => glossary::tooltip("rebalancing"),
+        MemberStatus::Killed => glossary::tooltip("session.timeout.ms"),
+        _ => description.clone(),
+    };
+    html! {
+        <g key={m.client_id.clone()} class={classes!("member", status, m.mark.class())}
+           data-member={m.client_id.clone()} data-status={status}
+           role="button" tabindex="0" aria-label={format!("Consumer {}", m.client_id)}
+           aria-description={description} {onclick} {onkeydown}>
+            <title>{ term }</title>
+            { rect(r, "member-box", 6.0) }
+            { text(r.x + 8.0, r.y + 15.0, "member-name", m.client_id.clone()) }
+            { text_end(r.right() - 8.0, r.y + 15.0, "member-status", status) }
+            { text(r.x + 8.0, r.y + 31.0, "node-detail", m.detail.clone()) }
+            if let Some(reason) = &m.reason {
+                { text(r.x + 8.0, r.y + 46.0, "reason-text", reason.text.clone()) }
+            }
+        </g>
+    }
+}

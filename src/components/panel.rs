@@ -1,0 +1,68 @@
+//! The context panel beside the diagram (a bottom sheet on a phone): tabs for producing, the
+//! brokers, the groups, the topics and the event log, and the selected object's card with its
+//! actions. Results appear here, next to the control that made them; nothing moves under the
+//! pointer (the panel scrolls on its own, the diagram keeps its place).
+
+use yew::prelude::*;
+
+use crate::state::{Action, Tab};
+
+#[derive(Properties, PartialEq)]
+pub struct ContextPanelProps {
+    pub tab: Tab,
+    /// The selected object's name ("Broker 2"), which names the Details tab.
+    pub selection_title: Option<AttrValue>,
+    /// On a phone: the sheet is pulled up.
+    pub expanded: bool,
+    pub on_expand: Callback<bool>,
+    pub dispatch: Callback<Action>,
+    pub children: Html,
+}
+
+const TABS: [(Tab, &str); 5] = [
+    (Tab::Produce, "Produce"),
+    (Tab::Brokers, "Brokers"),
+    (Tab::Groups, "Groups"),
+    (Tab::Topics, "Topics"),
+    (Tab::Events, "Events"),
+];
+
+#[function_component(ContextPanel)]
+pub fn context_panel(props: &ContextPanelProps) -> Html {
+    let tab_button = |tab: Tab, label: AttrValue| {
+        let dispatch = props.dispatch.clone();
+        let on_expand = props.on_expand.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::ShowTab(tab));
+            on_expand.emit(true);
+        });
+        let selected = props.tab == tab;
+        html! {
+            <button role="tab" aria-selected={selected.to_string()} tabindex={if selected { "0" } else { "-1" }}
+                    class={classes!("tab", selected.then_some("current"))} {onclick}>{ label }</button>
+        }
+    };
+    let toggle = {
+        let (on_expand, expanded) = (props.on_expand.clone(), props.expanded);
+        Callback::from(move |_: MouseEvent| on_expand.emit(!expanded))
+    };
+    html! {
+        <aside class={classes!("context-panel", props.expanded.then_some("expanded"))} aria-label="Controls">
+            <div class="sheet-handle">
+                <button class="link-button" onclick={toggle} aria-expanded={props.expanded.to_string()}
+                        aria-label={if props.expanded { "Hide controls" } else { "Show controls" }}>
+                    { if props.expanded { "▾" } else { "▴" } }
+                </button>
+            </div>
+            <div class="tabs" role="tablist" aria-label="Panels">
+                if let Some(title) = props.selection_title.clone() {
+                    { tab_button(Tab::Details, title) }
+                }
+                { for TABS.iter().map(|(tab, label)| tab_button(*tab, AttrValue::from(*label))) }
+            </div>
+            <div class="tab-body" role="tabpanel">
+                { props.children.clone() }
+            </div>
+        </aside>
+    }
+}

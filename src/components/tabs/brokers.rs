@@ -1,0 +1,52 @@
+//! The brokers tab: every broker with its state (click one for its card and its actions), and
+//! what acts on the whole cluster: heal the network, add a broker, elect preferred leaders.
+
+use kafka_sim::view::BrokerView;
+use yew::prelude::*;
+
+use crate::components::inline_error::InlineError;
+use crate::scene::cluster_view::BrokerState;
+use crate::state::selection::Selection;
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct BrokersTabProps {
+    pub brokers: Vec<BrokerView>,
+    pub error: Option<AttrValue>,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(BrokersTab)]
+pub fn brokers_tab(props: &BrokersTabProps) -> Html {
+    let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
+    let add = props.dispatch.reform(|_: MouseEvent| Action::AddBroker);
+    let elect = props.dispatch.reform(|_: MouseEvent| Action::ElectPreferredLeaders);
+    let any_isolated = props.brokers.iter().any(|b| b.isolated);
+    html! {
+        <section class="card" aria-labelledby="brokers-heading">
+            <h2 id="brokers-heading">{ "Brokers" }</h2>
+            <p class="hint">{ "Pick a broker to kill, restart or isolate it." }</p>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            <ul class="chips">
+                { for props.brokers.iter().map(|b| {
+                    let select = Selection::Broker(b.id);
+                    let onclick = props.dispatch.reform(move |_: MouseEvent| Action::Select(Some(select.clone())));
+                    let state = BrokerState::of(b);
+                    html! {
+                        <li><button class={classes!("chip", state.label())} {onclick}
+                                    aria-label={format!("Open broker {}", b.id.0)}>
+                            { format!("Broker {} · {}{}", b.id.0, state.label(), if b.fenced && b.alive { " · fenced" } else { "" }) }
+                        </button></li>
+                    }
+                }) }
+            </ul>
+            <div class="button-row">
+                <button onclick={heal} disabled={!any_isolated}>{ "Heal network" }</button>
+                <button onclick={add}>{ "Add broker" }</button>
+                <button onclick={elect} title="kafka-leader-election --election-type preferred: move each partition's leadership back to its first replica">
+                    { "Elect preferred leaders" }
+                </button>
+            </div>
+        </section>
+    }
+}

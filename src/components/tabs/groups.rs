@@ -1,0 +1,129 @@
+//! The groups tab: every consumer group with its state and consumers (click one for its card),
+//! and a new group: its name, the topics it subscribes to, and its assignor.
+
+use kafka_sim::assignor::AssignorKind;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::inline_error::InlineError;
+use crate::components::text_field::use_text_field;
+use crate::state::selection::Selection;
+use crate::state::Action;
+
+/// What the tab shows of one group.
+#[derive(Clone, PartialEq)]
+pub struct GroupSummary {
+    pub name: String,
+    pub state: String,
+    /// `(client id, running)`
+    pub consumers: Vec<(String, bool)>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GroupsTabProps {
+    pub groups: Vec<GroupSummary>,
+    pub topics: Vec<String>,
+    pub error: Option<AttrValue>,
+    pub dispatch: Callback<Action>,
+}
+
+const ASSIGNORS: [(&str, Option<AssignorKind>); 5] = [
+    ("default (range, cooperative-sticky)", None),
+    ("range", Some(AssignorKind::Range)),
+    ("roundrobin", Some(AssignorKind::RoundRobin)),
+    ("sticky", Some(AssignorKind::Sticky)),
+    ("cooperative-sticky", Some(AssignorKind::CooperativeSticky)),
+];
+
+#[function_component(GroupsTab)]
+pub fn groups_tab(props: &GroupsTabProps) -> Html {
+    let name = use_text_field("");
+    let assignor = use_state(|| 0usize);
+    // Topics ticked for the new group; the first topic by default.
+    let chosen = use_state(|| props.topics.first().cloned().into_iter().collect::<Vec<String>>());
+    let on_assignor = {
+        let assignor = assignor.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            assignor.set(select.selected_index().max(0) as usize);
+        })
+    };
+    let onsubmit = {
+        let (name, assignor, chosen) = (name.clone(), assignor.clone(), chosen.clone());
+        props.dispatch.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::CreateGroup {
+                name: name.text(),
+                topics: (*chosen).clone(),
+                assignor: ASSIGNORS[*assignor].1,
+            }
+        })
+    };
+    let toggle_topic = |topic: &str| {
+        let (chosen, topic) = (chosen.clone(), topic.to_string());
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            let mut next: Vec<String> = (*chosen).iter().filter(|t| **t != topic).cloned().collect();
+            if on {
+                next.push(topic.clone());
+                next.sort();
+            }
+            chosen.set(next);
+        })
+    };
+    html! {
+        <section class="card" aria-labelledby="groups-heading">
+            <h2 id="groups-heading">{ "Consumer groups" }</h2>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            <ul class="group-list">
+                { for props.groups.iter().map(|g| group_row(g, &props.dispatch)) }
+            </ul>
+            <form class="form-grid" {onsubmit} aria-label="Create group">
+                <label class="span-2">{ "New group" }
+                    <input name="group-name" placeholder="analytics" value={name.text()} oninput={name.oninput.clone()} />
+                </label>
+                <fieldset class="span-2 topic-choice">
+                    <legend>{ "Subscribes to" }</legend>
+                    { for props.topics.iter().map(|t| html! {
+                        <label class="inline">
+                            <input type="checkbox" checked={chosen.contains(t)} onchange={toggle_topic(t)} />
+                            { t }
+                        </label>
+                    }) }
+                </fieldset>
+                <label>{ "Assignor" }
+                    <select onchange={on_assignor} aria-label="Assignor">
+                        { for ASSIGNORS.iter().enumerate().map(|(i, (label, _))| html! {
+                            <option selected={i == *assignor}>{ *label }</option>
+                        }) }
+                    </select>
+                </label>
+                <button type="submit">{ "Create group" }</button>
+            </form>
+        </section>
+    }
+}
+
+fn group_row(g: &GroupSummary, dispatch: &Callback<Action>) -> Html {
+    let open = |selection: Selection| dispatch.reform(move |_: MouseEvent| Action::Select(Some(selection.clone())));
+    let add = {
+        let group = g.name.clone();
+        dispatch.reform(move |_: MouseEvent| Action::AddConsumer { group: group.clone() })
+    };
+    html! {
+        <li class="group-row" key={g.name.clone()}>
+            <button class="link-button inline strong" onclick={open(Selection::Group(g.name.clone()))}
+                    aria-label={format!("Open group {}", g.name)}>{ &g.name }</button>
+            <span class="muted">{ format!(" {} · {} running", g.state, g.consumers.iter().filter(|c| c.1).count()) }</span>
+            <ul class="chips">
+                { for g.consumers.iter().map(|(c, running)| html! {
+                    <li><button class={classes!("chip", (!running).then_some("stopped"))}
+                                onclick={open(Selection::Consumer { group: g.name.clone(), client_id: c.clone() })}>
+                        { if *running { c.clone() } else { format!("{c} (stopped)") } }
+                    </button></li>
+                }) }
+            </ul>
+            <button onclick={add}>{ format!("Add consumer to {}", g.name) }</button>
+        </li>
+    }
+}

@@ -1,0 +1,7 @@
+//! The context panel's tabs.
+
+pub mod brokers;
+pub mod events;
+pub mod groups;
+pub mod produce;
+pub mod topics;

@@ -1,0 +1,272 @@
+//! The narration line: what just happened, in plain language, and which Kafka setting made it
+//! happen, from the engine's events. Events of one instant are told together ("the controller
+//! fenced broker 1 ... orders-0 and orders-3 got new leaders"), and the busy events of normal
+//! work (appends, replication, fetches, commits) are left to the event log.
+
+use std::collections::BTreeSet;
+
+use kafka_sim::{BrokerId, ElectionKind, Event, SimTime, TimedEvent, TopicPartition};
+
+use crate::scene::words;
+
+/// A sentence about what happened at `at`; `announce` when a screen reader should say it at
+/// once (leader changes, lost records, the Produce form's results are announced by the state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Told {
+    pub at: SimTime,
+    pub text: String,
+    pub announce: bool,
+}
+
+/// The notable events of `events` (in time order), told one sentence per instant and subject.
+pub fn narrate(events: &[TimedEvent]) -> Vec<Told> {
+    let mut told = Vec::new();
+    for instant in events.chunk_by(|a, b| a.at == b.at) {
+        tell_instant(instant, &mut told);
+    }
+    told
+}
+
+fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
+    let at = instant[0].at;
+    let fenced: BTreeSet<BrokerId> = instant
+        .iter()
+        .filter_map(|e| match e.event {
+            Event::BrokerFenced { broker } => Some(broker),
+            _ => None,
+        })
+        .collect();
+    let elected: Vec<(&TopicPartition, BrokerId, ElectionKind)> = instant
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::LeaderElected {
+                tp,
+                leader,
+                election,
+                ..
+            } => Some((tp, *leader, *election)),
+            _ => None,
+        })
+        .collect();
+    let mut say = |text: String, announce: bool| told.push(Told { at, text, announce });
+
+    for b in &fenced {
+        let moved = if elected.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {} moved to the ISR: {}.",
+                plural(elected.len(), "leadership"),
+                leaders_text(&elected)
+            )
+        };
+        say(
+            format!(
+                "The controller fenced broker {}: no heartbeat for broker.session.timeout.ms=9000.{moved}",
+                b.0
+            ),
+            true,
+        );
+    }
+    if fenced.is_empty() && !elected.is_empty() {
+        let kind = elected[0].2;
+        let why = match kind {
+            ElectionKind::Clean => "chosen from the ISR".to_string(),
+            ElectionKind::Unclean => "chosen from OUTSIDE the ISR because unclean.leader.election.enable=true: records only the old ISR had are lost".to_string(),
+            ElectionKind::Preferred => "back on the preferred (first) replica".to_string(),
+        };
+        say(format!("New leader{}: {} ({why}).", if elected.len() == 1 { "" } else { "s" }, leaders_text(&elected)), true);
+    }
+
+    for e in instant {
+        match &e.event {
+            Event::BrokerKilled { broker } => say(
+                format!(
+                    "Broker {} died. The controller only notices when its heartbeats stop for broker.session.timeout.ms=9000; until then its partitions have no working leader.",
+                    broker.0
+                ),
+                true,
+            ),
+            Event::BrokerRestarted { broker } => say(
+                format!("Broker {} restarted: it registers with the controller, catches up from the leaders and rejoins the ISRs.", broker.0),
+                true,
+            ),
+            Event::BrokerIsolated { broker } => say(
+                format!("Broker {} is cut off from the network: it runs, but nobody hears it; the controller fences it after broker.session.timeout.ms=9000.", broker.0),
+                true,
+            ),
+            Event::NetworkHealed => say("The network is healed: every link works again.".to_string(), false),
+            Event::BrokerAdded { broker } => say(
+                format!("Broker {} joined the cluster. It holds no partition until one is created or reassigned.", broker.0),
+                false,
+            ),
+            Event::BrokerUnfenced { broker } => say(
+                format!("The controller unfenced broker {}: it heartbeats again and may lead and follow.", broker.0),
+                false,
+            ),
+            Event::PartitionOffline { tp, .. } => say(
+                format!("{tp} is offline (Leader: none): no in-sync replica is alive, and with unclean.leader.election.enable=false Kafka waits rather than lose acknowledged records."),
+                true,
+            ),
+            Event::IsrShrunk { tp, removed, .. } => {
+                let removed: Vec<BrokerId> = removed.iter().copied().filter(|b| !fenced.contains(b)).collect();
+                if !removed.is_empty() {
+                    say(format!(
+                        "{tp}: broker {} left the ISR: it had not caught up with the leader for replica.lag.time.max.ms=30000.",
+                        words::join_ids(&removed)
+                    ), false);
+                }
+            }
+            Event::IsrExpanded { tp, added, .. } => say(
+                format!("{tp}: broker {} caught up and rejoined the ISR.", words::join_ids(added)),
+                false,
+            ),
+            Event::LogTruncated { broker, tp, from_leo, to_offset } => say(
+                format!(
+                    "Broker {} cut {tp} back from LEO {} to {}: those records were never committed and the new leader does not have them (leader epochs decide).",
+                    broker.0, from_leo.0, to_offset.0
+                ),
+                false,
+            ),
+            Event::AckedRecordsLost { tp, count, ranges, .. } => say(
+                format!(
+                    "{} acknowledged record{} of {tp} LOST (offsets {}): the new leader never had them.",
+                    count,
+                    if *count == 1 { "" } else { "s" },
+                    ranges.iter().map(|(a, b)| format!("{}-{}", a.0, b.0.saturating_sub(1))).collect::<Vec<_>>().join(", ")
+                ),
+                true,
+            ),
+            Event::ProduceFailed { producer, count, error, tp } => say(
+                format!(
+                    "{producer}: {} failed{}: {}{}.",
+                    plural(*count as usize, "record"),
+                    tp.as_ref().map_or(String::new(), |tp| format!(" on {tp}")),
+                    error.name(),
+                    failure_hint(error.name())
+                ),
+                false,
+            ),
+            Event::RebalanceStarted { group, reason, .. } => say(
+                format!("Group {group} is rebalancing ({reason}): every member must rejoin before partitions are handed out again."),
+                false,
+            ),
+            Event::RebalanceCompleted { group, generation, members, protocol, .. } => say(
+                format!("Group {group} is Stable: generation {generation}, {} share the partitions ({protocol}).", plural(*members as usize, "member")),
+                false,
+            ),
+            Event::MemberRemoved { group, reason, member } if reason.as_ref() == "session timeout" => say(
+                format!("Group {group} removed {}: no heartbeat for session.timeout.ms=45000.", client_of(member)),
+                false,
+            ),
+            Event::ConsumerKilled { group, consumer } => say(
+                format!("{consumer} died without leaving {group}: the coordinator notices after session.timeout.ms=45000; its partitions wait until then."),
+                false,
+            ),
+            Event::ConsumerLeft { group, consumer } => say(
+                format!("{consumer} closed and left {group}: the group rebalances at once."),
+                false,
+            ),
+            Event::OffsetsReset { group, offsets } => say(
+                format!("Group {group}'s committed offsets were reset on {}.", plural(offsets.len(), "partition")),
+                false,
+            ),
+            Event::TopicCreated { topic, partitions, replication_factor, .. } => say(
+                format!("Topic {topic} created: {}, each on {replication_factor} brokers.", plural(*partitions as usize, "partition")),
+                false,
+            ),
+            Event::CommandRejected { error, .. } => say(
+                format!("Refused: {}: {}", error.kind.name(), error.message),
+                false,
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// "orders-0 → broker 2, orders-3 → broker 3" (the first few, then a count).
+fn leaders_text(elected: &[(&TopicPartition, BrokerId, ElectionKind)]) -> String {
+    const SHOWN: usize = 4;
+    let mut text: Vec<String> = elected
+        .iter()
+        .take(SHOWN)
+        .map(|(tp, b, _)| format!("{tp} → broker {}", b.0))
+        .collect();
+    if elected.len() > SHOWN {
+        text.push(format!("and {} more", elected.len() - SHOWN));
+    }
+    text.join(", ")
+}
+
+/// Why a produce commonly fails with `error`, in a few words.
+fn failure_hint(error: &str) -> &'static str {
+    match error {
+        "NotEnoughReplicasException" => " (the ISR is smaller than min.insync.replicas, so acks=all is refused)",
+        "TimeoutException" => " (no answer within delivery.timeout.ms=120000)",
+        "NotLeaderOrFollowerException" => " (the leader moved; the producer refreshes its metadata and retries)",
+        _ => "",
+    }
+}
+
+/// The client id in a member id `<client.id>-<uuid>` (a UUID is 36 characters).
+fn client_of(member: &str) -> &str {
+    const UUID: usize = 36;
+    match member.len().checked_sub(UUID + 1) {
+        Some(end) if member.is_char_boundary(end) && member[end..].starts_with('-') => &member[..end],
+        _ => member,
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opening::opening_engine;
+    use kafka_sim::Command;
+
+    fn told_after(engine: &mut kafka_sim::Engine, ms: u64) -> Vec<Told> {
+        engine.take_events();
+        engine.advance_to(engine.now() + ms);
+        narrate(&engine.take_events())
+    }
+
+    #[test]
+    fn a_killed_broker_is_told_then_its_fencing_with_the_setting_and_the_new_leaders() {
+        let mut engine = opening_engine();
+        engine.advance_to(10_000);
+        engine.take_events();
+        engine.apply(Command::KillBroker { broker: BrokerId(1) }).unwrap();
+        let killed = narrate(&engine.take_events());
+        assert!(killed[0].text.starts_with("Broker 1 died."), "{killed:?}");
+        assert!(killed[0].text.contains("broker.session.timeout.ms=9000"));
+        let later = told_after(&mut engine, 12_000);
+        let fence = later
+            .iter()
+            .find(|t| t.text.starts_with("The controller fenced broker 1"))
+            .expect("the fencing is told");
+        assert!(fence.text.contains("moved to the ISR"), "{fence:?}");
+        assert!(fence.announce);
+        assert!(later.iter().all(|t| !t.text.contains("RecordsAppended")));
+    }
+
+    #[test]
+    fn groups_forming_are_told_as_rebalances() {
+        let mut engine = opening_engine();
+        let told = told_after(&mut engine, 10_000);
+        assert!(told.iter().any(|t| t.text.starts_with("Group payments is rebalancing")));
+        assert!(told.iter().any(|t| t.text.starts_with("Group payments is Stable: generation")));
+    }
+
+    #[test]
+    fn member_ids_name_their_client() {
+        assert_eq!(client_of("payments-1-5f0c7a2e-1b9d-4c1e-9a63-0d8b6c1f2e3a"), "payments-1");
+        assert_eq!(client_of("short"), "short");
+    }
+}

@@ -1,0 +1,125 @@
+//! What the diagram draws, taken from the engine in one go: plain data, no references into the
+//! engine, so the layout step is a pure function of it (and is tested natively).
+
+use std::collections::BTreeMap;
+
+use kafka_sim::view::{
+    BrokerView, ConsumerView, DeadlineView, EnvelopeView, GroupView, PartitionView, ProducerView,
+    TopicView,
+};
+use kafka_sim::{BrokerId, Engine, Offset, SimTime, TopicPartition};
+
+use super::palette::KeyPalette;
+use super::words;
+
+/// A plain snapshot of the cluster, as the engine's views report it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterView {
+    pub now: SimTime,
+    pub brokers: Vec<BrokerView>,
+    /// Brokers the controller counts as alive (registered and unfenced).
+    pub controller_sees: Vec<BrokerId>,
+    /// Topics without the internal ones (`__consumer_offsets`), as `--exclude-internal` does;
+    /// the coordinator they decide is shown on each group instead.
+    pub topics: Vec<TopicView>,
+    pub producers: Vec<ProducerView>,
+    pub groups: Vec<GroupView>,
+    pub consumers: Vec<ConsumerView>,
+    pub in_flight: Vec<EnvelopeView>,
+    /// Timeouts about to fire, with the config that sets them (the reasons on the picture).
+    pub deadlines: Vec<DeadlineView>,
+    /// The newest records of each partition, as its log shows them (see [`shown_replica`]).
+    pub tails: BTreeMap<TopicPartition, Vec<CellRecord>>,
+}
+
+/// One record as a cell of a partition's log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellRecord {
+    pub offset: u64,
+    /// The key's colour; `None` for a null key.
+    pub colour: Option<u8>,
+    /// The key as text (cut short), for the cell's tooltip.
+    pub key: String,
+    pub leader_epoch: u32,
+}
+
+/// Characters of a key kept for a cell's tooltip (the record card shows it whole).
+const KEY_CHARS: usize = 40;
+
+impl ClusterView {
+    /// Snapshots `engine`, with the newest `tail` records of every partition's log (colours
+    /// from `palette`, which remembers them across frames).
+    pub fn from_engine(engine: &Engine, tail: usize, palette: &mut KeyPalette) -> Self {
+        let topics = engine.topics_view_where(|name| !is_internal(name));
+        let mut tails = BTreeMap::new();
+        for p in topics.iter().flat_map(|t| &t.partitions) {
+            let Some(replica) = shown_replica(p) else {
+                continue;
+            };
+            let r = &p.replica_states[replica];
+            let from = Offset(
+                r.log_end_offset
+                    .0
+                    .saturating_sub(tail as u64)
+                    .max(r.log_start_offset.0),
+            );
+            let cells = engine
+                .replica_records(r.broker, &p.tp, from, r.log_end_offset)
+                .iter()
+                .map(|rec| CellRecord {
+                    offset: rec.offset.0,
+                    colour: palette.colour(rec.key),
+                    key: words::ellipsis(&words::bytes_text(rec.key), KEY_CHARS),
+                    leader_epoch: rec.leader_epoch.0,
+                })
+                .collect();
+            tails.insert(p.tp.clone(), cells);
+        }
+        ClusterView {
+            now: engine.now(),
+            brokers: engine.brokers_view(),
+            controller_sees: engine
+                .controller_view()
+                .registrations
+                .iter()
+                .filter(|(_, _, fenced, _)| !fenced)
+                .map(|(b, ..)| *b)
+                .collect(),
+            topics,
+            producers: engine.producers_view(),
+            groups: engine.groups_view(),
+            consumers: engine.consumers_view(),
+            in_flight: engine.in_flight(),
+            deadlines: engine.deadlines_view(),
+            tails,
+        }
+    }
+
+    pub fn partition(&self, tp: &TopicPartition) -> Option<&PartitionView> {
+        self.topics
+            .iter()
+            .find(|t| *t.name == *tp.topic)?
+            .partitions
+            .get(tp.partition.0 as usize)
+    }
+}
+
+/// Which replica's log stands for the partition in the topic view: the registered leader's
+/// (what producers and consumers use), or, with no leader, the replica that holds the most.
+pub fn shown_replica(p: &PartitionView) -> Option<usize> {
+    p.replica_states
+        .iter()
+        .position(|r| Some(r.broker) == p.leader)
+        .or_else(|| {
+            p.replica_states
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, r)| (r.log_end_offset, std::cmp::Reverse(*i)))
+                .map(|(i, _)| i)
+        })
+}
+
+/// Kafka's internal topics start with two underscores (`__consumer_offsets`).
+pub fn is_internal(topic: &str) -> bool {
+    topic.starts_with("__")
+}

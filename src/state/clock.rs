@@ -1,0 +1,145 @@
+//! The simulation clock: playing or paused, the requested speed, and the speed achieved. Each
+//! animation frame advances the engine by the real time elapsed times the speed, within a
+//! per-frame time budget: when the engine cannot keep up, the clock runs slower and says so,
+//! instead of freezing the page. (The budget reads the wall clock; the engine never does, and
+//! how a run is sliced into frames never changes its state at a given simulated time.)
+
+use kafka_sim::Engine;
+
+pub const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 5.0, 20.0, 100.0];
+/// The longest real-time gap one frame may advance (a hidden tab must not jump minutes).
+const MAX_FRAME_REAL_MS: f64 = 100.0;
+/// Engine items processed between two looks at the budget.
+const STEPS_PER_SLICE: u32 = 256;
+/// How quickly the achieved speed follows the frames (weight of the newest frame).
+const ACHIEVED_SMOOTHING: f64 = 0.1;
+
+/// How long a frame may spend advancing the engine: until `deadline_ms` on the `now` clock.
+#[derive(Clone, Copy)]
+pub struct FrameBudget {
+    pub deadline_ms: f64,
+    pub now: fn() -> f64,
+}
+
+impl FrameBudget {
+    fn spent(&self) -> bool {
+        (self.now)() >= self.deadline_ms
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clock {
+    pub playing: bool,
+    /// Simulated ms per real ms, as asked.
+    pub speed: f64,
+    /// Simulated ms per real ms, as achieved lately (smoothed).
+    pub achieved: f64,
+    /// Simulated microseconds carried between frames (frames do not fall on whole ms).
+    carry_us: f64,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            playing: true,
+            speed: 1.0,
+            achieved: 1.0,
+            carry_us: 0.0,
+        }
+    }
+}
+
+impl Clock {
+    pub fn set_speed(&mut self, speed: f64) {
+        self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+        self.achieved = self.speed;
+    }
+
+    /// The machine keeps up with less than the asked speed (shown next to the clock).
+    pub fn falling_behind(&self) -> bool {
+        self.playing && self.achieved < self.speed * 0.9
+    }
+
+    /// Advances `engine` by `real_ms` of wall time at this speed, stopping early when `budget`
+    /// is spent (the time not simulated is dropped, not owed). Returns whether it moved.
+    pub fn advance(&mut self, engine: &mut Engine, real_ms: f64, budget: FrameBudget) -> bool {
+        let real_ms = real_ms.clamp(0.0, MAX_FRAME_REAL_MS);
+        let sim_us = real_ms * self.speed * 1000.0 + self.carry_us;
+        let whole_ms = (sim_us / 1000.0).floor();
+        self.carry_us = sim_us - whole_ms * 1000.0;
+        if whole_ms < 1.0 {
+            return false;
+        }
+        let start = engine.now();
+        let target = start + whole_ms as u64;
+        let reached = loop {
+            if engine.advance_by_steps(target, STEPS_PER_SLICE) {
+                break true;
+            }
+            if budget.spent() {
+                break false;
+            }
+        };
+        if !reached {
+            self.carry_us = 0.0;
+        }
+        if real_ms > 0.0 {
+            let rate = (engine.now() - start) as f64 / real_ms;
+            self.achieved += (rate - self.achieved) * ACHIEVED_SMOOTHING;
+        }
+        engine.now() > start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opening::Preset;
+
+    fn never() -> f64 {
+        0.0
+    }
+    fn always() -> f64 {
+        f64::INFINITY
+    }
+    const ENDLESS: FrameBudget = FrameBudget {
+        deadline_ms: 1.0,
+        now: never,
+    };
+    const SPENT: FrameBudget = FrameBudget {
+        deadline_ms: 1.0,
+        now: always,
+    };
+
+    #[test]
+    fn frames_advance_by_real_time_times_speed_carrying_fractions() {
+        let mut engine = Preset::Classic.engine();
+        let mut clock = Clock::default();
+        clock.set_speed(0.25);
+        for _ in 0..60 {
+            clock.advance(&mut engine, 16.0, ENDLESS);
+        }
+        assert_eq!(engine.now(), 240, "60 frames of 16 ms at 0.25x");
+        assert!(!clock.falling_behind());
+    }
+
+    #[test]
+    fn a_spent_budget_slows_the_clock_and_says_so_but_the_run_is_the_same() {
+        let mut slow = Preset::Large.engine();
+        let mut clock = Clock::default();
+        clock.set_speed(100.0);
+        for _ in 0..40 {
+            clock.advance(&mut slow, 16.0, SPENT);
+        }
+        assert!(slow.now() < 40 * 1_600, "fell behind: {}", slow.now());
+        assert!(clock.falling_behind());
+        // Whatever the slicing, the state at a simulated time is the same.
+        let mut whole = Preset::Large.engine();
+        whole.advance_to(slow.now());
+        slow.advance_to(slow.now());
+        assert_eq!(
+            kafka_sim::describe::describe_topics(&whole),
+            kafka_sim::describe::describe_topics(&slow)
+        );
+    }
+}

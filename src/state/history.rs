@@ -1,0 +1,143 @@
+//! What the app remembers of the run's events: every event as the trace prints it (for the
+//! event log and its filter), the narration told from them, and the newest announcement for
+//! screen readers. Bounded: the log keeps the newest `MAX_LINES` lines and counts the rest.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use kafka_sim::trace::format_line;
+use kafka_sim::{SimTime, TimedEvent};
+
+use crate::narration::{narrate, Told};
+
+/// Event-log lines kept (about 100 bytes each). A run of the default cluster stays whole for
+/// hours; the large cluster at 100x keeps its last few minutes.
+pub const MAX_LINES: usize = 100_000;
+/// Narration sentences kept (the newest is on screen, the rest a click away).
+const TOLD_KEPT: usize = 30;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub at: SimTime,
+    pub text: Box<str>,
+}
+
+#[derive(Debug, Default)]
+pub struct History {
+    lines: VecDeque<Line>,
+    /// Lines dropped from the front to stay within `MAX_LINES`.
+    dropped: u64,
+    told: VecDeque<Told>,
+    /// Counts every announcement, so the same words said twice are announced twice.
+    announced: u64,
+    announcement: Option<String>,
+}
+
+impl History {
+    /// Records `events` (in time order).
+    pub fn record(&mut self, events: &[TimedEvent]) {
+        for e in events {
+            self.lines.push_back(Line {
+                at: e.at,
+                text: format_line(e).into_boxed_str(),
+            });
+        }
+        let excess = self.lines.len().saturating_sub(MAX_LINES);
+        self.lines.drain(..excess);
+        self.dropped += excess as u64;
+        for told in narrate(events) {
+            if told.announce {
+                self.announce(told.text.clone());
+            }
+            self.told.push_back(told);
+        }
+        let excess = self.told.len().saturating_sub(TOLD_KEPT);
+        self.told.drain(..excess);
+    }
+
+    /// Says `text` to screen readers (the live region).
+    pub fn announce(&mut self, text: String) {
+        self.announced += 1;
+        self.announcement = Some(text);
+    }
+
+    pub fn announcement(&self) -> Option<(u64, &str)> {
+        self.announcement
+            .as_deref()
+            .map(|text| (self.announced, text))
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The line at `i`, oldest first.
+    pub fn line(&self, i: usize) -> Option<&Line> {
+        self.lines.get(i)
+    }
+
+    /// Indexes of the lines containing `needle` (case-insensitive), oldest first.
+    pub fn matching(&self, needle: &str) -> Vec<u32> {
+        let needle = needle.to_lowercase();
+        self.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.text.to_lowercase().contains(&needle))
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
+    /// The narration, newest first.
+    pub fn told(&self) -> impl Iterator<Item = &Told> {
+        self.told.iter().rev()
+    }
+}
+
+/// The app's history as a prop: shared and appended in place, so compared by a version number.
+#[derive(Clone, Debug)]
+pub struct HistoryHandle {
+    pub history: Rc<RefCell<History>>,
+    pub version: u64,
+}
+
+impl PartialEq for HistoryHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.history, &other.history) && self.version == other.version
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opening::opening_engine;
+
+    #[test]
+    fn keeps_every_line_in_order_and_finds_them_by_filter() {
+        let mut engine = opening_engine();
+        let mut history = History::default();
+        history.record(&engine.take_events());
+        engine.advance_to(20_000);
+        let events = engine.take_events();
+        history.record(&events);
+        assert!(history.len() > 100);
+        let first = history.line(0).unwrap();
+        let last = history.line(history.len() - 1).unwrap();
+        assert!(first.at <= last.at);
+        let found = history.matching("rebalancecompleted");
+        assert!(!found.is_empty());
+        for i in found {
+            assert!(history.line(i as usize).unwrap().text.contains("RebalanceCompleted"));
+        }
+        assert!(history.told().next().is_some(), "the groups forming were told");
+        assert_eq!(history.dropped(), 0);
+    }
+}

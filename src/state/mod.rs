@@ -1,0 +1,658 @@
+//! The app's one reducer: it owns the engine and turns user actions and animation frames into
+//! engine commands. Components never touch the engine; they get plain snapshots.
+//!
+//! Its jobs live in parts, each with its own equality: `clock.rs` (playing, speed, the frame
+//! budget), `selection.rs` (what is selected, by Kafka's ids), `forms.rs` (what forms check,
+//! where errors show), `history.rs` (the event log, the narration, announcements).
+//!
+//! The engine lives in an `Rc<RefCell<_>>` shared by successive states (cloning a whole cluster
+//! per frame would be wasteful); `version` changes on every mutation, so equality, and with it
+//! Yew's re-rendering, follows the engine.
+
+pub mod clock;
+pub mod forms;
+pub mod history;
+pub mod selection;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use kafka_sim::assignor::AssignorKind;
+use kafka_sim::command::ResetTarget;
+use kafka_sim::{
+    Acks, BrokerId, Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle,
+    TopicPartition,
+};
+use yew::Reducible;
+
+use crate::opening::Preset;
+use crate::scene::palette::KeyPalette;
+use clock::{Clock, FrameBudget};
+use forms::{Feedback, GroupSpec, Panel};
+use history::History;
+use selection::Selection;
+
+/// The panels beside the diagram (describe text, event log, cards) refresh at most this often,
+/// in real ms: text changing 60 times a second cannot be read, and rebuilding it costs frames.
+const PANELS_REFRESH_MS: f64 = 250.0;
+
+/// Which picture of the cluster the stage shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    /// Producers -> partitions as logs -> consumer groups.
+    Topic,
+    /// The controller and brokers with their replicas.
+    Cluster,
+}
+
+/// The context panel's tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// The selected object's card: its details and its actions.
+    Details,
+    Produce,
+    Brokers,
+    Groups,
+    Topics,
+    Events,
+}
+
+#[derive(Clone)]
+pub struct SimState {
+    engine: Rc<RefCell<Engine>>,
+    /// The cluster the app opened on (its topic and load producer).
+    pub preset: Preset,
+    version: u64,
+    pub clock: Clock,
+    pub selection: Option<Selection>,
+    pub view: ViewKind,
+    pub tab: Tab,
+    pub feedback: Feedback,
+    /// How each group's consumers join (topics, assignor).
+    groups: Rc<BTreeMap<String, GroupSpec>>,
+    /// The opening producer's rate, records/s (kept while it is stopped).
+    pub producer_rate: u64,
+    /// Shared by successive states like the engine (appended in place); `history_version`
+    /// changes when it does.
+    history: Rc<RefCell<History>>,
+    pub history_version: u64,
+    /// Key colours, remembered across frames.
+    palette: Rc<RefCell<KeyPalette>>,
+    /// Bumped when the panels should refresh (see `PANELS_REFRESH_MS`).
+    pub panels_version: u64,
+    since_panels_ms: f64,
+    /// Why the clock was stopped by the app itself (a limit reached), shown until played again.
+    pub halted: Option<String>,
+}
+
+impl PartialEq for SimState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.engine, &other.engine)
+            && self.version == other.version
+            && self.clock == other.clock
+            && self.selection == other.selection
+            && self.view == other.view
+            && self.tab == other.tab
+            && self.feedback == other.feedback
+            && self.producer_rate == other.producer_rate
+            && self.history_version == other.history_version
+            && self.panels_version == other.panels_version
+            && self.halted == other.halted
+    }
+}
+
+pub enum BrokerOp {
+    Kill,
+    Restart,
+    Isolate,
+}
+
+pub enum Action {
+    /// An animation frame: `real_ms` of wall time passed; the engine may use `budget`.
+    Frame {
+        real_ms: f64,
+        budget: FrameBudget,
+    },
+    TogglePlay,
+    /// Process the next scheduled engine event.
+    Step,
+    SetSpeed(f64),
+    /// The app stops the clock by itself and says why (e.g. memory nearly full).
+    Halt(String),
+    Select(Option<Selection>),
+    ShowTab(Tab),
+    SetView(ViewKind),
+    /// A new consumer joins `group` (named `<group>-<n>`), as the group's consumers join.
+    AddConsumer {
+        group: String,
+    },
+    /// The consumer closes cleanly: LeaveGroup, an immediate rebalance.
+    RemoveConsumer {
+        group: String,
+        consumer: String,
+    },
+    /// The consumer process dies: the group notices after session.timeout.ms.
+    KillConsumer {
+        group: String,
+        consumer: String,
+    },
+    /// A stopped consumer starts again under its name and rejoins its group.
+    RestartConsumer {
+        group: String,
+        consumer: String,
+    },
+    /// A new group with one consumer subscribed to `topics`; `None` is Kafka's default assignor.
+    CreateGroup {
+        name: String,
+        topics: Vec<String>,
+        assignor: Option<AssignorKind>,
+    },
+    /// `kafka-consumer-groups --reset-offsets --execute` on the group's topics.
+    ResetOffsets {
+        group: String,
+        to: ResetTarget,
+    },
+    /// `kafka-leader-election --election-type preferred --all-topic-partitions`.
+    ElectPreferredLeaders,
+    Produce {
+        topic: String,
+        key: Option<String>,
+        value: String,
+        acks: Acks,
+    },
+    Broker(BrokerOp, BrokerId),
+    HealNetwork,
+    AddBroker,
+    SetProducerRate(u64),
+    ToggleProducer,
+    /// `kafka-topics --create`; numbers arrive as typed, and are checked here.
+    CreateTopic {
+        name: String,
+        partitions: String,
+        replication_factor: String,
+        min_insync_replicas: String,
+    },
+    /// `kafka-topics --alter --partitions N`.
+    AddPartitions {
+        topic: String,
+        total: String,
+    },
+    /// `kafka-configs --alter --add-config KEY=VALUE`.
+    SetTopicConfig {
+        topic: String,
+        key: String,
+        value: String,
+    },
+    DismissError,
+}
+
+impl Default for SimState {
+    fn default() -> Self {
+        SimState::new(Preset::Classic)
+    }
+}
+
+impl SimState {
+    pub fn new(preset: Preset) -> Self {
+        let groups = preset
+            .group_names()
+            .into_iter()
+            .map(|g| {
+                let spec = GroupSpec {
+                    topics: vec![preset.topic().to_string()],
+                    assignor: None,
+                };
+                (g, spec)
+            })
+            .collect();
+        let mut state = SimState {
+            engine: Rc::new(RefCell::new(preset.engine())),
+            preset,
+            version: 0,
+            clock: Clock::default(),
+            selection: None,
+            view: ViewKind::Topic,
+            tab: Tab::Produce,
+            feedback: Feedback::default(),
+            groups: Rc::new(groups),
+            producer_rate: preset.producer_rate_per_s(),
+            history: Rc::new(RefCell::new(History::default())),
+            history_version: 0,
+            palette: Rc::new(RefCell::new(KeyPalette::default())),
+            panels_version: 0,
+            since_panels_ms: 0.0,
+            halted: None,
+        };
+        state.collect_events();
+        state
+    }
+
+    /// Read access for building views.
+    pub fn engine(&self) -> std::cell::Ref<'_, Engine> {
+        self.engine.borrow()
+    }
+
+    /// The event log, narration and announcements.
+    pub fn history(&self) -> std::cell::Ref<'_, History> {
+        self.history.borrow()
+    }
+
+    /// The history for the event log, versioned by the panels' refresh (the log need not
+    /// change faster than it can be read).
+    pub fn history_handle(&self) -> history::HistoryHandle {
+        history::HistoryHandle {
+            history: self.history.clone(),
+            version: self.panels_version,
+        }
+    }
+
+    /// Key colours for a snapshot (they persist across frames).
+    pub fn palette(&self) -> std::cell::RefMut<'_, KeyPalette> {
+        self.palette.borrow_mut()
+    }
+
+    /// The error to show in `panel`, if the last rejected action came from it.
+    pub fn error_in(&self, panel: Panel) -> Option<&str> {
+        self.feedback.error_in(panel)
+    }
+
+    /// Where the record last sent from the form is, once the engine has told its producer.
+    pub fn followed_record(&self) -> Option<(TopicPartition, u64)> {
+        match self.engine().delivery(self.feedback.last_produce?)? {
+            Delivery::Acked {
+                tp,
+                offset: Some(o),
+            } => Some((tp.clone(), o.0)),
+            _ => None,
+        }
+    }
+
+    /// How the record last sent from the form fared: "acked: orders-3 offset 12", ...
+    pub fn last_produce_status(&self) -> Option<String> {
+        self.feedback
+            .last_produce
+            .and_then(|h| delivery_text(&self.engine(), h))
+    }
+
+    /// Whether the opening producer is running.
+    pub fn producer_running(&self) -> bool {
+        self.engine()
+            .producers_view()
+            .iter()
+            .any(|p| p.name == self.preset.producer() && p.running)
+    }
+
+    /// How `group`'s consumers join (the preset's topic by default).
+    pub fn group_spec(&self, group: &str) -> GroupSpec {
+        self.groups.get(group).cloned().unwrap_or(GroupSpec {
+            topics: vec![self.preset.topic().to_string()],
+            assignor: None,
+        })
+    }
+
+    /// Applies a user's command; a rejection is shown in `panel`, in Kafka's words.
+    fn command(&mut self, panel: Panel, command: Command) -> Option<Outcome> {
+        let result = self.engine.borrow_mut().apply(command);
+        self.version += 1;
+        match result {
+            Ok(outcome) => {
+                self.feedback.error = None;
+                Some(outcome)
+            }
+            Err(KafkaError { kind, message }) => {
+                self.feedback.error = Some((panel, format!("{}: {message}", kind.name())));
+                None
+            }
+        }
+    }
+
+    fn refuse(&mut self, panel: Panel, text: String) {
+        self.feedback.error = Some((panel, text));
+    }
+
+    fn join(&mut self, panel: Panel, group: &str, consumer: &str) -> bool {
+        let spec = self.group_spec(group);
+        let topics: Vec<&str> = spec.topics.iter().map(String::as_str).collect();
+        let command = self.preset.join_group(group, consumer, &topics, spec.assignor);
+        self.command(panel, command).is_some()
+    }
+
+    fn create_group(&mut self, name: &str, topics: Vec<String>, assignor: Option<AssignorKind>) {
+        let checked = forms::check_new_group(&self.engine(), name, &topics);
+        if let Err(e) = checked {
+            self.refuse(Panel::Groups, e);
+            return;
+        }
+        let spec = GroupSpec { topics, assignor };
+        Rc::make_mut(&mut self.groups).insert(name.to_string(), spec);
+        if self.join(Panel::Groups, name, &format!("{name}-1")) {
+            self.select(Some(Selection::Group(name.to_string())));
+        } else {
+            Rc::make_mut(&mut self.groups).remove(name);
+        }
+    }
+
+    /// Moves new engine events into the history; announces how the form's record fared.
+    fn collect_events(&mut self) {
+        let events = self.engine.borrow_mut().take_events();
+        let produced = self.last_produce_status();
+        let mut history = self.history.borrow_mut();
+        if !events.is_empty() {
+            history.record(&events);
+            self.history_version += 1;
+        }
+        if let Some(status) = produced.filter(|s| !s.starts_with("pending")) {
+            let said = history.announcement().map(|(_, t)| t.to_string());
+            if said.as_deref() != Some(status.as_str()) {
+                history.announce(status);
+                self.history_version += 1;
+            }
+        }
+    }
+
+    fn start_producer(&mut self) {
+        self.command(Panel::Produce, self.preset.start_producer(self.producer_rate));
+    }
+
+    fn stop_producer(&mut self) {
+        self.command(
+            Panel::Produce,
+            Command::StopProducer {
+                id: self.preset.producer().to_string(),
+            },
+        );
+    }
+
+    fn select(&mut self, selection: Option<Selection>) {
+        if selection.is_some() {
+            self.tab = Tab::Details;
+        } else if self.tab == Tab::Details {
+            self.tab = Tab::Produce;
+        }
+        self.selection = selection;
+    }
+}
+
+/// How a produced record fared, in words.
+pub fn delivery_text(engine: &Engine, handle: ProduceHandle) -> Option<String> {
+    Some(match engine.delivery(handle)? {
+        Delivery::Pending => "pending: waiting for acks".to_string(),
+        Delivery::Acked {
+            tp,
+            offset: Some(o),
+        } => format!("acked: {tp} offset {}", o.0),
+        Delivery::Acked { tp, offset: None } => format!("sent to {tp} (acks=0: no offset)"),
+        Delivery::Failed(e) => format!("failed: {}: {}", e.kind.name(), e.message),
+    })
+}
+
+impl Reducible for SimState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if let Action::Frame { .. } = action {
+            if !self.clock.playing {
+                // Same Rc: Yew skips the render.
+                return self;
+            }
+        }
+        let mut next = (*self).clone();
+        if let Action::Frame { real_ms, .. } = action {
+            next.since_panels_ms += real_ms;
+        } else {
+            // A user's action shows its effect in the panels at once.
+            next.since_panels_ms = PANELS_REFRESH_MS;
+        }
+        if next.since_panels_ms >= PANELS_REFRESH_MS {
+            next.since_panels_ms = 0.0;
+            next.panels_version += 1;
+        }
+        match action {
+            Action::Frame { real_ms, budget } => {
+                let moved = next
+                    .clock
+                    .advance(&mut next.engine.borrow_mut(), real_ms, budget);
+                if moved {
+                    next.version += 1;
+                }
+            }
+            Action::TogglePlay => {
+                next.clock.playing = !next.clock.playing;
+                if next.clock.playing {
+                    next.halted = None;
+                }
+            }
+            Action::Step => {
+                next.clock.playing = false;
+                next.engine.borrow_mut().step();
+                next.version += 1;
+            }
+            Action::SetSpeed(speed) => next.clock.set_speed(speed),
+            Action::Halt(why) => {
+                next.clock.playing = false;
+                next.halted = Some(why);
+            }
+            Action::Select(selection) => next.select(selection),
+            Action::ShowTab(tab) => next.tab = tab,
+            Action::SetView(view) => next.view = view,
+            Action::AddConsumer { group } => {
+                let consumer = forms::next_consumer_name(&next.engine(), &group);
+                next.join(Panel::Groups, &group, &consumer);
+            }
+            Action::RemoveConsumer { group, consumer } => {
+                next.command(Panel::Details, Command::LeaveGroup { group, consumer });
+            }
+            Action::KillConsumer { group, consumer } => {
+                next.command(Panel::Details, Command::KillConsumer { group, consumer });
+            }
+            Action::RestartConsumer { group, consumer } => {
+                next.join(Panel::Details, &group, &consumer);
+            }
+            Action::CreateGroup {
+                name,
+                topics,
+                assignor,
+            } => next.create_group(name.trim(), topics, assignor),
+            Action::ResetOffsets { group, to } => {
+                for topic in next.group_spec(&group).topics {
+                    let reset = Command::ResetOffsets {
+                        group: group.clone(),
+                        topic,
+                        to: to.clone(),
+                    };
+                    if next.command(Panel::Details, reset).is_none() {
+                        break;
+                    }
+                }
+            }
+            Action::ElectPreferredLeaders => {
+                next.command(Panel::Brokers, Command::ElectPreferredLeaders { topic: None });
+            }
+            Action::Produce {
+                topic,
+                key,
+                value,
+                acks,
+            } => {
+                let sent = next.command(
+                    Panel::Produce,
+                    Command::Produce {
+                        topic,
+                        key: key.map(String::into_bytes),
+                        value: Some(value.into_bytes()),
+                        headers: Vec::new(),
+                        partition: None,
+                        acks,
+                    },
+                );
+                if let Some(Outcome::Produced(handle)) = sent {
+                    next.feedback.last_produce = Some(handle);
+                }
+            }
+            Action::Broker(op, broker) => {
+                let command = match op {
+                    BrokerOp::Kill => Command::KillBroker { broker },
+                    BrokerOp::Restart => Command::RestartBroker { broker },
+                    BrokerOp::Isolate => Command::IsolateBroker { broker },
+                };
+                next.command(Panel::Details, command);
+            }
+            Action::HealNetwork => {
+                next.command(Panel::Brokers, Command::HealNetwork);
+            }
+            Action::AddBroker => {
+                if let Some(Outcome::BrokerAdded(id)) =
+                    next.command(Panel::Brokers, Command::AddBroker { broker: None })
+                {
+                    next.select(Some(Selection::Broker(id)));
+                }
+            }
+            Action::SetProducerRate(rate) => {
+                next.producer_rate = rate.max(1);
+                // A running producer's rate is set by restarting it (as one would redeploy it).
+                if next.producer_running() {
+                    next.stop_producer();
+                    next.start_producer();
+                }
+            }
+            Action::ToggleProducer => {
+                if next.producer_running() {
+                    next.stop_producer();
+                } else {
+                    next.start_producer();
+                }
+            }
+            Action::CreateTopic {
+                name,
+                partitions,
+                replication_factor,
+                min_insync_replicas,
+            } => match forms::create_topic(
+                &name,
+                &partitions,
+                &replication_factor,
+                &min_insync_replicas,
+            ) {
+                Ok(command) => {
+                    next.command(Panel::Topics, command);
+                }
+                Err(e) => next.refuse(Panel::Topics, e),
+            },
+            Action::AddPartitions { topic, total } => {
+                match forms::parse_count("Partitions", &total) {
+                    Ok(partitions) => {
+                        next.command(Panel::Topics, Command::AlterPartitions { topic, partitions });
+                    }
+                    Err(e) => next.refuse(Panel::Topics, e),
+                }
+            }
+            Action::SetTopicConfig { topic, key, value } => {
+                let configs = BTreeMap::from([(key, Some(value))]);
+                next.command(Panel::Topics, Command::SetTopicConfig { topic, configs });
+            }
+            Action::DismissError => next.feedback.error = None,
+        }
+        next.collect_events();
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn act(state: Rc<SimState>, action: Action) -> Rc<SimState> {
+        state.reduce(action)
+    }
+
+    #[test]
+    fn a_consumer_can_be_killed_and_restarted_under_its_name() {
+        let mut state = Rc::new(SimState::default());
+        let kill = Action::KillConsumer {
+            group: "payments".into(),
+            consumer: "payments-1".into(),
+        };
+        state = act(state, kill);
+        assert_eq!(state.feedback.error, None);
+        state.engine.borrow_mut().advance_to(60_000);
+        let restart = Action::RestartConsumer {
+            group: "payments".into(),
+            consumer: "payments-1".into(),
+        };
+        state = act(state, restart);
+        assert_eq!(state.feedback.error, None, "restarting is allowed");
+        state.engine.borrow_mut().advance_to(120_000);
+        let running = state
+            .engine()
+            .consumers_view()
+            .into_iter()
+            .filter(|c| c.client_id == "payments-1" && c.running)
+            .count();
+        assert_eq!(running, 1);
+    }
+
+    #[test]
+    fn a_group_is_created_on_the_topics_chosen_and_refused_without_one() {
+        let mut state = Rc::new(SimState::default());
+        state = act(
+            state,
+            Action::CreateGroup {
+                name: "audit".into(),
+                topics: vec![],
+                assignor: None,
+            },
+        );
+        assert!(state.error_in(Panel::Groups).is_some());
+        state = act(
+            state,
+            Action::CreateTopic {
+                name: "payments-log".into(),
+                partitions: "2".into(),
+                replication_factor: "3".into(),
+                min_insync_replicas: "2".into(),
+            },
+        );
+        state = act(
+            state,
+            Action::CreateGroup {
+                name: "audit".into(),
+                topics: vec!["payments-log".into()],
+                assignor: Some(AssignorKind::RoundRobin),
+            },
+        );
+        assert_eq!(state.feedback.error, None);
+        assert_eq!(state.selection, Some(Selection::Group("audit".into())));
+        assert_eq!(state.tab, Tab::Details);
+        assert_eq!(state.group_spec("audit").topics, ["payments-log"]);
+        state.engine.borrow_mut().advance_to(30_000);
+        let consumers = state.engine().consumers_view();
+        let audit = consumers.iter().find(|c| c.group == "audit").unwrap();
+        assert!(audit
+            .assignment
+            .iter()
+            .all(|tp| &*tp.topic == "payments-log"));
+    }
+
+    #[test]
+    fn the_form_record_is_followed_and_its_result_announced() {
+        let mut state = Rc::new(SimState::default());
+        state.engine.borrow_mut().advance_to(10_000);
+        state = act(
+            state,
+            Action::Produce {
+                topic: "orders".into(),
+                key: Some("customer-42".into()),
+                value: "a book".into(),
+                acks: Acks::All,
+            },
+        );
+        assert!(state.followed_record().is_none(), "not acked yet");
+        state.engine.borrow_mut().advance_to(12_000);
+        state = act(state, Action::DismissError);
+        let (tp, offset) = state.followed_record().expect("acked");
+        assert_eq!(&*tp.topic, "orders");
+        let said = state.history().announcement().map(|(_, t)| t.to_string());
+        assert_eq!(said, Some(format!("acked: {tp} offset {offset}")));
+    }
+}
