@@ -2,6 +2,7 @@
 //! `p * k + (tx, ty)` CSS px. Pure arithmetic, tested natively; the stage component feeds it
 //! pointer, wheel and button input.
 
+use crate::scene::geometry::{fixed, fmt};
 use crate::scene::{Rect, Viewport};
 
 /// Zoom limits: far enough out to see a thousand partitions, in enough to read a tile's name.
@@ -96,7 +97,12 @@ impl Camera {
 
     /// SVG transform attribute.
     pub fn transform(&self) -> String {
-        format!("translate({:.1} {:.1}) scale({:.4})", self.tx, self.ty, self.k)
+        format!(
+            "translate({} {}) scale({})",
+            fmt(self.tx),
+            fmt(self.ty),
+            fixed(self.k, 4)
+        )
     }
 }
 
@@ -141,6 +147,8 @@ mod tests {
     fn the_diagram_cannot_be_panned_away() {
         let lost = Camera::default().pan(-10_000.0, 10_000.0);
         let kept = lost.keep_in_view(800.0, 500.0, STAGE);
-        assert!(kept.visible(STAGE).intersects(&Rect::new(0.0, 0.0, 800.0, 500.0)));
+        assert!(kept
+            .visible(STAGE)
+            .intersects(&Rect::new(0.0, 0.0, 800.0, 500.0)));
     }
 }

@@ -40,7 +40,7 @@ pub fn use_clock(playing: bool, dispatch: Callback<Action>) {
                     dispatch.emit(Action::Halt(format!(
                         "Paused: this run uses {} MB of the browser's memory, close to its limit. \
                          Pressing Play goes on; reloading the page starts over.",
-                        (bytes / 1_048_576.0).round()
+                        (bytes / 1_048_576.0) as u64
                     )));
                 }
             })
@@ -51,9 +51,7 @@ pub fn use_clock(playing: bool, dispatch: Callback<Action>) {
 
 /// The page's monotonic clock, ms.
 fn now_ms() -> f64 {
-    gloo::utils::window()
-        .performance()
-        .map_or(0.0, |p| p.now())
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
 
 /// The size of the wasm linear memory, bytes (it only grows).

@@ -56,8 +56,20 @@ mod tests {
     #[test]
     fn every_term_on_the_diagram_is_explained_once() {
         for term in [
-            "HW", "LEO", "ISR", "epoch", "generation", "coordinator", "lag", "PreparingRebalance",
-            "leader", "log start", "idle", "rebalancing", "committed offset", "position",
+            "HW",
+            "LEO",
+            "ISR",
+            "epoch",
+            "generation",
+            "coordinator",
+            "lag",
+            "PreparingRebalance",
+            "leader",
+            "log start",
+            "idle",
+            "rebalancing",
+            "committed offset",
+            "position",
         ] {
             assert!(explain(term).is_some(), "{term}");
         }

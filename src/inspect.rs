@@ -189,10 +189,16 @@ mod tests {
             .find(|d| d.replicas[0].log_end_offset >= 2)
             .expect("the producer wrote to some partition");
         assert_eq!(detail.replicas.len(), 3);
-        let leaders = detail.replicas.iter().filter(|r| r.role == ReplicaRole::Leader);
+        let leaders = detail
+            .replicas
+            .iter()
+            .filter(|r| r.role == ReplicaRole::Leader);
         assert_eq!(leaders.count(), 1);
         for r in &detail.replicas {
-            assert!(r.records.windows(2).all(|w| w[0].offset > w[1].offset), "newest first");
+            assert!(
+                r.records.windows(2).all(|w| w[0].offset > w[1].offset),
+                "newest first"
+            );
             assert!(r
                 .records
                 .iter()
@@ -211,11 +217,17 @@ mod tests {
         assert!(r.key.starts_with("customer-"));
         assert!(r.value.starts_with("order-service-"));
         assert_eq!(r.copies.len(), 3);
-        assert!(r.copies.iter().all(|(_, _, has)| *has), "replicated to all three");
+        assert!(
+            r.copies.iter().all(|(_, _, has)| *has),
+            "replicated to all three"
+        );
         assert!(r.committed);
         let groups: Vec<&str> = r.groups.iter().map(|g| g.group.as_str()).collect();
         assert_eq!(groups, ["inventory", "payments"]);
-        assert!(r.groups.iter().all(|g| g.fetched_by.is_some() && g.committed));
+        assert!(r
+            .groups
+            .iter()
+            .all(|g| g.fetched_by.is_some() && g.committed));
         assert!(record_detail(&engine, &tp, 1_000_000).is_none());
     }
 }

@@ -42,11 +42,11 @@ use components::cluster_diagram::ClusterDiagram;
 use components::legend::Legend;
 use components::narration_bar::NarrationBar;
 use components::panel::ContextPanel;
+use components::produce_box::ProduceBox;
 use components::stage::{Shot, Stage};
 use components::tabs::brokers::BrokersTab;
 use components::tabs::events::EventsTab;
 use components::tabs::groups::{GroupSummary, GroupsTab};
-use components::tabs::produce::ProduceTab;
 use components::tabs::topics::{TopicSummary, TopicsTab};
 use components::toolbar::Toolbar;
 use components::topic_diagram::TopicDiagram;
@@ -95,18 +95,27 @@ pub fn app() -> Html {
     let (content, scene_w, scene_h) = match state.view {
         ViewKind::Topic => {
             let followed = followed.as_ref().map(|(tp, o)| (tp, *o));
-            let scene = Rc::new(topic_view::layout(&view, *viewport, selection.as_ref(), followed));
+            let scene = Rc::new(topic_view::layout(
+                &view,
+                *viewport,
+                selection.as_ref(),
+                followed,
+            ));
             let (w, h) = (scene.width, scene.height);
-            let draw = Callback::from(move |shot: Shot| html! {
-                <TopicDiagram scene={scene.clone()} visible={shot.visible} zoom={shot.zoom} on_select={on_select.clone()} />
+            let draw = Callback::from(move |shot: Shot| {
+                html! {
+                    <TopicDiagram scene={scene.clone()} visible={shot.visible} zoom={shot.zoom} on_select={on_select.clone()} />
+                }
             });
             (draw, w, h)
         }
         ViewKind::Cluster => {
             let scene = Rc::new(cluster_view::layout(&view, *viewport, selection.as_ref()));
             let (w, h) = (scene.width, scene.height);
-            let draw = Callback::from(move |shot: Shot| html! {
-                <ClusterDiagram scene={scene.clone()} zoom={shot.zoom} on_select={on_select.clone()} />
+            let draw = Callback::from(move |shot: Shot| {
+                html! {
+                    <ClusterDiagram scene={scene.clone()} zoom={shot.zoom} on_select={on_select.clone()} />
+                }
             });
             (draw, w, h)
         }
@@ -132,7 +141,12 @@ pub fn app() -> Html {
             state.feedback.clone(),
         );
         let (state, view, dispatch) = (state.clone(), view.clone(), dispatch.clone());
-        use_memo(deps, move |_| panel_body(&state, &view, &dispatch))
+        use_memo(deps, move |_| {
+            (
+                produce_box(&state, &view, &dispatch),
+                panel_body(&state, &view, &dispatch),
+            )
+        })
     };
     let history = state.history();
     let told: Vec<_> = history.told().take(12).cloned().collect();
@@ -156,11 +170,25 @@ pub fn app() -> Html {
                     <Legend view={state.view} />
                 </Stage>
                 <ContextPanel tab={state.tab} selection_title={state.selection.as_ref().map(|s| AttrValue::from(s.title()))}
-                              expanded={*sheet_open} {on_expand} dispatch={dispatch.clone()}>
-                    { (*panel).clone() }
+                              expanded={*sheet_open} {on_expand} dispatch={dispatch.clone()}
+                              pinned={panel.0.clone()}>
+                    { panel.1.clone() }
                 </ContextPanel>
             </main>
         </div>
+    }
+}
+
+/// The Produce form at the top of the panel.
+fn produce_box(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>) -> Html {
+    html! {
+        <ProduceBox topics={view.topics.iter().map(|t| t.name.clone()).collect::<Vec<_>>()}
+                    producer_running={state.producer_running()}
+                    producer_rate={state.producer_rate}
+                    producer_name={state.preset.producer()}
+                    producer_rate_max={(state.preset.producer_rate_per_s() * 4).max(50)}
+                    last_status={state.last_produce_status().map(AttrValue::from)}
+                    error={state.error_in(Panel::Produce).map(AttrValue::from)} dispatch={dispatch.clone()} />
     }
 }
 
@@ -173,20 +201,6 @@ fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>)
             Some(selection) => details(state, view, selection, dispatch),
             None => html! {},
         },
-        Tab::Produce => {
-            let engine = state.engine();
-            let last_record = state
-                .followed_record()
-                .and_then(|(tp, offset)| inspect::record_detail(&engine, &tp, offset));
-            html! {
-                <ProduceTab topics={topics} producer_running={state.producer_running()}
-                            producer_rate={state.producer_rate}
-                            producer_name={state.preset.producer()}
-                            producer_rate_max={(state.preset.producer_rate_per_s() * 4).max(50)}
-                            last_status={state.last_produce_status().map(AttrValue::from)}
-                            {last_record} error={error(Panel::Produce)} dispatch={dispatch.clone()} />
-            }
-        }
         Tab::Brokers => html! {
             <BrokersTab brokers={view.brokers.clone()} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
         },
@@ -242,8 +256,15 @@ fn details(
             }
             None => missing(selection.title()),
         },
+        // A record's card, then its partition's (where it sits among the others).
         Selection::Record { tp, offset } => match inspect::record_detail(&engine, tp, *offset) {
-            Some(record) => html! { <RecordCard {record} /> },
+            Some(record) => {
+                let partition = inspect::partition_detail(&engine, tp).map(|detail| {
+                    let warnings = topic_view::warnings(view, tp);
+                    html! { <PartitionCard {detail} {warnings} dispatch={dispatch.clone()} /> }
+                });
+                html! { <><RecordCard {record} />{ for partition }</> }
+            }
             None => missing(format!("{} (deleted or truncated)", selection.title())),
         },
         Selection::Group(g) => match view.groups.iter().find(|v| v.group == *g) {
@@ -264,7 +285,12 @@ fn details(
                 .find(|m| m.client_id == *client_id);
             let consumer = scene::clients::consumer(view, group, client_id);
             let positions: Vec<_> = consumer
-                .map(|c| c.positions.iter().map(|(tp, o)| (tp.clone(), o.0)).collect())
+                .map(|c| {
+                    c.positions
+                        .iter()
+                        .map(|(tp, o)| (tp.clone(), o.0))
+                        .collect()
+                })
                 .unwrap_or_default();
             let reading = view
                 .groups

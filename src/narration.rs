@@ -75,7 +75,14 @@ fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
             ElectionKind::Unclean => "chosen from OUTSIDE the ISR because unclean.leader.election.enable=true: records only the old ISR had are lost".to_string(),
             ElectionKind::Preferred => "back on the preferred (first) replica".to_string(),
         };
-        say(format!("New leader{}: {} ({why}).", if elected.len() == 1 { "" } else { "s" }, leaders_text(&elected)), true);
+        say(
+            format!(
+                "New leader{}: {} ({why}).",
+                if elected.len() == 1 { "" } else { "s" },
+                leaders_text(&elected)
+            ),
+            true,
+        );
     }
 
     for e in instant {
@@ -201,9 +208,13 @@ fn leaders_text(elected: &[(&TopicPartition, BrokerId, ElectionKind)]) -> String
 /// Why a produce commonly fails with `error`, in a few words.
 fn failure_hint(error: &str) -> &'static str {
     match error {
-        "NotEnoughReplicasException" => " (the ISR is smaller than min.insync.replicas, so acks=all is refused)",
+        "NotEnoughReplicasException" => {
+            " (the ISR is smaller than min.insync.replicas, so acks=all is refused)"
+        }
         "TimeoutException" => " (no answer within delivery.timeout.ms=120000)",
-        "NotLeaderOrFollowerException" => " (the leader moved; the producer refreshes its metadata and retries)",
+        "NotLeaderOrFollowerException" => {
+            " (the leader moved; the producer refreshes its metadata and retries)"
+        }
         _ => "",
     }
 }
@@ -212,7 +223,9 @@ fn failure_hint(error: &str) -> &'static str {
 fn client_of(member: &str) -> &str {
     const UUID: usize = 36;
     match member.len().checked_sub(UUID + 1) {
-        Some(end) if member.is_char_boundary(end) && member[end..].starts_with('-') => &member[..end],
+        Some(end) if member.is_char_boundary(end) && member[end..].starts_with('-') => {
+            &member[..end]
+        }
         _ => member,
     }
 }
@@ -242,7 +255,11 @@ mod tests {
         let mut engine = opening_engine();
         engine.advance_to(10_000);
         engine.take_events();
-        engine.apply(Command::KillBroker { broker: BrokerId(1) }).unwrap();
+        engine
+            .apply(Command::KillBroker {
+                broker: BrokerId(1),
+            })
+            .unwrap();
         let killed = narrate(&engine.take_events());
         assert!(killed[0].text.starts_with("Broker 1 died."), "{killed:?}");
         assert!(killed[0].text.contains("broker.session.timeout.ms=9000"));
@@ -260,13 +277,20 @@ mod tests {
     fn groups_forming_are_told_as_rebalances() {
         let mut engine = opening_engine();
         let told = told_after(&mut engine, 10_000);
-        assert!(told.iter().any(|t| t.text.starts_with("Group payments is rebalancing")));
-        assert!(told.iter().any(|t| t.text.starts_with("Group payments is Stable: generation")));
+        assert!(told
+            .iter()
+            .any(|t| t.text.starts_with("Group payments is rebalancing")));
+        assert!(told
+            .iter()
+            .any(|t| t.text.starts_with("Group payments is Stable: generation")));
     }
 
     #[test]
     fn member_ids_name_their_client() {
-        assert_eq!(client_of("payments-1-5f0c7a2e-1b9d-4c1e-9a63-0d8b6c1f2e3a"), "payments-1");
+        assert_eq!(
+            client_of("payments-1-5f0c7a2e-1b9d-4c1e-9a63-0d8b6c1f2e3a"),
+            "payments-1"
+        );
         assert_eq!(client_of("short"), "short");
     }
 }

@@ -134,7 +134,10 @@ async fn renders_the_header_and_three_brokers() {
         .expect("a brand element");
     assert_eq!(brand.text_content().unwrap(), "KafkaScope");
     let partitions = all(&root, "svg.diagram g.partition").len();
-    assert_eq!(partitions, 6, "the topic view opens with orders' six partitions");
+    assert_eq!(
+        partitions, 6,
+        "the topic view opens with orders' six partitions"
+    );
     click(&root, "Cluster view").await;
     let names: Vec<String> = all(&root, "svg.diagram g.broker")
         .iter()

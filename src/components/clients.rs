@@ -43,9 +43,11 @@ pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
     html! {
         <g key={format!("group-{}", g.name)}
            class={classes!("group", format!("group-c{}", g.colour), g.mark.class())} data-group={g.name.clone()}>
+            { rect(r, "group-box", 10.0) }
             <g class="group-head" role="button" tabindex="0" aria-label={format!("Group {}", g.name)}
                aria-description={g.state_line.clone()} {onclick} {onkeydown}>
-                { rect(r, "group-box", 10.0) }
+                <rect class="head-hit" x={fmt(r.x)} y={fmt(r.y)} width={fmt(r.w)}
+                      height={fmt(g.members.first().map_or(r.h, |m| m.rect.y - r.y))} rx="10" />
                 { text(r.x + 12.0, r.y + 20.0, "node-title", format!("⇠ {}", g.name)) }
                 <text class="node-detail group-state" x={fmt(r.x + 12.0)} y={fmt(r.y + 37.0)}>
                     <title>{ format!("{}\n{}", glossary::tooltip(state_term), glossary::tooltip("generation")) }</title>

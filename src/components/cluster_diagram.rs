@@ -10,7 +10,8 @@ use super::clients;
 use super::dots::{dots, link};
 use super::svg::{activate, rect, text};
 use crate::glossary;
-use crate::scene::cluster_view::{BrokerCard, BrokerState, ClusterScene, ReplicaRow, TILE};
+use crate::scene::brokers::BrokerState;
+use crate::scene::cluster_view::{BrokerCard, ClusterScene, ReplicaRow, TILE};
 use crate::scene::geometry::fmt;
 use crate::state::selection::{Mark, Selection};
 use kafka_sim::view::ReplicaRole;
@@ -78,22 +79,28 @@ fn broker_node(props: &BrokerNodeProps) -> Html {
         BrokerState::Dead => "dead",
     };
     let r = &b.rect;
+    // The card's head is the broker's button; a click on the card outside its replicas selects
+    // the broker too (a replica's own click selects its partition).
+    let head_h = b.replicas.first().map_or(r.h, |row| row.rect.y - r.y);
     html! {
-        <g class={classes!("broker", state_class, b.mark.class())}
-           role="button" tabindex="0" aria-label={b.label.clone()} aria-description={b.summary.clone()}
-           aria-pressed={(b.mark == Mark::Selected).to_string()} data-broker={id.0.to_string()} {onclick} {onkeydown}>
+        <g class={classes!("broker", state_class, b.mark.class())} data-broker={id.0.to_string()}
+           onclick={onclick.clone()}>
             { rect(r, "broker-box", 12.0) }
-            { text(r.x + 14.0, r.y + 26.0, "broker-label", b.label.clone()) }
-            <text class="broker-state" x={fmt(r.x + 14.0)} y={fmt(r.y + 46.0)}>
-                if b.fenced { <title>{ glossary::tooltip("fenced") }</title> }
-                { &b.status_line }
-            </text>
-            if let Some(reason) = &b.reason {
-                <text class="reason-text" x={fmt(r.x + 14.0)} y={fmt(r.y + 62.0)}>
-                    <title>{ reason.full() }</title>
-                    { &reason.text }
+            <g class="broker-head" role="button" tabindex="0" aria-label={b.label.clone()} aria-description={b.summary.clone()}
+               aria-pressed={(b.mark == Mark::Selected).to_string()} {onclick} {onkeydown}>
+                <rect class="head-hit" x={fmt(r.x)} y={fmt(r.y)} width={fmt(r.w)} height={fmt(head_h)} rx="12" />
+                { text(r.x + 14.0, r.y + 26.0, "broker-label", b.label.clone()) }
+                <text class="broker-state" x={fmt(r.x + 14.0)} y={fmt(r.y + 46.0)}>
+                    if b.fenced { <title>{ glossary::tooltip("fenced") }</title> }
+                    { &b.status_line }
                 </text>
-            }
+                if let Some(reason) = &b.reason {
+                    <text class="reason-text" x={fmt(r.x + 14.0)} y={fmt(r.y + 62.0)}>
+                        <title>{ reason.full() }</title>
+                        { &reason.text }
+                    </text>
+                }
+            </g>
             { for b.replicas.iter().map(|row| if props.compact {
                 html! {
                     <ReplicaTile key={row.tp.to_string()} row={row.clone()} named={props.tile_names}
@@ -149,7 +156,8 @@ fn replica_row(row: &ReplicaRow, on_select: &Callback<Selection>) -> Html {
     let r = &row.rect;
     let bar = &row.bar;
     let tp = row.tp.clone();
-    let (onclick, onkeydown) = activate(on_select.reform(move |_| Selection::Partition(tp.clone())));
+    let (onclick, onkeydown) =
+        activate(on_select.reform(move |_| Selection::Partition(tp.clone())));
     let row_class = classes!(
         "replica",
         role_class(row.role),
@@ -195,7 +203,11 @@ fn replica_tile(props: &ReplicaTileProps) -> Html {
     let row = &props.row;
     let r = &row.rect;
     let tp = row.tp.clone();
-    let (onclick, onkeydown) = activate(props.on_select.reform(move |_| Selection::Partition(tp.clone())));
+    let (onclick, onkeydown) = activate(
+        props
+            .on_select
+            .reform(move |_| Selection::Partition(tp.clone())),
+    );
     let label = if props.named {
         row.tp.partition.0.to_string()
     } else {

@@ -5,7 +5,8 @@
 //! - `topic_diagram.rs`, `cluster_diagram.rs`: the two pictures; `clients.rs` the producers and
 //!   groups both draw; `dots.rs` links and messages in flight; `svg.rs` small SVG helpers.
 //! - `toolbar.rs`, `narration_bar.rs`, `legend.rs`: around the stage.
-//! - `panel.rs`: the context panel; `tabs/` its tabs; `cards/` the selected object's card.
+//! - `panel.rs`: the context panel; `produce_box.rs` the form pinned at its top; `tabs/` its
+//!   tabs; `cards/` the selected object's card.
 //! - `inline_error.rs`, `text_field.rs`, `term.rs`: form and text helpers.
 
 pub mod cards;
@@ -16,6 +17,7 @@ pub mod inline_error;
 pub mod legend;
 pub mod narration_bar;
 pub mod panel;
+pub mod produce_box;
 pub mod stage;
 pub mod svg;
 pub mod tabs;

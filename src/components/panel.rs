@@ -1,6 +1,6 @@
-//! The context panel beside the diagram (a bottom sheet on a phone): tabs for producing, the
-//! brokers, the groups, the topics and the event log, and the selected object's card with its
-//! actions. Results appear here, next to the control that made them; nothing moves under the
+//! The context panel beside the diagram (a bottom sheet on a phone): the Produce form always
+//! on top, then tabs for the brokers, the groups, the topics and the event log, and the selected
+//! object's card with its actions. Results appear here, next to the control that made them; nothing moves under the
 //! pointer (the panel scrolls on its own, the diagram keeps its place).
 
 use yew::prelude::*;
@@ -16,11 +16,12 @@ pub struct ContextPanelProps {
     pub expanded: bool,
     pub on_expand: Callback<bool>,
     pub dispatch: Callback<Action>,
+    /// Always shown above the tabs (the Produce form).
+    pub pinned: Html,
     pub children: Html,
 }
 
-const TABS: [(Tab, &str); 5] = [
-    (Tab::Produce, "Produce"),
+const TABS: [(Tab, &str); 4] = [
     (Tab::Brokers, "Brokers"),
     (Tab::Groups, "Groups"),
     (Tab::Topics, "Topics"),
@@ -54,6 +55,7 @@ pub fn context_panel(props: &ContextPanelProps) -> Html {
                     { if props.expanded { "▾" } else { "▴" } }
                 </button>
             </div>
+            { props.pinned.clone() }
             <div class="tabs" role="tablist" aria-label="Panels">
                 if let Some(title) = props.selection_title.clone() {
                     { tab_button(Tab::Details, title) }

@@ -14,6 +14,7 @@ use web_sys::{Element, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
 use crate::camera::{Camera, ZOOM_STEP};
+use crate::scene::geometry::fixed;
 use crate::scene::{Rect, Viewport};
 
 /// What the diagram needs to know of the camera: how far it is zoomed and what shows.
@@ -98,14 +99,16 @@ pub fn stage(props: &StageProps) -> Html {
             redraw.force_update();
         })
     };
-    let c = camera.borrow().keep_in_view(props.scene_width, props.scene_height, props.viewport);
+    let c = camera
+        .borrow()
+        .keep_in_view(props.scene_width, props.scene_height, props.viewport);
     *camera.borrow_mut() = c;
     let shot = Shot {
         zoom: c.k,
         visible: c.visible(props.viewport),
     };
     html! {
-        <div class="stage" ref={node} data-zoom={format!("{:.3}", c.k)}>
+        <div class="stage" ref={node} data-zoom={fixed(c.k, 3)}>
             <svg class="diagram" width="100%" height="100%" role="group" aria-label="Kafka cluster diagram">
                 { super::dots::defs() }
                 <g transform={c.transform()}>{ props.content.emit(shot) }</g>
@@ -127,12 +130,13 @@ fn use_resize_observer(node: NodeRef, on_resize: Callback<Viewport>) {
         let element: Option<Element> = node.cast();
         let observer = element.map(|element| {
             let on_resize = on_resize.clone();
-            let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                if let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
-                    let r = entry.content_rect();
-                    on_resize.emit(Viewport::new(r.width(), r.height()));
-                }
-            });
+            let callback =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    if let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+                        let r = entry.content_rect();
+                        on_resize.emit(Viewport::new(r.width(), r.height()));
+                    }
+                });
             let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref())
                 .expect("ResizeObserver is available in every browser");
             observer.observe(&element);
@@ -163,29 +167,45 @@ fn use_gestures(
         if let Some(element) = node.cast::<Element>() {
             let local = |e: &PointerEvent, el: &Element| {
                 let r = el.get_bounding_client_rect();
-                (f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top())
+                (
+                    f64::from(e.client_x()) - r.left(),
+                    f64::from(e.client_y()) - r.top(),
+                )
             };
             let active = EventListenerOptions::enable_prevent_default();
             {
                 let (camera, redraw, el) = (camera.clone(), redraw.clone(), element.clone());
-                listeners.push(EventListener::new_with_options(&element, "wheel", active, move |e| {
-                    let e = e.unchecked_ref::<WheelEvent>();
-                    e.prevent_default();
-                    let r = el.get_bounding_client_rect();
-                    let lines = if e.delta_mode() == WheelEvent::DOM_DELTA_LINE { 16.0 } else { 1.0 };
-                    let factor = (-e.delta_y() * lines * 0.0015).exp();
-                    let c = *camera.borrow();
-                    *camera.borrow_mut() = c.zoom_at(
-                        factor,
-                        f64::from(e.client_x()) - r.left(),
-                        f64::from(e.client_y()) - r.top(),
-                    );
-                    redraw.force_update();
-                }));
+                listeners.push(EventListener::new_with_options(
+                    &element,
+                    "wheel",
+                    active,
+                    move |e| {
+                        let e = e.unchecked_ref::<WheelEvent>();
+                        e.prevent_default();
+                        let r = el.get_bounding_client_rect();
+                        let lines = if e.delta_mode() == WheelEvent::DOM_DELTA_LINE {
+                            16.0
+                        } else {
+                            1.0
+                        };
+                        let factor = (-e.delta_y() * lines * 0.0015).exp();
+                        let c = *camera.borrow();
+                        *camera.borrow_mut() = c.zoom_at(
+                            factor,
+                            f64::from(e.client_x()) - r.left(),
+                            f64::from(e.client_y()) - r.top(),
+                        );
+                        redraw.force_update();
+                    },
+                ));
             }
             {
-                let (gesture, camera, dragged, el) =
-                    (gesture.clone(), camera.clone(), dragged.clone(), element.clone());
+                let (gesture, camera, dragged, el) = (
+                    gesture.clone(),
+                    camera.clone(),
+                    dragged.clone(),
+                    element.clone(),
+                );
                 listeners.push(EventListener::new(&element, "pointerdown", move |e| {
                     let e = e.unchecked_ref::<PointerEvent>();
                     if e.button() != 0 && e.pointer_type() == "mouse" {
@@ -195,7 +215,12 @@ fn use_gestures(
                     let on_control = e
                         .target()
                         .and_then(|t| t.dyn_into::<Element>().ok())
-                        .is_some_and(|t| t.closest(".zoom-controls, .stage-overlay").ok().flatten().is_some());
+                        .is_some_and(|t| {
+                            t.closest(".zoom-controls, .stage-overlay")
+                                .ok()
+                                .flatten()
+                                .is_some()
+                        });
                     if on_control {
                         return;
                     }
@@ -206,8 +231,13 @@ fn use_gestures(
                 }));
             }
             {
-                let (gesture, camera, dragged, redraw, el) =
-                    (gesture.clone(), camera.clone(), dragged.clone(), redraw.clone(), element.clone());
+                let (gesture, camera, dragged, redraw, el) = (
+                    gesture.clone(),
+                    camera.clone(),
+                    dragged.clone(),
+                    redraw.clone(),
+                    element.clone(),
+                );
                 listeners.push(EventListener::new(&element, "pointermove", move |e| {
                     let e = e.unchecked_ref::<PointerEvent>();
                     let mut g = gesture.borrow_mut();
@@ -215,7 +245,9 @@ fn use_gestures(
                         return;
                     }
                     g.pointers.insert(e.pointer_id(), local(e, &el));
-                    let Some((start, ref at)) = g.origin else { return };
+                    let Some((start, ref at)) = g.origin else {
+                        return;
+                    };
                     let now: Vec<(f64, f64)> = g.pointers.values().copied().collect();
                     let next = match (at.as_slice(), now.as_slice()) {
                         ([a], [b]) => {
@@ -256,24 +288,32 @@ fn use_gestures(
             }
             {
                 let (camera, redraw, sizes) = (camera.clone(), redraw.clone(), sizes.clone());
-                listeners.push(EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-                    let e = e.unchecked_ref::<KeyboardEvent>();
-                    if crate::typing_in_a_field(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    let (viewport, w, h) = *sizes.borrow();
-                    let c = *camera.borrow();
-                    let (cx, cy) = (viewport.width / 2.0, viewport.height / 2.0);
-                    let next = match e.key().as_str() {
-                        "+" | "=" => c.zoom_at(ZOOM_STEP, cx, cy),
-                        "-" | "_" => c.zoom_at(1.0 / ZOOM_STEP, cx, cy),
-                        "0" => Camera::fit(w, h, viewport),
-                        _ => return,
-                    };
-                    e.prevent_default();
-                    *camera.borrow_mut() = next;
-                    redraw.force_update();
-                }));
+                listeners.push(EventListener::new(
+                    &gloo::utils::document(),
+                    "keydown",
+                    move |e| {
+                        let e = e.unchecked_ref::<KeyboardEvent>();
+                        if crate::typing_in_a_field(e)
+                            || e.ctrl_key()
+                            || e.meta_key()
+                            || e.alt_key()
+                        {
+                            return;
+                        }
+                        let (viewport, w, h) = *sizes.borrow();
+                        let c = *camera.borrow();
+                        let (cx, cy) = (viewport.width / 2.0, viewport.height / 2.0);
+                        let next = match e.key().as_str() {
+                            "+" | "=" => c.zoom_at(ZOOM_STEP, cx, cy),
+                            "-" | "_" => c.zoom_at(1.0 / ZOOM_STEP, cx, cy),
+                            "0" => Camera::fit(w, h, viewport),
+                            _ => return,
+                        };
+                        e.prevent_default();
+                        *camera.borrow_mut() = next;
+                        redraw.force_update();
+                    },
+                ));
             }
         }
         move || drop(listeners)

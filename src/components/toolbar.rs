@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::scene::geometry::fixed;
 use crate::state::clock::{Clock, SPEEDS};
 use crate::state::{Action, ViewKind};
 
@@ -20,9 +21,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let step = props.dispatch.reform(|_: MouseEvent| Action::Step);
     let on_speed = props.dispatch.reform(|e: Event| {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-        Action::SetSpeed(select.value().parse().unwrap_or(1.0))
+        let i = select.selected_index().max(0) as usize;
+        Action::SetSpeed(SPEEDS[i.min(SPEEDS.len() - 1)].0)
     });
-    let show = |view: ViewKind| props.dispatch.reform(move |_: MouseEvent| Action::SetView(view));
+    let show = |view: ViewKind| {
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::SetView(view))
+    };
     let clock = &props.clock;
     html! {
         <header class="toolbar">
@@ -33,8 +39,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 </button>
                 <button onclick={step} title="Right arrow: process the next engine event">{ "Step" }</button>
                 <select onchange={on_speed} aria-label="Speed" title="Simulated seconds per real second">
-                    { for SPEEDS.iter().map(|&s| html! {
-                        <option value={s.to_string()} selected={s == clock.speed}>{ format!("{s}x") }</option>
+                    { for SPEEDS.iter().map(|&(s, label)| html! {
+                        <option value={label} selected={s == clock.speed}>{ format!("{label}x") }</option>
                     }) }
                 </select>
                 <output class="clock" aria-label="Simulation time">{ format_clock(props.now_ms) }</output>
@@ -62,9 +68,5 @@ pub fn format_clock(ms: u64) -> String {
 
 /// The achieved speed, as few digits as it deserves: "37", "4.2", "0.8".
 fn achieved(x: f64) -> String {
-    if x >= 10.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
+    fixed(x, if x >= 10.0 { 0 } else { 1 })
 }

@@ -11,6 +11,7 @@ use super::clients;
 use super::dots::{dots, link};
 use super::svg::{activate, rect, text};
 use crate::glossary;
+use crate::scene::brokers::BrokerChip;
 use crate::scene::geometry::fmt;
 use crate::scene::topic_view::{Lane, PartitionRow, TopicScene};
 use crate::scene::Rect;
@@ -37,6 +38,7 @@ pub fn topic_diagram(props: &TopicDiagramProps) -> Html {
         <g class={classes!("topic-view", (!detailed).then_some("overview"))}>
             <g class="links">{ for scene.links.iter().map(link) }</g>
             { for scene.producers.iter().map(|p| clients::producer(p, on_select)) }
+            { for scene.brokers.iter().map(|b| broker_chip(b, on_select)) }
             { for scene.topics.iter().map(|t| html! {
                 <g key={t.name.clone()} class="topic" data-topic={t.name.clone()}>
                     { text(t.title_at.x, t.title_at.y, "topic-title", t.name.clone()) }
@@ -55,6 +57,22 @@ pub fn topic_diagram(props: &TopicDiagramProps) -> Html {
     }
 }
 
+/// A broker in the topic view's row of brokers: it selects the broker (its card has the
+/// actions), and a selected partition's leader is marked.
+fn broker_chip(b: &BrokerChip, on_select: &Callback<Selection>) -> Html {
+    let id = b.id;
+    let (onclick, onkeydown) = activate(on_select.reform(move |_| Selection::Broker(id)));
+    html! {
+        <g key={format!("broker-{}", id.0)} class={classes!("broker-chip", b.state.label(), b.mark.class())}
+           role="button" tabindex="0" aria-label={format!("Broker {}", id.0)} aria-description={b.summary.clone()}
+           data-broker={id.0.to_string()} {onclick} {onkeydown}>
+            <title>{ b.summary.clone() }</title>
+            { rect(&b.rect, "chip-box", 13.0) }
+            { text(b.rect.x + 10.0, b.rect.y + 17.5, "chip-text", b.text.clone()) }
+        </g>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct PartitionRowProps {
     row: PartitionRow,
@@ -63,78 +81,87 @@ struct PartitionRowProps {
 }
 
 /// One partition: a component of its own, so that rows whose data did not change since the
-/// last frame are not drawn again.
+/// last frame are not drawn again. Its head line is its button ("Partition orders-3"); its record
+/// cells are buttons of their own; a click anywhere else on the row selects the partition too.
 #[function_component(PartitionRowView)]
 fn partition_row_view(props: &PartitionRowProps) -> Html {
     let r = &props.row;
     let tp = r.tp.clone();
-    let (onclick, onkeydown) = activate(props.on_select.reform(move |_| Selection::Partition(tp.clone())));
+    let (onclick, onkeydown) = activate(
+        props
+            .on_select
+            .reform(move |_| Selection::Partition(tp.clone())),
+    );
     let class = classes!("partition", r.health.class(), r.mark.class());
-    let common = html! {
-        <>
-            <title>{ format!("Partition {}: {}", r.name, r.summary) }</title>
-            <rect class="row-bg" x={fmt(r.rect.x - 6.0)} y={fmt(r.rect.y)} width={fmt(r.rect.w + 12.0)}
-                  height={fmt(r.rect.h - 4.0)} rx="8" />
-        </>
+    let leader = r.leader.map_or("none".to_string(), |b| b.0.to_string());
+    let background = html! {
+        <rect class="row-bg" x={fmt(r.rect.x - 6.0)} y={fmt(r.rect.y)} width={fmt(r.rect.w + 12.0)}
+              height={fmt(r.rect.h - 4.0)} rx="8" />
     };
-    if !props.detailed {
-        return html! {
-            <g {class} role="button" tabindex="0" aria-label={format!("Partition {}", r.name)}
-               aria-description={r.summary.clone()} data-partition={r.name.clone()} {onclick} {onkeydown}>
-                { common }
-                { rect(&r.strip, "strip-track", 3.0) }
-                <rect class="strip-committed" x={fmt(r.strip.x)} y={fmt(r.strip.y)}
-                      width={fmt((r.hw_x - r.strip.x).max(0.0))} height={fmt(r.strip.h)} />
-            </g>
-        };
-    }
+    let head = html! {
+        <g class="partition-head" role="button" tabindex="0" aria-label={format!("Partition {}", r.name)}
+           aria-description={r.summary.clone()} onkeydown={onkeydown}>
+            <title>{ format!("Partition {}: {}", r.name, r.summary) }</title>
+            { rect(&r.head, "head-hit", 4.0) }
+            { text(r.name_at.x, r.name_at.y, "partition-name", r.name.clone()) }
+            if props.detailed {
+                <text class="partition-facts" x={fmt(r.facts_at.x)} y={fmt(r.facts_at.y)}>
+                    <title>{ format!("{}\n{}\n{}", glossary::tooltip("leader"), glossary::tooltip("ISR"), glossary::tooltip("epoch")) }</title>
+                    { &r.facts }
+                </text>
+                <text class="partition-facts" x={fmt(r.hw_leo_at.x)} y={fmt(r.hw_leo_at.y)} text-anchor="end">
+                    <title>{ format!("{}\n{}", glossary::tooltip("HW"), glossary::tooltip("LEO")) }</title>
+                    { &r.hw_leo }
+                </text>
+                { for r.warnings.iter().enumerate().map(|(i, w)| {
+                    text(r.warnings_at.x, r.warnings_at.y + 16.0 * i as f64, "warning-text", format!("⚠ {w}"))
+                }) }
+            }
+        </g>
+    };
     let strip = &r.strip;
     html! {
-        <g {class} role="button" tabindex="0" aria-label={format!("Partition {}", r.name)}
-           aria-description={r.summary.clone()} data-partition={r.name.clone()}
+        <g {class} data-partition={r.name.clone()} data-leader={leader}
            data-leo={r.log_end_offset.to_string()} data-hw={r.high_watermark.to_string()}
-           data-leader={r.leader.map_or("none".to_string(), |b| b.0.to_string())}
-           data-log-start={r.log_start.to_string()} {onclick} {onkeydown}>
-            { common }
-            { text(r.name_at.x, r.name_at.y, "partition-name", r.name.clone()) }
-            <text class="partition-facts" x={fmt(r.facts_at.x)} y={fmt(r.facts_at.y)}>
-                <title>{ format!("{}\n{}\n{}", glossary::tooltip("leader"), glossary::tooltip("ISR"), glossary::tooltip("epoch")) }</title>
-                { &r.facts }
-            </text>
-            <text class="partition-facts" x={fmt(r.hw_leo_at.x)} y={fmt(r.hw_leo_at.y)} text-anchor="end">
-                <title>{ format!("{}\n{}", glossary::tooltip("HW"), glossary::tooltip("LEO")) }</title>
-                { &r.hw_leo }
-            </text>
-            { for r.warnings.iter().enumerate().map(|(i, w)| {
-                text(r.warnings_at.x, r.warnings_at.y + 16.0 * i as f64, "warning-text", format!("⚠ {w}"))
-            }) }
+           data-log-start={r.log_start.to_string()} {onclick}>
+            { background }
+            { head }
             { rect(strip, "strip-track", 3.0) }
-            if let Some((older, label, title)) = &r.older {
-                <g class="older">
-                    <title>{ title.clone() }</title>
-                    { rect(older, "older-box", 3.0) }
-                    <text class="older-text" x={fmt(older.center_x())} y={fmt(older.y + 16.0)} text-anchor="middle">{ label }</text>
+            if !props.detailed {
+                <rect class="strip-committed" x={fmt(strip.x)} y={fmt(strip.y)}
+                      width={fmt((r.hw_x - strip.x).max(0.0))} height={fmt(strip.h)} />
+            } else {
+                if let Some((older, label, title)) = &r.older {
+                    <g class="older">
+                        <title>{ title.clone() }</title>
+                        { rect(older, "older-box", 3.0) }
+                        <text class="older-text" x={fmt(older.center_x())} y={fmt(older.y + 16.0)} text-anchor="middle">{ label }</text>
+                    </g>
+                }
+                { for r.cells.iter().map(|c| cell(r, c, &props.on_select)) }
+                <g class="next-slot">
+                    <title>{ format!("LEO {}: the next record appended takes offset {}", r.log_end_offset, r.log_end_offset) }</title>
+                    { rect(&r.next_slot, "next-box", 3.0) }
                 </g>
-            }
-            { for r.cells.iter().map(|c| cell(r, c, &props.on_select)) }
-            <g class="next-slot">
-                <title>{ format!("LEO {}: the next record appended takes offset {}", r.log_end_offset, r.log_end_offset) }</title>
-                { rect(&r.next_slot, "next-box", 3.0) }
-            </g>
-            if let Some(x) = r.start_x {
-                <line class="start-mark" x1={fmt(x)} y1={fmt(strip.y - 3.0)} x2={fmt(x)} y2={fmt(strip.bottom() + 3.0)}>
-                    <title>{ glossary::tooltip("log start") }</title>
+                if let Some(x) = r.start_x {
+                    <line class="start-mark" x1={fmt(x)} y1={fmt(strip.y - 3.0)} x2={fmt(x)} y2={fmt(strip.bottom() + 3.0)}>
+                        <title>{ glossary::tooltip("log start") }</title>
+                    </line>
+                }
+                <line class="hw-mark" x1={fmt(r.hw_x)} y1={fmt(strip.y - 4.0)} x2={fmt(r.hw_x)} y2={fmt(strip.bottom() + 4.0)}>
+                    <title>{ format!("HW {}. {}", r.high_watermark, glossary::tooltip("HW")) }</title>
                 </line>
+                { for r.lanes.iter().map(|l| lane(l, strip)) }
             }
-            <line class="hw-mark" x1={fmt(r.hw_x)} y1={fmt(strip.y - 4.0)} x2={fmt(r.hw_x)} y2={fmt(strip.bottom() + 4.0)}>
-                <title>{ format!("HW {}. {}", r.high_watermark, glossary::tooltip("HW")) }</title>
-            </line>
-            { for r.lanes.iter().map(|l| lane(l, strip)) }
         </g>
     }
 }
 
-fn cell(r: &PartitionRow, c: &crate::scene::topic_view::Cell, on_select: &Callback<Selection>) -> Html {
+fn cell(
+    r: &PartitionRow,
+    c: &crate::scene::topic_view::Cell,
+    on_select: &Callback<Selection>,
+) -> Html {
     let selection = Selection::Record {
         tp: r.tp.clone(),
         offset: c.offset,

@@ -162,15 +162,17 @@ fn producer_lines(p: &ProducerView, now: SimTime) -> (Vec<String>, Option<String
         .as_ref()
         .filter(|(at, _)| now.saturating_sub(*at) <= FAILING_FOR_MS);
     let (error, message) = match recent {
-        Some((_, e)) => {
-            (Some(e.kind.name().to_string()), Some(e.message.clone()))
-        }
+        Some((_, e)) => (Some(e.kind.name().to_string()), Some(e.message.clone())),
         _ => (None, None),
     };
     (lines, error, message)
 }
 
-pub fn consumer<'a>(view: &'a ClusterView, group: &str, client_id: &str) -> Option<&'a ConsumerView> {
+pub fn consumer<'a>(
+    view: &'a ClusterView,
+    group: &str,
+    client_id: &str,
+) -> Option<&'a ConsumerView> {
     // The latest consumer started under this name (a restarted one replaces the killed one).
     view.consumers
         .iter()
@@ -228,9 +230,14 @@ pub fn group_nodes(
                 .collect();
             // Consumers of this group that are gone from it (killed and expired, or closed):
             // drawn so that they can be restarted.
-            for c in view.consumers.iter().filter(|c| c.group == g.group && !c.running) {
+            for c in view
+                .consumers
+                .iter()
+                .filter(|c| c.group == g.group && !c.running)
+            {
                 let listed = members.iter().any(|m| m.client_id == c.client_id);
-                let newer = consumer(view, &g.group, &c.client_id).map(|n| n.client) != Some(c.client);
+                let newer =
+                    consumer(view, &g.group, &c.client_id).map(|n| n.client) != Some(c.client);
                 if !listed && !newer {
                     members.push(member_node(
                         view,
@@ -301,12 +308,22 @@ fn member_node(
 
 /// Places a group box and its members with its top-left corner at `(x, y)`.
 pub fn place_group(g: &mut GroupNode, x: f64, y: f64) {
-    let mut my = y + GROUP_HEADER_H + if g.reason.is_some() { GROUP_REASON_H } else { 0.0 };
+    let mut my = y
+        + GROUP_HEADER_H
+        + if g.reason.is_some() {
+            GROUP_REASON_H
+        } else {
+            0.0
+        };
     for m in &mut g.members {
-        let h = MEMBER_H + if m.reason.is_some() { MEMBER_REASON_H } else { 0.0 };
+        let h = MEMBER_H
+            + if m.reason.is_some() {
+                MEMBER_REASON_H
+            } else {
+                0.0
+            };
         m.rect = Rect::new(x + 8.0, my, GROUP_W - 16.0, h);
         my += h + MEMBER_GAP;
     }
     g.rect = Rect::new(x, y, GROUP_W, my - y + 4.0);
 }
-

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use kafka_sim::view::{BrokerView, ReplicaRole};
 use kafka_sim::{BrokerId, ClientId, NodeId, TopicPartition};
 
+use super::brokers::{self, BrokerState};
 use super::clients::{
-    group_colours, group_nodes, place_group, producer_nodes, GroupNode, MemberStatus,
-    ProducerNode, GROUP_W, PRODUCER_W,
+    group_colours, group_nodes, place_group, producer_nodes, GroupNode, MemberStatus, ProducerNode,
+    GROUP_W, PRODUCER_W,
 };
 use super::reasons::{self, Reason};
 use super::routing::place_dots;
@@ -43,35 +44,6 @@ pub struct ControllerBox {
     pub pending: Vec<String>,
     /// The setting behind `pending` ("broker.session.timeout.ms=9000").
     pub pending_config: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BrokerState {
-    Alive,
-    /// Alive but every link is cut.
-    Isolated,
-    /// The process is dead (its log stays on disk).
-    Dead,
-}
-
-impl BrokerState {
-    pub fn of(b: &BrokerView) -> BrokerState {
-        if !b.alive {
-            BrokerState::Dead
-        } else if b.isolated {
-            BrokerState::Isolated
-        } else {
-            BrokerState::Alive
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            BrokerState::Alive => "alive",
-            BrokerState::Isolated => "isolated",
-            BrokerState::Dead => "dead",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,8 +85,10 @@ pub struct ReplicaRow {
 }
 
 const MARGIN: f64 = 16.0;
-const ACROSS_MIN_WIDTH: f64 = 1000.0;
 const COL_GAP: f64 = 64.0;
+/// Brokers side by side that the clients' columns must leave room for (or all, if fewer);
+/// otherwise the clients go below the brokers.
+const ROW_OF_BROKERS: usize = 3;
 const CONTROLLER_W: f64 = 270.0;
 const CONTROLLER_H: f64 = 58.0;
 const CONTROLLER_LINE_H: f64 = 16.0;
@@ -138,16 +112,23 @@ const MAX_ROWS: usize = 12;
 const MAX_BROKER_CARDS: usize = 8;
 const COMPACT_BROKER_W: f64 = TILES_PER_ROW as f64 * TILE + 24.0;
 
-pub fn flow_for(viewport: Viewport) -> Flow {
-    if viewport.width >= ACROSS_MIN_WIDTH {
+/// Clients in columns beside the brokers when a row of brokers still fits between them;
+/// otherwise everything stacked: controller, brokers, then the clients.
+fn flow_for(viewport: Viewport, brokers: usize, card_w: f64) -> Flow {
+    let between = viewport.width - 2.0 * MARGIN - PRODUCER_W - GROUP_W - 2.0 * COL_GAP;
+    let wanted = brokers.clamp(1, ROW_OF_BROKERS) as f64;
+    if between >= wanted * card_w + (wanted - 1.0) * BROKER_GAP {
         Flow::Across
     } else {
         Flow::Down
     }
 }
 
-pub fn layout(view: &ClusterView, viewport: Viewport, selection: Option<&Selection>) -> ClusterScene {
-    let flow = flow_for(viewport);
+pub fn layout(
+    view: &ClusterView,
+    viewport: Viewport,
+    selection: Option<&Selection>,
+) -> ClusterScene {
     let rows = replica_rows(view, selection);
     let most_replicas = view
         .brokers
@@ -157,6 +138,7 @@ pub fn layout(view: &ClusterView, viewport: Viewport, selection: Option<&Selecti
         .unwrap_or(0);
     let compact = most_replicas > MAX_ROWS || view.brokers.len() > MAX_BROKER_CARDS;
     let card_w = if compact { COMPACT_BROKER_W } else { BROKER_W };
+    let flow = flow_for(viewport, view.brokers.len(), card_w);
 
     let area = match flow {
         Flow::Across => Rect::new(
@@ -198,7 +180,12 @@ pub fn layout(view: &ClusterView, viewport: Viewport, selection: Option<&Selecti
     } else {
         most_replicas as f64 * ROW_H + 10.0
     };
-    let header_h = BROKER_HEADER_H + if fences.is_empty() { 0.0 } else { BROKER_REASON_H };
+    let header_h = BROKER_HEADER_H
+        + if fences.is_empty() {
+            0.0
+        } else {
+            BROKER_REASON_H
+        };
     let card_h = header_h + body_h;
     let max_leo = rows
         .values()
@@ -219,7 +206,10 @@ pub fn layout(view: &ClusterView, viewport: Viewport, selection: Option<&Selecti
                 card_h,
             );
             let replicas = rows.get(&b.id).cloned().unwrap_or_default();
-            let reason = fences.iter().find(|(id, _)| *id == b.id).map(|(_, r)| r.clone());
+            let reason = fences
+                .iter()
+                .find(|(id, _)| *id == b.id)
+                .map(|(_, r)| r.clone());
             let placed = place_replicas(replicas, rect, header_h, compact, max_leo);
             broker_card(b, rect, placed, reason, selection, view)
         })
@@ -247,15 +237,13 @@ pub fn layout(view: &ClusterView, viewport: Viewport, selection: Option<&Selecti
             brokers_bottom.max(y).max(gy)
         }
         Flow::Down => {
-            let mut y = brokers_bottom + 24.0;
-            y = wrap(&mut producers, y, viewport.width, PRODUCER_W, |p, x, y| {
-                p.rect = Rect::new(x, y, PRODUCER_W, p.rect.h);
-                p.rect.h
-            });
-            wrap(&mut groups, y + 16.0, viewport.width, GROUP_W, |g, x, y| {
-                place_group(g, x, y);
-                g.rect.h
-            })
+            // Producers then groups, side by side as the width allows.
+            let mut clients: Vec<Client> = producers
+                .iter_mut()
+                .map(Client::Producer)
+                .chain(groups.iter_mut().map(Client::Group))
+                .collect();
+            wrap(&mut clients, brokers_bottom + 24.0, viewport.width)
         }
     };
     let width = match flow {
@@ -279,22 +267,36 @@ pub fn layout(view: &ClusterView, viewport: Viewport, selection: Option<&Selecti
     scene
 }
 
-/// Places `items` of width `w` in rows across `width`, starting at `y`; returns the bottom.
-fn wrap<T>(
-    items: &mut [T],
-    y: f64,
-    width: f64,
-    w: f64,
-    mut place: impl FnMut(&mut T, f64, f64) -> f64,
-) -> f64 {
+/// A client box to place below the brokers.
+enum Client<'a> {
+    Producer(&'a mut ProducerNode),
+    Group(&'a mut GroupNode),
+}
+
+/// Places the clients in rows across `width`, starting at `y`; returns the bottom.
+fn wrap(clients: &mut [Client], y: f64, width: f64) -> f64 {
     let (mut x, mut y, mut row_h) = (MARGIN, y, 0.0_f64);
-    for item in items.iter_mut() {
+    for client in clients.iter_mut() {
+        let w = match client {
+            Client::Producer(_) => PRODUCER_W,
+            Client::Group(_) => GROUP_W,
+        };
         if x + w > width - MARGIN && x > MARGIN {
             x = MARGIN;
             y += row_h + 12.0;
             row_h = 0.0;
         }
-        row_h = row_h.max(place(item, x, y));
+        let h = match client {
+            Client::Producer(p) => {
+                p.rect = Rect::new(x, y, PRODUCER_W, p.rect.h);
+                p.rect.h
+            }
+            Client::Group(g) => {
+                place_group(g, x, y);
+                g.rect.h
+            }
+        };
+        row_h = row_h.max(h);
         x += w + 12.0;
     }
     y + row_h
@@ -353,7 +355,12 @@ fn place_replicas(
             row.log_end_offset = 0;
             row.high_watermark = 0;
         } else {
-            row.rect = Rect::new(card.x + 10.0, top + i as f64 * ROW_H, card.w - 20.0, ROW_H - 4.0);
+            row.rect = Rect::new(
+                card.x + 10.0,
+                top + i as f64 * ROW_H,
+                card.w - 20.0,
+                ROW_H - 4.0,
+            );
             // The bar sits in the lower half of the row; its HW/LEO numbers above it.
             row.bar = Rect::new(card.x + ROW_BAR_X, row.rect.y + 16.0, ROW_BAR_W, 8.0);
         }
@@ -372,22 +379,15 @@ fn broker_card(
     view: &ClusterView,
 ) -> BrokerCard {
     let state = BrokerState::of(b);
-    let leads = replicas.iter().filter(|r| r.role == ReplicaRole::Leader).count();
+    let leads = replicas
+        .iter()
+        .filter(|r| r.role == ReplicaRole::Leader)
+        .count();
     let fenced = b.fenced && b.alive;
-    let mut summary = format!("{}, leads {leads} of {} replicas", state.label(), replicas.len());
-    if fenced {
-        summary.push_str(", fenced by the controller");
-    }
-    if let Some(r) = &reason {
-        summary.push_str(&format!(", {}", r.full()));
-    }
-    let marker = match state {
-        BrokerState::Alive => "●",
-        BrokerState::Isolated => "◌",
-        BrokerState::Dead => "✕",
-    };
+    let summary = brokers::summary(b, reason.as_ref());
     let status_line = format!(
-        "{marker} {}{} · leads {leads}",
+        "{} {}{} · leads {leads}",
+        state.symbol(),
         state.label(),
         if fenced { " · fenced" } else { "" }
     );
@@ -424,7 +424,11 @@ fn broker_card(
 fn route(scene: &ClusterScene, a: NodeId, b: NodeId) -> Option<Curve> {
     let broker = |id: BrokerId| scene.brokers.iter().find(|c| c.id == id).map(|c| c.rect);
     let client = |id: ClientId| {
-        let producer = scene.producers.iter().find(|p| p.client == id).map(|p| p.rect);
+        let producer = scene
+            .producers
+            .iter()
+            .find(|p| p.client == id)
+            .map(|p| p.rect);
         producer.or_else(|| {
             scene
                 .groups
@@ -508,7 +512,7 @@ fn links(scene: &ClusterScene, view: &ClusterView) -> Vec<Link> {
             continue;
         };
         let mut leaders: Vec<BrokerId> = topic.partitions.iter().filter_map(|p| p.leader).collect();
-        leaders.sort();
+        leaders.sort_unstable();
         leaders.dedup();
         for leader in leaders {
             let Some(card) = scene.brokers.iter().find(|c| c.id == leader) else {
@@ -539,7 +543,7 @@ fn links(scene: &ClusterScene, view: &ClusterView) -> Vec<Link> {
                 .filter(|gp| gp.owner.as_deref() == Some(m.client_id.as_str()))
                 .filter_map(|gp| view.partition(&gp.tp)?.leader)
                 .collect();
-            leaders.sort();
+            leaders.sort_unstable();
             leaders.dedup();
             for leader in leaders {
                 let Some(card) = scene.brokers.iter().find(|c| c.id == leader) else {
@@ -626,6 +630,13 @@ mod tests {
             assert!(scene.width <= viewport.width + 1e-9);
             assert_legible(&scene);
         }
+        // A laptop's stage shows the three brokers side by side, and the whole cluster at zoom 1.
+        let laptop = scene_of(&engine, LAPTOP);
+        assert!(laptop
+            .brokers
+            .iter()
+            .all(|b| b.rect.y == laptop.brokers[0].rect.y));
+        assert!(laptop.height <= LAPTOP.height, "{}", laptop.height);
     }
 
     #[test]
@@ -641,11 +652,16 @@ mod tests {
             .map(|r| r.tp.clone())
             .collect();
         assert!(!led.is_empty());
-        engine.apply(Command::KillBroker { broker: victim }).unwrap();
+        engine
+            .apply(Command::KillBroker { broker: victim })
+            .unwrap();
         engine.advance_to(4_000);
         let waiting = scene_of(&engine, LAPTOP);
         assert_eq!(waiting.brokers[0].state, BrokerState::Dead);
-        let reason = waiting.brokers[0].reason.as_ref().expect("a fencing countdown");
+        let reason = waiting.brokers[0]
+            .reason
+            .as_ref()
+            .expect("a fencing countdown");
         assert!(reason.text.starts_with("fenced in "), "{reason:?}");
         assert_eq!(reason.config, "broker.session.timeout.ms=9000");
         assert_eq!(waiting.controller.pending.len(), 1);
@@ -663,7 +679,10 @@ mod tests {
             });
             assert!(new_leader, "{tp} has a new leader on a live broker");
         }
-        assert!(after.links.iter().any(|l| l.kind == LinkKind::Control && l.cut));
+        assert!(after
+            .links
+            .iter()
+            .any(|l| l.kind == LinkKind::Control && l.cut));
     }
 
     #[test]
@@ -674,7 +693,9 @@ mod tests {
         assert!(!engine.in_flight().is_empty());
         assert!(!scene.dots.is_empty());
         for d in &scene.dots {
-            assert!(d.at.x >= 0.0 && d.at.x <= scene.width && d.at.y >= 0.0 && d.at.y <= scene.height);
+            assert!(
+                d.at.x >= 0.0 && d.at.x <= scene.width && d.at.y >= 0.0 && d.at.y <= scene.height
+            );
         }
     }
 
@@ -688,7 +709,11 @@ mod tests {
         let marked: Vec<BrokerId> = scene
             .brokers
             .iter()
-            .filter(|b| b.replicas.iter().any(|r| r.tp == tp && r.mark == Mark::Selected))
+            .filter(|b| {
+                b.replicas
+                    .iter()
+                    .any(|r| r.tp == tp && r.mark == Mark::Selected)
+            })
             .map(|b| b.id)
             .collect();
         assert_eq!(marked.len(), 3, "RF 3");
@@ -701,7 +726,14 @@ mod tests {
         engine.advance_to(5_000);
         let scene = scene_of(&engine, LAPTOP);
         assert!(scene.compact);
-        assert_eq!(scene.brokers.iter().map(|b| b.replicas.len()).sum::<usize>(), 300);
+        assert_eq!(
+            scene
+                .brokers
+                .iter()
+                .map(|b| b.replicas.len())
+                .sum::<usize>(),
+            300
+        );
         assert_legible(&scene);
     }
 }

@@ -7,7 +7,8 @@
 //!   with each group's committed offset, position and lag -> consumer groups.
 //! - `cluster_view.rs`: the cluster view: the KRaft controller, brokers with their replicas,
 //!   clients around them, messages in flight.
-//! - `clients.rs`: producers and consumer groups, drawn alike in both views.
+//! - `clients.rs`: producers and consumer groups, drawn alike in both views; `brokers.rs`:
+//!   broker states and the topic view's row of broker chips.
 //! - `routing.rs`: links between nodes and messages in flight placed along them.
 //! - `reasons.rs`: countdowns from the engine's deadlines, worded with their Kafka setting.
 //! - `palette.rs`: record keys to colours; `words.rs`: how numbers, ids and times are written;
@@ -17,6 +18,7 @@
 //! unit = one CSS px; no text under 11 px): across the screen when it is wide, top to bottom
 //! on a phone.
 
+pub mod brokers;
 pub mod clients;
 pub mod cluster_view;
 pub mod geometry;

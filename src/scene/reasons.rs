@@ -46,7 +46,9 @@ pub fn isr_shrinks(view: &ClusterView, tp: &TopicPartition) -> Vec<(BrokerId, Re
     view.deadlines
         .iter()
         .filter_map(|d| match &d.kind {
-            DeadlineKind::IsrShrink { tp: t, follower, .. } if t == tp => Some((
+            DeadlineKind::IsrShrink {
+                tp: t, follower, ..
+            } if t == tp => Some((
                 *follower,
                 Reason::new(view, &format!("broker {} leaves the ISR", follower.0), d),
             )),

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use kafka_sim::view::{GroupView, PartitionView, TopicView};
 use kafka_sim::{ClientId, NodeId, TopicPartition};
 
+use super::brokers::{self, BrokerChip};
 use super::clients::{
     consumer, group_colours, group_nodes, place_group, producer_nodes, GroupNode, MemberStatus,
     ProducerNode, GROUP_W, PRODUCER_W,
@@ -25,6 +26,8 @@ pub struct TopicScene {
     pub height: f64,
     pub flow: Flow,
     pub producers: Vec<ProducerNode>,
+    /// The brokers, as a row of chips above the topics.
+    pub brokers: Vec<BrokerChip>,
     pub topics: Vec<TopicBlock>,
     pub groups: Vec<GroupNode>,
     pub links: Vec<Link>,
@@ -122,6 +125,9 @@ pub struct PartitionRow {
     /// "orders-0"
     pub name: String,
     pub name_at: Point,
+    /// The head line (name, facts, HW and LEO, warnings): the partition's own button, apart
+    /// from its record cells.
+    pub head: Rect,
     /// "leader 1 · ISR 1,2,3 · epoch 0"
     pub facts: String,
     pub facts_at: Point,
@@ -164,6 +170,8 @@ const COL_GAP: f64 = 44.0;
 const GROUP_GAP: f64 = 16.0;
 const TOPIC_HEADER_H: f64 = 34.0;
 const TOPIC_GAP: f64 = 24.0;
+/// Between the row of brokers and the first topic.
+const CHIPS_GAP: f64 = 14.0;
 const FACTS_H: f64 = 18.0;
 const WARNING_H: f64 = 16.0;
 const STRIP_H: f64 = 24.0;
@@ -171,8 +179,10 @@ const LANE_H: f64 = 16.0;
 /// On a narrow stage a lane has its own label line above its markers.
 const LANE_H_DOWN: f64 = 30.0;
 const ROW_PAD: f64 = 10.0;
-/// The partition name's column left of the strip (across only).
+/// The lanes' labels' column left of the strip (across only).
 const LABEL_W: f64 = 96.0;
+/// A character of a partition's name (13 px bold monospace).
+const NAME_CHAR_W: f64 = 8.2;
 /// Room right of the strip for "lag 12.3k".
 const TAIL_W: f64 = 56.0;
 /// One offset cell, with its gap.
@@ -284,8 +294,9 @@ pub fn layout(
         lane_groups: &lane_groups,
         cells: cells_that_fit(viewport),
     };
+    let (broker_chips, chips_bottom) = brokers::chips(view, area.x, area.y, area.w, selection);
     let mut topics = Vec::new();
-    let mut ty = area.y;
+    let mut ty = chips_bottom + CHIPS_GAP;
     for t in &view.topics {
         let block = topic_block(&ctx, t, Rect::new(area.x, ty, area.w, 0.0));
         ty = block.rect.bottom() + TOPIC_GAP;
@@ -333,6 +344,7 @@ pub fn layout(
         height,
         flow,
         producers,
+        brokers: broker_chips,
         topics,
         groups,
         links: Vec::new(),
@@ -496,9 +508,7 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
         })
         .collect();
 
-    let leader = p
-        .leader
-        .map_or("none".to_string(), |b| b.0.to_string());
+    let leader = p.leader.map_or("none".to_string(), |b| b.0.to_string());
     let facts = match ctx.flow {
         Flow::Across => format!(
             "leader {leader} · ISR {} · epoch {}",
@@ -532,33 +542,31 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
             .any(|pr| pr.name == *name && pr.topic.as_deref() == Some(&*p.tp.topic)),
         _ => false,
     };
-    let (name_at, facts_at) = match ctx.flow {
-        Flow::Across => (
-            Point::new(at.x, strip.y + 17.0),
-            Point::new(strip.x, at.y + 6.0 + 13.0),
-        ),
-        // On a narrow stage the name leads the facts line.
-        Flow::Down => (
-            Point::new(at.x, at.y + 6.0 + 13.0),
-            Point::new(at.x + 8.0 * name.chars().count() as f64 + 10.0, at.y + 6.0 + 13.0),
-        ),
-    };
+    // The name leads the row's head line, then the facts; HW and LEO end it.
+    let baseline = at.y + 6.0 + 13.0;
+    let name_at = Point::new(at.x, baseline);
+    let facts_at = Point::new(
+        at.x + NAME_CHAR_W * name.chars().count() as f64 + 12.0,
+        baseline,
+    );
+    let hw_leo_at = Point::new(
+        match ctx.flow {
+            Flow::Across => strip.right(),
+            Flow::Down => at.right(),
+        },
+        baseline,
+    );
     PartitionRow {
         name,
         name_at,
         facts,
         facts_at,
         hw_leo: format!("HW {hw} · LEO {leo}"),
-        hw_leo_at: Point::new(
-            match ctx.flow {
-                Flow::Across => strip.right(),
-                Flow::Down => at.right(),
-            },
-            at.y + 6.0 + 13.0,
-        ),
+        head: Rect::new(at.x, at.y + 4.0, hw_leo_at.x - at.x, FACTS_H + warnings_h),
+        hw_leo_at,
         health,
         warnings,
-        warnings_at: Point::new(strip.x, at.y + 6.0 + FACTS_H + 12.0),
+        warnings_at: Point::new(at.x, at.y + 6.0 + FACTS_H + 12.0),
         hw_x: x_of(hw),
         start_x: (window_start == log_start).then(|| x_of(log_start)),
         strip,
@@ -571,7 +579,10 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
         lanes,
         anchor_in: Point::new(at.x, strip.center_y()),
         anchor_out: Point::new(strip.right() + TAIL_W - 4.0, strip.center_y()),
-        mark: Mark::of(selection.and_then(Selection::partition) == Some(&p.tp), related),
+        mark: Mark::of(
+            selection.and_then(Selection::partition) == Some(&p.tp),
+            related,
+        ),
         summary,
         rect,
         leader: p.leader,
@@ -648,12 +659,17 @@ fn lane(
     let lag = gp.and_then(|gp| gp.lag);
     // On a narrow stage the label takes the lane's first line, the markers its second.
     let (label_at, mark_y) = match ctx.flow {
-        Flow::Across => (Point::new(strip.x - LABEL_W + 6.0, y + 12.0), y + lane_h / 2.0),
+        Flow::Across => (
+            Point::new(strip.x - LABEL_W + 6.0, y + 12.0),
+            y + lane_h / 2.0,
+        ),
         Flow::Down => (Point::new(strip.x, y + 12.0), y + 21.0),
     };
     let lag_from_x = committed.map_or(strip.x, x_of);
     let lag_to_x = x_of(hw);
-    let label = owner.clone().unwrap_or_else(|| format!("{} (no owner)", g.group));
+    let label = owner
+        .clone()
+        .unwrap_or_else(|| format!("{} (no owner)", g.group));
     let lag_text = match lag {
         Some(l) => format!("lag {}", words::count(l)),
         None => "lag -".to_string(),
@@ -789,18 +805,19 @@ fn links(scene: &TopicScene, view: &ClusterView, selection: Option<&Selection>) 
 fn dots(scene: &TopicScene, view: &ClusterView) -> Vec<Dot> {
     let producer_curve = |client: ClientId| -> Option<Curve> {
         let p = scene.producers.iter().find(|p| p.client == client)?;
-        let link = scene
-            .links
-            .iter()
-            .find(|l| l.kind == LinkKind::Produce && l.key.starts_with(&format!("produce-{}-", client.0)))?;
+        let link = scene.links.iter().find(|l| {
+            l.kind == LinkKind::Produce && l.key.starts_with(&format!("produce-{}-", client.0))
+        })?;
         let _ = p;
         Some(link.curve)
     };
     let member_curve = |client: ClientId| -> Option<Curve> {
-        let (g, m) = scene
-            .groups
-            .iter()
-            .find_map(|g| g.members.iter().find(|m| m.client == Some(client)).map(|m| (g, m)))?;
+        let (g, m) = scene.groups.iter().find_map(|g| {
+            g.members
+                .iter()
+                .find(|m| m.client == Some(client))
+                .map(|m| (g, m))
+        })?;
         let gv = view.groups.iter().find(|v| v.group == g.name)?;
         let first = gv
             .partitions
@@ -826,7 +843,9 @@ fn dots(scene: &TopicScene, view: &ClusterView) -> Vec<Dot> {
             (NodeId::Broker(_), NodeId::Client(c), K::ProduceResponse) => {
                 producer_curve(c).map(Curve::reversed)
             }
-            (NodeId::Client(c), NodeId::Broker(_), K::Fetch) => member_curve(c).map(Curve::reversed),
+            (NodeId::Client(c), NodeId::Broker(_), K::Fetch) => {
+                member_curve(c).map(Curve::reversed)
+            }
             (NodeId::Broker(_), NodeId::Client(c), K::FetchResponse) => member_curve(c),
             _ => None,
         }
@@ -870,6 +889,7 @@ mod tests {
         let mut boxes: Vec<Rect> = scene.producers.iter().map(|p| p.rect).collect();
         boxes.extend(scene.groups.iter().map(|g| g.rect));
         boxes.extend(rows(scene).iter().map(|r| r.rect));
+        boxes.extend(scene.brokers.iter().map(|b| b.rect));
         for (i, a) in boxes.iter().enumerate() {
             assert!(bounds.contains(a), "{a:?} leaves the scene {bounds:?}");
             for b in &boxes[i + 1..] {
@@ -878,11 +898,19 @@ mod tests {
         }
         for r in rows(scene) {
             for c in &r.cells {
-                assert!(r.strip.contains(&c.rect), "{} cell {} leaves its strip", r.name, c.offset);
+                assert!(
+                    r.strip.contains(&c.rect),
+                    "{} cell {} leaves its strip",
+                    r.name,
+                    c.offset
+                );
             }
             assert!(r.strip.contains(&r.next_slot));
             for l in &r.lanes {
-                assert!(l.y > r.strip.bottom() && l.y < r.rect.bottom(), "lane inside its row");
+                assert!(
+                    l.y > r.strip.bottom() && l.y < r.rect.bottom(),
+                    "lane inside its row"
+                );
             }
         }
         for g in &scene.groups {
@@ -897,7 +925,11 @@ mod tests {
         let engine = classic_at(30_000);
         let wide = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
         assert_eq!(wide.flow, Flow::Across);
-        assert!(wide.width <= LAPTOP.width + 1e-9, "fits the width: {}", wide.width);
+        assert!(
+            wide.width <= LAPTOP.width + 1e-9,
+            "fits the width: {}",
+            wide.width
+        );
         assert!(
             wide.height <= LAPTOP.height,
             "the default cluster fits a 1366x768 laptop's stage at zoom 1: {}",
@@ -919,11 +951,13 @@ mod tests {
         for r in &rows {
             assert!(r.log_start <= r.high_watermark && r.high_watermark <= r.log_end_offset);
             let shown: Vec<u64> = r.cells.iter().map(|c| c.offset).collect();
-            let expected: Vec<u64> = (r.log_end_offset.saturating_sub(r.cells.len() as u64)
-                ..r.log_end_offset)
-                .collect();
+            let expected: Vec<u64> =
+                (r.log_end_offset.saturating_sub(r.cells.len() as u64)..r.log_end_offset).collect();
             assert_eq!(shown, expected, "{}: the newest offsets, in order", r.name);
-            assert!(r.cells.windows(2).all(|w| w[0].rect.x < w[1].rect.x), "grows right");
+            assert!(
+                r.cells.windows(2).all(|w| w[0].rect.x < w[1].rect.x),
+                "grows right"
+            );
             for c in &r.cells {
                 assert_eq!(c.committed, c.offset < r.high_watermark);
                 assert!(c.colour.is_some(), "the order producer keys every record");
@@ -931,7 +965,10 @@ mod tests {
             }
             assert!(r.next_slot.x >= r.cells.last().map_or(0.0, |c| c.rect.right()));
         }
-        assert!(rows.iter().any(|r| !r.cells.is_empty()), "records were produced");
+        assert!(
+            rows.iter().any(|r| !r.cells.is_empty()),
+            "records were produced"
+        );
     }
 
     #[test]
@@ -965,13 +1002,25 @@ mod tests {
                 assert_eq!(l.committed, gp.committed.map(|o| o.0));
                 assert_eq!(l.lag, gp.lag);
                 assert_eq!(l.label, gp.owner.clone().unwrap());
-                assert!(l.committed_x.is_some(), "{} committed on {}", l.group, r.name);
+                assert!(
+                    l.committed_x.is_some(),
+                    "{} committed on {}",
+                    l.group,
+                    r.name
+                );
                 assert!(l.lag_from_x <= l.lag_to_x + 1e-9);
                 assert!(l.lag_text.starts_with("lag "));
             }
         }
-        let links = scene.links.iter().filter(|l| l.kind == LinkKind::Consume).count();
-        assert_eq!(links, 12, "each of 6 partitions to its owner in each of 2 groups");
+        let links = scene
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Consume)
+            .count();
+        assert_eq!(
+            links, 12,
+            "each of 6 partitions to its owner in each of 2 groups"
+        );
     }
 
     #[test]
@@ -979,7 +1028,12 @@ mod tests {
         let early = layout(&snapshot(&classic_at(1_000), LAPTOP), LAPTOP, None, None);
         for g in &early.groups {
             for m in &g.members {
-                assert_ne!(m.status, MemberStatus::Idle, "{} is forming, not idle", m.client_id);
+                assert_ne!(
+                    m.status,
+                    MemberStatus::Idle,
+                    "{} is forming, not idle",
+                    m.client_id
+                );
             }
         }
         let mut engine = classic_at(20_000);
@@ -1010,7 +1064,9 @@ mod tests {
         let mut engine = classic_at(20_000);
         let view = snapshot(&engine, LAPTOP);
         let leader = view.topics[0].partitions[0].leader.unwrap();
-        engine.apply(Command::KillBroker { broker: leader }).unwrap();
+        engine
+            .apply(Command::KillBroker { broker: leader })
+            .unwrap();
         let scene = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
         let row = rows(&scene)
             .into_iter()
@@ -1018,17 +1074,31 @@ mod tests {
             .unwrap();
         assert_eq!(row.health, Health::LeaderDown);
         let warning = &row.warnings[0];
-        assert!(warning.contains(&format!("broker {} is down", leader.0)), "{warning}");
+        assert!(
+            warning.contains(&format!("broker {} is down", leader.0)),
+            "{warning}"
+        );
         assert!(warning.contains("fenced in"), "{warning}");
-        assert!(warning.contains("broker.session.timeout.ms=9000"), "{warning}");
+        assert!(
+            warning.contains("broker.session.timeout.ms=9000"),
+            "{warning}"
+        );
         assert_legible(&scene);
     }
 
     #[test]
     fn a_producer_refused_by_min_insync_replicas_is_failing_with_kafkas_error() {
         let mut engine = classic_at(20_000);
-        engine.apply(Command::KillBroker { broker: kafka_sim::BrokerId(2) }).unwrap();
-        engine.apply(Command::KillBroker { broker: kafka_sim::BrokerId(3) }).unwrap();
+        engine
+            .apply(Command::KillBroker {
+                broker: kafka_sim::BrokerId(2),
+            })
+            .unwrap();
+        engine
+            .apply(Command::KillBroker {
+                broker: kafka_sim::BrokerId(3),
+            })
+            .unwrap();
         engine.advance_to(80_000);
         let scene = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
         let p = scene
@@ -1040,9 +1110,10 @@ mod tests {
         assert_eq!(p.error.as_deref(), Some("NotEnoughReplicasException"));
         let rows = rows(&scene);
         assert!(rows.iter().all(|r| r.health <= Health::BelowMinIsr));
-        assert!(rows
+        assert!(rows.iter().any(|r| r
+            .warnings
             .iter()
-            .any(|r| r.warnings.iter().any(|w| w.contains("< min.insync.replicas 2"))));
+            .any(|w| w.contains("< min.insync.replicas 2"))));
     }
 
     #[test]
@@ -1071,7 +1142,10 @@ mod tests {
             client_id: "inventory-1".into(),
         };
         let scene = layout(&view, LAPTOP, Some(&consumer), None);
-        assert!(rows(&scene).iter().all(|r| r.mark == Mark::Related), "inventory-1 reads all");
+        assert!(
+            rows(&scene).iter().all(|r| r.mark == Mark::Related),
+            "inventory-1 reads all"
+        );
     }
 
     #[test]

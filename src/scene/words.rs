@@ -187,6 +187,9 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(12_345), "12.3k");
         assert_eq!(count(4_560_000), "4.5M");
-        assert_eq!(config("replica.lag.time.max.ms", 30_000), "replica.lag.time.max.ms=30000");
+        assert_eq!(
+            config("replica.lag.time.max.ms", 30_000),
+            "replica.lag.time.max.ms=30000"
+        );
     }
 }

@@ -6,7 +6,16 @@
 
 use kafka_sim::Engine;
 
-pub const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 5.0, 20.0, 100.0];
+/// The speeds offered, with how the speed menu writes them (and the tests choose them).
+pub const SPEEDS: [(f64, &str); 7] = [
+    (0.1, "0.1"),
+    (0.25, "0.25"),
+    (0.5, "0.5"),
+    (1.0, "1"),
+    (5.0, "5"),
+    (20.0, "20"),
+    (100.0, "100"),
+];
 /// The longest real-time gap one frame may advance (a hidden tab must not jump minutes).
 const MAX_FRAME_REAL_MS: f64 = 100.0;
 /// Engine items processed between two looks at the budget.
@@ -51,7 +60,7 @@ impl Default for Clock {
 
 impl Clock {
     pub fn set_speed(&mut self, speed: f64) {
-        self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+        self.speed = speed.clamp(SPEEDS[0].0, SPEEDS[SPEEDS.len() - 1].0);
         self.achieved = self.speed;
     }
 

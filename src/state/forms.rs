@@ -25,6 +25,8 @@ pub struct Feedback {
     pub error: Option<(Panel, String)>,
     /// The record last sent from the Produce form, followed on the diagram.
     pub last_produce: Option<ProduceHandle>,
+    /// How that record fared when it was last announced (each outcome is said once).
+    pub announced_produce: Option<String>,
 }
 
 impl Feedback {
@@ -120,7 +122,10 @@ mod tests {
             Err("Partitions must be a whole number, got \"six\".".to_string())
         );
         assert!(create_topic("t", "3", "x", "").is_err());
-        assert!(matches!(create_topic("t", "3", "2", "2"), Ok(Command::CreateTopic(_))));
+        assert!(matches!(
+            create_topic("t", "3", "2", "2"),
+            Ok(Command::CreateTopic(_))
+        ));
     }
 
     #[test]

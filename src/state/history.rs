@@ -87,11 +87,13 @@ impl History {
 
     /// Indexes of the lines containing `needle` (case-insensitive), oldest first.
     pub fn matching(&self, needle: &str) -> Vec<u32> {
-        let needle = needle.to_lowercase();
+        // The trace is ASCII (event names, ids, numbers); ASCII case folding keeps Unicode's
+        // case tables out of the bundle.
+        let needle = needle.to_ascii_lowercase();
         self.lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.text.to_lowercase().contains(&needle))
+            .filter(|(_, l)| l.text.to_ascii_lowercase().contains(&needle))
             .map(|(i, _)| i as u32)
             .collect()
     }
@@ -135,9 +137,16 @@ mod tests {
         let found = history.matching("rebalancecompleted");
         assert!(!found.is_empty());
         for i in found {
-            assert!(history.line(i as usize).unwrap().text.contains("RebalanceCompleted"));
+            assert!(history
+                .line(i as usize)
+                .unwrap()
+                .text
+                .contains("RebalanceCompleted"));
         }
-        assert!(history.told().next().is_some(), "the groups forming were told");
+        assert!(
+            history.told().next().is_some(),
+            "the groups forming were told"
+        );
         assert_eq!(history.dropped(), 0);
     }
 }

@@ -21,8 +21,7 @@ use std::rc::Rc;
 use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::ResetTarget;
 use kafka_sim::{
-    Acks, BrokerId, Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle,
-    TopicPartition,
+    Acks, BrokerId, Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle, TopicPartition,
 };
 use yew::Reducible;
 
@@ -51,7 +50,6 @@ pub enum ViewKind {
 pub enum Tab {
     /// The selected object's card: its details and its actions.
     Details,
-    Produce,
     Brokers,
     Groups,
     Topics,
@@ -213,7 +211,7 @@ impl SimState {
             clock: Clock::default(),
             selection: None,
             view: ViewKind::Topic,
-            tab: Tab::Produce,
+            tab: Tab::Brokers,
             feedback: Feedback::default(),
             groups: Rc::new(groups),
             producer_rate: preset.producer_rate_per_s(),
@@ -314,7 +312,9 @@ impl SimState {
     fn join(&mut self, panel: Panel, group: &str, consumer: &str) -> bool {
         let spec = self.group_spec(group);
         let topics: Vec<&str> = spec.topics.iter().map(String::as_str).collect();
-        let command = self.preset.join_group(group, consumer, &topics, spec.assignor);
+        let command = self
+            .preset
+            .join_group(group, consumer, &topics, spec.assignor);
         self.command(panel, command).is_some()
     }
 
@@ -333,26 +333,32 @@ impl SimState {
         }
     }
 
-    /// Moves new engine events into the history; announces how the form's record fared.
+    /// Moves new engine events into the history; announces how the form's record fared and,
+    /// once it has an offset, opens its card (where it went, and how far it got).
     fn collect_events(&mut self) {
         let events = self.engine.borrow_mut().take_events();
         let produced = self.last_produce_status();
-        let mut history = self.history.borrow_mut();
         if !events.is_empty() {
-            history.record(&events);
+            self.history.borrow_mut().record(&events);
             self.history_version += 1;
         }
         if let Some(status) = produced.filter(|s| !s.starts_with("pending")) {
-            let said = history.announcement().map(|(_, t)| t.to_string());
-            if said.as_deref() != Some(status.as_str()) {
-                history.announce(status);
+            if self.feedback.announced_produce.as_deref() != Some(status.as_str()) {
+                self.feedback.announced_produce = Some(status.clone());
+                self.history.borrow_mut().announce(status);
                 self.history_version += 1;
+                if let Some((tp, offset)) = self.followed_record() {
+                    self.select(Some(Selection::Record { tp, offset }));
+                }
             }
         }
     }
 
     fn start_producer(&mut self) {
-        self.command(Panel::Produce, self.preset.start_producer(self.producer_rate));
+        self.command(
+            Panel::Produce,
+            self.preset.start_producer(self.producer_rate),
+        );
     }
 
     fn stop_producer(&mut self) {
@@ -368,7 +374,7 @@ impl SimState {
         if selection.is_some() {
             self.tab = Tab::Details;
         } else if self.tab == Tab::Details {
-            self.tab = Tab::Produce;
+            self.tab = Tab::Brokers;
         }
         self.selection = selection;
     }
@@ -467,7 +473,10 @@ impl Reducible for SimState {
                 }
             }
             Action::ElectPreferredLeaders => {
-                next.command(Panel::Brokers, Command::ElectPreferredLeaders { topic: None });
+                next.command(
+                    Panel::Brokers,
+                    Command::ElectPreferredLeaders { topic: None },
+                );
             }
             Action::Produce {
                 topic,
@@ -542,7 +551,10 @@ impl Reducible for SimState {
             Action::AddPartitions { topic, total } => {
                 match forms::parse_count("Partitions", &total) {
                     Ok(partitions) => {
-                        next.command(Panel::Topics, Command::AlterPartitions { topic, partitions });
+                        next.command(
+                            Panel::Topics,
+                            Command::AlterPartitions { topic, partitions },
+                        );
                     }
                     Err(e) => next.refuse(Panel::Topics, e),
                 }

@@ -143,7 +143,6 @@ check('the topic view fills the stage at 1366x768: over 55% of the viewport, no 
 });
 
 check('where did my record with key customer-42 go? Its cell is highlighted in its partition', async ({ page }) => {
-  await tab(page, 'Produce');
   await page.getByRole('button', { name: 'Stop producer' }).click();
   await page.getByLabel('Key').fill('customer-42');
   await page.getByLabel('Value').fill('a book');
@@ -165,13 +164,13 @@ check('where did my record with key customer-42 go? Its cell is highlighted in i
   await card.waitFor();
   const text = await card.textContent();
   if (!text.includes('customer-42') || !text.includes('a book')) throw new Error(`record card: ${text}`);
-  await tab(page, 'Produce');
   await page.getByRole('button', { name: 'Start producer' }).click();
 });
 
 check('where is each consumer of payments reading, and what is its lag? On every partition', async ({ page }) => {
-  await until('payments is stable', async () =>
-    (await page.locator('g.group[data-group="payments"] .group-state').textContent()).startsWith('Stable'));
+  await until('payments is stable and has committed on every partition', async () =>
+    (await page.locator('g.group[data-group="payments"] .group-state').textContent()).startsWith('Stable') &&
+    (await page.locator('g.lane[data-group="payments"][data-committed]').count()) === 6);
   for (let p = 0; p < 6; p += 1) {
     const lane = page.locator(`g.partition[data-partition="orders-${p}"] g.lane[data-group="payments"]`);
     if ((await lane.count()) !== 1) throw new Error(`orders-${p} has no payments lane`);
@@ -192,6 +191,7 @@ check('which consumer is idle? Nobody while the group forms; one of seven once i
   const members = () => page.$$eval('g.group[data-group="payments"] g.member', (ms) => ms.map((m) => m.getAttribute('data-status')));
   const stable = async () => (await page.locator('g.group[data-group="payments"] .group-state').textContent()).startsWith('Stable');
   // Right after opening the groups are still forming: their members are rebalancing, not idle.
+  await until('members are drawn', async () => (await members()).length > 0 || (await stable()));
   if (!(await stable())) {
     const statuses = await members();
     if (statuses.includes('idle')) throw new Error(`idle while forming: ${statuses}`);
@@ -447,7 +447,7 @@ check('on a phone (390x844) the diagram comes first, readable, and every action 
   if (figures.smallestTextPx < 11) throw new Error(`text of ${figures.smallestTextPx} px on the diagram`);
   await page.screenshot({ path: join(outDir, 'phone-topic-view.png') });
   await page.getByRole('button', { name: 'Show controls' }).click();
-  for (const name of ['Produce', 'Brokers', 'Groups', 'Topics', 'Events']) {
+  for (const name of ['Brokers', 'Groups', 'Topics', 'Events']) {
     await page.getByRole('tab', { name, exact: true }).waitFor();
   }
   await page.getByRole('button', { name: 'Produce', exact: true }).click();

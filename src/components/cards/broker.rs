@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::cluster_diagram::role_class;
 use crate::components::inline_error::InlineError;
 use crate::components::term::term;
-use crate::scene::cluster_view::BrokerState;
+use crate::scene::brokers::BrokerState;
 use crate::scene::reasons::Reason;
 use crate::state::selection::Selection;
 use crate::state::{Action, BrokerOp};
@@ -28,7 +28,11 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
     let b = &props.broker;
     let id = b.id;
     let state = BrokerState::of(b);
-    let op = |op: fn() -> BrokerOp| props.dispatch.reform(move |_: MouseEvent| Action::Broker(op(), id));
+    let op = |op: fn() -> BrokerOp| {
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::Broker(op(), id))
+    };
     let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
     html! {
         <section class="card" aria-label={format!("Broker {}", id.0)}>
@@ -37,10 +41,6 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
                 { format!("{} · leads {} of {} replicas", state.label(), b.leader_count, b.replica_count) }
                 if b.fenced { { " · " }{ term("fenced", "fenced") } }
             </p>
-            if let Some(r) = &props.reason {
-                <p class="reason">{ format!("The controller has not heard from it: {}", r.full()) }</p>
-            }
-            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             <div class="button-row">
                 <button class="danger" onclick={op(|| BrokerOp::Kill)} disabled={state == BrokerState::Dead}
                         title="The process dies; its log stays on disk">
@@ -53,10 +53,12 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
                         title="Cut every network link of this broker; it keeps running">
                     { format!("Isolate broker {}", id.0) }
                 </button>
-                if state == BrokerState::Isolated {
-                    <button onclick={heal}>{ "Heal network" }</button>
-                }
+                <button onclick={heal} disabled={state != BrokerState::Isolated}>{ "Heal network" }</button>
             </div>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            if let Some(r) = &props.reason {
+                <p class="reason">{ format!("The controller has not heard from it: {}", r.full()) }</p>
+            }
             <h3>{ "Replicas" }</h3>
             <ul class="chips">
                 { for props.replicas.iter().map(|(tp, role)| {

@@ -33,13 +33,20 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
     let (group, consumer) = (props.group.clone(), props.client_id.clone());
     let act = |make: fn(String, String) -> Action| {
         let (group, consumer) = (group.clone(), consumer.clone());
-        props.dispatch.reform(move |_: MouseEvent| make(group.clone(), consumer.clone()))
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| make(group.clone(), consumer.clone()))
     };
     let open_group = {
         let group = group.clone();
-        props.dispatch.reform(move |_: MouseEvent| Action::Select(Some(Selection::Group(group.clone()))))
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::Select(Some(Selection::Group(group.clone()))))
     };
-    let running = !matches!(props.status, Some(MemberStatus::Killed | MemberStatus::Stopped) | None);
+    let running = !matches!(
+        props.status,
+        Some(MemberStatus::Killed | MemberStatus::Stopped) | None
+    );
     let status = props.status.map_or("stopped", MemberStatus::word);
     html! {
         <section class="card" aria-label={format!("Consumer {}", props.client_id)}>
@@ -48,10 +55,6 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 { term(status, status) }{ format!(" · {} · group ", props.detail) }
                 <button class="link-button inline" onclick={open_group}>{ &props.group }</button>
             </p>
-            if let Some(r) = &props.reason {
-                <p class="reason">{ format!("Its heartbeats stopped: {}", r.full()) }</p>
-            }
-            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             <div class="button-row">
                 if running {
                     <button onclick={act(|group, consumer| Action::RemoveConsumer { group, consumer })}
@@ -68,6 +71,10 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                     </button>
                 }
             </div>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            if let Some(r) = &props.reason {
+                <p class="reason">{ format!("Its heartbeats stopped: {}", r.full()) }</p>
+            }
             if !props.reading.is_empty() {
                 <table class="reading">
                     <thead><tr>
@@ -91,7 +98,11 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
 }
 
 /// The partitions `client_id` owns in `group`, with its position on each.
-pub fn reading(group: &GroupView, client_id: &str, positions: &[(TopicPartition, u64)]) -> Vec<Reading> {
+pub fn reading(
+    group: &GroupView,
+    client_id: &str,
+    positions: &[(TopicPartition, u64)],
+) -> Vec<Reading> {
     group
         .partitions
         .iter()

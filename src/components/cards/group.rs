@@ -29,7 +29,9 @@ pub fn group_card(props: &GroupCardProps) -> Html {
     let name = g.group.clone();
     let act = |make: fn(String) -> Action| {
         let name = name.clone();
-        props.dispatch.reform(move |_: MouseEvent| make(name.clone()))
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| make(name.clone()))
     };
     let state = g.state.map_or("no coordinator", |s| s.as_str());
     html! {
@@ -42,10 +44,6 @@ pub fn group_card(props: &GroupCardProps) -> Html {
                 { term(format!("coordinator {}", g.coordinator.map_or("none".to_string(), |b| format!("broker {}", b.0))), "coordinator") }
             </p>
             <p class="muted">{ format!("Reads {} · delivered {} records, {} of them twice", props.topics.join(", "), g.records_delivered, g.duplicates) }</p>
-            if let Some(r) = &props.reason {
-                <p class="reason">{ r.full() }</p>
-            }
-            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             <div class="button-row">
                 <button onclick={act(|group| Action::AddConsumer { group })}>{ format!("Add consumer to {}", g.group) }</button>
                 <button onclick={act(|group| Action::ResetOffsets { group, to: ResetTarget::Earliest })}
@@ -53,6 +51,10 @@ pub fn group_card(props: &GroupCardProps) -> Html {
                     { format!("Reset {} to earliest", g.group) }
                 </button>
             </div>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            if let Some(r) = &props.reason {
+                <p class="reason">{ r.full() }</p>
+            }
             <h3>{ "Members" }</h3>
             <ul class="chips">
                 { for g.members.iter().map(|m| {

@@ -39,7 +39,11 @@ pub fn partition_card(props: &PartitionCardProps) -> Html {
     }
 }
 
-fn replica_log(tp: &kafka_sim::TopicPartition, r: &ReplicaLog, dispatch: &Callback<Action>) -> Html {
+fn replica_log(
+    tp: &kafka_sim::TopicPartition,
+    r: &ReplicaLog,
+    dispatch: &Callback<Action>,
+) -> Html {
     html! {
         <div class={classes!("replica-log", role_class(r.role))} key={r.broker.0}>
             <h3>{ format!("Broker {} · {}", r.broker.0, r.role.as_str()) }</h3>

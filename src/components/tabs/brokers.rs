@@ -5,7 +5,7 @@ use kafka_sim::view::BrokerView;
 use yew::prelude::*;
 
 use crate::components::inline_error::InlineError;
-use crate::scene::cluster_view::BrokerState;
+use crate::scene::brokers::BrokerState;
 use crate::state::selection::Selection;
 use crate::state::Action;
 
@@ -20,7 +20,9 @@ pub struct BrokersTabProps {
 pub fn brokers_tab(props: &BrokersTabProps) -> Html {
     let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
     let add = props.dispatch.reform(|_: MouseEvent| Action::AddBroker);
-    let elect = props.dispatch.reform(|_: MouseEvent| Action::ElectPreferredLeaders);
+    let elect = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::ElectPreferredLeaders);
     let any_isolated = props.brokers.iter().any(|b| b.isolated);
     html! {
         <section class="card" aria-labelledby="brokers-heading">

@@ -42,9 +42,12 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
     };
     let matches = {
         let history = props.history.clone();
-        use_memo(((*filter).clone(), props.history.version), move |(needle, _)| {
-            (!needle.is_empty()).then(|| history.history.borrow().matching(needle))
-        })
+        use_memo(
+            ((*filter).clone(), props.history.version),
+            move |(needle, _)| {
+                (!needle.is_empty()).then(|| history.history.borrow().matching(needle))
+            },
+        )
     };
     let history = props.history.history.borrow();
     let total = matches.as_ref().as_ref().map_or(history.len(), Vec::len);

@@ -40,7 +40,14 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
     let name = use_text_field("");
     let assignor = use_state(|| 0usize);
     // Topics ticked for the new group; the first topic by default.
-    let chosen = use_state(|| props.topics.first().cloned().into_iter().collect::<Vec<String>>());
+    let chosen = use_state(|| {
+        props
+            .topics
+            .first()
+            .cloned()
+            .into_iter()
+            .collect::<Vec<String>>()
+    });
     let on_assignor = {
         let assignor = assignor.clone();
         Callback::from(move |e: Event| {
@@ -63,10 +70,11 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
         let (chosen, topic) = (chosen.clone(), topic.to_string());
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            let mut next: Vec<String> = (*chosen).iter().filter(|t| **t != topic).cloned().collect();
+            let mut next: Vec<String> =
+                (*chosen).iter().filter(|t| **t != topic).cloned().collect();
             if on {
                 next.push(topic.clone());
-                next.sort();
+                next.sort_unstable();
             }
             chosen.set(next);
         })
@@ -105,10 +113,14 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
 }
 
 fn group_row(g: &GroupSummary, dispatch: &Callback<Action>) -> Html {
-    let open = |selection: Selection| dispatch.reform(move |_: MouseEvent| Action::Select(Some(selection.clone())));
+    let open = |selection: Selection| {
+        dispatch.reform(move |_: MouseEvent| Action::Select(Some(selection.clone())))
+    };
     let add = {
         let group = g.name.clone();
-        dispatch.reform(move |_: MouseEvent| Action::AddConsumer { group: group.clone() })
+        dispatch.reform(move |_: MouseEvent| Action::AddConsumer {
+            group: group.clone(),
+        })
     };
     html! {
         <li class="group-row" key={g.name.clone()}>

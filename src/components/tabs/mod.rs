@@ -3,5 +3,4 @@
 pub mod brokers;
 pub mod events;
 pub mod groups;
-pub mod produce;
 pub mod topics;

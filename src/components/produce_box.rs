@@ -1,19 +1,18 @@
-//! Producing: one record from a form (topic, key, value, acks), followed on its way below the
-//! form (leader append, each follower's copy, the HW passing it, each group's delivery); and the
-//! opening producer's rate, start and stop.
+//! Producing, always at hand at the top of the panel: one record from a form (topic, key,
+//! value, acks), how it fared (once acked, its card opens below with its journey: leader append,
+//! each follower's copy, the HW passing it, each group's delivery); and the opening producer's
+//! rate, start and stop.
 
 use kafka_sim::Acks;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::cards::record::Journey;
 use crate::components::inline_error::InlineError;
 use crate::components::text_field::use_text_field;
-use crate::inspect::RecordDetail;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
-pub struct ProduceTabProps {
+pub struct ProduceBoxProps {
     pub topics: Vec<String>,
     /// The load producer the rate slider drives.
     pub producer_name: AttrValue,
@@ -22,14 +21,12 @@ pub struct ProduceTabProps {
     pub producer_rate_max: u64,
     /// How the record last sent from this form fared.
     pub last_status: Option<AttrValue>,
-    /// That record, once it has an offset.
-    pub last_record: Option<RecordDetail>,
     pub error: Option<AttrValue>,
     pub dispatch: Callback<Action>,
 }
 
-#[function_component(ProduceTab)]
-pub fn produce_tab(props: &ProduceTabProps) -> Html {
+#[function_component(ProduceBox)]
+pub fn produce_box(props: &ProduceBoxProps) -> Html {
     let topic = use_text_field(props.topics.first().cloned().unwrap_or_default());
     let key = use_text_field("");
     let value = use_text_field("order-1");
@@ -70,16 +67,17 @@ pub fn produce_tab(props: &ProduceTabProps) -> Html {
             });
         })
     };
-    let toggle_producer = props.dispatch.reform(|_: MouseEvent| Action::ToggleProducer);
+    let toggle_producer = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::ToggleProducer);
     let on_rate = props.dispatch.reform(|e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
         Action::SetProducerRate(input.value().parse().unwrap_or(1))
     });
     html! {
-        <section class="card" aria-labelledby="produce-heading">
+        <section class="produce-box" aria-labelledby="produce-heading">
             <h2 id="produce-heading">{ "Produce a record" }</h2>
-            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
-            <form class="form-grid" {onsubmit}>
+            <form class="form-grid produce-form" {onsubmit}>
                 <label>{ "Topic" }
                     <input name="topic" value={topic.text()} oninput={topic.oninput.clone()} list="topic-names" />
                 </label>
@@ -99,17 +97,17 @@ pub fn produce_tab(props: &ProduceTabProps) -> Html {
                         <option value="0" selected={*acks == Acks::Zero}>{ "0" }</option>
                     </select>
                 </label>
-                <button type="submit" class="primary span-2">{ "Produce" }</button>
+                <button type="submit" class="primary">{ "Produce" }</button>
             </form>
-            if let Some(status) = props.last_status.clone() {
-                <p class="last-record" aria-label="Last record">{ "Last record: " }{ status }</p>
-            }
-            if let Some(record) = &props.last_record {
-                <Journey record={record.clone()} />
-            }
-            <h3>{ format!("Producer {}", props.producer_name) }</h3>
+            <p class="last-record" aria-label="Last record">
+                { match props.last_status.clone() {
+                    Some(status) => html! { <>{ "Last record: " }{ status }</> },
+                    None => html! { <span class="muted">{ "Its way through the cluster shows here and on the diagram." }</span> },
+                } }
+            </p>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             <div class="producer-controls">
-                <label>{ format!("Rate: {} records/s", props.producer_rate) }
+                <label>{ format!("{}: {} records/s", props.producer_name, props.producer_rate) }
                     <input type="range" min="1" max={props.producer_rate_max.to_string()} value={props.producer_rate.to_string()}
                            aria-label="Producer rate (records per second)" oninput={on_rate} />
                 </label>

@@ -1,0 +1,131 @@
+//! Brokers as both views name them: their state (alive, isolated, dead), the sentence that
+//! describes one to a screen reader, and the row of broker chips the topic view carries, so
+//! that "Broker N" can be picked (and killed, restarted, isolated) whichever picture is shown.
+
+use kafka_sim::view::BrokerView;
+
+use super::reasons::{self, Reason};
+use super::snapshot::ClusterView;
+use super::Rect;
+use crate::state::selection::{Mark, Selection};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrokerState {
+    Alive,
+    /// Alive but every link is cut.
+    Isolated,
+    /// The process is dead (its log stays on disk).
+    Dead,
+}
+
+impl BrokerState {
+    pub fn of(b: &BrokerView) -> BrokerState {
+        if !b.alive {
+            BrokerState::Dead
+        } else if b.isolated {
+            BrokerState::Isolated
+        } else {
+            BrokerState::Alive
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BrokerState::Alive => "alive",
+            BrokerState::Isolated => "isolated",
+            BrokerState::Dead => "dead",
+        }
+    }
+
+    /// A mark that tells the state without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BrokerState::Alive => "●",
+            BrokerState::Isolated => "◌",
+            BrokerState::Dead => "✕",
+        }
+    }
+}
+
+/// "alive, leads 2 of 6 replicas, fenced by the controller, fenced in 6.2 s (...)": a broker's
+/// accessible description.
+pub fn summary(b: &BrokerView, reason: Option<&Reason>) -> String {
+    let mut text = format!(
+        "{}, leads {} of {} replicas",
+        BrokerState::of(b).label(),
+        b.leader_count,
+        b.replica_count
+    );
+    if b.fenced && b.alive {
+        text.push_str(", fenced by the controller");
+    }
+    if let Some(r) = reason {
+        text.push_str(&format!(", {}", r.full()));
+    }
+    text
+}
+
+/// A broker in the topic view's row of brokers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrokerChip {
+    pub id: kafka_sim::BrokerId,
+    pub rect: Rect,
+    /// "Broker 1 ● alive", or "1 ●" when there are many.
+    pub text: String,
+    pub state: BrokerState,
+    pub summary: String,
+    pub mark: Mark,
+}
+
+const CHIP_H: f64 = 26.0;
+const CHIP_W: f64 = 128.0;
+const SMALL_CHIP_W: f64 = 48.0;
+const CHIP_GAP: f64 = 8.0;
+/// Up to this many brokers, each chip says its name and state in words.
+const WORDY_CHIPS: usize = 8;
+
+/// The brokers as chips in rows from `(x, y)` across `width`; returns them and their bottom.
+pub fn chips(
+    view: &ClusterView,
+    x: f64,
+    y: f64,
+    width: f64,
+    selection: Option<&Selection>,
+) -> (Vec<BrokerChip>, f64) {
+    let wordy = view.brokers.len() <= WORDY_CHIPS;
+    let w = if wordy { CHIP_W } else { SMALL_CHIP_W };
+    let per_row = (((width + CHIP_GAP) / (w + CHIP_GAP)).floor() as usize).max(1);
+    let selected_partition = selection.and_then(Selection::partition);
+    let chips: Vec<BrokerChip> = view
+        .brokers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let state = BrokerState::of(b);
+            let reason = reasons::broker_fence(view, b.id);
+            let leads_selected = selected_partition
+                .and_then(|tp| view.partition(tp))
+                .is_some_and(|p| p.leader == Some(b.id));
+            BrokerChip {
+                id: b.id,
+                rect: Rect::new(
+                    x + (i % per_row) as f64 * (w + CHIP_GAP),
+                    y + (i / per_row) as f64 * (CHIP_H + CHIP_GAP),
+                    w,
+                    CHIP_H,
+                ),
+                text: if wordy {
+                    format!("Broker {} {} {}", b.id.0, state.symbol(), state.label())
+                } else {
+                    format!("{} {}", b.id.0, state.symbol())
+                },
+                state,
+                summary: summary(b, reason.as_ref()),
+                mark: Mark::of(selection == Some(&Selection::Broker(b.id)), leads_selected),
+            }
+        })
+        .collect();
+    let rows = view.brokers.len().div_ceil(per_row);
+    let bottom = y + rows as f64 * (CHIP_H + CHIP_GAP) - CHIP_GAP;
+    (chips, if rows == 0 { y } else { bottom })
+}
