@@ -14,7 +14,7 @@ use crate::state::Action;
 
 /// Real ms per frame the engine may use; the rest is the browser's, to draw (a 60 Hz frame is
 /// 16.7 ms).
-const ENGINE_BUDGET_MS: f64 = 9.0;
+const ENGINE_BUDGET_MS: f64 = 7.0;
 /// The app pauses itself once its wasm memory passes this (wasm32 stops at 4 GiB), and again
 /// at each further step of `MEMORY_STEP_BYTES` if the user plays on.
 const MEMORY_HALT_BYTES: f64 = 2.5 * 1024.0 * 1024.0 * 1024.0;

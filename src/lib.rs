@@ -52,7 +52,7 @@ use components::toolbar::Toolbar;
 use components::topic_diagram::TopicDiagram;
 use opening::Preset;
 use scene::snapshot::is_internal;
-use scene::{cluster_view, reasons, topic_view, ClusterView, Viewport};
+use scene::{cluster_view, reasons, topic_view, ClusterView, Rect, Viewport};
 use state::forms::Panel;
 use state::selection::Selection;
 use state::{Action, SimState, Tab, ViewKind};
@@ -76,11 +76,9 @@ pub fn app() -> Html {
     frames::use_clock(state.clock.playing, dispatch.clone());
     use_keyboard(dispatch.clone());
 
-    let view = Rc::new(ClusterView::from_engine(
-        &state.engine(),
-        topic_view::cells_that_fit(*viewport),
-        &mut state.palette(),
-    ));
+    // The part of the diagram on the stage, as the stage last reported it.
+    let visible = use_state(|| None::<Rect>);
+    let view = Rc::new(ClusterView::from_engine(&state.engine()));
     // A click that ends a drag of the diagram is not a selection.
     let on_select = {
         let (dispatch, dragged) = (dispatch.clone(), dragged.clone());
@@ -95,11 +93,19 @@ pub fn app() -> Html {
     let (content, scene_w, scene_h) = match state.view {
         ViewKind::Topic => {
             let followed = followed.as_ref().map(|(tp, o)| (tp, *o));
+            let engine = state.engine();
+            let cells = topic_view::cells_that_fit(*viewport);
+            let palette = std::cell::RefCell::new(state.palette());
+            let tails = |p: &kafka_sim::view::PartitionView| {
+                scene::snapshot::tail(&engine, p, cells, &mut palette.borrow_mut())
+            };
             let scene = Rc::new(topic_view::layout(
                 &view,
                 *viewport,
                 selection.as_ref(),
                 followed,
+                &tails,
+                *visible,
             ));
             let (w, h) = (scene.width, scene.height);
             let draw = Callback::from(move |shot: Shot| {
@@ -125,6 +131,14 @@ pub fn app() -> Html {
         Callback::from(move |v: Viewport| {
             if v != *viewport {
                 viewport.set(v);
+            }
+        })
+    };
+    let on_visible = {
+        let visible = visible.clone();
+        Callback::from(move |v: Rect| {
+            if *visible != Some(v) {
+                visible.set(Some(v));
             }
         })
     };
@@ -166,7 +180,7 @@ pub fn app() -> Html {
                           halted={state.halted.clone().map(AttrValue::from)} />
             <main class="workspace">
                 <Stage viewport={*viewport} scene_width={scene_w} scene_height={scene_h} picture={picture}
-                       {on_resize} dragged={dragged.clone()} {content}>
+                       {on_resize} {on_visible} dragged={dragged.clone()} {content}>
                     <Legend view={state.view} />
                 </Stage>
                 <ContextPanel tab={state.tab} selection_title={state.selection.as_ref().map(|s| AttrValue::from(s.title()))}

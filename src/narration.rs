@@ -24,7 +24,39 @@ pub fn narrate(events: &[TimedEvent]) -> Vec<Told> {
     for instant in events.chunk_by(|a, b| a.at == b.at) {
         tell_instant(instant, &mut told);
     }
+    for t in &mut told {
+        t.text = without_uuids(&t.text);
+    }
     told
+}
+
+/// `text` with every member id's `-<uuid>` tail removed ("payments-2-3474724a-...-8a0e45" reads
+/// "payments-2"): the client id is what the learner knows the member by.
+fn without_uuids(text: &str) -> String {
+    const UUID: usize = 36;
+    let bytes = text.as_bytes();
+    let is_uuid = |at: usize| {
+        bytes.len() >= at + UUID
+            && bytes[at..at + UUID]
+                .iter()
+                .enumerate()
+                .all(|(i, b)| match i {
+                    8 | 13 | 18 | 23 => *b == b'-',
+                    _ => b.is_ascii_hexdigit(),
+                })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'-' && is_uuid(i + 1) {
+            i += 1 + UUID;
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
 }
 
 fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
@@ -283,6 +315,17 @@ mod tests {
         assert!(told
             .iter()
             .any(|t| t.text.starts_with("Group payments is Stable: generation")));
+    }
+
+    #[test]
+    fn member_ids_in_reasons_are_told_by_their_client_id() {
+        assert_eq!(
+            without_uuids(
+                "Removing member payments-2-3474724a-775b-49bf-be34-8a0e451650be on LeaveGroup"
+            ),
+            "Removing member payments-2 on LeaveGroup"
+        );
+        assert_eq!(without_uuids("orders-3 → broker 2"), "orders-3 → broker 2");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! - `stage.rs`: the diagram's place on the page, with pan and zoom.
 //! - `topic_diagram.rs`, `cluster_diagram.rs`: the two pictures; `clients.rs` the producers and
-//!   groups both draw; `dots.rs` links and messages in flight; `svg.rs` small SVG helpers.
+//!   groups both draw; `markup.rs` their busiest parts as SVG text; `dots.rs` links and
+//!   messages in flight; `svg.rs` small SVG helpers.
 //! - `toolbar.rs`, `narration_bar.rs`, `legend.rs`: around the stage.
 //! - `panel.rs`: the context panel; `produce_box.rs` the form pinned at its top; `tabs/` its
 //!   tabs; `cards/` the selected object's card.
@@ -15,6 +16,7 @@ pub mod cluster_diagram;
 pub mod dots;
 pub mod inline_error;
 pub mod legend;
+pub mod markup;
 pub mod narration_bar;
 pub mod panel;
 pub mod produce_box;

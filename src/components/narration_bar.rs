@@ -31,7 +31,7 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
             if let Some(why) = props.halted.clone() {
                 <p class="halted" role="alert">{ why }</p>
             }
-            <p class="narration-line" aria-label="What just happened">
+            <p class="narration-line" aria-label="What just happened" title={newest.map(|t| t.text.clone())}>
                 { match newest {
                     Some(t) => html! { <>
                         <span class="narration-ago">{ ago(props.now_ms, t.at) }</span>

@@ -33,6 +33,8 @@ pub struct StageProps {
     /// Changes when another picture is shown: the camera starts over.
     pub picture: AttrValue,
     pub on_resize: Callback<Viewport>,
+    /// The part of the diagram on the stage (diagram units), after every move of the camera.
+    pub on_visible: Callback<Rect>,
     /// Set while the pointer drags (the click that ends a drag is not a click).
     pub dragged: Rc<Cell<bool>>,
     /// Draws the diagram for a camera shot.
@@ -107,6 +109,11 @@ pub fn stage(props: &StageProps) -> Html {
         zoom: c.k,
         visible: c.visible(props.viewport),
     };
+    {
+        // Told after the render, not during it (the app lays out anew for what shows).
+        let on_visible = props.on_visible.clone();
+        use_effect_with(shot.visible, move |v| on_visible.emit(*v));
+    }
     html! {
         <div class="stage" ref={node} data-zoom={fixed(c.k, 3)}>
             <svg class="diagram" width="100%" height="100%" role="group" aria-label="Kafka cluster diagram">

@@ -2,7 +2,8 @@
 //! describes one to a screen reader, and the row of broker chips the topic view carries, so
 //! that "Broker N" can be picked (and killed, restarted, isolated) whichever picture is shown.
 
-use kafka_sim::view::BrokerView;
+use kafka_sim::view::{BrokerView, ReplicaRole};
+use kafka_sim::BrokerId;
 
 use super::reasons::{self, Reason};
 use super::snapshot::ClusterView;
@@ -47,14 +48,26 @@ impl BrokerState {
     }
 }
 
+/// The replicas `broker` holds of the drawn (not internal) topics, and how many it leads.
+pub fn replica_counts(view: &ClusterView, broker: BrokerId) -> (usize, usize) {
+    let roles = view
+        .topics
+        .iter()
+        .flat_map(|t| &t.partitions)
+        .flat_map(|p| &p.replica_states)
+        .filter(|r| r.broker == broker);
+    roles.fold((0, 0), |(leads, all), r| {
+        (leads + usize::from(r.role == ReplicaRole::Leader), all + 1)
+    })
+}
+
 /// "alive, leads 2 of 6 replicas, fenced by the controller, fenced in 6.2 s (...)": a broker's
-/// accessible description.
-pub fn summary(b: &BrokerView, reason: Option<&Reason>) -> String {
+/// accessible description (replicas of the drawn topics; `__consumer_offsets` is not drawn).
+pub fn summary(view: &ClusterView, b: &BrokerView, reason: Option<&Reason>) -> String {
+    let (leads, replicas) = replica_counts(view, b.id);
     let mut text = format!(
-        "{}, leads {} of {} replicas",
-        BrokerState::of(b).label(),
-        b.leader_count,
-        b.replica_count
+        "{}, leads {leads} of {replicas} replicas",
+        BrokerState::of(b).label()
     );
     if b.fenced && b.alive {
         text.push_str(", fenced by the controller");
@@ -68,7 +81,7 @@ pub fn summary(b: &BrokerView, reason: Option<&Reason>) -> String {
 /// A broker in the topic view's row of brokers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BrokerChip {
-    pub id: kafka_sim::BrokerId,
+    pub id: BrokerId,
     pub rect: Rect,
     /// "Broker 1 ● alive", or "1 ●" when there are many.
     pub text: String,
@@ -120,7 +133,7 @@ pub fn chips(
                     format!("{} {}", b.id.0, state.symbol())
                 },
                 state,
-                summary: summary(b, reason.as_ref()),
+                summary: summary(view, b, reason.as_ref()),
                 mark: Mark::of(selection == Some(&Selection::Broker(b.id)), leads_selected),
             }
         })

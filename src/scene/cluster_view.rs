@@ -384,7 +384,7 @@ fn broker_card(
         .filter(|r| r.role == ReplicaRole::Leader)
         .count();
     let fenced = b.fenced && b.alive;
-    let summary = brokers::summary(b, reason.as_ref());
+    let summary = brokers::summary(view, b, reason.as_ref());
     let status_line = format!(
         "{} {}{} · leads {leads}",
         state.symbol(),
@@ -569,7 +569,6 @@ fn links(scene: &ClusterScene, view: &ClusterView) -> Vec<Link> {
 mod tests {
     use super::*;
     use crate::opening::{opening_engine, Preset};
-    use crate::scene::palette::KeyPalette;
     use kafka_sim::Command;
 
     const LAPTOP: Viewport = Viewport {
@@ -582,7 +581,7 @@ mod tests {
     };
 
     fn scene_of(engine: &kafka_sim::Engine, viewport: Viewport) -> ClusterScene {
-        let view = ClusterView::from_engine(engine, 8, &mut KeyPalette::default());
+        let view = ClusterView::from_engine(engine);
         layout(&view, viewport, None)
     }
 
@@ -703,7 +702,7 @@ mod tests {
     fn selecting_a_partition_marks_its_replica_on_every_broker() {
         let mut engine = opening_engine();
         engine.advance_to(3_000);
-        let view = ClusterView::from_engine(&engine, 8, &mut KeyPalette::default());
+        let view = ClusterView::from_engine(&engine);
         let tp = TopicPartition::new("orders", 2);
         let scene = layout(&view, LAPTOP, Some(&Selection::Partition(tp.clone())));
         let marked: Vec<BrokerId> = scene

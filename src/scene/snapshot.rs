@@ -1,7 +1,6 @@
 //! What the diagram draws, taken from the engine in one go: plain data, no references into the
-//! engine, so the layout step is a pure function of it (and is tested natively).
-
-use std::collections::BTreeMap;
+//! engine, so the layout step is a pure function of it (and is tested natively). The records
+//! drawn as cells are read apart, for the partitions on the stage only ([`tail`]).
 
 use kafka_sim::view::{
     BrokerView, ConsumerView, DeadlineView, EnvelopeView, GroupView, PartitionView, ProducerView,
@@ -28,8 +27,6 @@ pub struct ClusterView {
     pub in_flight: Vec<EnvelopeView>,
     /// Timeouts about to fire, with the config that sets them (the reasons on the picture).
     pub deadlines: Vec<DeadlineView>,
-    /// The newest records of each partition, as its log shows them (see [`shown_replica`]).
-    pub tails: BTreeMap<TopicPartition, Vec<CellRecord>>,
 }
 
 /// One record as a cell of a partition's log.
@@ -46,35 +43,41 @@ pub struct CellRecord {
 /// Characters of a key kept for a cell's tooltip (the record card shows it whole).
 const KEY_CHARS: usize = 40;
 
+/// The newest `n` records of partition `p`'s log (the replica that shows it), colours from
+/// `palette` (which remembers them across frames). Read only for the partitions on the stage:
+/// a thousand partitions' tails every frame would be wasted work.
+pub fn tail(
+    engine: &Engine,
+    p: &PartitionView,
+    n: usize,
+    palette: &mut KeyPalette,
+) -> Vec<CellRecord> {
+    let Some(replica) = shown_replica(p) else {
+        return Vec::new();
+    };
+    let r = &p.replica_states[replica];
+    let from = Offset(
+        r.log_end_offset
+            .0
+            .saturating_sub(n as u64)
+            .max(r.log_start_offset.0),
+    );
+    engine
+        .replica_records(r.broker, &p.tp, from, r.log_end_offset)
+        .iter()
+        .map(|rec| CellRecord {
+            offset: rec.offset.0,
+            colour: palette.colour(rec.key),
+            key: words::ellipsis(&words::bytes_text(rec.key), KEY_CHARS),
+            leader_epoch: rec.leader_epoch.0,
+        })
+        .collect()
+}
+
 impl ClusterView {
-    /// Snapshots `engine`, with the newest `tail` records of every partition's log (colours
-    /// from `palette`, which remembers them across frames).
-    pub fn from_engine(engine: &Engine, tail: usize, palette: &mut KeyPalette) -> Self {
+    /// Snapshots `engine` (record cells come apart, from [`tail`]).
+    pub fn from_engine(engine: &Engine) -> Self {
         let topics = engine.topics_view_where(|name| !is_internal(name));
-        let mut tails = BTreeMap::new();
-        for p in topics.iter().flat_map(|t| &t.partitions) {
-            let Some(replica) = shown_replica(p) else {
-                continue;
-            };
-            let r = &p.replica_states[replica];
-            let from = Offset(
-                r.log_end_offset
-                    .0
-                    .saturating_sub(tail as u64)
-                    .max(r.log_start_offset.0),
-            );
-            let cells = engine
-                .replica_records(r.broker, &p.tp, from, r.log_end_offset)
-                .iter()
-                .map(|rec| CellRecord {
-                    offset: rec.offset.0,
-                    colour: palette.colour(rec.key),
-                    key: words::ellipsis(&words::bytes_text(rec.key), KEY_CHARS),
-                    leader_epoch: rec.leader_epoch.0,
-                })
-                .collect();
-            tails.insert(p.tp.clone(), cells);
-        }
         ClusterView {
             now: engine.now(),
             brokers: engine.brokers_view(),
@@ -91,7 +94,6 @@ impl ClusterView {
             consumers: engine.consumers_view(),
             in_flight: engine.in_flight(),
             deadlines: engine.deadlines_view(),
-            tails,
         }
     }
 

@@ -13,9 +13,9 @@ use super::clients::{
     consumer, group_colours, group_nodes, place_group, producer_nodes, GroupNode, MemberStatus,
     ProducerNode, GROUP_W, PRODUCER_W,
 };
-use super::reasons;
+use super::reasons::{self, Reason};
 use super::routing::place_dots;
-use super::snapshot::{shown_replica, ClusterView};
+use super::snapshot::{shown_replica, CellRecord, ClusterView};
 use super::words;
 use super::{Curve, Dot, Flow, Link, LinkKind, Point, Rect, Viewport};
 use crate::state::selection::{Mark, Selection};
@@ -226,12 +226,19 @@ pub fn cells_that_fit(viewport: Viewport) -> usize {
     (((strip - OLDER_W - PITCH) / PITCH).floor() as usize).max(3)
 }
 
-/// Lays the topic view out for a stage of `viewport`'s size.
+/// The newest records of a partition's log, as many as `cells_that_fit` (see `snapshot::tail`).
+pub type Tails<'a> = &'a dyn Fn(&PartitionView) -> Vec<CellRecord>;
+
+/// Lays the topic view out for a stage of `viewport`'s size. Record cells are drawn only on the
+/// rows near `visible` (the part of the diagram on the stage; `None` is everything), read from
+/// `tails`.
 pub fn layout(
     view: &ClusterView,
     viewport: Viewport,
     selection: Option<&Selection>,
     followed: Option<(&TopicPartition, u64)>,
+    tails: Tails,
+    visible: Option<Rect>,
 ) -> TopicScene {
     let flow = flow_for(viewport);
     let colours = group_colours(view);
@@ -293,6 +300,9 @@ pub fn layout(
         colours: &colours,
         lane_groups: &lane_groups,
         cells: cells_that_fit(viewport),
+        tails,
+        // Half a screen beyond each edge, so that a pan shows cells at once.
+        near: visible.map(|v| Rect::new(v.x - v.w / 2.0, v.y - v.h / 2.0, v.w * 2.0, v.h * 2.0)),
     };
     let (broker_chips, chips_bottom) = brokers::chips(view, area.x, area.y, area.w, selection);
     let mut topics = Vec::new();
@@ -378,6 +388,9 @@ struct RowContext<'a> {
     colours: &'a BTreeMap<String, u8>,
     lane_groups: &'a [String],
     cells: usize,
+    tails: Tails<'a>,
+    /// Rows outside this get no cells.
+    near: Option<Rect>,
 }
 
 fn topic_block(ctx: &RowContext, t: &TopicView, area: Rect) -> TopicBlock {
@@ -409,7 +422,13 @@ fn topic_block(ctx: &RowContext, t: &TopicView, area: Rect) -> TopicBlock {
 
 fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -> PartitionRow {
     let view = ctx.view;
-    let (health, warnings) = health(view, t, p);
+    let (health, mut warnings) = health(view, t, p);
+    // A follower about to leave the ISR is said on the facts line across a wide stage (the row
+    // keeps its height); on a narrow one it takes a line of its own.
+    let notes = isr_notes(view, &p.tp);
+    if ctx.flow == Flow::Down {
+        warnings.extend(notes.iter().map(Reason::full));
+    }
     let readers: Vec<&GroupView> = ctx
         .lane_groups
         .iter()
@@ -454,9 +473,9 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
         }
     };
     let selected_record = ctx.selection.and_then(Selection::record);
-    let cells = view
-        .tails
-        .get(&p.tp)
+    let near = ctx.near.is_none_or(|n| n.intersects(&rect));
+    let cells = near
+        .then(|| (ctx.tails)(p))
         .map(|tail| {
             tail.iter()
                 .filter(|c| c.offset >= window_start && c.offset < leo)
@@ -510,21 +529,28 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
 
     let leader = p.leader.map_or("none".to_string(), |b| b.0.to_string());
     let facts = match ctx.flow {
-        Flow::Across => format!(
-            "leader {leader} · ISR {} · epoch {}",
-            words::compact_ids(&p.isr),
-            p.leader_epoch.0
-        ),
+        Flow::Across => {
+            let mut facts = format!("leader {leader} · ISR {}", words::compact_ids(&p.isr));
+            for n in &notes {
+                facts.push_str(&format!(" ({})", n.text.replace(" the ISR", "")));
+            }
+            facts.push_str(&format!(" · epoch {}", p.leader_epoch.0));
+            facts
+        }
         // A phone's row holds the name, the leader and the ISR; the epoch is in the card.
         Flow::Down => format!("leader {leader} · ISR {}", words::compact_ids(&p.isr)),
     };
     let name = p.tp.to_string();
+    let mut said = warnings.clone();
+    if ctx.flow == Flow::Across {
+        said.extend(notes.iter().map(Reason::full));
+    }
     let summary = format!(
         "{facts}; log start {log_start}, HW {hw}, LEO {leo}{}",
-        if warnings.is_empty() {
+        if said.is_empty() {
             String::new()
         } else {
-            format!("; {}", warnings.join("; "))
+            format!("; {}", said.join("; "))
         }
     );
     let selection = ctx.selection;
@@ -596,7 +622,11 @@ pub fn warnings(view: &ClusterView, tp: &TopicPartition) -> Vec<String> {
         return Vec::new();
     };
     match t.partitions.get(tp.partition.0 as usize) {
-        Some(p) => health(view, t, p).1,
+        Some(p) => {
+            let mut all = health(view, t, p).1;
+            all.extend(isr_notes(view, tp).iter().map(Reason::full));
+            all
+        }
         None => Vec::new(),
     }
 }
@@ -629,10 +659,15 @@ fn health(view: &ClusterView, t: &TopicView, p: &PartitionView) -> (Health, Vec<
             p.isr.len()
         ));
     }
-    for (_, r) in reasons::isr_shrinks(view, &p.tp) {
-        warnings.push(r.full());
-    }
     (health, warnings)
+}
+
+/// Followers about to leave the ISR: "broker 3 leaves the ISR in 8.3 s", with the setting.
+fn isr_notes(view: &ClusterView, tp: &TopicPartition) -> Vec<Reason> {
+    reasons::isr_shrinks(view, tp)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -667,9 +702,8 @@ fn lane(
     };
     let lag_from_x = committed.map_or(strip.x, x_of);
     let lag_to_x = x_of(hw);
-    let label = owner
-        .clone()
-        .unwrap_or_else(|| format!("{} (no owner)", g.group));
+    // Nobody owns it (the group is rebalancing, or has no member): the lane says the group.
+    let label = owner.clone().unwrap_or_else(|| g.group.clone());
     let lag_text = match lag {
         Some(l) => format!("lag {}", words::count(l)),
         None => "lag -".to_string(),
@@ -869,8 +903,28 @@ mod tests {
         height: 560.0,
     };
 
-    fn snapshot(engine: &Engine, viewport: Viewport) -> ClusterView {
-        ClusterView::from_engine(engine, cells_that_fit(viewport), &mut KeyPalette::default())
+    fn snapshot(engine: &Engine, _viewport: Viewport) -> ClusterView {
+        ClusterView::from_engine(engine)
+    }
+
+    /// The topic view of `engine` for `viewport`, every row with its cells.
+    fn lay(
+        engine: &Engine,
+        view: &ClusterView,
+        viewport: Viewport,
+        selection: Option<&Selection>,
+        followed: Option<(&TopicPartition, u64)>,
+    ) -> TopicScene {
+        let palette = std::cell::RefCell::new(KeyPalette::default());
+        let tails = |p: &PartitionView| {
+            crate::scene::snapshot::tail(
+                engine,
+                p,
+                cells_that_fit(viewport),
+                &mut palette.borrow_mut(),
+            )
+        };
+        layout(view, viewport, selection, followed, &tails, None)
     }
 
     fn classic_at(ms: u64) -> Engine {
@@ -923,7 +977,7 @@ mod tests {
     #[test]
     fn a_laptop_stage_runs_across_and_a_phone_down_and_both_are_legible() {
         let engine = classic_at(30_000);
-        let wide = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
+        let wide = lay(&engine, &snapshot(&engine, LAPTOP), LAPTOP, None, None);
         assert_eq!(wide.flow, Flow::Across);
         assert!(
             wide.width <= LAPTOP.width + 1e-9,
@@ -936,7 +990,7 @@ mod tests {
             wide.height
         );
         assert_legible(&wide);
-        let phone = layout(&snapshot(&engine, PHONE), PHONE, None, None);
+        let phone = lay(&engine, &snapshot(&engine, PHONE), PHONE, None, None);
         assert_eq!(phone.flow, Flow::Down);
         assert!(phone.width <= PHONE.width + 1e-9);
         assert_legible(&phone);
@@ -945,7 +999,7 @@ mod tests {
     #[test]
     fn every_partition_is_a_log_of_numbered_cells_with_hw_and_leo() {
         let engine = classic_at(30_000);
-        let scene = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
+        let scene = lay(&engine, &snapshot(&engine, LAPTOP), LAPTOP, None, None);
         let rows = rows(&scene);
         assert_eq!(rows.len(), 6);
         for r in &rows {
@@ -975,7 +1029,7 @@ mod tests {
     fn a_long_log_shows_its_newest_cells_and_the_rest_as_one_block() {
         let engine = classic_at(400_000);
         let view = snapshot(&engine, PHONE);
-        let scene = layout(&view, PHONE, None, None);
+        let scene = lay(&engine, &view, PHONE, None, None);
         let long = rows(&scene)
             .into_iter()
             .max_by_key(|r| r.log_end_offset)
@@ -992,7 +1046,7 @@ mod tests {
     fn each_group_has_a_lane_with_its_committed_offset_position_and_lag_on_every_partition() {
         let engine = classic_at(40_000);
         let view = snapshot(&engine, LAPTOP);
-        let scene = layout(&view, LAPTOP, None, None);
+        let scene = lay(&engine, &view, LAPTOP, None, None);
         for r in rows(&scene) {
             let groups: Vec<&str> = r.lanes.iter().map(|l| l.group.as_str()).collect();
             assert_eq!(groups, ["inventory", "payments"], "{}", r.name);
@@ -1025,7 +1079,13 @@ mod tests {
 
     #[test]
     fn members_are_rebalancing_while_the_group_forms_and_idle_only_when_stable_with_nothing() {
-        let early = layout(&snapshot(&classic_at(1_000), LAPTOP), LAPTOP, None, None);
+        let early = lay(
+            &classic_at(1_000),
+            &snapshot(&classic_at(1_000), LAPTOP),
+            LAPTOP,
+            None,
+            None,
+        );
         for g in &early.groups {
             for m in &g.members {
                 assert_ne!(
@@ -1048,7 +1108,7 @@ mod tests {
                 .unwrap();
         }
         engine.advance_to(60_000);
-        let scene = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
+        let scene = lay(&engine, &snapshot(&engine, LAPTOP), LAPTOP, None, None);
         let payments = scene.groups.iter().find(|g| g.name == "payments").unwrap();
         assert_eq!(payments.state, Some(GroupState::Stable));
         let idle = payments
@@ -1067,7 +1127,7 @@ mod tests {
         engine
             .apply(Command::KillBroker { broker: leader })
             .unwrap();
-        let scene = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
+        let scene = lay(&engine, &snapshot(&engine, LAPTOP), LAPTOP, None, None);
         let row = rows(&scene)
             .into_iter()
             .find(|r| r.tp.partition.0 == 0)
@@ -1100,7 +1160,7 @@ mod tests {
             })
             .unwrap();
         engine.advance_to(80_000);
-        let scene = layout(&snapshot(&engine, LAPTOP), LAPTOP, None, None);
+        let scene = lay(&engine, &snapshot(&engine, LAPTOP), LAPTOP, None, None);
         let p = scene
             .producers
             .iter()
@@ -1129,7 +1189,7 @@ mod tests {
             tp: row.tp.clone(),
             offset: 0,
         };
-        let scene = layout(&view, LAPTOP, Some(&sel), Some((&row.tp, 0)));
+        let scene = lay(&engine, &view, LAPTOP, Some(&sel), Some((&row.tp, 0)));
         let r = rows(&scene).into_iter().find(|r| r.tp == row.tp).unwrap();
         let cell = r.cells.iter().find(|c| c.offset == 0);
         if let Some(cell) = cell {
@@ -1141,7 +1201,7 @@ mod tests {
             group: "inventory".into(),
             client_id: "inventory-1".into(),
         };
-        let scene = layout(&view, LAPTOP, Some(&consumer), None);
+        let scene = lay(&engine, &view, LAPTOP, Some(&consumer), None);
         assert!(
             rows(&scene).iter().all(|r| r.mark == Mark::Related),
             "inventory-1 reads all"
@@ -1149,15 +1209,34 @@ mod tests {
     }
 
     #[test]
+    fn only_rows_near_the_stage_read_their_records() {
+        let mut engine = Preset::Large.engine();
+        engine.advance_to(15_000);
+        let view = snapshot(&engine, LAPTOP);
+        let read = std::cell::Cell::new(0);
+        let palette = std::cell::RefCell::new(KeyPalette::default());
+        let tails = |p: &PartitionView| {
+            read.set(read.get() + 1);
+            crate::scene::snapshot::tail(&engine, p, 8, &mut palette.borrow_mut())
+        };
+        let top = Rect::new(0.0, 0.0, LAPTOP.width, LAPTOP.height);
+        let scene = layout(&view, LAPTOP, None, None, &tails, Some(top));
+        let rows = rows(&scene);
+        assert!(read.get() < 40, "{} of 100 partitions read", read.get());
+        assert!(rows.first().unwrap().cells.len() > 0, "the first rows show their records");
+        assert!(rows.last().unwrap().cells.is_empty(), "the last, far below, do not");
+    }
+
+    #[test]
     fn many_groups_draw_lanes_only_for_the_selected_one() {
         let mut engine = Preset::Large.engine();
         engine.advance_to(15_000);
         let view = snapshot(&engine, LAPTOP);
-        let scene = layout(&view, LAPTOP, None, None);
+        let scene = lay(&engine, &view, LAPTOP, None, None);
         assert!(rows(&scene).iter().all(|r| r.lanes.is_empty()));
         assert!(scene.hint.is_some());
         let sel = Selection::Group("service-2".into());
-        let scene = layout(&view, LAPTOP, Some(&sel), None);
+        let scene = lay(&engine, &view, LAPTOP, Some(&sel), None);
         assert!(rows(&scene).iter().all(|r| r.lanes.len() <= 1));
         assert!(rows(&scene).iter().any(|r| r.lanes.len() == 1));
         assert_legible(&scene);

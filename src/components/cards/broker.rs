@@ -38,7 +38,9 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
         <section class="card" aria-label={format!("Broker {}", id.0)}>
             <h2>{ format!("Broker {}", id.0) }</h2>
             <p class="facts-line">
-                { format!("{} · leads {} of {} replicas", state.label(), b.leader_count, b.replica_count) }
+                { format!("{} · leads {} of {} replicas", state.label(),
+                          props.replicas.iter().filter(|(_, r)| *r == ReplicaRole::Leader).count(),
+                          props.replicas.len()) }
                 if b.fenced { { " · " }{ term("fenced", "fenced") } }
             </p>
             <div class="button-row">

@@ -1,0 +1,361 @@
+//! The busiest parts of the diagram written as SVG markup: a partition's log (cells, marks,
+//! lanes) and a broker's replica rows. They change on every frame at high speed, and as text
+//! they cost the browser one parse instead of hundreds of attribute updates, and the bundle far
+//! less code than the same elements built one by one. Clicks on them are read from `data-`
+//! attributes by the component that holds them (see `picked`).
+//!
+//! Every text that can come from a user (record keys, group names) is escaped.
+
+use std::fmt::Write;
+
+use crate::components::cluster_diagram::role_class;
+use crate::glossary;
+use crate::scene::cluster_view::ReplicaRow;
+use crate::scene::geometry::fmt;
+use crate::scene::topic_view::{Lane, PartitionRow};
+use crate::scene::Rect;
+
+/// `text` safe inside SVG text and attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn rect(out: &mut String, r: &Rect, class: &str, radius: f64) {
+    let _ = write!(
+        out,
+        r#"<rect class="{class}" x="{}" y="{}" width="{}" height="{}" rx="{}"/>"#,
+        fmt(r.x),
+        fmt(r.y),
+        fmt(r.w),
+        fmt(r.h),
+        fmt(radius)
+    );
+}
+
+fn title(out: &mut String, text: &str) {
+    let _ = write!(out, "<title>{}</title>", esc(text));
+}
+
+/// A partition's log: the track, the older block, the record cells (buttons named "Record
+/// orders-3 offset 12", each with `data-offset`), the next offset's slot, the log start and HW
+/// marks, and each group's lane. `detailed` false draws the track filled to the HW only.
+pub fn partition_log(r: &PartitionRow, detailed: bool) -> String {
+    let mut out = String::with_capacity(256 + 400 * r.cells.len() + 600 * r.lanes.len());
+    let s = &r.strip;
+    rect(&mut out, s, "strip-track", 3.0);
+    if !detailed {
+        let filled = Rect::new(s.x, s.y, (r.hw_x - s.x).max(0.0), s.h);
+        rect(&mut out, &filled, "strip-committed", 0.0);
+        return out;
+    }
+    if let Some((older, label, text)) = &r.older {
+        out.push_str(r#"<g class="older">"#);
+        title(&mut out, text);
+        rect(&mut out, older, "older-box", 3.0);
+        let _ = write!(
+            out,
+            r#"<text class="older-text" x="{}" y="{}" text-anchor="middle">{}</text></g>"#,
+            fmt(older.center_x()),
+            fmt(older.y + 16.0),
+            esc(label)
+        );
+    }
+    for c in &r.cells {
+        let colour = c
+            .colour
+            .map_or("key-null".to_string(), |k| format!("key-{k}"));
+        let _ = write!(
+            out,
+            r#"<g class="cell {colour} {}{}{}" role="button" tabindex="-1" aria-label="Record {} offset {}" data-offset="{}">"#,
+            if c.committed {
+                "committed"
+            } else {
+                "uncommitted"
+            },
+            c.mark.class().map_or(String::new(), |m| format!(" {m}")),
+            if c.followed { " followed" } else { "" },
+            r.name,
+            c.offset,
+            c.offset
+        );
+        title(&mut out, &c.title);
+        rect(&mut out, &c.rect, "cell-box", 3.0);
+        if let Some(label) = &c.label {
+            let _ = write!(
+                out,
+                r#"<text class="cell-text" x="{}" y="{}" text-anchor="middle">{label}</text>"#,
+                fmt(c.rect.center_x()),
+                fmt(c.rect.y + 16.0)
+            );
+        }
+        out.push_str("</g>");
+    }
+    out.push_str(r#"<g class="next-slot">"#);
+    title(
+        &mut out,
+        &format!(
+            "LEO {0}: the next record appended takes offset {0}",
+            r.log_end_offset
+        ),
+    );
+    rect(&mut out, &r.next_slot, "next-box", 3.0);
+    out.push_str("</g>");
+    if let Some(x) = r.start_x {
+        mark(
+            &mut out,
+            "start-mark",
+            x,
+            s,
+            3.0,
+            &glossary::tooltip("log start"),
+        );
+    }
+    let hw = format!("HW {}. {}", r.high_watermark, glossary::tooltip("HW"));
+    mark(&mut out, "hw-mark", r.hw_x, s, 4.0, &hw);
+    for l in &r.lanes {
+        lane(&mut out, l, s);
+    }
+    out
+}
+
+/// A vertical mark across the strip at `x`.
+fn mark(out: &mut String, class: &str, x: f64, s: &Rect, over: f64, text: &str) {
+    let _ = write!(
+        out,
+        r#"<line class="{class}" x1="{0}" y1="{1}" x2="{0}" y2="{2}">"#,
+        fmt(x),
+        fmt(s.y - over),
+        fmt(s.bottom() + over)
+    );
+    title(out, text);
+    out.push_str("</line>");
+}
+
+/// One group's lane: its committed offset (▲), its consumer's position (◆), the lag bar from
+/// the committed offset to the HW, and the lag in words.
+fn lane(out: &mut String, l: &Lane, s: &Rect) {
+    let attr =
+        |name: &str, v: Option<u64>| v.map_or(String::new(), |v| format!(r#" {name}="{v}""#));
+    let _ = write!(
+        out,
+        r#"<g class="lane group-c{}{}" data-group="{}"{}{}{}>"#,
+        l.colour,
+        l.mark.class().map_or(String::new(), |m| format!(" {m}")),
+        esc(&l.group),
+        attr("data-committed", l.committed),
+        attr("data-position", l.position),
+        attr("data-lag", l.lag)
+    );
+    let or_dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
+    title(
+        out,
+        &format!(
+            "{}: committed offset {}, position {}, lag {}\n{}\n{}\n{}",
+            l.group,
+            or_dash(l.committed),
+            or_dash(l.position),
+            or_dash(l.lag),
+            glossary::tooltip("committed offset"),
+            glossary::tooltip("position"),
+            glossary::tooltip("lag"),
+        ),
+    );
+    let y = l.y;
+    let _ = write!(
+        out,
+        r#"<text class="lane-label" x="{0}" y="{1}">{2}</text><line class="lane-track" x1="{4}" y1="{3}" x2="{5}" y2="{3}"/>"#,
+        fmt(l.label_at.x),
+        fmt(l.label_at.y),
+        esc(&l.label),
+        fmt(y),
+        fmt(s.x),
+        fmt(s.right())
+    );
+    let bar = l.lag_to_x - l.lag_from_x;
+    if bar > 0.0 {
+        rect(
+            out,
+            &Rect::new(l.lag_from_x, y - 4.0, bar, 8.0),
+            "lag-bar",
+            2.0,
+        );
+    }
+    if let Some(x) = l.position_x {
+        let _ = write!(
+            out,
+            r#"<path class="position-mark" d="M{} {} l4 6 l-4 6 l-4 -6 z"/>"#,
+            fmt(x),
+            fmt(y - 6.0)
+        );
+    }
+    if let Some(x) = l.committed_x {
+        let _ = write!(
+            out,
+            r#"<path class="committed-mark" d="M{} {} l6 8 l-12 0 z"/>"#,
+            fmt(x),
+            fmt(y - 4.0)
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<text class="lag-text" x="{}" y="{}">{}</text></g>"#,
+        fmt(l.lag_at.x),
+        fmt(l.lag_at.y),
+        l.lag_text
+    );
+}
+
+/// A broker card's replica rows (or tiles when `compact`), each with `data-partition`.
+pub fn replicas(rows: &[ReplicaRow], compact: bool, tile_names: bool) -> String {
+    let mut out = String::with_capacity(rows.len() * 700);
+    for row in rows {
+        let role = role_class(row.role);
+        let flags = format!(
+            "{}{}{}",
+            if row.under_replicated {
+                " under-replicated"
+            } else {
+                ""
+            },
+            if row.partition_offline {
+                " partition-offline"
+            } else {
+                ""
+            },
+            row.mark.class().map_or(String::new(), |m| format!(" {m}"))
+        );
+        let r = &row.rect;
+        let badge = match row.role {
+            kafka_sim::view::ReplicaRole::Leader => "L",
+            kafka_sim::view::ReplicaRole::InSync => "F",
+            kafka_sim::view::ReplicaRole::OutOfSync => "!",
+            kafka_sim::view::ReplicaRole::Offline => "×",
+        };
+        if compact {
+            let _ = write!(
+                out,
+                r#"<g class="replica tile {role}{flags}" data-partition="{}" data-role="{role}">"#,
+                row.tp
+            );
+            title(&mut out, &format!("{}: {}", row.tp, row.role.as_str()));
+            rect(&mut out, r, "badge", 3.0);
+            let label = if tile_names {
+                row.tp.partition.0.to_string()
+            } else {
+                badge.to_string()
+            };
+            let _ = write!(
+                out,
+                r#"<text class="badge-text{}" x="{}" y="{}" text-anchor="middle">{label}</text></g>"#,
+                if tile_names { " tile-name" } else { "" },
+                fmt(r.center_x()),
+                fmt(r.y + r.h / 2.0 + 4.0)
+            );
+            continue;
+        }
+        let _ = write!(
+            out,
+            r#"<g class="replica {role}{flags}" data-partition="{}" data-role="{role}" data-leo="{}" data-hw="{}">"#,
+            row.tp, row.log_end_offset, row.high_watermark
+        );
+        title(
+            &mut out,
+            &format!(
+                "{} on this broker: {}; LEO {}, HW {}{}\n{}",
+                row.tp,
+                row.role.as_str(),
+                row.log_end_offset,
+                row.high_watermark,
+                if row.partition_offline {
+                    "; partition offline"
+                } else if row.under_replicated {
+                    "; under-replicated"
+                } else {
+                    ""
+                },
+                glossary::tooltip(if row.role == kafka_sim::view::ReplicaRole::Leader {
+                    "leader"
+                } else {
+                    "follower"
+                })
+            ),
+        );
+        let bar = &row.bar;
+        rect(&mut out, r, "replica-bg", 5.0);
+        rect(
+            &mut out,
+            &Rect::new(r.x + 4.0, r.y + 4.0, 19.0, 19.0),
+            "badge",
+            3.0,
+        );
+        let _ = write!(
+            out,
+            r#"<text class="badge-text" x="{}" y="{}" text-anchor="middle">{badge}</text><text class="replica-label" x="{}" y="{}">{}</text>"#,
+            fmt(r.x + 13.5),
+            fmt(r.y + 18.0),
+            fmt(r.x + 30.0),
+            fmt(r.y + 18.0),
+            esc(&row.label)
+        );
+        rect(&mut out, bar, "log-track", 2.0);
+        rect(
+            &mut out,
+            &Rect::new(bar.x, bar.y, row.leo_width, bar.h),
+            "log-uncommitted",
+            0.0,
+        );
+        rect(
+            &mut out,
+            &Rect::new(bar.x, bar.y, row.hw_width, bar.h),
+            "log-committed",
+            0.0,
+        );
+        let hw_x = bar.x + row.hw_width;
+        let _ = write!(
+            out,
+            r#"<line class="hw-mark" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/><text class="offsets" x="{3}" y="{4}" text-anchor="end">HW {5} · LEO {6}</text></g>"#,
+            fmt(hw_x),
+            fmt(bar.y - 3.0),
+            fmt(bar.y + bar.h + 3.0),
+            fmt(bar.right()),
+            fmt(bar.y - 3.0),
+            row.high_watermark,
+            row.log_end_offset
+        );
+    }
+    out
+}
+
+/// What a click inside drawn markup picked: the `data-` attribute `name` of the nearest element
+/// carrying it, between the clicked element and `within`.
+pub fn picked(event: &web_sys::Event, name: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let holder = target.closest(&format!("[{name}]")).ok()??;
+    holder.get_attribute(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_is_escaped() {
+        assert_eq!(
+            esc(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(esc("customer-42"), "customer-42");
+    }
+}
