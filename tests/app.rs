@@ -102,17 +102,13 @@ fn leader_of(root: &Element, partition: &str) -> Option<u32> {
     .map(|b| b.get_attribute("data-broker").unwrap().parse().unwrap())
 }
 
-/// Each partition's LEO of `orders`, as the topic view draws it.
+/// Each partition's LEO of `orders` on its leader, as the cluster view draws it.
 fn leos(root: &Element) -> Vec<u64> {
     (0..6)
         .map(|p| {
-            root.query_selector(&format!("g.partition[data-partition='orders-{p}']"))
-                .unwrap()
-                .unwrap_or_else(|| panic!("orders-{p} is drawn"))
-                .get_attribute("data-leo")
-                .unwrap()
-                .parse()
-                .unwrap()
+            let part = format!("orders-{p}");
+            let leader = leader_of(root, &part).expect("every partition has a leader");
+            replica(root, leader, &part).1
         })
         .collect()
 }
@@ -139,7 +135,7 @@ async fn renders_the_header_and_three_brokers() {
         "the topic view opens with orders' six partitions"
     );
     click(&root, "Cluster view").await;
-    let names: Vec<String> = all(&root, "svg.diagram g.broker")
+    let names: Vec<String> = all(&root, "svg.diagram g.broker-head")
         .iter()
         .map(|b| b.get_attribute("aria-label").unwrap())
         .collect();
@@ -149,6 +145,7 @@ async fn renders_the_header_and_three_brokers() {
 #[wasm_bindgen_test]
 async fn produce_appends_one_record_to_the_partition_of_its_key() {
     let root = mount_app().await;
+    click(&root, "Cluster view").await;
     click(&root, "Stop producer").await;
     set_speed(&root, "20").await;
     // murmur2("customer-1") picks the partition; find it as the one whose LEO grows.
