@@ -1223,7 +1223,7 @@ mod tests {
         let scene = layout(&view, LAPTOP, None, None, &tails, Some(top));
         let rows = rows(&scene);
         assert!(read.get() < 40, "{} of 100 partitions read", read.get());
-        assert!(rows.first().unwrap().cells.len() > 0, "the first rows show their records");
+        assert!(!rows.first().unwrap().cells.is_empty(), "the first rows show their records");
         assert!(rows.last().unwrap().cells.is_empty(), "the last, far below, do not");
     }
 

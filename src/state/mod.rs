@@ -465,7 +465,7 @@ impl Reducible for SimState {
                     let reset = Command::ResetOffsets {
                         group: group.clone(),
                         topic,
-                        to: to.clone(),
+                        to,
                     };
                     if next.command(Panel::Details, reset).is_none() {
                         break;
