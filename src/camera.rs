@@ -6,7 +6,7 @@ use crate::scene::geometry::{fixed, fmt};
 use crate::scene::{Rect, Viewport};
 
 /// Zoom limits: far enough out to see a thousand partitions, in enough to read a tile's name.
-pub const MIN_ZOOM: f64 = 0.05;
+pub const MIN_ZOOM: f64 = 0.01;
 pub const MAX_ZOOM: f64 = 4.0;
 /// "Fit" never magnifies past this (a small cluster on a big screen stays crisp, not huge).
 const FIT_MAX_ZOOM: f64 = 1.25;

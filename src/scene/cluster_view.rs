@@ -566,7 +566,7 @@ fn links(scene: &ClusterScene, view: &ClusterView) -> Vec<Link> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::opening::{opening_engine, Preset};
     use kafka_sim::Command;
@@ -717,6 +717,48 @@ mod tests {
             .collect();
         assert_eq!(marked.len(), 3, "RF 3");
         assert!(scene.brokers.iter().all(|b| b.mark == Mark::Related));
+    }
+
+    /// 50 brokers and 1,000 partitions (RF 3): both views lay out, legibly, every replica drawn.
+    pub(crate) fn huge_cluster() -> kafka_sim::Engine {
+        let mut engine = kafka_sim::Engine::new(kafka_sim::EngineConfig {
+            brokers: 50,
+            ..Default::default()
+        });
+        engine.advance_to(1_000);
+        engine
+            .apply(Command::CreateTopic(kafka_sim::NewTopic {
+                topic: "events".into(),
+                partitions: Some(1_000),
+                replication_factor: Some(3),
+                replica_assignment: None,
+                fixed_start_index: None,
+                configs: Default::default(),
+            }))
+            .unwrap();
+        engine.advance_to(3_000);
+        engine
+    }
+
+    #[test]
+    fn fifty_brokers_and_a_thousand_partitions_stay_legible() {
+        let engine = huge_cluster();
+        let scene = scene_of(&engine, LAPTOP);
+        assert!(scene.compact);
+        assert_eq!(scene.brokers.len(), 50);
+        assert_eq!(
+            scene
+                .brokers
+                .iter()
+                .map(|b| b.replicas.len())
+                .sum::<usize>(),
+            3_000
+        );
+        assert_legible(&scene);
+        let camera = crate::camera::Camera::fit(scene.width, scene.height, LAPTOP);
+        assert!(camera
+            .visible(LAPTOP)
+            .contains(&Rect::new(0.0, 0.0, scene.width, scene.height)));
     }
 
     #[test]

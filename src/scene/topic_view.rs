@@ -1209,6 +1209,22 @@ mod tests {
     }
 
     #[test]
+    fn a_thousand_partitions_are_rows_and_fit_shows_them_whole() {
+        let engine = crate::scene::cluster_view::tests::huge_cluster();
+        let view = snapshot(&engine, LAPTOP);
+        let scene = lay(&engine, &view, LAPTOP, None, None);
+        assert_eq!(rows(&scene).len(), 1_000);
+        assert_eq!(scene.brokers.len(), 50, "every broker has its chip");
+        assert_legible(&scene);
+        let camera = crate::camera::Camera::fit(scene.width, scene.height, LAPTOP);
+        let whole = Rect::new(0.0, 0.0, scene.width, scene.height);
+        assert!(
+            camera.visible(LAPTOP).contains(&whole),
+            "Fit shows all of it"
+        );
+    }
+
+    #[test]
     fn only_rows_near_the_stage_read_their_records() {
         let mut engine = Preset::Large.engine();
         engine.advance_to(15_000);
@@ -1223,8 +1239,14 @@ mod tests {
         let scene = layout(&view, LAPTOP, None, None, &tails, Some(top));
         let rows = rows(&scene);
         assert!(read.get() < 40, "{} of 100 partitions read", read.get());
-        assert!(!rows.first().unwrap().cells.is_empty(), "the first rows show their records");
-        assert!(rows.last().unwrap().cells.is_empty(), "the last, far below, do not");
+        assert!(
+            !rows.first().unwrap().cells.is_empty(),
+            "the first rows show their records"
+        );
+        assert!(
+            rows.last().unwrap().cells.is_empty(),
+            "the last, far below, do not"
+        );
     }
 
     #[test]

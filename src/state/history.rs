@@ -1,31 +1,28 @@
-//! What the app remembers of the run's events: every event as the trace prints it (for the
-//! event log and its filter), the narration told from them, and the newest announcement for
-//! screen readers. Bounded: the log keeps the newest `MAX_LINES` lines and counts the rest.
+//! What the app remembers of the run's events: every event (for the event log and its filter,
+//! printed as the trace prints it when shown), the narration told from them, and the newest
+//! announcement for screen readers. Bounded: the log keeps the newest `MAX_LINES` events and
+//! counts the rest; an event keeps no records alive (delivered records are dropped from it).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
 use kafka_sim::trace::format_line;
-use kafka_sim::{SimTime, TimedEvent};
+use kafka_sim::{Event, TimedEvent};
 
 use crate::narration::{narrate, Told};
 
-/// Event-log lines kept (about 100 bytes each). A run of the default cluster stays whole for
-/// hours; the large cluster at 100x keeps its last few minutes.
+/// Events kept (about 150 bytes each). A run of the default cluster stays whole for hours;
+/// the large cluster at 100x keeps its last few minutes.
 pub const MAX_LINES: usize = 100_000;
 /// Narration sentences kept (the newest is on screen, the rest a click away).
 const TOLD_KEPT: usize = 30;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Line {
-    pub at: SimTime,
-    pub text: Box<str>,
-}
-
 #[derive(Debug, Default)]
 pub struct History {
-    lines: VecDeque<Line>,
+    /// Formatted only when shown or searched: at 100x the engine reports thousands of events a
+    /// second, most of which nobody reads.
+    lines: VecDeque<TimedEvent>,
     /// Lines dropped from the front to stay within `MAX_LINES`.
     dropped: u64,
     told: VecDeque<Told>,
@@ -38,10 +35,13 @@ impl History {
     /// Records `events` (in time order).
     pub fn record(&mut self, events: &[TimedEvent]) {
         for e in events {
-            self.lines.push_back(Line {
-                at: e.at,
-                text: format_line(e).into_boxed_str(),
-            });
+            let mut kept = e.clone();
+            // The records handed over share the log's batches: keeping them would keep batches
+            // alive after retention deleted them. The trace line needs only their count.
+            if let Event::RecordsDelivered { records, .. } = &mut kept.event {
+                *records = Vec::new();
+            }
+            self.lines.push_back(kept);
         }
         let excess = self.lines.len().saturating_sub(MAX_LINES);
         self.lines.drain(..excess);
@@ -80,9 +80,9 @@ impl History {
         self.dropped
     }
 
-    /// The line at `i`, oldest first.
-    pub fn line(&self, i: usize) -> Option<&Line> {
-        self.lines.get(i)
+    /// The line at `i`, oldest first, as the trace prints it.
+    pub fn line(&self, i: usize) -> Option<String> {
+        self.lines.get(i).map(format_line)
     }
 
     /// Indexes of the lines containing `needle` (case-insensitive), oldest first.
@@ -93,7 +93,7 @@ impl History {
         self.lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.text.to_ascii_lowercase().contains(&needle))
+            .filter(|(_, e)| format_line(e).to_ascii_lowercase().contains(&needle))
             .map(|(i, _)| i as u32)
             .collect()
     }
@@ -133,14 +133,20 @@ mod tests {
         assert!(history.len() > 100);
         let first = history.line(0).unwrap();
         let last = history.line(history.len() - 1).unwrap();
-        assert!(first.at <= last.at);
+        let at = |line: &str| {
+            line.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap()
+        };
+        assert!(at(&first) <= at(&last));
         let found = history.matching("rebalancecompleted");
         assert!(!found.is_empty());
         for i in found {
             assert!(history
                 .line(i as usize)
                 .unwrap()
-                .text
                 .contains("RebalanceCompleted"));
         }
         assert!(

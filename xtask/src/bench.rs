@@ -51,7 +51,7 @@ pub fn engine() -> Result {
     Ok(())
 }
 
-pub fn ui() -> Result {
+pub fn ui(args: &[String]) -> Result {
     tools::ensure_test_tools()?;
     dist::build()?;
     Cmd::new("node")
@@ -62,6 +62,8 @@ pub fn ui() -> Result {
             "--out",
             "target/bench-ui",
         ])
+        // --long-seconds N, --soak-minutes M: see tests/e2e/bench-ui.mjs.
+        .args(args.iter().map(String::as_str))
         .env("CHROMIUM", tools::CHROMIUM)
         .run()
 }

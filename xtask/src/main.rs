@@ -34,7 +34,8 @@ tasks:
           browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end test
   dist    release build into dist/, printing the gzip size of its wasm, js and css
   bench   the engine pipeline benchmark, natively and in wasm32 (node), with the ratio
-  bench-ui  frame times (median, p95) of the release build in headless Chromium
+  bench-ui  [--long-seconds N] [--soak-minutes M]: frame intervals (median, p95), Pause
+          latency, achieved speed and wasm memory of the release build in headless Chromium
   verify  --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J]: the engine's
           seeded fault sweep, every invariant checked after every event; a failure
           prints the seed and writes a minimal scenario to target/kafka-sim-verify/
@@ -48,7 +49,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::run().map(|_| ()),
         Some("bench") => bench::engine(),
         Some("verify") => verify::run(&args[1..]),
-        Some("bench-ui") => bench::ui(),
+        Some("bench-ui") => bench::ui(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

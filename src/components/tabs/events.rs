@@ -61,7 +61,7 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
             None => nth,
         };
         let line = history.line(i)?;
-        Some(html! { <div class="event-row" key={i}>{ &*line.text }</div> })
+        Some(html! { <div class="event-row" key={i}>{ line }</div> })
     });
     let summary = match matches.as_ref() {
         Some(m) => format!("{} of {} events match", m.len(), history.len()),
