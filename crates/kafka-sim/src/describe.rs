@@ -197,12 +197,12 @@ pub fn deliveries(engine: &Engine) -> String {
             continue;
         };
         for c in records {
-            for o in c.base_offset().0..c.end_offset().0 {
-                let r = c.record(Offset(o));
+            for r in c.records() {
                 let _ = writeln!(
                     s,
-                    "{group}\t{consumer}\tPartition:{}\tOffset:{o}\t{}\t{}",
+                    "{group}\t{consumer}\tPartition:{}\tOffset:{}\t{}\t{}",
                     tp.partition.0,
+                    r.offset.0,
                     text(r.key),
                     text(r.value)
                 );

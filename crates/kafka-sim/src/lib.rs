@@ -47,6 +47,7 @@ pub mod describe;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod footprint;
 pub mod group;
 pub mod ids;
 pub mod ledger;

@@ -175,6 +175,33 @@ impl Producer {
         );
     }
 
+    /// Heap bytes of the accumulator and the batches in flight (for `crate::footprint`).
+    pub(crate) fn heap_estimate(&self) -> u64 {
+        let queued: u64 = self
+            .topics
+            .values()
+            .flat_map(|t| t.queues.iter())
+            .map(|q| {
+                // A closed batch: its records, its `Arc<BatchData>` and its queue slot.
+                let closed = |b: &ProducerBatch| {
+                    b.data.heap_bytes()
+                        + (16 + std::mem::size_of::<crate::record::BatchData>()) as u64
+                };
+                q.open.as_ref().map_or(0, |b| b.data.heap_bytes())
+                    + q.ready.iter().map(closed).sum::<u64>()
+                    + (q.ready.capacity() * std::mem::size_of::<ProducerBatch>()) as u64
+                    + std::mem::size_of::<accumulator::PartitionQueue>() as u64
+            })
+            .sum();
+        let flying: u64 = self
+            .in_flight
+            .values()
+            .flat_map(|f| f.batches.iter())
+            .map(|(_, b)| b.data.heap_bytes())
+            .sum();
+        queued + flying + (self.waiting.len() * 128) as u64
+    }
+
     /// Records waiting in the accumulator or in flight.
     pub fn pending_records(&self) -> u64 {
         let queued: u64 = self

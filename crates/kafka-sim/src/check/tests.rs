@@ -177,7 +177,8 @@ fn follower_disagreeing_below_its_hw_is_reported() {
         data.push(None, Some(b"forged"), Vec::new(), 0);
     }
     batch.data = Arc::new(data);
-    r.log.append_batch(Arc::new(batch));
+    r.log
+        .append_batch(Arc::new(batch), &crate::log::Roll::default());
     assert_eq!(broken(&mut c, &e), Invariant::LogMatching);
 }
 
@@ -275,7 +276,9 @@ fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
     let leader = replica_mut(&mut e, 1);
     let mut batch = (*leader.log.read(Offset(39), u64::MAX)[0].batch).clone();
     batch.base_offset = Offset(40);
-    leader.log.append_batch(Arc::new(batch));
+    leader
+        .log
+        .append_batch(Arc::new(batch), &crate::log::Roll::default());
     let chunks = leader.log.read(Offset(40), u64::MAX);
     assert_eq!(chunks[0].base_offset(), Offset(40));
     inject_delivery(&mut e, Offset(40), 1, chunks);
