@@ -342,7 +342,18 @@ impl Producer {
             let mut expired = Vec::new();
             for (topic, ts) in self.topics.iter_mut() {
                 for (p, q) in ts.queues.iter_mut().enumerate() {
-                    if q.in_flight || q.ready.is_empty() {
+                    if q.in_flight {
+                        continue;
+                    }
+                    // An open batch past its linger is drained (closed) once it is next.
+                    let lingered = q
+                        .open
+                        .as_ref()
+                        .is_some_and(|b| ctx.now >= b.created_ms + LINGER_MS);
+                    if q.ready.is_empty() && lingered {
+                        close_open(q);
+                    }
+                    if q.ready.is_empty() {
                         continue;
                     }
                     while q
@@ -695,7 +706,13 @@ impl Producer {
                 let Some(q) = ts.queues.get_mut(partition as usize) else {
                     return;
                 };
-                if q.open.as_ref().is_some_and(|b| b.seq == batch_seq) {
+                // `linger.ms` makes the batch sendable, but as in Kafka's accumulator it keeps
+                // taking records until the sender drains it: while the partition waits for
+                // an earlier batch, it fills up instead of queueing one small batch per linger.
+                if q.open.as_ref().is_some_and(|b| b.seq == batch_seq)
+                    && !q.in_flight
+                    && q.ready.is_empty()
+                {
                     close_open(q);
                     self.drain(ctx);
                 }
