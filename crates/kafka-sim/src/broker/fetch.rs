@@ -290,7 +290,11 @@ impl Broker {
                             count: new_leo.0 - leo.0,
                         });
                     }
-                    replica.high_watermark = high_watermark.min(new_leo);
+                    // `UnifiedLog.updateHighWatermark`: within [log start, LEO] (the leader's
+                    // HW may lag this replica's own log start, set when it led).
+                    replica.high_watermark = high_watermark
+                        .min(new_leo)
+                        .max(replica.log.log_start_offset());
                     // `ReplicaFetcherThread.processPartitionData`: follow the leader's log start.
                     let hw = replica.high_watermark;
                     replica.log.maybe_increment_log_start(log_start_offset, hw);
