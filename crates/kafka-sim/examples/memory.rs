@@ -14,7 +14,7 @@
 
 use kafka_sim::command::JoinGroupSpec;
 use kafka_sim::consumer::OffsetReset;
-use kafka_sim::{Acks, Command, Engine, EngineConfig, NewTopic};
+use kafka_sim::{Acks, Command, Engine, EngineConfig, NewTopic, Offset, TopicPartition};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -212,14 +212,20 @@ fn main() {
         if t % every_ms == 0 || t >= end_ms {
             let live = LIVE.load(Ordering::Relaxed) - before;
             let fp = e.footprint();
+            // How much history the learner sees: the age of partition 0's oldest record.
+            let oldest = e
+                .committed_records(&TopicPartition::new(p.topic, 0), Offset(0), 1)
+                .first()
+                .map(|r| (t - r.timestamp_ms) as f64 / 60_000.0);
             let estimated: u64 = fp.values().sum();
             println!(
-                "t={:>6.2} h  live {:>8} MB  (+{} MB)  peak {:>8} MB  estimated {:>8} MB  wall {:>6.1} s",
+                "t={:>6.2} h  live {:>8} MB  (+{} MB)  peak {:>8} MB  estimated {:>8} MB  oldest record {:>6.1} min  wall {:>6.1} s",
                 t as f64 / 3_600_000.0,
                 mb(live),
                 mb(live.saturating_sub(previous)),
                 mb(PEAK.load(Ordering::Relaxed) - before),
                 mb(estimated),
+                oldest.unwrap_or(0.0),
                 wall.elapsed().as_secs_f64()
             );
             for (k, v) in &fp {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 mod cleaner;
 mod retention;
 
-pub use cleaner::{CleanResult, LOG_CLEANER_BACKOFF_MS};
+pub use cleaner::{CleanResult, Dirtiness, LOG_CLEANER_BACKOFF_MS};
 pub use retention::{
     Deleted, DeletionReason, LOG_INITIAL_TASK_DELAY_MS, LOG_RETENTION_CHECK_INTERVAL_MS,
 };

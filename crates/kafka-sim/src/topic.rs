@@ -405,4 +405,91 @@ mod tests {
             "InvalidConfigurationException: Unknown topic config name: foo"
         );
     }
+
+    fn with(name: &str, value: &str) -> Result<TopicConfig, KafkaError> {
+        let ch = BTreeMap::from([(name.to_string(), Some(value.to_string()))]);
+        TopicConfig::default().with_changes(&ch)
+    }
+
+    fn error(name: &str, value: &str) -> String {
+        with(name, value).unwrap_err().message
+    }
+
+    #[test]
+    fn log_configs_validate_as_kafkas_log_config() {
+        let d = TopicConfig::default();
+        assert_eq!(
+            (
+                d.segment_bytes,
+                d.segment_ms,
+                d.retention_ms,
+                d.retention_bytes
+            ),
+            (1_073_741_824, 604_800_000, 604_800_000, -1)
+        );
+        assert!(d.cleanup_delete && !d.cleanup_compact);
+        assert_eq!(
+            with("segment.bytes", "1048576").unwrap().segment_bytes,
+            1_048_576
+        );
+        assert_eq!(
+            error("segment.bytes", "1048575"),
+            "Invalid value 1048575 for configuration segment.bytes: Value must be at least 1048576"
+        );
+        assert_eq!(
+            error("segment.bytes", "4294967296"),
+            "Invalid value 4294967296 for configuration segment.bytes: Not a number of type INT"
+        );
+        assert_eq!(
+            error("segment.ms", "0"),
+            "Invalid value 0 for configuration segment.ms: Value must be at least 1"
+        );
+        assert_eq!(
+            error("retention.ms", "-2"),
+            "Invalid value -2 for configuration retention.ms: Value must be at least -1"
+        );
+        assert_eq!(with("retention.bytes", "-5").unwrap().retention_bytes, -5);
+        assert_eq!(
+            error("retention.bytes", "1k"),
+            "Invalid value 1k for configuration retention.bytes: Not a number of type LONG"
+        );
+        let c = with("cleanup.policy", "compact, delete").unwrap();
+        assert!(c.cleanup_compact && c.cleanup_delete);
+        let c = with("cleanup.policy", "compact").unwrap();
+        assert!(c.cleanup_compact && !c.cleanup_delete);
+        assert_eq!(
+            error("cleanup.policy", "compact,forever"),
+            "Invalid value forever for configuration cleanup.policy: String must be one of: compact, delete"
+        );
+        assert_eq!(
+            with("min.cleanable.dirty.ratio", "0.25")
+                .unwrap()
+                .min_cleanable_dirty_ratio_ppm,
+            250_000
+        );
+        assert_eq!(
+            error("min.cleanable.dirty.ratio", "1.5"),
+            "Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be no more than 1"
+        );
+        assert_eq!(
+            error("min.cleanable.dirty.ratio", "half"),
+            "Invalid value half for configuration min.cleanable.dirty.ratio: Not a number of type DOUBLE"
+        );
+        assert_eq!(
+            with("delete.retention.ms", "0")
+                .unwrap()
+                .delete_retention_ms,
+            0
+        );
+        assert!(with("compression.type", "zstd").is_ok());
+        assert_eq!(
+            error("compression.type", "brotli"),
+            "Invalid value brotli for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"
+        );
+        // Explicit configs are printed as given.
+        assert_eq!(
+            with("retention.ms", "3600000").unwrap().describe(),
+            "retention.ms=3600000"
+        );
+    }
 }

@@ -290,12 +290,21 @@ pub fn details(event: &Event) -> String {
             tp,
             base_offset,
             count,
-            ..
-        } => format!(
-            "{tp} group={group} consumer={consumer} offsets={}..{}",
-            base_offset.0,
-            base_offset.0 + u64::from(*count)
-        ),
+            records,
+        } => {
+            let end = records
+                .last()
+                .map_or(base_offset.0 + u64::from(*count), |c| c.end_offset().0);
+            let mut s = format!(
+                "{tp} group={group} consumer={consumer} offsets={}..{end}",
+                base_offset.0
+            );
+            if end - base_offset.0 != u64::from(*count) {
+                // A compacted range: fewer records than offsets.
+                let _ = write!(s, " records={count}");
+            }
+            s
+        }
         Event::OffsetsCommitted {
             group,
             member,
