@@ -104,7 +104,7 @@ fn retention_ms_deletes_old_segments_on_every_replica_at_the_check_interval() {
 }
 
 #[test]
-fn retention_bytes_keeps_each_partition_under_the_limit_by_whole_segments() {
+fn retention_bytes_deletes_whole_segments_down_to_the_limit() {
     let mut e = engine(3, 2);
     create(
         &mut e,

@@ -219,7 +219,7 @@ fn the_active_segment_with_a_recent_record_is_kept() {
 }
 
 #[test]
-fn retention_bytes_keeps_the_log_under_the_limit_by_whole_segments() {
+fn retention_bytes_deletes_whole_segments_while_the_log_stays_at_or_above_it() {
     let mut log = Log::default();
     let size = u64::from(keyed(0, &[("k", Some(&format!("{:0>80}", 0)))], 0, 0).size_bytes());
     fill(&mut log, 10, &roll(3 * size, u64::MAX, 0), |_| 0); // 3 + 3 + 3 + 1
