@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 mod client;
 mod coordinator;
 mod fetch;
+mod logs;
 mod offsets;
 mod produce;
 mod rebalance;
@@ -94,6 +95,10 @@ pub enum BrokerTimer {
         group: Arc<str>,
         seq: u64,
     },
+    /// `LogManager`'s retention check, every `log.retention.check.interval.ms`.
+    LogRetention,
+    /// The log cleaner's next pass, after `log.cleaner.backoff.ms`.
+    LogCleaner,
 }
 
 /// An acks=1/all produce request the leader answers once every part is resolved.
@@ -184,10 +189,12 @@ impl Broker {
         );
     }
 
-    /// Starts the periodic work of this incarnation (heartbeats, ISR checks).
+    /// Starts the periodic work of this incarnation (heartbeats, ISR checks, the log
+    /// manager's retention checks and the log cleaner).
     pub fn start(&mut self, ctx: &mut Ctx) {
         self.heartbeat(ctx);
         self.schedule_isr_check(ctx);
+        self.start_log_manager(ctx);
     }
 
     fn schedule_isr_check(&mut self, ctx: &mut Ctx) {
@@ -306,6 +313,8 @@ impl Broker {
             | BrokerTimer::GroupInitialJoin { .. }
             | BrokerTimer::GroupJoin { .. }
             | BrokerTimer::GroupSync { .. }) => self.on_group_timer(t, ctx),
+            BrokerTimer::LogRetention => self.retention_check(ctx),
+            BrokerTimer::LogCleaner => self.cleaner_pass(ctx),
             BrokerTimer::ProduceTimeout { request_id } => {
                 if let Some(mut d) = self.delayed.remove(&request_id) {
                     for r in d.results.iter_mut() {

@@ -296,6 +296,11 @@ impl Consumer {
         self.state.active()
     }
 
+    /// The fetched chunks waiting for the application (for `crate::footprint`).
+    pub(crate) fn buffered_chunks(&self) -> impl Iterator<Item = &Chunk> {
+        self.buffer.iter().map(|(_, c)| c)
+    }
+
     /// Records fetched and waiting for the application.
     pub fn buffered_records(&self) -> u64 {
         self.buffer.iter().map(|(_, c)| u64::from(c.len())).sum()

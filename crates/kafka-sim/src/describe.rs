@@ -67,6 +67,26 @@ pub fn dump_topic(engine: &Engine, topic: &str) -> Option<String> {
     Some(s)
 }
 
+/// `kafka-get-offsets.sh --topic TOPIC --time earliest`: the log start offset of each
+/// partition on its leader, as `TOPIC:PARTITION:OFFSET` (partitions without a leader are left
+/// out, as the tool leaves them out). `None` if the topic does not exist.
+pub fn earliest_offsets(engine: &Engine, topic: &str) -> Option<String> {
+    let t = engine.controller.image.topics.get(topic)?;
+    let mut s = String::new();
+    for (p, reg) in t.partitions.iter().enumerate() {
+        let tp = TopicPartition::new(t.name.clone(), p as u32);
+        let Some(r) = reg
+            .leader
+            .and_then(|l| engine.brokers.get(&l))
+            .and_then(|b| b.replicas.get(&tp))
+        else {
+            continue;
+        };
+        let _ = writeln!(s, "{topic}:{p}:{}", r.log.log_start_offset().0);
+    }
+    Some(s)
+}
+
 /// `kafka-consumer-groups.sh --describe` for one group, as `ConsumerGroupCommand` prints it:
 /// a state message for empty or rebalancing groups (Kafka prints it on stderr), then the
 /// columns sized to the widest value (at least 15), members with partitions first (most
@@ -202,12 +222,12 @@ pub fn deliveries(engine: &Engine) -> String {
             continue;
         };
         for c in records {
-            for o in c.base_offset().0..c.end_offset().0 {
-                let r = c.record(Offset(o));
+            for r in c.records() {
                 let _ = writeln!(
                     s,
-                    "{group}\t{consumer}\tPartition:{}\tOffset:{o}\t{}\t{}",
+                    "{group}\t{consumer}\tPartition:{}\tOffset:{}\t{}\t{}",
                     tp.partition.0,
+                    r.offset.0,
                     text(r.key),
                     text(r.value)
                 );

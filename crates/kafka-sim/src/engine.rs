@@ -16,6 +16,7 @@ use crate::ledger::{AckLedger, AckedRange};
 use crate::message::Message;
 use crate::network::{Network, NodeId, DEFAULT_LATENCY_MS};
 use crate::producer::{Delivery, Producer};
+use crate::record::Chunk;
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 use std::cmp::{Ordering, Reverse};
@@ -87,12 +88,21 @@ pub struct GroupDeliveries {
 }
 
 impl GroupDeliveries {
-    fn record(&mut self, tp: &TopicPartition, base: Offset, count: u32) {
-        let end = base.0 + u64::from(count);
+    /// Counts the records of one delivery; those below the partition's delivery mark were
+    /// delivered before.
+    fn record(&mut self, tp: &TopicPartition, records: &[Chunk]) {
         let next = self.next.entry(tp.clone()).or_default();
-        self.delivered += u64::from(count);
-        self.duplicates += next.0.min(end).saturating_sub(base.0);
-        next.0 = next.0.max(end);
+        for c in records {
+            self.delivered += u64::from(c.len());
+            if c.base_offset() < *next {
+                self.duplicates += if c.len() == c.span() {
+                    next.0.min(c.end_offset().0) - c.base_offset().0
+                } else {
+                    c.records().take_while(|r| r.offset < *next).count() as u64
+                };
+            }
+            *next = (*next).max(c.end_offset());
+        }
     }
 }
 
@@ -362,16 +372,23 @@ impl Engine {
                 tp, leader, epoch, ..
             } => (tp, *leader, *epoch),
             Event::RecordsDelivered {
-                group,
-                tp,
-                base_offset,
-                count,
-                ..
+                group, tp, records, ..
             } => {
                 self.group_deliveries
                     .entry(group.clone())
                     .or_default()
-                    .record(tp, *base_offset, *count);
+                    .record(tp, records);
+                return None;
+            }
+            Event::SegmentsDeleted { tp, .. } => {
+                // Acked records every replica deleted can no longer be lost: forget them.
+                let start = self
+                    .brokers
+                    .values()
+                    .filter_map(|b| b.replicas.get(tp))
+                    .map(|r| r.log.log_start_offset())
+                    .min()?;
+                self.ledger.forget_below(tp, start);
                 return None;
             }
             _ => return None,
@@ -418,6 +435,11 @@ impl Engine {
     /// Takes the recorded events (the app drains them every frame to bound memory).
     pub fn take_events(&mut self) -> Vec<TimedEvent> {
         std::mem::take(&mut self.events)
+    }
+
+    /// Heap bytes of the scheduled items (for `crate::footprint`).
+    pub(crate) fn queue_bytes(&self) -> u64 {
+        (self.queue.capacity() * std::mem::size_of::<Reverse<Scheduled>>()) as u64
     }
 
     /// Acked records lost so far, per partition.

@@ -26,6 +26,8 @@ pub enum ErrorKind {
     NetworkException,
     TimeoutException,
     RecordTooLargeException,
+    /// A record the broker refuses, e.g. a keyless record for a compacted topic.
+    InvalidRecordException,
     KafkaException,
     BrokerNotAvailableException,
     DuplicateBrokerRegistrationException,
@@ -72,6 +74,7 @@ impl ErrorKind {
             ErrorKind::NetworkException => "NetworkException",
             ErrorKind::TimeoutException => "TimeoutException",
             ErrorKind::RecordTooLargeException => "RecordTooLargeException",
+            ErrorKind::InvalidRecordException => "InvalidRecordException",
             ErrorKind::KafkaException => "KafkaException",
             ErrorKind::BrokerNotAvailableException => "BrokerNotAvailableException",
             ErrorKind::DuplicateBrokerRegistrationException => {
@@ -148,6 +151,9 @@ impl ErrorKind {
             }
             ErrorKind::OffsetOutOfRangeException => {
                 "The requested offset is not within the range of offsets maintained by the server."
+            }
+            ErrorKind::InvalidRecordException => {
+                "This record has failed the validation on broker and hence will be rejected."
             }
             _ => "",
         }

@@ -115,7 +115,8 @@ pub enum Event {
         count: u32,
         epoch: Epoch,
     },
-    /// A follower appended records fetched from its leader.
+    /// A follower appended records fetched from its leader: `count` offsets from
+    /// `base_offset` (more offsets than records where the leader's log was compacted).
     RecordsReplicated {
         broker: BrokerId,
         tp: TopicPartition,
@@ -133,6 +134,31 @@ pub enum Event {
         tp: TopicPartition,
         from_leo: Offset,
         to_offset: Offset,
+    },
+    /// A replica's log rolled a new active segment at `base_offset` (`segment.bytes` or
+    /// `segment.ms` reached).
+    SegmentRolled {
+        broker: BrokerId,
+        tp: TopicPartition,
+        base_offset: Offset,
+    },
+    /// Retention deleted a replica's oldest segments; its log now starts at `log_start_offset`.
+    /// `reason`: `retention.ms`, `retention.bytes` or `log-start-offset` (below the log start
+    /// its leader moved to).
+    SegmentsDeleted {
+        broker: BrokerId,
+        tp: TopicPartition,
+        segments: u32,
+        log_start_offset: Offset,
+        reason: Arc<str>,
+    },
+    /// The log cleaner compacted a replica's log up to `clean_offset`.
+    LogCleaned {
+        broker: BrokerId,
+        tp: TopicPartition,
+        records_removed: u64,
+        clean_offset: Offset,
+        segments: u32,
     },
     /// Records a producer had been told were written are gone for good: the new leader's log
     /// does not have them. `ranges` are `[start, end)` offsets.
@@ -305,6 +331,9 @@ impl Event {
             Event::RecordsReplicated { .. } => "RecordsReplicated",
             Event::HighWatermarkAdvanced { .. } => "HighWatermark",
             Event::LogTruncated { .. } => "LogTruncated",
+            Event::SegmentRolled { .. } => "SegmentRolled",
+            Event::SegmentsDeleted { .. } => "SegmentsDeleted",
+            Event::LogCleaned { .. } => "LogCleaned",
             Event::AckedRecordsLost { .. } => "AckedRecordsLost",
             Event::ProduceAcked { .. } => "ProduceAcked",
             Event::ProduceFailed { .. } => "ProduceFailed",

@@ -18,6 +18,12 @@ pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 pub const OFFSETS_TOPIC_PARTITIONS: u32 = 50;
 /// `offsets.topic.replication.factor` (capped at the live broker count, see README).
 pub const OFFSETS_TOPIC_REPLICATION_FACTOR: u32 = 3;
+/// `offsets.topic.segment.bytes` of the simulator: 1 MiB, the smallest `segment.bytes` Kafka
+/// 4.x accepts, where Kafka's default is 100 MiB. A busy group commits about 3 MB an hour to
+/// its partition, so with Kafka's default the first segment would roll (and compaction start)
+/// only after more than a day of simulated time, and the browser would hold every commit
+/// until then; with 1 MiB compaction is visible within minutes and memory stays bounded.
+pub const OFFSETS_TOPIC_SEGMENT_BYTES: u64 = 1_048_576;
 /// `group.initial.rebalance.delay.ms`.
 pub const GROUP_INITIAL_REBALANCE_DELAY_MS: u64 = 3_000;
 /// `offsets.commit.timeout.ms`: how long a commit waits for the ISR.

@@ -41,8 +41,28 @@ impl AckLedger {
         }
     }
 
+    /// Drops the acked offsets below `offset`: every replica's log starts above them
+    /// (retention deleted them), so no leader can lose them any more.
+    pub fn forget_below(&mut self, tp: &TopicPartition, offset: Offset) {
+        let Some(ranges) = self.ranges.get_mut(tp) else {
+            return;
+        };
+        ranges.retain(|r| r.end > offset);
+        if let Some(first) = ranges.first_mut() {
+            first.start = first.start.max(offset);
+        }
+    }
+
     pub fn ranges(&self, tp: &TopicPartition) -> &[AckedRange] {
         self.ranges.get(tp).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Heap bytes of the acked ranges (for `crate::footprint`).
+    pub fn heap_bytes(&self) -> u64 {
+        self.ranges
+            .values()
+            .map(|v| (v.capacity() * std::mem::size_of::<AckedRange>() + 64) as u64)
+            .sum()
     }
 
     pub fn lost(&self) -> &BTreeMap<TopicPartition, u64> {
@@ -61,7 +81,14 @@ impl AckLedger {
         let ranges = self.ranges.get_mut(tp)?;
         let mut lost: Vec<(Offset, Offset)> = Vec::new();
         let mut kept = Vec::with_capacity(ranges.len());
-        for r in ranges.drain(..) {
+        // Below the new leader's log start, retention deleted the records (on the leader it
+        // was copied from, if not here): deleted, not lost.
+        let start = log.log_start_offset();
+        for mut r in ranges.drain(..) {
+            if r.end <= start {
+                continue;
+            }
+            r.start = r.start.max(start);
             let mut o = r.start;
             let mut keep_from = r.start;
             while o < r.end {

@@ -10,14 +10,18 @@
 //! - [`murmur2`], [`partitioner`]: the Java client's key hashing and partitioners.
 //! - [`placement`]: rack-unaware replica assignment (`AdminUtils`).
 //! - [`topic`]: topic names, configs, topic ids.
-//! - [`record`], [`log`]: shared record batches and a replica's log with its epoch cache.
+//! - [`record`], [`log`]: shared record batches (compacted ones keep their offsets with gaps)
+//!   and a replica's log: segments, log start, LEO, epoch cache; `log/retention.rs` deletes old
+//!   segments (`retention.ms`, `retention.bytes`), `log/cleaner.rs` compacts
+//!   (`cleanup.policy=compact`).
 //! - [`replica`]: a replica's HW and, as leader, its view of followers (ISR rules).
 //! - [`network`], [`message`]: envelopes in flight and what they carry.
 //! - [`metadata`]: the cluster metadata image.
 //! - [`controller`]: the KRaft controller (registration, fencing, elections, ISR changes;
 //!   `controller/admin.rs`: topic admin operations). `apply.rs`: commands into the engine.
 //! - [`broker`]: brokers (`broker/produce.rs`: PRODUCE as leader; `broker/fetch.rs`:
-//!   replication by FETCH, both sides).
+//!   replication by FETCH, both sides; `broker/logs.rs`: the log manager's retention checks
+//!   and the log cleaner, on the broker's own replicas).
 //! - [`producer`]: the producer client (metadata, batching, retries, load generation).
 //! - [`consumer`]: the consumer client (group membership in `consumer/membership.rs`, fetch,
 //!   positions, poll and commits in `consumer/fetching.rs`); [`group`]: groups on the
@@ -30,8 +34,9 @@
 //! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
 //!   `describe_groups`, deliveries; [`view`]: the read-only view the app draws (groups and
 //!   consumers in `view/groups.rs`, the deadlines about to fire in `view/deadlines.rs`);
-//!   [`scenario`]: the JSON scenario format;
-//!   [`workload`]: the pipeline benchmark workload.
+//!   [`scenario`]: the JSON scenario format; [`workload`]: the pipeline benchmark workload;
+//!   [`footprint`]: where the memory goes (estimated heap bytes per structure, for
+//!   `examples/memory.rs`).
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
 //!   consumer groups) and a scenario run checked step by step; [`sweep`]: seeded fault
 //!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
@@ -49,6 +54,7 @@ pub mod describe;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod footprint;
 pub mod group;
 pub mod ids;
 pub mod ledger;

@@ -47,6 +47,15 @@ pub enum FetchResult {
     Records {
         chunks: Vec<Chunk>,
         high_watermark: Offset,
+        /// The leader's log start offset (followers move theirs up to it).
+        log_start_offset: Offset,
+    },
+    /// A follower asked for an offset below the leader's log start (retention deleted it):
+    /// Kafka's OFFSET_OUT_OF_RANGE with the leader's log start and end, after which the
+    /// follower truncates fully and starts at the log start.
+    OutOfRange {
+        log_start_offset: Offset,
+        log_end_offset: Offset,
     },
     /// The follower's log diverges from the leader's: truncate (KIP-101/279/595).
     Diverging {

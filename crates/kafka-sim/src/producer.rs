@@ -184,6 +184,33 @@ impl Producer {
         );
     }
 
+    /// Heap bytes of the accumulator and the batches in flight (for `crate::footprint`).
+    pub(crate) fn heap_estimate(&self) -> u64 {
+        let queued: u64 = self
+            .topics
+            .values()
+            .flat_map(|t| t.queues.iter())
+            .map(|q| {
+                // A closed batch: its records, its `Arc<BatchData>` and its queue slot.
+                let closed = |b: &ProducerBatch| {
+                    b.data.heap_bytes()
+                        + (16 + std::mem::size_of::<crate::record::BatchData>()) as u64
+                };
+                q.open.as_ref().map_or(0, |b| b.data.heap_bytes())
+                    + q.ready.iter().map(closed).sum::<u64>()
+                    + (q.ready.capacity() * std::mem::size_of::<ProducerBatch>()) as u64
+                    + std::mem::size_of::<accumulator::PartitionQueue>() as u64
+            })
+            .sum();
+        let flying: u64 = self
+            .in_flight
+            .values()
+            .flat_map(|f| f.batches.iter())
+            .map(|(_, b)| b.data.heap_bytes())
+            .sum();
+        queued + flying + (self.waiting.len() * 128) as u64
+    }
+
     /// Records waiting in the accumulator or in flight.
     pub fn pending_records(&self) -> u64 {
         let queued: u64 = self
@@ -324,7 +351,18 @@ impl Producer {
             let mut expired = Vec::new();
             for (topic, ts) in self.topics.iter_mut() {
                 for (p, q) in ts.queues.iter_mut().enumerate() {
-                    if q.in_flight || q.ready.is_empty() {
+                    if q.in_flight {
+                        continue;
+                    }
+                    // An open batch past its linger is drained (closed) once it is next.
+                    let lingered = q
+                        .open
+                        .as_ref()
+                        .is_some_and(|b| ctx.now >= b.created_ms + LINGER_MS);
+                    if q.ready.is_empty() && lingered {
+                        close_open(q);
+                    }
+                    if q.ready.is_empty() {
                         continue;
                     }
                     while q
@@ -684,7 +722,13 @@ impl Producer {
                 let Some(q) = ts.queues.get_mut(partition as usize) else {
                     return;
                 };
-                if q.open.as_ref().is_some_and(|b| b.seq == batch_seq) {
+                // `linger.ms` makes the batch sendable, but as in Kafka's accumulator it keeps
+                // taking records until the sender drains it: while the partition waits for
+                // an earlier batch, it fills up instead of queueing one small batch per linger.
+                if q.open.as_ref().is_some_and(|b| b.seq == batch_seq)
+                    && !q.in_flight
+                    && q.ready.is_empty()
+                {
                     close_open(q);
                     self.drain(ctx);
                 }

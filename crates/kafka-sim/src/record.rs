@@ -59,6 +59,9 @@ pub struct BatchData {
     bytes: Vec<u8>,
     /// Kafka's size estimate of the batch on the wire (header + records), bytes.
     size_bytes: u32,
+    /// The largest record timestamp (`maxTimestamp` of the batch header).
+    #[serde(default)]
+    max_timestamp_ms: u64,
 }
 
 impl BatchData {
@@ -70,6 +73,10 @@ impl BatchData {
     }
     pub fn size_bytes(&self) -> u32 {
         self.size_bytes
+    }
+    /// The largest record timestamp, ms (what segment rolling and retention.ms look at).
+    pub fn max_timestamp_ms(&self) -> u64 {
+        self.max_timestamp_ms
     }
 
     /// Whether a record of `record_bytes` still fits (`MemoryRecordsBuilder.hasRoomFor`):
@@ -121,7 +128,19 @@ impl BatchData {
             },
         });
         self.size_bytes += grown;
+        self.max_timestamp_ms = self.max_timestamp_ms.max(timestamp_ms);
         grown
+    }
+
+    /// Copies record `i` of `other` (key, value, headers, timestamp) to the end of this batch;
+    /// the log cleaner builds its compacted batches this way.
+    pub fn push_copy_of(&mut self, other: &BatchData, i: u32, timestamp_ms: u64) {
+        self.push(
+            other.key(i),
+            other.value(i),
+            other.headers(i).to_vec(),
+            timestamp_ms,
+        );
     }
 
     fn store(&mut self, data: Option<&[u8]>) -> Span {
@@ -151,8 +170,6 @@ impl BatchData {
         self.entries[i as usize].headers.as_deref().unwrap_or(&[])
     }
 
-    /// Frees spare capacity once the batch is closed (it is kept for the whole run).
-    /// Frees spare capacity once the batch is closed (it is kept for the whole run).
     /// A batch with room for a full `batch.size` of small records, so filling it never
     /// reallocates (the hot path of a busy producer).
     pub fn with_batch_capacity() -> Self {
@@ -160,6 +177,7 @@ impl BatchData {
             entries: Vec::with_capacity(64),
             bytes: Vec::with_capacity(BATCH_SIZE_BYTES as usize),
             size_bytes: 0,
+            max_timestamp_ms: 0,
         }
     }
 
@@ -168,9 +186,32 @@ impl BatchData {
         self.entries.shrink_to_fit();
         self.bytes.shrink_to_fit();
     }
+
+    /// Heap bytes this batch's records hold (entries, key and value bytes, headers), for
+    /// the memory footprint (`crate::footprint`).
+    pub fn heap_bytes(&self) -> u64 {
+        let headers: usize = self
+            .entries
+            .iter()
+            .filter_map(|e| e.headers.as_deref())
+            .map(|h| {
+                std::mem::size_of_val(h)
+                    + h.iter()
+                        .map(|h| h.key.capacity() + h.value.as_ref().map_or(0, Vec::capacity))
+                        .sum::<usize>()
+            })
+            .sum();
+        (self.entries.capacity() * std::mem::size_of::<Entry>() + self.bytes.capacity() + headers)
+            as u64
+    }
 }
 
 /// A batch as appended to a leader's log: offsets and epoch assigned, then never changed.
+///
+/// A batch covers the offsets `[base_offset, end_offset())`. Written by a producer it holds one
+/// record per offset; rewritten by the log cleaner (compaction) it keeps its offsets and epoch
+/// but only some records, each at its original offset (Kafka's per-record offset delta), so
+/// offsets and order never change and a compacted batch has gaps.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct RecordBatch {
     pub base_offset: Offset,
@@ -179,23 +220,84 @@ pub struct RecordBatch {
     /// Set when the topic uses `message.timestamp.type=LogAppendTime`.
     pub log_append_time_ms: Option<u64>,
     pub data: Arc<BatchData>,
+    /// Set on a batch the log cleaner rewrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compacted: Option<Box<Compacted>>,
+}
+
+/// What compaction changed in a batch.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Compacted {
+    /// Offsets the batch covers, from its base offset (`lastOffsetDelta + 1`).
+    pub span: u32,
+    /// The offset delta of each kept record, ascending (`data` holds only those records).
+    pub deltas: Vec<u32>,
+    /// Kafka's `deleteHorizonMs` (KIP-534): set when a cleaning first keeps a tombstone of the
+    /// batch; a later cleaning at or after it removes the batch's tombstones.
+    pub delete_horizon_ms: Option<u64>,
 }
 
 impl RecordBatch {
+    /// A batch as a leader writes it: one record per offset from `base_offset`.
+    pub fn new(
+        base_offset: Offset,
+        leader_epoch: Epoch,
+        log_append_time_ms: Option<u64>,
+        data: Arc<BatchData>,
+    ) -> RecordBatch {
+        RecordBatch {
+            base_offset,
+            leader_epoch,
+            log_append_time_ms,
+            data,
+            compacted: None,
+        }
+    }
+    /// Records in the batch.
     pub fn len(&self) -> u32 {
         self.data.len()
     }
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
+    /// Offsets the batch covers (more than its records once compacted).
+    pub fn span(&self) -> u32 {
+        self.compacted.as_ref().map_or(self.data.len(), |c| c.span)
+    }
     pub fn end_offset(&self) -> Offset {
-        Offset(self.base_offset.0 + u64::from(self.len()))
+        Offset(self.base_offset.0 + u64::from(self.span()))
+    }
+    /// The offset delta of record `i`.
+    fn delta(&self, i: u32) -> u32 {
+        self.compacted.as_ref().map_or(i, |c| c.deltas[i as usize])
+    }
+    /// The index of the first record at an offset delta of `delta` or more.
+    fn index_from(&self, delta: u32) -> u32 {
+        match &self.compacted {
+            None => delta.min(self.data.len()),
+            Some(c) => c.deltas.partition_point(|d| *d < delta) as u32,
+        }
+    }
+    /// The timestamp of record `i` as readers see it (the append time under LogAppendTime).
+    pub fn timestamp_ms(&self, i: u32) -> u64 {
+        self.log_append_time_ms
+            .unwrap_or_else(|| self.data.timestamp_ms(i))
+    }
+    /// The batch's largest timestamp.
+    pub fn max_timestamp_ms(&self) -> u64 {
+        self.log_append_time_ms
+            .unwrap_or_else(|| self.data.max_timestamp_ms())
+    }
+    /// Kafka's estimate of the batch's size on disk, bytes (`segment.bytes`, `retention.bytes`).
+    pub fn size_bytes(&self) -> u32 {
+        self.data.size_bytes()
     }
 }
 
-/// A contiguous range `[start, end)` of a shared batch (indexes within the batch). Logs and
-/// fetch responses are lists of chunks, so truncating mid-batch or fetching from mid-batch
-/// never copies records.
+/// A contiguous range of offsets `[start, end)` of a shared batch, as deltas from the batch's
+/// base offset. Logs and fetch responses are lists of chunks, so truncating mid-batch or
+/// fetching from mid-batch never copies records. In a compacted batch a chunk may cover
+/// offsets that hold no record (possibly none at all): readers skip the gaps.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct Chunk {
     pub batch: Arc<RecordBatch>,
@@ -205,7 +307,7 @@ pub struct Chunk {
 
 impl Chunk {
     pub fn whole(batch: Arc<RecordBatch>) -> Chunk {
-        let end = batch.len();
+        let end = batch.span();
         Chunk {
             batch,
             start: 0,
@@ -218,11 +320,22 @@ impl Chunk {
     pub fn end_offset(&self) -> Offset {
         Offset(self.batch.base_offset.0 + u64::from(self.end))
     }
-    pub fn len(&self) -> u32 {
+    /// Offsets covered (records plus compaction gaps).
+    pub fn span(&self) -> u32 {
         self.end - self.start
     }
+    /// The indexes (in the batch) of the records this chunk holds.
+    fn indexes(&self) -> std::ops::Range<u32> {
+        self.batch.index_from(self.start)..self.batch.index_from(self.end)
+    }
+    /// Records held (fewer than [`Chunk::span`] in a compacted batch).
+    pub fn len(&self) -> u32 {
+        let r = self.indexes();
+        r.end - r.start
+    }
+    /// No record (an empty range, or a range compaction emptied).
     pub fn is_empty(&self) -> bool {
-        self.end == self.start
+        self.len() == 0
     }
     pub fn epoch(&self) -> Epoch {
         self.batch.leader_epoch
@@ -233,18 +346,66 @@ impl Chunk {
         let n = u64::from(self.batch.len().max(1));
         total * u64::from(self.len()) / n
     }
-    /// The record at `offset`, which must lie in this chunk.
-    pub fn record(&self, offset: Offset) -> RecordView<'_> {
-        let i = (offset.0 - self.batch.base_offset.0) as u32;
-        let d = &self.batch.data;
+    /// The largest timestamp of the chunk's records, if it holds any.
+    pub fn max_timestamp_ms(&self) -> Option<u64> {
+        let r = self.indexes();
+        if r.is_empty() {
+            None
+        } else if r.start == 0 && r.end == self.batch.len() {
+            Some(self.batch.max_timestamp_ms())
+        } else {
+            r.map(|i| self.batch.timestamp_ms(i)).max()
+        }
+    }
+    fn view(&self, i: u32) -> RecordView<'_> {
+        let b = &self.batch;
+        let d = &b.data;
         RecordView {
-            offset,
+            offset: Offset(b.base_offset.0 + u64::from(b.delta(i))),
             key: d.key(i),
             value: d.value(i),
             headers: d.headers(i),
-            timestamp_ms: self.batch.log_append_time_ms.unwrap_or(d.timestamp_ms(i)),
-            leader_epoch: self.batch.leader_epoch,
+            timestamp_ms: b.timestamp_ms(i),
+            leader_epoch: b.leader_epoch,
         }
+    }
+    /// The record at `offset`, if this chunk holds one there (none in a compaction gap).
+    pub fn record(&self, offset: Offset) -> Option<RecordView<'_>> {
+        if offset < self.base_offset() || offset >= self.end_offset() {
+            return None;
+        }
+        let delta = (offset.0 - self.batch.base_offset.0) as u32;
+        let i = self.batch.index_from(delta);
+        (i < self.batch.len() && self.batch.delta(i) == delta).then(|| self.view(i))
+    }
+    /// The records of this chunk, in offset order.
+    pub fn records(&self) -> impl Iterator<Item = RecordView<'_>> {
+        self.indexes().map(move |i| self.view(i))
+    }
+    /// Splits off the part from `from` holding at most `max` records: the piece ends right
+    /// after its last record, or at the chunk's end when the chunk has no more records (so a
+    /// reader's position moves past a trailing compaction gap). Returns the piece and what
+    /// is left of the chunk, if anything. `from` must lie in the chunk.
+    pub fn take_records(&self, from: Offset, max: u32) -> (Chunk, Option<Chunk>) {
+        let start = (from.0 - self.batch.base_offset.0) as u32;
+        let first = self.batch.index_from(start);
+        let last = self.batch.index_from(self.end);
+        let end = if last - first > max {
+            self.batch.delta(first + max)
+        } else {
+            self.end
+        };
+        let piece = Chunk {
+            batch: self.batch.clone(),
+            start,
+            end,
+        };
+        let rest = (end < self.end).then(|| Chunk {
+            batch: self.batch.clone(),
+            start: end,
+            end: self.end,
+        });
+        (piece, rest)
     }
 }
 

@@ -246,17 +246,18 @@ mod tests {
             0,
         )));
         // Unknown follower LEOs block the HW (Kafka: -1 until they fetch).
-        let batch = crate::record::RecordBatch {
-            base_offset: Offset(0),
-            leader_epoch: Epoch(0),
-            log_append_time_ms: None,
-            data: std::sync::Arc::new({
+        let batch = crate::record::RecordBatch::new(
+            Offset(0),
+            Epoch(0),
+            None,
+            std::sync::Arc::new({
                 let mut d = crate::record::BatchData::default();
                 d.push(None, Some(b"x"), Vec::new(), 0);
                 d
             }),
-        };
-        r.log.append_batch(std::sync::Arc::new(batch));
+        );
+        r.log
+            .append_batch(std::sync::Arc::new(batch), &crate::log::Roll::default());
         assert_eq!(r.maybe_advance_hw(b(1), 1, 10), None);
         let leo = r.log.log_end_offset();
         let s = r.leader_state_mut().unwrap();

@@ -55,14 +55,40 @@ pub enum TimestampType {
     LogAppendTime,
 }
 
+/// Kafka's `segment.bytes` default (1 GiB).
+pub const DEFAULT_SEGMENT_BYTES: u64 = 1_073_741_824;
+/// The smallest `segment.bytes` Kafka 4.x accepts (1 MiB).
+pub const MIN_SEGMENT_BYTES: u64 = 1_048_576;
+/// Kafka's `segment.ms` and `retention.ms` default (7 days).
+pub const DEFAULT_SEGMENT_MS: u64 = 604_800_000;
+/// Kafka's `delete.retention.ms` default (1 day).
+pub const DEFAULT_DELETE_RETENTION_MS: u64 = 86_400_000;
+/// `min.cleanable.dirty.ratio` default, 0.5, in parts per million.
+pub const DEFAULT_MIN_CLEANABLE_DIRTY_RATIO_PPM: u64 = 500_000;
+
 /// The topic configs the engine understands, typed, plus the explicitly set ones as text
 /// (which `kafka-topics --describe` prints after `Configs:`).
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TopicConfig {
     pub min_insync_replicas: u32,
     pub unclean_leader_election_enable: bool,
-    /// `-1` means unlimited.
+    /// `cleanup.policy` contains `delete`: retention deletes old segments.
+    pub cleanup_delete: bool,
+    /// `cleanup.policy` contains `compact`: the log cleaner keeps the last record per key.
+    pub cleanup_compact: bool,
+    /// `retention.ms`; `-1` means unlimited.
     pub retention_ms: i64,
+    /// `retention.bytes` per partition; `-1` (the default) means unlimited.
+    pub retention_bytes: i64,
+    /// `segment.bytes`: a segment rolls before it would grow past this.
+    pub segment_bytes: u64,
+    /// `segment.ms`: a segment rolls once its records span more than this.
+    pub segment_ms: u64,
+    /// `delete.retention.ms`: how long compaction keeps a tombstone.
+    pub delete_retention_ms: u64,
+    /// `min.cleanable.dirty.ratio` in parts per million (0.5 = 500000).
+    pub min_cleanable_dirty_ratio_ppm: u64,
     pub message_timestamp_type: TimestampType,
     /// Explicitly set configs, name -> value, as the user spelled them.
     pub overrides: BTreeMap<String, String>,
@@ -73,7 +99,14 @@ impl Default for TopicConfig {
         TopicConfig {
             min_insync_replicas: 1,
             unclean_leader_election_enable: false,
+            cleanup_delete: true,
+            cleanup_compact: false,
             retention_ms: 604_800_000,
+            retention_bytes: -1,
+            segment_bytes: DEFAULT_SEGMENT_BYTES,
+            segment_ms: DEFAULT_SEGMENT_MS,
+            delete_retention_ms: DEFAULT_DELETE_RETENTION_MS,
+            min_cleanable_dirty_ratio_ppm: DEFAULT_MIN_CLEANABLE_DIRTY_RATIO_PPM,
             message_timestamp_type: TimestampType::CreateTime,
             overrides: BTreeMap::new(),
         }
@@ -85,6 +118,68 @@ fn invalid_value(name: &str, value: &str, why: &str) -> KafkaError {
         ErrorKind::InvalidConfigurationException,
         format!("Invalid value {value} for configuration {name}: {why}"),
     )
+}
+
+/// A `LONG` config at least `min` (`ConfigDef.Range.atLeast`).
+fn parse_long(name: &str, value: &str, min: Option<i64>) -> Result<i64, KafkaError> {
+    let n: i64 = value
+        .trim()
+        .parse()
+        .map_err(|_| invalid_value(name, value, "Not a number of type LONG"))?;
+    match min {
+        Some(m) if n < m => Err(invalid_value(
+            name,
+            value,
+            &format!("Value must be at least {m}"),
+        )),
+        _ => Ok(n),
+    }
+}
+
+/// An `INT` config at least `min`.
+fn parse_int(name: &str, value: &str, min: i64) -> Result<i64, KafkaError> {
+    let n: i32 = value
+        .trim()
+        .parse()
+        .map_err(|_| invalid_value(name, value, "Not a number of type INT"))?;
+    if i64::from(n) < min {
+        return Err(invalid_value(
+            name,
+            value,
+            &format!("Value must be at least {min}"),
+        ));
+    }
+    Ok(i64::from(n))
+}
+
+/// `min.cleanable.dirty.ratio`: a `DOUBLE` between 0 and 1, as parts per million. Java's
+/// range check lets NaN through (every comparison with it is false), and then no ratio is
+/// ever above it: a NaN ratio never cleans, so it becomes a ratio above 1.
+fn parse_ratio_ppm(name: &str, value: &str) -> Result<u64, KafkaError> {
+    let v = value.trim();
+    let java_spelling = v.trim_start_matches(['+', '-']);
+    let n: f64 = match java_spelling {
+        "NaN" => f64::NAN,
+        "Infinity" => v.parse::<f64>().unwrap_or(f64::INFINITY),
+        s if s
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) =>
+        {
+            v.parse()
+                .map_err(|_| invalid_value(name, value, "Not a number of type DOUBLE"))?
+        }
+        _ => return Err(invalid_value(name, value, "Not a number of type DOUBLE")),
+    };
+    if n.is_nan() {
+        return Ok(1_000_001);
+    }
+    if n < 0.0 {
+        return Err(invalid_value(name, value, "Value must be at least 0"));
+    }
+    if n > 1.0 {
+        return Err(invalid_value(name, value, "Value must be no more than 1"));
+    }
+    Ok((n * 1_000_000.0).round() as u64)
 }
 
 impl TopicConfig {
@@ -136,14 +231,50 @@ impl TopicConfig {
                         }
                     }
                 }
-                "retention.ms" => {
-                    let n: i64 = v
-                        .parse()
-                        .map_err(|_| invalid_value(name, value, "Not a number of type LONG"))?;
-                    if n < -1 {
-                        return Err(invalid_value(name, value, "Value must be at least -1"));
+                "retention.ms" => cfg.retention_ms = parse_long(name, value, Some(-1))?,
+                // Kafka defines it without a lower bound: any negative value means unlimited.
+                "retention.bytes" => cfg.retention_bytes = parse_long(name, value, None)?,
+                "segment.bytes" => {
+                    cfg.segment_bytes = parse_int(name, value, MIN_SEGMENT_BYTES as i64)? as u64
+                }
+                "segment.ms" => cfg.segment_ms = parse_long(name, value, Some(1))? as u64,
+                "delete.retention.ms" => {
+                    cfg.delete_retention_ms = parse_long(name, value, Some(0))? as u64
+                }
+                "min.cleanable.dirty.ratio" => {
+                    cfg.min_cleanable_dirty_ratio_ppm = parse_ratio_ppm(name, value)?
+                }
+                "cleanup.policy" => {
+                    // A LIST: comma separated, blanks around commas ignored, each a policy.
+                    cfg.cleanup_delete = false;
+                    cfg.cleanup_compact = false;
+                    let list = v.split(',').map(str::trim).filter(|_| !v.is_empty());
+                    for policy in list {
+                        match policy {
+                            "delete" => cfg.cleanup_delete = true,
+                            "compact" => cfg.cleanup_compact = true,
+                            _ => {
+                                return Err(invalid_value(
+                                    name,
+                                    policy,
+                                    "String must be one of: compact, delete",
+                                ))
+                            }
+                        }
                     }
-                    cfg.retention_ms = n;
+                }
+                // Records are never compressed in the simulator; the value is only validated
+                // (`__consumer_offsets` carries `compression.type=producer`, as in Kafka).
+                "compression.type" => {
+                    const TYPES: [&str; 6] =
+                        ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"];
+                    if !TYPES.contains(&v) {
+                        return Err(invalid_value(
+                            name,
+                            v,
+                            "String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer",
+                        ));
+                    }
                 }
                 "message.timestamp.type" => {
                     cfg.message_timestamp_type = match v {
@@ -272,6 +403,93 @@ mod tests {
         assert_eq!(
             base.with_changes(&ch).unwrap_err().to_string(),
             "InvalidConfigurationException: Unknown topic config name: foo"
+        );
+    }
+
+    fn with(name: &str, value: &str) -> Result<TopicConfig, KafkaError> {
+        let ch = BTreeMap::from([(name.to_string(), Some(value.to_string()))]);
+        TopicConfig::default().with_changes(&ch)
+    }
+
+    fn error(name: &str, value: &str) -> String {
+        with(name, value).unwrap_err().message
+    }
+
+    #[test]
+    fn log_configs_validate_as_kafkas_log_config() {
+        let d = TopicConfig::default();
+        assert_eq!(
+            (
+                d.segment_bytes,
+                d.segment_ms,
+                d.retention_ms,
+                d.retention_bytes
+            ),
+            (1_073_741_824, 604_800_000, 604_800_000, -1)
+        );
+        assert!(d.cleanup_delete && !d.cleanup_compact);
+        assert_eq!(
+            with("segment.bytes", "1048576").unwrap().segment_bytes,
+            1_048_576
+        );
+        assert_eq!(
+            error("segment.bytes", "1048575"),
+            "Invalid value 1048575 for configuration segment.bytes: Value must be at least 1048576"
+        );
+        assert_eq!(
+            error("segment.bytes", "4294967296"),
+            "Invalid value 4294967296 for configuration segment.bytes: Not a number of type INT"
+        );
+        assert_eq!(
+            error("segment.ms", "0"),
+            "Invalid value 0 for configuration segment.ms: Value must be at least 1"
+        );
+        assert_eq!(
+            error("retention.ms", "-2"),
+            "Invalid value -2 for configuration retention.ms: Value must be at least -1"
+        );
+        assert_eq!(with("retention.bytes", "-5").unwrap().retention_bytes, -5);
+        assert_eq!(
+            error("retention.bytes", "1k"),
+            "Invalid value 1k for configuration retention.bytes: Not a number of type LONG"
+        );
+        let c = with("cleanup.policy", "compact, delete").unwrap();
+        assert!(c.cleanup_compact && c.cleanup_delete);
+        let c = with("cleanup.policy", "compact").unwrap();
+        assert!(c.cleanup_compact && !c.cleanup_delete);
+        assert_eq!(
+            error("cleanup.policy", "compact,forever"),
+            "Invalid value forever for configuration cleanup.policy: String must be one of: compact, delete"
+        );
+        assert_eq!(
+            with("min.cleanable.dirty.ratio", "0.25")
+                .unwrap()
+                .min_cleanable_dirty_ratio_ppm,
+            250_000
+        );
+        assert_eq!(
+            error("min.cleanable.dirty.ratio", "1.5"),
+            "Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be no more than 1"
+        );
+        assert_eq!(
+            error("min.cleanable.dirty.ratio", "half"),
+            "Invalid value half for configuration min.cleanable.dirty.ratio: Not a number of type DOUBLE"
+        );
+        assert_eq!(
+            with("delete.retention.ms", "0")
+                .unwrap()
+                .delete_retention_ms,
+            0
+        );
+        assert!(with("compression.type", "zstd").is_ok());
+        assert_eq!(
+            error("compression.type", "brotli"),
+            "Invalid value brotli for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"
+        );
+        // Explicit configs are printed as given.
+        assert_eq!(
+            with("retention.ms", "3600000").unwrap().describe(),
+            "retention.ms=3600000"
         );
     }
 }

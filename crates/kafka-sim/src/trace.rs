@@ -143,6 +143,31 @@ pub fn details(event: &Event) -> String {
             "{tp} broker={} leo={} truncated_to={}",
             broker.0, from_leo.0, to_offset.0
         ),
+        Event::SegmentRolled {
+            broker,
+            tp,
+            base_offset,
+        } => format!("{tp} broker={} base_offset={}", broker.0, base_offset.0),
+        Event::SegmentsDeleted {
+            broker,
+            tp,
+            segments,
+            log_start_offset,
+            reason,
+        } => format!(
+            "{tp} broker={} segments={segments} log_start={} reason={reason}",
+            broker.0, log_start_offset.0
+        ),
+        Event::LogCleaned {
+            broker,
+            tp,
+            records_removed,
+            clean_offset,
+            segments,
+        } => format!(
+            "{tp} broker={} removed={records_removed} clean_to={} segments={segments}",
+            broker.0, clean_offset.0
+        ),
         Event::AckedRecordsLost {
             tp,
             leader,
@@ -265,12 +290,21 @@ pub fn details(event: &Event) -> String {
             tp,
             base_offset,
             count,
-            ..
-        } => format!(
-            "{tp} group={group} consumer={consumer} offsets={}..{}",
-            base_offset.0,
-            base_offset.0 + u64::from(*count)
-        ),
+            records,
+        } => {
+            let end = records
+                .last()
+                .map_or(base_offset.0 + u64::from(*count), |c| c.end_offset().0);
+            let mut s = format!(
+                "{tp} group={group} consumer={consumer} offsets={}..{end}",
+                base_offset.0
+            );
+            if end - base_offset.0 != u64::from(*count) {
+                // A compacted range: fewer records than offsets.
+                let _ = write!(s, " records={count}");
+            }
+            s
+        }
         Event::OffsetsCommitted {
             group,
             member,

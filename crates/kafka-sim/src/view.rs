@@ -96,6 +96,11 @@ pub struct ReplicaView {
     pub role: ReplicaRole,
     /// The leader epochs this replica has seen, with their start offsets.
     pub epochs: Vec<(Epoch, Offset)>,
+    /// Log segments (the last is the active one) and their total size, bytes.
+    pub segments: u32,
+    pub size_bytes: u64,
+    /// The log cleaner's first dirty offset (compacted topics, once cleaned).
+    pub clean_offset: Option<Offset>,
 }
 
 /// One partition: the controller's registration plus each replica's log state.
@@ -236,6 +241,9 @@ impl Engine {
                     broker_alive,
                     role: ReplicaRole::of(*b, broker_alive, reg.leader, in_isr),
                     epochs: r.map_or(Vec::new(), |r| r.log.epoch_entries().to_vec()),
+                    segments: r.map_or(0, |r| r.log.segment_count() as u32),
+                    size_bytes: r.map_or(0, |r| r.log.size_bytes()),
+                    clean_offset: r.and_then(|r| r.log.clean_offset()),
                 }
             })
             .collect();

@@ -66,6 +66,26 @@ fn isolation_describe_trace() {
     );
 }
 
+/// Retention moved the log start of `clicks` (printed as `kafka-get-offsets --time earliest`
+/// does); the compacted `profiles` keeps each user's last value at its offset, a tombstone
+/// included, with gaps where older values were.
+#[test]
+fn retention_log_start_and_compaction() {
+    snapshot(
+        "retention.txt",
+        &[
+            "run",
+            "scenarios/retention.json",
+            "--describe-topics",
+            "--log-start-offsets",
+            "clicks",
+            "--dump",
+            "profiles",
+            "--check",
+        ],
+    );
+}
+
 #[test]
 fn until_flag_stops_early() {
     let (code, out, _) = run(&[
@@ -197,5 +217,8 @@ fn usage_errors_exit_2() {
     assert_eq!(run(&["run", "scenarios/basic.json", "--bogus"]).0, 2);
     assert_eq!(run(&["run", "does/not/exist.json"]).0, 2);
     assert_eq!(run(&["run", "scenarios/basic.json", "--dump", "nope"]).0, 2);
+    let (code, _, stderr) = run(&["run", "scenarios/basic.json", "--log-start-offsets", "nope"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--log-start-offsets: topic 'nope' does not exist"));
     assert!(Path::new(&crate_dir().join("scenarios/basic.json")).exists());
 }

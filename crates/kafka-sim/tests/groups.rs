@@ -8,7 +8,7 @@ use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::{JoinGroupSpec, ResetTarget};
 use kafka_sim::consumer::OffsetReset;
 use kafka_sim::group::GroupState;
-use kafka_sim::{BrokerId, Command, Engine, ErrorKind, Event, Offset};
+use kafka_sim::{BrokerId, Command, Engine, ErrorKind, Event};
 use std::collections::BTreeMap;
 
 fn join(
@@ -49,13 +49,12 @@ fn deliveries(e: &Engine) -> Vec<(String, String, u32, u64, String)> {
         } = &te.event
         {
             for c in records {
-                for o in c.base_offset().0..c.end_offset().0 {
-                    let r = c.record(Offset(o));
+                for r in c.records() {
                     out.push((
                         group.to_string(),
                         consumer.to_string(),
                         tp.partition.0,
-                        o,
+                        r.offset.0,
                         String::from_utf8_lossy(r.value.unwrap_or_default()).into_owned(),
                     ));
                 }

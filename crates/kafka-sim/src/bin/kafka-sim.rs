@@ -1,17 +1,19 @@
-//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--trace] [--describe-groups] [--deliveries] [--check]`
+//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--log-start-offsets TOPIC] [--trace] [--describe-groups] [--deliveries] [--check]`
 //! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
 //!
 //! Exit codes: 0 ok, 1 a broken invariant (`--check`, `verify`), 2 bad usage or bad scenario
 //! file (one message naming step and field).
 
 use kafka_sim::check::run_scenario_checked;
-use kafka_sim::describe::{deliveries, describe_groups, describe_topics, dump_topic};
+use kafka_sim::describe::{
+    deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets,
+};
 use kafka_sim::scenario::{parse_scenario, run_scenario};
 use kafka_sim::trace::format_trace;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--trace] [--describe-groups] [--deliveries] [--check]
+const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--log-start-offsets TOPIC]... [--trace] [--describe-groups] [--deliveries] [--check]
        kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]";
 
 /// Scenario files larger than this are refused before reading (bounds memory on absurd input).
@@ -23,6 +25,7 @@ struct Args {
     acks: bool,
     describe: bool,
     dump: Vec<String>,
+    log_start: Vec<String>,
     trace: bool,
     describe_groups: bool,
     deliveries: bool,
@@ -43,6 +46,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         acks: false,
         describe: false,
         dump: Vec::new(),
+        log_start: Vec::new(),
         trace: false,
         describe_groups: false,
         deliveries: false,
@@ -69,6 +73,11 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--dump" => a
                 .dump
                 .push(it.next().ok_or("--dump needs a topic name")?.clone()),
+            "--log-start-offsets" => a.log_start.push(
+                it.next()
+                    .ok_or("--log-start-offsets needs a topic name")?
+                    .clone(),
+            ),
             s if s.starts_with('-') => return Err(format!("unknown flag '{s}'")),
             s => {
                 if path.replace(s.to_string()).is_some() {
@@ -142,6 +151,15 @@ fn main() -> ExitCode {
             Some(d) => out.push_str(&d),
             None => {
                 eprintln!("kafka-sim: --dump: topic '{topic}' does not exist");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    for topic in &args.log_start {
+        match earliest_offsets(&run.engine, topic) {
+            Some(d) => out.push_str(&d),
+            None => {
+                eprintln!("kafka-sim: --log-start-offsets: topic '{topic}' does not exist");
                 return ExitCode::from(2);
             }
         }

@@ -46,6 +46,7 @@ impl Broker {
         FetchResult::Records {
             chunks: read_below(&r.log, fp.fetch_offset, hw, MAX_PARTITION_FETCH_BYTES),
             high_watermark: hw,
+            log_start_offset: r.log.log_start_offset(),
         }
     }
 

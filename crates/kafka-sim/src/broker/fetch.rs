@@ -97,6 +97,15 @@ impl Broker {
             return FetchResult::Error(ErrorKind::UnknownLeaderEpochException);
         }
         let leo = replica.log.log_end_offset();
+        let log_start = replica.log.log_start_offset();
+        // Below the log start the records are gone, whatever the epochs say
+        // (`Partition.readRecords`).
+        if fp.fetch_offset < log_start {
+            return FetchResult::OutOfRange {
+                log_start_offset: log_start,
+                log_end_offset: leo,
+            };
+        }
         if let Some(last) = fp.last_fetched_epoch {
             match replica.log.end_offset_for_epoch(last) {
                 Some((epoch, end)) if epoch != last || end < fp.fetch_offset => {
@@ -139,6 +148,7 @@ impl Broker {
         FetchResult::Records {
             chunks: replica.log.read(fp.fetch_offset, REPLICA_FETCH_MAX_BYTES),
             high_watermark: replica.high_watermark,
+            log_start_offset: replica.log.log_start_offset(),
         }
     }
 
@@ -245,6 +255,7 @@ impl Broker {
         let me = self.id;
         let mut failed = false;
         for (tp, result) in partitions {
+            let roll = self.roll_for(&tp.topic, ctx);
             let Some(replica) = self.replicas.get_mut(&tp) else {
                 continue;
             };
@@ -255,21 +266,73 @@ impl Broker {
                 FetchResult::Records {
                     chunks,
                     high_watermark,
+                    log_start_offset,
                 } => {
                     let leo = replica.log.log_end_offset();
                     if chunks.first().is_some_and(|c| c.base_offset() != leo) {
                         continue;
                     }
-                    let appended = replica.log.append_chunks(&chunks);
-                    if appended > 0 {
+                    let active = replica.log.active_segment_base();
+                    let (_, rolled) = replica.log.append_chunks(&chunks, &roll);
+                    let new_leo = replica.log.log_end_offset();
+                    if rolled > 0 {
+                        ctx.emit(Event::SegmentRolled {
+                            broker: me,
+                            tp: tp.clone(),
+                            base_offset: replica.log.active_segment_base().max(active),
+                        });
+                    }
+                    if new_leo > leo {
                         ctx.emit(Event::RecordsReplicated {
                             broker: me,
                             tp: tp.clone(),
                             base_offset: leo,
-                            count: appended,
+                            count: new_leo.0 - leo.0,
                         });
                     }
-                    replica.high_watermark = high_watermark.min(replica.log.log_end_offset());
+                    // `UnifiedLog.updateHighWatermark`: within [log start, LEO] (the leader's
+                    // HW may lag this replica's own log start, set when it led).
+                    replica.high_watermark = high_watermark
+                        .min(new_leo)
+                        .max(replica.log.log_start_offset());
+                    // `ReplicaFetcherThread.processPartitionData`: follow the leader's log start.
+                    let hw = replica.high_watermark;
+                    replica.log.maybe_increment_log_start(log_start_offset, hw);
+                }
+                FetchResult::OutOfRange {
+                    log_start_offset,
+                    log_end_offset,
+                } => {
+                    // `AbstractFetcherThread.fetchOffsetAndTruncate` (the leader's offsets come
+                    // with the answer here, where Kafka asks with ListOffsets).
+                    let leo = replica.log.log_end_offset();
+                    if log_end_offset < leo {
+                        replica.log.truncate_to(log_end_offset);
+                        ctx.emit(Event::LogTruncated {
+                            broker: me,
+                            tp: tp.clone(),
+                            from_leo: leo,
+                            to_offset: log_end_offset,
+                        });
+                    } else if log_start_offset > leo {
+                        let segments = replica.log.segment_count() as u32;
+                        replica
+                            .log
+                            .truncate_fully_and_start_at(log_start_offset, ctx.now);
+                        ctx.emit(Event::SegmentsDeleted {
+                            broker: me,
+                            tp: tp.clone(),
+                            segments,
+                            log_start_offset,
+                            reason: std::sync::Arc::from("log-start-offset"),
+                        });
+                    } else {
+                        failed = true;
+                    }
+                    replica.high_watermark =
+                        replica.high_watermark.min(replica.log.log_end_offset());
+                    replica.high_watermark =
+                        replica.high_watermark.max(replica.log.log_start_offset());
                 }
                 FetchResult::Diverging { epoch, end_offset } => {
                     let leo = replica.log.log_end_offset();

@@ -50,6 +50,8 @@ impl Broker {
                 ctx.now,
             );
         }
+        // The batch stays in the log until compaction: keep no spare capacity.
+        data.shrink();
         let (_, end) = self.append_as_leader(tp, epoch, Arc::new(data), None, ctx);
         Some((end, epoch))
     }

@@ -69,6 +69,10 @@ impl Broker {
         let Some(topic) = self.metadata.topics.get(&tp.topic) else {
             return Some(Err(ErrorKind::UnknownTopicOrPartitionException));
         };
+        // `LogValidator`: "Compacted topic cannot accept message without key".
+        if topic.config.cleanup_compact && (0..data.len()).any(|i| data.key(i).is_none()) {
+            return Some(Err(ErrorKind::InvalidRecordException));
+        }
         let min_isr = topic.config.min_insync_replicas;
         let log_append_time = topic.config.message_timestamp_type == TimestampType::LogAppendTime;
         let Some(replica) = self.replicas.get_mut(tp) else {
@@ -163,18 +167,21 @@ impl Broker {
         log_append_time_ms: Option<u64>,
         ctx: &mut Ctx,
     ) -> (Offset, Offset) {
+        let roll = self.roll_for(&tp.topic, ctx);
         let replica = self
             .replicas
             .get_mut(tp)
             .expect("the caller checked the replica");
         let base = replica.log.log_end_offset();
         let count = data.len();
-        replica.log.append_batch(Arc::new(RecordBatch {
-            base_offset: base,
-            leader_epoch: epoch,
-            log_append_time_ms,
-            data,
-        }));
+        let batch = RecordBatch::new(base, epoch, log_append_time_ms, data);
+        if replica.log.append_batch(Arc::new(batch), &roll) {
+            ctx.emit(Event::SegmentRolled {
+                broker: self.id,
+                tp: tp.clone(),
+                base_offset: base,
+            });
+        }
         let end = replica.log.log_end_offset();
         ctx.emit(Event::RecordsAppended {
             broker: self.id,

@@ -9,6 +9,10 @@
 //!
 //! and in both cases the engine must have reported exactly those offsets in an
 //! `AckedRecordsLost` event, or the loss was silent: [`Invariant::LossNeverSilent`].
+//!
+//! Offsets below the leader's log start were deleted by retention, not lost. A compacted
+//! log still covers every offset with the batch (and epoch) that held it, so a record the
+//! cleaner removed in favour of a later record of its key is not lost either.
 
 use super::{fmt_ranges, Invariant, Loss, LossCause, Violation};
 use crate::engine::Engine;
@@ -118,7 +122,14 @@ impl State {
         let list = self.acked.remove(tp).unwrap_or_default();
         let mut kept = Vec::with_capacity(list.len());
         let mut lost: Vec<(Acked, Offset, Offset)> = Vec::new();
-        for a in list {
+        // Below the leader's log start retention deleted the records: gone, not lost (the
+        // structure checks keep the log start at most the HW and never moving back).
+        let start = log.log_start_offset();
+        for mut a in list {
+            if a.end <= start {
+                continue;
+            }
+            a.start = a.start.max(start);
             let mut keep_from = a.start;
             for (s, t) in missing(log, a.start, a.end, a.epoch) {
                 if keep_from < s {

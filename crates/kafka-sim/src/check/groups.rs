@@ -213,7 +213,12 @@ fn first_mismatch(
     let mut o = start;
     while o < stop {
         let i = committed.partition_point(|r| r.1 <= o);
-        let (_, run_end, run_epoch) = *committed.get(i)?;
+        let (run_start, run_end, run_epoch) = *committed.get(i)?;
+        if o < run_start {
+            // A gap of the committed log (deleted by retention before it was checked).
+            o = run_start;
+            continue;
+        }
         if run_epoch != epoch {
             return Some((o, run_epoch));
         }

@@ -4,7 +4,8 @@
 //! their HWs (log matching, as in Kafka's TLA+ spec).
 //!
 //! Log matching is checked against one reference per partition, the *committed log*: the
-//! leader epoch of each offset below the highest HW seen. Every replica's log below its own
+//! leader epoch of each offset below the highest HW seen (with gaps where retention deleted
+//! offsets before any replica was checked there, e.g. in the end-of-run re-check). Every replica's log below its own
 //! HW must match it, which is pairwise agreement below both HWs, at the cost of only the
 //! newly committed offsets per step. `(epoch, offset)` identifies a record: only one leader
 //! writes in an epoch. After an unclean election a partition's history may legitimately be
@@ -190,7 +191,13 @@ fn match_committed(
         let mut p = o;
         while p < end.min(committed_end) {
             let i = committed.partition_point(|r| r.1 <= p);
-            let (_, run_end, run_epoch) = committed[i];
+            let (run_start, run_end, run_epoch) = committed[i];
+            if p < run_start {
+                // A gap of the committed log: retention had deleted those offsets on the
+                // replica that first committed past them; nothing to compare with.
+                p = run_start;
+                continue;
+            }
             if run_epoch != epoch {
                 return Err(format!(
                     "offset {} has epoch {} here but epoch {} in the committed log",
@@ -202,7 +209,9 @@ fn match_committed(
         // Extend the committed log with what only this replica has committed so far.
         if end > committed_end {
             let start = o.max(committed_end);
-            if start != committed_end {
+            // Only where this replica's log starts may the committed log resume after a gap
+            // (what lies between was deleted by retention before anyone was checked there).
+            if start != committed_end && start != log.log_start_offset() {
                 return Err(format!(
                     "committed log ends at {} but this replica commits from {}",
                     committed_end.0, start.0

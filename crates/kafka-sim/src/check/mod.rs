@@ -9,10 +9,12 @@
 //! values. The checks are incremental (each step costs what changed, not what is stored), and
 //! [`Checker::finish`] re-checks everything from scratch at the end of a run as a safety net.
 //!
-//! - `structure.rs`: leader in ISR, ISR within the replicas, HW <= LEO, leader HW never
-//!   decreases within a tenure, controller epochs never decrease, one leader per epoch.
-//! - `logs.rs`: offsets dense and increasing, epoch cache agrees with the records, log
-//!   matching (replicas agree on every offset below both their HWs).
+//! - `structure.rs`: leader in ISR, ISR within the replicas, log start <= HW <= LEO, log start
+//!   never goes back, leader HW never decreases within a tenure, controller epochs never
+//!   decrease, one leader per epoch.
+//! - `logs.rs`: offsets dense and increasing (every offset from the log start covered by one
+//!   batch, compacted batches included), epoch cache agrees with the records, log matching
+//!   (replicas agree on every offset below both their HWs).
 //! - `acked.rs`: acked records are never lost silently, and acks=all records with
 //!   `min.insync.replicas >= 2` are never lost without an unclean election.
 //! - `groups.rs`: consumer-group invariants (consumers read only committed records, one
@@ -43,6 +45,8 @@ pub enum Invariant {
     IsrWellFormed,
     /// `HW <= LEO` (and `log start <= HW`) on every replica.
     HwAtMostLeo,
+    /// A replica's log start offset never goes back (retention only moves it forward).
+    LogStartMonotonic,
     /// A leader's HW never goes down while it leads in one epoch (one tenure).
     LeaderHwMonotonic,
     /// The controller's leader epoch and partition epoch never go down.
@@ -74,6 +78,7 @@ impl Invariant {
             Invariant::LeaderInIsr => "leader-in-isr",
             Invariant::IsrWellFormed => "isr-well-formed",
             Invariant::HwAtMostLeo => "hw-at-most-leo",
+            Invariant::LogStartMonotonic => "log-start-monotonic",
             Invariant::LeaderHwMonotonic => "leader-hw-monotonic",
             Invariant::EpochMonotonic => "epoch-monotonic",
             Invariant::OneLeaderPerEpoch => "one-leader-per-epoch",

@@ -1,7 +1,8 @@
 //! Cheap structural invariants, checked on every partition after every step: the controller's
 //! registration (leader in ISR, ISR within replicas, epochs never going down) and every
-//! replica on every broker (HW <= LEO, a leader's HW never going down within its tenure, one
-//! leader per epoch whether the controller or a broker's own, possibly stale, view says so).
+//! replica on every broker (log start <= HW <= LEO, the log start never going back, a
+//! leader's HW never going down within its tenure, one leader per epoch whether the controller
+//! or a broker's own, possibly stale, view says so).
 
 use super::{Invariant, Violation};
 use crate::broker::Broker;
@@ -26,6 +27,8 @@ pub(super) struct State {
     epochs: BTreeMap<TopicPartition, (Epoch, u32)>,
     /// Per partition and broker: the current leader tenure and its HW.
     tenures: BTreeMap<(TopicPartition, BrokerId), Tenure>,
+    /// Per partition and broker: the log start offset last seen.
+    log_starts: BTreeMap<(TopicPartition, BrokerId), Offset>,
     /// The metadata image version last checked, and checks since then.
     image_version: Option<u64>,
     unchanged_checks: u32,
@@ -151,6 +154,17 @@ impl State {
             ));
         }
         let key = (tp.clone(), b.id);
+        if let Some(before) = self.log_starts.insert(key.clone(), start) {
+            if start < before {
+                return Err(violation(
+                    Invariant::LogStartMonotonic,
+                    now,
+                    tp,
+                    Some(b.id),
+                    format!("log start went back from {} to {}", before.0, start.0),
+                ));
+            }
+        }
         let Role::Leader(state) = &r.role else {
             self.tenures.remove(&key);
             return Ok(());

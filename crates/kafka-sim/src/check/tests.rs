@@ -103,6 +103,21 @@ fn healthy_run_with_failover_passes_every_check() {
 }
 
 #[test]
+fn a_log_start_going_back_is_reported() {
+    let (mut e, mut c) = healthy();
+    // Retention on broker 2 moved its log start to 20 (legal: below its HW of 40)...
+    assert!(replica_mut(&mut e, 2)
+        .log
+        .maybe_increment_log_start(Offset(20), Offset(40)));
+    c.check(&e).unwrap();
+    // ... and a log start can only go forward: restart it at 10 with everything consistent.
+    let r = replica_mut(&mut e, 2);
+    r.log.truncate_fully_and_start_at(Offset(10), 0);
+    r.high_watermark = Offset(10);
+    assert_eq!(broken(&mut c, &e), Invariant::LogStartMonotonic);
+}
+
+#[test]
 fn hw_above_leo_is_reported() {
     let (mut e, mut c) = healthy();
     replica_mut(&mut e, 2).high_watermark = Offset(41);
@@ -177,7 +192,8 @@ fn follower_disagreeing_below_its_hw_is_reported() {
         data.push(None, Some(b"forged"), Vec::new(), 0);
     }
     batch.data = Arc::new(data);
-    r.log.append_batch(Arc::new(batch));
+    r.log
+        .append_batch(Arc::new(batch), &crate::log::Roll::default());
     assert_eq!(broken(&mut c, &e), Invariant::LogMatching);
 }
 
@@ -275,7 +291,9 @@ fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
     let leader = replica_mut(&mut e, 1);
     let mut batch = (*leader.log.read(Offset(39), u64::MAX)[0].batch).clone();
     batch.base_offset = Offset(40);
-    leader.log.append_batch(Arc::new(batch));
+    leader
+        .log
+        .append_batch(Arc::new(batch), &crate::log::Roll::default());
     let chunks = leader.log.read(Offset(40), u64::MAX);
     assert_eq!(chunks[0].base_offset(), Offset(40));
     inject_delivery(&mut e, Offset(40), 1, chunks);

@@ -382,7 +382,8 @@ impl Consumer {
             match result {
                 FetchResult::Records { chunks, .. } => {
                     for c in chunks {
-                        if !c.is_empty() {
+                        // Record-less (compacted) ranges too: the position moves past them.
+                        if c.span() > 0 {
                             *self.buffered.entry(tp.clone()).or_default() += 1;
                             self.buffer.push_back((tp.clone(), c));
                         }
@@ -390,7 +391,7 @@ impl Consumer {
                 }
                 FetchResult::Error(ErrorKind::OffsetOutOfRangeException) => {
                     self.positions.remove(&tp);
-                    out_of_range.push(tp);
+                    out_of_range.push((tp, asked));
                 }
                 _ => need_metadata = true,
             }
@@ -398,7 +399,25 @@ impl Consumer {
         if need_metadata {
             self.request_metadata(ctx);
         }
-        self.reset_positions(out_of_range, ctx);
+        if let Some((tp, offset)) = out_of_range
+            .first()
+            .filter(|_| self.config.auto_offset_reset == OffsetReset::None)
+        {
+            // `FetchCollector.handleInitializeErrors`: no reset policy, the application
+            // gets the error (here: the consumer stops).
+            let leader = self.leader_of(tp).map_or(-1, |b| i64::from(b.0));
+            let message = format!(
+                "Fetch position FetchPosition{{offset={}, offsetEpoch=Optional.empty, \
+                 currentLeader=LeaderAndEpoch{{leader=Optional[{leader}], epoch=absent}}}} \
+                 is out of range for partition {tp}",
+                offset.0
+            );
+            self.fail(ErrorKind::OffsetOutOfRangeException, message, ctx);
+            return;
+        }
+        // Out of range (below the log start after retention, or above the HW after an unclean
+        // election): reset by `auto.offset.reset`.
+        self.reset_positions(out_of_range.into_iter().map(|(tp, _)| tp).collect(), ctx);
         self.schedule_poll(ctx);
         self.maybe_fetch(ctx);
     }
@@ -462,25 +481,19 @@ impl Consumer {
             if chunk.end_offset() <= pos || chunk.base_offset() > pos {
                 continue;
             }
-            let base = chunk.batch.base_offset.0;
-            let take = (max - n).min((chunk.end_offset().0 - pos.0) as u32);
-            let start = (pos.0 - base) as u32;
-            let piece = Chunk {
-                batch: chunk.batch.clone(),
-                start,
-                end: start + take,
-            };
-            if piece.end < chunk.end {
-                let rest = Chunk {
-                    start: piece.end,
-                    ..chunk
-                };
+            // At most the records still allowed; a compacted chunk may hold fewer records
+            // than offsets, and the position moves past its gaps.
+            let (piece, rest) = chunk.take_records(pos, max - n);
+            if let Some(rest) = rest {
                 *self.buffered.entry(tp.clone()).or_default() += 1;
                 self.buffer.push_front((tp.clone(), rest));
             }
             self.positions.insert(tp.clone(), piece.end_offset());
-            n += take;
-            pieces.entry(tp).or_default().push(piece);
+            let take = piece.len();
+            if take > 0 {
+                n += take;
+                pieces.entry(tp).or_default().push(piece);
+            }
         }
         self.stats.polls += 1;
         if n > 0 {
@@ -488,11 +501,15 @@ impl Consumer {
             let (group, consumer) = self.emit_group();
             for (tp, records) in pieces {
                 let count = records.iter().map(|c| c.len()).sum();
+                let base_offset = records
+                    .iter()
+                    .find_map(|c| c.records().next())
+                    .map_or(records[0].base_offset(), |r| r.offset);
                 ctx.emit(Event::RecordsDelivered {
                     group: group.clone(),
                     consumer: consumer.clone(),
                     tp,
-                    base_offset: records[0].base_offset(),
+                    base_offset,
                     count,
                     records,
                 });

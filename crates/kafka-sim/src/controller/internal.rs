@@ -1,14 +1,18 @@
 //! Internal topics the controller creates on a broker's request: `__consumer_offsets`, made
 //! on the first FindCoordinator as Kafka's auto-creation does, with
 //! `offsets.topic.num.partitions`=50 and `offsets.topic.replication.factor`=3 (capped at the
-//! live brokers so that small simulated clusters work, see README) and the topic's
-//! `cleanup.policy=compact` overrides shown by `--describe`.
+//! live brokers so that small simulated clusters work, see README) and the topic's configs:
+//! `cleanup.policy=compact` (the log cleaner keeps the last commit per key),
+//! `compression.type=producer` and `segment.bytes` = [`OFFSETS_TOPIC_SEGMENT_BYTES`].
 
 use super::Controller;
 use crate::controller::NewTopic;
 use crate::ctx::Ctx;
-use crate::group::{OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR};
-use std::sync::Arc;
+use crate::group::{
+    OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR,
+    OFFSETS_TOPIC_SEGMENT_BYTES,
+};
+use std::collections::BTreeMap;
 
 impl Controller {
     pub(crate) fn create_offsets_topic(&mut self, ctx: &mut Ctx) {
@@ -19,10 +23,19 @@ impl Controller {
         if live == 0 {
             return;
         }
+        let configs: BTreeMap<String, String> = [
+            ("cleanup.policy", "compact".to_string()),
+            ("compression.type", "producer".to_string()),
+            ("segment.bytes", OFFSETS_TOPIC_SEGMENT_BYTES.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
         let req = NewTopic {
             topic: OFFSETS_TOPIC.to_string(),
             partitions: Some(OFFSETS_TOPIC_PARTITIONS as i32),
             replication_factor: Some(OFFSETS_TOPIC_REPLICATION_FACTOR.min(live) as i32),
+            configs,
             ..NewTopic::default()
         };
         let mut rng = ctx.rng.clone();
@@ -30,16 +43,6 @@ impl Controller {
             return;
         }
         *ctx.rng = rng;
-        let name: Arc<str> = Arc::from(OFFSETS_TOPIC);
-        if let Some(t) = self.image_mut().topics.get_mut(&name) {
-            for (k, v) in [
-                ("cleanup.policy", "compact"),
-                ("compression.type", "producer"),
-                ("segment.bytes", "104857600"),
-            ] {
-                t.config.overrides.insert(k.to_string(), v.to_string());
-            }
-        }
         self.publish(ctx);
     }
 }

@@ -8,7 +8,11 @@
 //! and joining,
 //! `min.insync.replicas` changes, toggles of `unclean.leader.election.enable` (rare, or always
 //! on in the positive control), partition increases, preferred elections, producers stopped
-//! and started, brokers added. At most RF-1 brokers are down (dead or isolated) at once,
+//! and started, brokers added. Some topics roll segments every few seconds and delete them
+//! by `retention.ms` / `retention.bytes`; some are compacted (`cleanup.policy=compact`, or
+//! `compact,delete`) with a low `min.cleanable.dirty.ratio`, so the cleaner runs during the
+//! run (these choices come from a second random stream, so the rest of a seed's workload is
+//! what it was without them). At most RF-1 brokers are down (dead or isolated) at once,
 //! Kafka's precondition for keeping acked records. At the end the network heals, every
 //! broker restarts, and the cluster runs a minute more to settle.
 
@@ -27,6 +31,7 @@ pub struct Workload {
 pub fn scenario(seed: u64, w: Workload) -> Value {
     let mut g = Gen {
         r: SplitMix64::new(seed ^ 0x5eed_5eed_5eed_5eed),
+        logs: SplitMix64::new(seed ^ 0x1065_1065_1065_1065),
         steps: Vec::new(),
         alive: Vec::new(),
         dead: Vec::new(),
@@ -91,6 +96,8 @@ struct Topic {
 
 struct Gen {
     r: SplitMix64,
+    /// Log configs (retention, compaction) of the topics.
+    logs: SplitMix64,
     steps: Vec<Value>,
     alive: Vec<u32>,
     dead: Vec<u32>,
@@ -123,6 +130,7 @@ impl Gen {
         if self.w.unclean {
             configs["unclean.leader.election.enable"] = json!("true");
         }
+        self.log_configs(&mut configs);
         self.push(
             0,
             json!({"op": "create_topic", "topic": name, "partitions": partitions,
@@ -133,6 +141,32 @@ impl Gen {
             partitions,
             rf,
         });
+    }
+
+    /// A third of the topics keep a short log (segments of a few seconds, deleted after
+    /// seconds or a few KB), a quarter are compacted, the rest keep Kafka's defaults.
+    fn log_configs(&mut self, configs: &mut Value) {
+        let l = &mut self.logs;
+        match l.below(12) {
+            0..=3 => {
+                configs["segment.ms"] = json!((1_000 + l.below(9_000)).to_string());
+                configs["retention.ms"] = json!((2_000 + l.below(38_000)).to_string());
+                if l.below(2) == 0 {
+                    configs["retention.bytes"] = json!((1_000 + l.below(30_000)).to_string());
+                }
+            }
+            4..=6 => {
+                let policy = ["compact", "compact,delete"][l.below(2) as usize];
+                configs["cleanup.policy"] = json!(policy);
+                configs["segment.ms"] = json!((1_000 + l.below(4_000)).to_string());
+                configs["min.cleanable.dirty.ratio"] = json!(format!("0.{:02}", 1 + l.below(50)));
+                configs["delete.retention.ms"] = json!((1_000 + l.below(20_000)).to_string());
+                if policy == "compact,delete" {
+                    configs["retention.ms"] = json!((5_000 + l.below(40_000)).to_string());
+                }
+            }
+            _ => {}
+        }
     }
 
     fn topic(&mut self) -> (String, u32) {
@@ -185,9 +219,15 @@ impl Gen {
         let (topic, _) = self.topic();
         let acks = self.acks();
         let key = format!("key-{}", self.r.below(10));
+        // Some tombstones, for the compacted topics.
+        let value = if self.logs.below(5) == 0 {
+            Value::Null
+        } else {
+            json!("v")
+        };
         self.push(
             at,
-            json!({"op": "produce", "topic": topic, "key": key, "value": "v", "acks": acks}),
+            json!({"op": "produce", "topic": topic, "key": key, "value": value, "acks": acks}),
         );
     }
 
