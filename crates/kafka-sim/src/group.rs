@@ -162,7 +162,7 @@ impl Group {
     /// Members in join order (the coordinator's order in JoinGroup responses).
     pub fn members_in_join_order(&self) -> Vec<&Member> {
         let mut m: Vec<&Member> = self.members.values().collect();
-        m.sort_by_key(|m| m.join_order);
+        m.sort_unstable_by_key(|m| m.join_order);
         m
     }
 
@@ -286,7 +286,7 @@ pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Option<StoredRecord> 
     let group = key.strip_prefix("group:")?;
     Some(StoredRecord::Group {
         group: Arc::from(group),
-        record: serde_json::from_str(value).ok()?,
+        record: crate::group_codec::decode(value)?,
     })
 }
 

@@ -56,6 +56,7 @@ pub mod error;
 pub mod event;
 pub mod footprint;
 pub mod group;
+mod group_codec;
 pub mod ids;
 pub mod ledger;
 pub mod log;

@@ -240,15 +240,15 @@ impl Constrained {
             .filter(|tp| !assigned.contains(tp))
             .cloned()
             .collect();
-        self.under_min.sort();
-        self.exactly_min.make_contiguous().sort();
+        self.under_min.sort_unstable();
+        self.exactly_min.make_contiguous().sort_unstable();
         self.assign_round_robin(&unassigned);
     }
 
     fn assign_owned(&mut self) {
         for m in self.order.clone() {
             let mut owned = self.owned.get(&m).cloned().unwrap_or_default();
-            owned.sort_by(|a, b| (a.partition, &a.topic).cmp(&(b.partition, &b.topic)));
+            owned.sort_unstable_by(|a, b| (a.partition, &a.topic).cmp(&(b.partition, &b.topic)));
             owned.retain(|tp| !self.multiple.contains(tp));
             let list = self.assignment.get_mut(&m).expect("member");
             if owned.len() < self.min_quota {
@@ -439,8 +439,9 @@ impl<'a> General<'a> {
             }
         }
         let mut sorted_topics: Vec<Arc<str>> = topics.keys().cloned().collect();
-        sorted_topics
-            .sort_by(|a, b| (topic_consumers[a].len(), a).cmp(&(topic_consumers[b].len(), b)));
+        sorted_topics.sort_unstable_by(|a, b| {
+            (topic_consumers[a].len(), a).cmp(&(topic_consumers[b].len(), b))
+        });
         let sorted_all = sorted_topics
             .iter()
             .flat_map(|t| (0..topics[t]).map(move |p| TopicPartition::new(t.clone(), p)))

@@ -83,7 +83,7 @@ impl Broker {
             }
         }
         // `grabFilthiestCompactedLog`, again and again until none is dirty enough.
-        dirty.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        dirty.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         for (_, tp, d) in dirty {
             let (Some(t), Some(r)) = (
                 self.metadata.topics.get(&tp.topic),

@@ -216,7 +216,7 @@ impl Broker {
                 })
                 .collect(),
         };
-        let value = serde_json::to_string(&record).unwrap_or_default();
+        let value = crate::group_codec::encode(&record);
         let tp = self.offsets_tp(group);
         self.append_internal(&tp, &[(group_key(group), Some(value))], ctx);
     }

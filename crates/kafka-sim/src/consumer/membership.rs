@@ -253,7 +253,7 @@ impl Consumer {
         let assignments = result
             .into_iter()
             .map(|(m, mut parts)| {
-                parts.sort();
+                parts.sort_unstable();
                 (m, parts)
             })
             .collect();

@@ -148,7 +148,7 @@ impl Controller {
                     ));
                 }
                 let mut sorted = brokers.clone();
-                sorted.sort();
+                sorted.sort_unstable();
                 for w in 0..sorted.len() {
                     let b = sorted[w];
                     if !self.registrations.contains_key(&BrokerId(b)) {

@@ -163,7 +163,7 @@ impl Engine {
         }
         out.extend(shrinks.into_values());
         self.group_deadlines(&fences, &wire, &mut out);
-        out.sort_by(|a, b| (a.at, &a.kind).cmp(&(b.at, &b.kind)));
+        out.sort_unstable_by(|a, b| (a.at, &a.kind).cmp(&(b.at, &b.kind)));
         out
     }
 

@@ -147,7 +147,7 @@ impl Engine {
         );
         for m in g.members_in_join_order() {
             let mut assignment = m.assignment.clone();
-            assignment.sort();
+            assignment.sort_unstable();
             for tp in &assignment {
                 owners.insert(tp.clone(), m.client_id.to_string());
             }
