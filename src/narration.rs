@@ -61,13 +61,11 @@ fn without_uuids(text: &str) -> String {
 
 fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
     let at = instant[0].at;
-    let fenced: BTreeSet<BrokerId> = instant
-        .iter()
-        .filter_map(|e| match e.event {
+    let fenced: BTreeSet<BrokerId> =
+        kafka_sim::sorting::set(instant.iter().filter_map(|e| match e.event {
             Event::BrokerFenced { broker } => Some(broker),
             _ => None,
-        })
-        .collect();
+        }));
     let elected: Vec<(&TopicPartition, BrokerId, ElectionKind)> = instant
         .iter()
         .filter_map(|e| match &e.event {

@@ -6,7 +6,6 @@ use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::JoinGroupSpec;
 use kafka_sim::consumer::OffsetReset;
 use kafka_sim::{Acks, Command, Engine, EngineConfig, NewTopic};
-use std::collections::BTreeMap;
 
 /// One-way network latency in the app, ms. Real links take about a millisecond; the diagram uses
 /// a slower network so that requests in flight can be seen at 1x. Kafka's timeouts (seconds) are
@@ -167,7 +166,8 @@ impl Preset {
             latency_ms: LATENCY_MS,
             record_events: true,
         });
-        let mut configs = BTreeMap::from([("min.insync.replicas".to_string(), "2".to_string())]);
+        let mut configs =
+            kafka_sim::sorting::map([("min.insync.replicas".to_string(), "2".to_string())]);
         configs.extend(
             self.retention()
                 .iter()

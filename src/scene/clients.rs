@@ -182,11 +182,12 @@ pub fn consumer<'a>(
 
 /// Each group's colour: by its place in the (sorted) list of groups.
 pub fn group_colours(view: &ClusterView) -> BTreeMap<String, u8> {
-    view.groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.group.clone(), (i % GROUP_COLOURS as usize) as u8))
-        .collect()
+    kafka_sim::sorting::map(
+        view.groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.group.clone(), (i % GROUP_COLOURS as usize) as u8)),
+    )
 }
 
 /// Every group with its members (and its stopped consumers, so they can be restarted), sized.

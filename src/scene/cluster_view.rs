@@ -512,7 +512,7 @@ fn links(scene: &ClusterScene, view: &ClusterView) -> Vec<Link> {
             continue;
         };
         let mut leaders: Vec<BrokerId> = topic.partitions.iter().filter_map(|p| p.leader).collect();
-        leaders.sort_unstable();
+        kafka_sim::sorting::sort(&mut leaders);
         leaders.dedup();
         for leader in leaders {
             let Some(card) = scene.brokers.iter().find(|c| c.id == leader) else {
@@ -543,7 +543,7 @@ fn links(scene: &ClusterScene, view: &ClusterView) -> Vec<Link> {
                 .filter(|gp| gp.owner.as_deref() == Some(m.client_id.as_str()))
                 .filter_map(|gp| view.partition(&gp.tp)?.leader)
                 .collect();
-            leaders.sort_unstable();
+            kafka_sim::sorting::sort(&mut leaders);
             leaders.dedup();
             for leader in leaders {
                 let Some(card) = scene.brokers.iter().find(|c| c.id == leader) else {

@@ -54,7 +54,7 @@ pub fn short_partitions(tps: &[TopicPartition], max_chars: usize) -> String {
     let text = by_topic
         .iter_mut()
         .map(|(topic, ps)| {
-            ps.sort_unstable();
+            kafka_sim::sorting::sort(ps);
             format!("{topic} {}", join_runs(ps.iter().copied()))
         })
         .collect::<Vec<_>>()

@@ -560,7 +560,7 @@ impl Reducible for SimState {
                 }
             }
             Action::SetTopicConfig { topic, key, value } => {
-                let configs = BTreeMap::from([(key, Some(value))]);
+                let configs = kafka_sim::sorting::map([(key, Some(value))]);
                 next.command(Panel::Topics, Command::SetTopicConfig { topic, configs });
             }
             Action::DismissError => next.feedback.error = None,

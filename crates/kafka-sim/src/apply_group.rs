@@ -216,7 +216,7 @@ fn validate_join(spec: &JoinGroupSpec) -> Result<ConsumerConfig, KafkaError> {
         ));
     }
     let mut topics: Vec<Arc<str>> = spec.topics.iter().map(|t| Arc::from(t.as_str())).collect();
-    topics.sort_unstable();
+    crate::sorting::sort(&mut topics);
     topics.dedup();
     Ok(ConsumerConfig {
         group: Arc::from(spec.group.as_str()),

@@ -162,7 +162,7 @@ impl Group {
     /// Members in join order (the coordinator's order in JoinGroup responses).
     pub fn members_in_join_order(&self) -> Vec<&Member> {
         let mut m: Vec<&Member> = self.members.values().collect();
-        m.sort_unstable_by_key(|m| m.join_order);
+        crate::sorting::sort_by_key(&mut m, |m| m.join_order);
         m
     }
 

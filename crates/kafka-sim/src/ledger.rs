@@ -124,7 +124,7 @@ impl AckLedger {
         if lost.is_empty() {
             return None;
         }
-        lost.sort_unstable();
+        crate::sorting::sort(&mut lost);
         let count = lost.iter().map(|(a, b)| b.0 - a.0).sum();
         *self.lost.entry(tp.clone()).or_default() += count;
         Some(Event::AckedRecordsLost {

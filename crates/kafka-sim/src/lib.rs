@@ -37,6 +37,7 @@
 //!   [`scenario`]: the JSON scenario format; [`workload`]: the pipeline benchmark workload;
 //!   [`footprint`]: where the memory goes (estimated heap bytes per structure, for
 //!   `examples/memory.rs`).
+//! - [`sorting`]: sorts and ordered collections with little generated code (for the bundle).
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
 //!   consumer groups) and a scenario run checked step by step; [`sweep`]: seeded fault
 //!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
@@ -71,6 +72,7 @@ pub mod record;
 pub mod replica;
 pub mod rng;
 pub mod scenario;
+pub mod sorting;
 pub mod sweep;
 pub mod topic;
 pub mod trace;

@@ -27,7 +27,7 @@ pub fn assign_replicas(
     rng: &mut SplitMix64,
 ) -> Vec<Vec<BrokerId>> {
     let mut sorted = brokers.to_vec();
-    sorted.sort_unstable();
+    crate::sorting::sort(&mut sorted);
     let n = sorted.len() as u64;
     assert!(n > 0 && replication_factor >= 1 && u64::from(replication_factor) <= n);
     // u64 arithmetic: a user-given start index may be any u32.

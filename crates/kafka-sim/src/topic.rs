@@ -407,7 +407,7 @@ mod tests {
     }
 
     fn with(name: &str, value: &str) -> Result<TopicConfig, KafkaError> {
-        let ch = BTreeMap::from([(name.to_string(), Some(value.to_string()))]);
+        let ch = crate::sorting::map([(name.to_string(), Some(value.to_string()))]);
         TopicConfig::default().with_changes(&ch)
     }
 

@@ -74,7 +74,7 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
                 (*chosen).iter().filter(|t| **t != topic).cloned().collect();
             if on {
                 next.push(topic.clone());
-                next.sort_unstable();
+                kafka_sim::sorting::sort(&mut next);
             }
             chosen.set(next);
         })

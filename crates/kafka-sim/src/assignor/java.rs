@@ -54,7 +54,7 @@ fn bucket(hash: i32, capacity: usize) -> usize {
 pub fn hash_order(hashes: &[i32]) -> Vec<usize> {
     let cap = default_capacity(hashes.len());
     let mut idx: Vec<usize> = (0..hashes.len()).collect();
-    idx.sort_unstable_by_key(|&i| (bucket(hashes[i], cap), i));
+    crate::sorting::sort_by_key(&mut idx, |&i| (bucket(hashes[i], cap), i));
     idx
 }
 

@@ -125,6 +125,6 @@ pub fn assign(
 /// no `group.instance.id` is set).
 pub(crate) fn sorted_ids(members: &[(Arc<str>, Subscription)]) -> Vec<Arc<str>> {
     let mut ids: Vec<Arc<str>> = members.iter().map(|(m, _)| m.clone()).collect();
-    ids.sort_unstable();
+    crate::sorting::sort(&mut ids);
     ids
 }

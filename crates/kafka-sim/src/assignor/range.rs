@@ -10,11 +10,10 @@ pub(super) fn assign(
     topics: &BTreeMap<Arc<str>, u32>,
     members: &[(Arc<str>, Subscription)],
 ) -> Assignment {
-    let mut out: Assignment = members
-        .iter()
-        .map(|(m, _)| (m.clone(), Vec::new()))
-        .collect();
-    let subs: BTreeMap<&Arc<str>, &Subscription> = members.iter().map(|(m, s)| (m, s)).collect();
+    let mut out: Assignment =
+        crate::sorting::map(members.iter().map(|(m, _)| (m.clone(), Vec::new())));
+    let subs: BTreeMap<&Arc<str>, &Subscription> =
+        crate::sorting::map(members.iter().map(|(m, s)| (m, s)));
     let sorted = sorted_ids(members);
     for (topic, &count) in topics {
         let consumers: Vec<&Arc<str>> = sorted

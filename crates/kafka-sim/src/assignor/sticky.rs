@@ -53,7 +53,7 @@ pub(super) fn assign(
     let ids: Vec<Member> = members.iter().map(|(m, _)| m.clone()).collect();
     let order = string_order(&ids);
     let subs: BTreeMap<Member, &Subscription> =
-        members.iter().map(|(m, s)| (m.clone(), s)).collect();
+        crate::sorting::map(members.iter().map(|(m, s)| (m.clone(), s)));
     let mut owned: BTreeMap<Member, Vec<TopicPartition>> = BTreeMap::new();
     let mut multiple: BTreeSet<TopicPartition> = BTreeSet::new();
     let mut max_generation = DEFAULT_GENERATION;
@@ -218,7 +218,7 @@ impl Constrained {
             max_quota: total.div_ceil(n),
             expected_over_min: total % n,
             current_over_min: 0,
-            assignment: order.iter().map(|m| (m.clone(), Vec::new())).collect(),
+            assignment: crate::sorting::map(order.iter().map(|m| (m.clone(), Vec::new()))),
             all,
             order: order.to_vec(),
             owned,
@@ -233,22 +233,26 @@ impl Constrained {
 
     fn build(&mut self) {
         self.assign_owned();
-        let assigned: BTreeSet<&TopicPartition> = self.assigned.iter().collect();
+        let assigned: BTreeSet<&TopicPartition> = crate::sorting::set(self.assigned.iter());
         let unassigned: Vec<TopicPartition> = self
             .all
             .iter()
             .filter(|tp| !assigned.contains(tp))
             .cloned()
             .collect();
-        self.under_min.sort_unstable();
-        self.exactly_min.make_contiguous().sort_unstable();
+        crate::sorting::sort(&mut self.under_min);
+        let mut exactly: Vec<Member> = self.exactly_min.drain(..).collect();
+        crate::sorting::sort(&mut exactly);
+        self.exactly_min.extend(exactly);
         self.assign_round_robin(&unassigned);
     }
 
     fn assign_owned(&mut self) {
         for m in self.order.clone() {
             let mut owned = self.owned.get(&m).cloned().unwrap_or_default();
-            owned.sort_unstable_by(|a, b| (a.partition, &a.topic).cmp(&(b.partition, &b.topic)));
+            crate::sorting::sort_by(&mut owned, |a, b| {
+                (a.partition, &a.topic).cmp(&(b.partition, &b.topic))
+            });
             owned.retain(|tp| !self.multiple.contains(tp));
             let list = self.assignment.get_mut(&m).expect("member");
             if owned.len() < self.min_quota {
@@ -418,7 +422,7 @@ impl<'a> General<'a> {
         max_generation: i32,
     ) -> Self {
         let mut topic_consumers: BTreeMap<Arc<str>, Vec<Member>> =
-            topics.keys().map(|t| (t.clone(), Vec::new())).collect();
+            crate::sorting::map(topics.keys().map(|t| (t.clone(), Vec::new())));
         let mut consumer_topics = BTreeMap::new();
         for m in order {
             let mine: Vec<Arc<str>> = subs[m]
@@ -439,7 +443,7 @@ impl<'a> General<'a> {
             }
         }
         let mut sorted_topics: Vec<Arc<str>> = topics.keys().cloned().collect();
-        sorted_topics.sort_unstable_by(|a, b| {
+        crate::sorting::sort_by(&mut sorted_topics, |a, b| {
             (topic_consumers[a].len(), a).cmp(&(topic_consumers[b].len(), b))
         });
         let sorted_all = sorted_topics
@@ -471,18 +475,15 @@ impl<'a> General<'a> {
     fn build(mut self) -> Assignment {
         let prev = self.prepopulate();
         let assigned = self.assign_owned();
-        let assigned: BTreeSet<TopicPartition> = assigned.into_iter().collect();
+        let assigned: BTreeSet<TopicPartition> = crate::sorting::set(assigned.into_iter());
         let unassigned: Vec<TopicPartition> = self
             .sorted_all
             .iter()
             .filter(|tp| !assigned.contains(*tp))
             .cloned()
             .collect();
-        self.sorted_subs = self
-            .current
-            .iter()
-            .map(|(m, l)| (l.len(), m.clone()))
-            .collect();
+        self.sorted_subs =
+            crate::sorting::set(self.current.iter().map(|(m, l)| (l.len(), m.clone())));
         self.balance(&prev, unassigned);
         self.current
     }
@@ -561,7 +562,7 @@ impl<'a> General<'a> {
             if *count == self.max_assignment_size(topics) {
                 continue;
             }
-            let mine: BTreeSet<&TopicPartition> = self.current[m].iter().collect();
+            let mine: BTreeSet<&TopicPartition> = crate::sorting::set(self.current[m].iter());
             for t in topics {
                 for p in 0..self.topics[t] {
                     let tp = TopicPartition::new(t.clone(), p);
@@ -634,12 +635,12 @@ impl<'a> General<'a> {
             }
             self.maybe_assign_partition(tp);
         }
-        let fixed_topics: BTreeSet<Arc<str>> = self
-            .topic_consumers
-            .iter()
-            .filter(|(_, c)| c.len() < 2)
-            .map(|(t, _)| t.clone())
-            .collect();
+        let fixed_topics: BTreeSet<Arc<str>> = crate::sorting::set(
+            self.topic_consumers
+                .iter()
+                .filter(|(_, c)| c.len() < 2)
+                .map(|(t, _)| t.clone()),
+        );
         self.sorted_all
             .retain(|tp| !fixed_topics.contains(&tp.topic));
         unassigned.retain(|tp| !fixed_topics.contains(&tp.topic));

@@ -83,7 +83,7 @@ impl Broker {
             }
         }
         // `grabFilthiestCompactedLog`, again and again until none is dirty enough.
-        dirty.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        crate::sorting::sort_by(&mut dirty, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         for (_, tp, d) in dirty {
             let (Some(t), Some(r)) = (
                 self.metadata.topics.get(&tp.topic),

@@ -223,11 +223,11 @@ impl Consumer {
     /// The leader runs the chosen assignor over everybody's subscriptions, once it has the
     /// partition counts of every subscribed topic.
     fn assign_as_leader(&mut self, resp: JoinResponse, ctx: &mut Ctx) {
-        let topics: BTreeSet<Arc<str>> = resp
-            .members
-            .iter()
-            .flat_map(|(_, s)| s.topics.iter().cloned())
-            .collect();
+        let topics: BTreeSet<Arc<str>> = crate::sorting::set(
+            resp.members
+                .iter()
+                .flat_map(|(_, s)| s.topics.iter().cloned()),
+        );
         if topics.iter().all(|t| self.leaders.contains_key(t)) {
             self.finish_assignment(resp, ctx);
         } else {
@@ -253,7 +253,7 @@ impl Consumer {
         let assignments = result
             .into_iter()
             .map(|(m, mut parts)| {
-                parts.sort_unstable();
+                crate::sorting::sort(&mut parts);
                 (m, parts)
             })
             .collect();
@@ -303,7 +303,7 @@ impl Consumer {
     /// `onJoinComplete`: take the new assignment; a cooperative member revokes what moved
     /// and rejoins at once so the partitions can go to their new owners.
     fn on_assigned(&mut self, parts: Vec<TopicPartition>, ctx: &mut Ctx) {
-        let new: BTreeSet<TopicPartition> = parts.iter().cloned().collect();
+        let new: BTreeSet<TopicPartition> = crate::sorting::set(parts.iter().cloned());
         let revoked: Vec<TopicPartition> = self.assignment.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&self.assignment).cloned().collect();
         self.revoke(revoked.clone(), ctx);

@@ -60,11 +60,11 @@ impl Controller {
                 format!("Topic '{name}' collides with existing topic: {existing}"),
             ));
         }
-        let changes: BTreeMap<String, Option<String>> = req
-            .configs
-            .iter()
-            .map(|(k, v)| (k.clone(), Some(v.clone())))
-            .collect();
+        let changes: BTreeMap<String, Option<String>> = crate::sorting::map(
+            req.configs
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.clone()))),
+        );
         let config = TopicConfig::default().with_changes(&changes)?;
         let assignment = self.plan_assignment(req, rng)?;
         let topic: Arc<str> = Arc::from(name);
@@ -148,7 +148,7 @@ impl Controller {
                     ));
                 }
                 let mut sorted = brokers.clone();
-                sorted.sort_unstable();
+                crate::sorting::sort(&mut sorted);
                 for w in 0..sorted.len() {
                     let b = sorted[w];
                     if !self.registrations.contains_key(&BrokerId(b)) {

@@ -23,14 +23,15 @@ impl Controller {
         if live == 0 {
             return;
         }
-        let configs: BTreeMap<String, String> = [
-            ("cleanup.policy", "compact".to_string()),
-            ("compression.type", "producer".to_string()),
-            ("segment.bytes", OFFSETS_TOPIC_SEGMENT_BYTES.to_string()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+        let configs: BTreeMap<String, String> = crate::sorting::map(
+            [
+                ("cleanup.policy", "compact".to_string()),
+                ("compression.type", "producer".to_string()),
+                ("segment.bytes", OFFSETS_TOPIC_SEGMENT_BYTES.to_string()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+        );
         let req = NewTopic {
             topic: OFFSETS_TOPIC.to_string(),
             partitions: Some(OFFSETS_TOPIC_PARTITIONS as i32),

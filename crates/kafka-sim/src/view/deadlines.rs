@@ -163,7 +163,7 @@ impl Engine {
         }
         out.extend(shrinks.into_values());
         self.group_deadlines(&fences, &wire, &mut out);
-        out.sort_unstable_by(|a, b| (a.at, &a.kind).cmp(&(b.at, &b.kind)));
+        crate::sorting::sort_by(&mut out, |a, b| (a.at, &a.kind).cmp(&(b.at, &b.kind)));
         out
     }
 
@@ -443,12 +443,12 @@ fn join_phase_end(
     // It ends as soon as every member rejoined: members that will not rejoin are removed
     // when their sessions expire, and the last removal ends it, unless someone still
     // expected (a running member, a pending member id) has not rejoined yet.
-    let missing: BTreeSet<&str> = g
-        .members
-        .values()
-        .filter(|m| m.awaiting_join.is_none())
-        .map(|m| &*m.member_id)
-        .collect();
+    let missing: BTreeSet<&str> = crate::sorting::set(
+        g.members
+            .values()
+            .filter(|m| m.awaiting_join.is_none())
+            .map(|m| &*m.member_id),
+    );
     let last_expiry = if g.pending.is_empty() && !missing.is_empty() {
         missing
             .iter()

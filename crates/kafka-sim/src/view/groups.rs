@@ -94,7 +94,7 @@ impl Engine {
     /// Every group the engine has seen (started consumers, or known to a coordinator), sorted.
     pub fn group_names(&self) -> Vec<String> {
         let mut names: BTreeSet<Arc<str>> =
-            self.consumer_names.keys().map(|(g, _)| g.clone()).collect();
+            crate::sorting::set(self.consumer_names.keys().map(|(g, _)| g.clone()));
         for b in self.brokers.values().filter(|b| b.alive) {
             names.extend(b.groups.keys().cloned());
         }
@@ -147,7 +147,7 @@ impl Engine {
         );
         for m in g.members_in_join_order() {
             let mut assignment = m.assignment.clone();
-            assignment.sort_unstable();
+            crate::sorting::sort(&mut assignment);
             for tp in &assignment {
                 owners.insert(tp.clone(), m.client_id.to_string());
             }
@@ -165,12 +165,8 @@ impl Engine {
                     .copied(),
             });
         }
-        let tps: BTreeSet<TopicPartition> = g
-            .offsets
-            .keys()
-            .cloned()
-            .chain(owners.keys().cloned())
-            .collect();
+        let tps: BTreeSet<TopicPartition> =
+            crate::sorting::set(g.offsets.keys().cloned().chain(owners.keys().cloned()));
         for tp in tps {
             let committed = g.offsets.get(&tp).copied();
             let hw = self.high_watermark(&tp);
