@@ -9,12 +9,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::clock::FrameBudget;
+use crate::state::clock::Wall;
 use crate::state::Action;
 
-/// Real ms per frame the engine may use; the rest is the browser's, to draw (a 60 Hz frame is
-/// 16.7 ms).
-const ENGINE_BUDGET_MS: f64 = 7.0;
 /// The app pauses itself once its wasm memory passes this (wasm32 stops at 4 GiB), and again
 /// at each further step of `MEMORY_STEP_BYTES` if the user plays on.
 const MEMORY_HALT_BYTES: f64 = 2.5 * 1024.0 * 1024.0 * 1024.0;
@@ -28,11 +25,10 @@ pub fn use_clock(playing: bool, dispatch: Callback<Action>) {
     use_effect_with(playing, move |&playing| {
         let frames = playing.then(|| {
             AnimationFrames::start(move |real_ms| {
-                let budget = FrameBudget {
-                    deadline_ms: now_ms() + ENGINE_BUDGET_MS,
-                    now: now_ms,
-                };
-                dispatch.emit(Action::Frame { real_ms, budget });
+                dispatch.emit(Action::Frame {
+                    real_ms,
+                    wall: Wall { now: now_ms },
+                });
                 let bytes = wasm_memory_bytes();
                 let limit = *halt_at.borrow();
                 if bytes > limit {

@@ -89,7 +89,9 @@ pub fn partition_log(r: &PartitionRow, detailed: bool) -> String {
             c.offset,
             c.offset
         );
-        title(&mut out, &c.title);
+        if let Some(text) = &c.title {
+            title(&mut out, text);
+        }
         rect(&mut out, &c.rect, "cell-box", 3.0);
         if let Some(label) = &c.label {
             let _ = write!(

@@ -83,8 +83,9 @@ pub struct Cell {
     pub committed: bool,
     /// The offset, when it fits in the cell.
     pub label: Option<String>,
-    /// "offset 12 · key customer-3 · epoch 0"
-    pub title: String,
+    /// "offset 12 · key customer-3 · epoch 0", for the tooltip; left out on topics with many
+    /// partitions, where the page would hold thousands (the record's card says it all).
+    pub title: Option<String>,
     pub mark: Mark,
     /// The record last produced from the form.
     pub followed: bool,
@@ -191,6 +192,8 @@ pub const PITCH: f64 = 30.0;
 const OLDER_W: f64 = 2.0 * PITCH;
 /// Characters of an offset a cell shows (11 px monospace in a 28-unit cell).
 const CELL_DIGITS: usize = 4;
+/// Up to this many partitions in a topic, each record cell has its own tooltip.
+const CELL_TITLES_MAX_PARTITIONS: usize = 24;
 /// Up to this many partitions in a topic, a producer's link fans out to each of them.
 const FAN_OUT_MAX: usize = 16;
 /// Up to this many groups, every group gets a lane on every partition it reads.
@@ -487,17 +490,19 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
                         colour: c.colour,
                         committed: c.offset < hw,
                         label: (text.len() <= CELL_DIGITS).then_some(text),
-                        title: format!(
-                            "offset {} · key {} · leader epoch {}{}",
-                            c.offset,
-                            c.key,
-                            c.leader_epoch,
-                            if c.offset < hw {
-                                " · committed (below the HW)"
-                            } else {
-                                " · not yet committed (at or above the HW)"
-                            }
-                        ),
+                        title: (t.partitions.len() <= CELL_TITLES_MAX_PARTITIONS).then(|| {
+                            format!(
+                                "offset {} · key {} · leader epoch {}{}",
+                                c.offset,
+                                c.key,
+                                c.leader_epoch,
+                                if c.offset < hw {
+                                    " · committed (below the HW)"
+                                } else {
+                                    " · not yet committed (at or above the HW)"
+                                }
+                            )
+                        }),
                         mark: Mark::of(selected_record == Some((&p.tp, c.offset)), false),
                         followed: ctx.followed == Some((&p.tp, c.offset)),
                     }

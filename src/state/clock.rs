@@ -1,8 +1,10 @@
 //! The simulation clock: playing or paused, the requested speed, and the speed achieved. Each
 //! animation frame advances the engine by the real time elapsed times the speed, within a
 //! per-frame time budget: when the engine cannot keep up, the clock runs slower and says so,
-//! instead of freezing the page. (The budget reads the wall clock; the engine never does, and
-//! how a run is sliced into frames never changes its state at a given simulated time.)
+//! instead of freezing the page. The budget adapts to the frames (less when a frame came late,
+//! a little more when it was on time), so that drawing keeps its share of each frame. (The
+//! budget reads the wall clock; the engine never does, and how a run is sliced into frames never
+//! changes its state at a given simulated time.)
 
 use kafka_sim::Engine;
 
@@ -19,21 +21,20 @@ pub const SPEEDS: [(f64, &str); 7] = [
 /// The longest real-time gap one frame may advance (a hidden tab must not jump minutes).
 const MAX_FRAME_REAL_MS: f64 = 100.0;
 /// Engine items processed between two looks at the budget.
-const STEPS_PER_SLICE: u32 = 256;
+const STEPS_PER_SLICE: u32 = 128;
+/// The engine's share of a frame, ms: where it starts, and its bounds.
+const BUDGET_START_MS: f64 = 8.0;
+const BUDGET_MIN_MS: f64 = 2.0;
+const BUDGET_MAX_MS: f64 = 10.0;
+/// A frame later than this came after a missed display refresh (60 Hz: one every 16.7 ms).
+const LATE_FRAME_MS: f64 = 20.0;
 /// How quickly the achieved speed follows the frames (weight of the newest frame).
 const ACHIEVED_SMOOTHING: f64 = 0.1;
 
-/// How long a frame may spend advancing the engine: until `deadline_ms` on the `now` clock.
+/// The page's wall clock, ms, for the frame budget only.
 #[derive(Clone, Copy)]
-pub struct FrameBudget {
-    pub deadline_ms: f64,
+pub struct Wall {
     pub now: fn() -> f64,
-}
-
-impl FrameBudget {
-    fn spent(&self) -> bool {
-        (self.now)() >= self.deadline_ms
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +46,8 @@ pub struct Clock {
     pub achieved: f64,
     /// Simulated microseconds carried between frames (frames do not fall on whole ms).
     carry_us: f64,
+    /// The engine's time budget per frame, ms (adapted to how late frames come).
+    pub budget_ms: f64,
 }
 
 impl Default for Clock {
@@ -54,6 +57,7 @@ impl Default for Clock {
             speed: 1.0,
             achieved: 1.0,
             carry_us: 0.0,
+            budget_ms: BUDGET_START_MS,
         }
     }
 }
@@ -69,9 +73,17 @@ impl Clock {
         self.playing && self.achieved < self.speed * 0.9
     }
 
-    /// Advances `engine` by `real_ms` of wall time at this speed, stopping early when `budget`
-    /// is spent (the time not simulated is dropped, not owed). Returns whether it moved.
-    pub fn advance(&mut self, engine: &mut Engine, real_ms: f64, budget: FrameBudget) -> bool {
+    /// Advances `engine` by `real_ms` of wall time at this speed, stopping early when the
+    /// frame's budget is spent (the time not simulated is dropped, not owed). Returns whether
+    /// it moved.
+    pub fn advance(&mut self, engine: &mut Engine, real_ms: f64, wall: Wall) -> bool {
+        // Late frame: give the drawing more of the next one; on time: take a little back.
+        self.budget_ms = if real_ms > LATE_FRAME_MS {
+            (self.budget_ms * 0.7).max(BUDGET_MIN_MS)
+        } else {
+            (self.budget_ms + 0.25).min(BUDGET_MAX_MS)
+        };
+        let deadline = (wall.now)() + self.budget_ms;
         let real_ms = real_ms.clamp(0.0, MAX_FRAME_REAL_MS);
         let sim_us = real_ms * self.speed * 1000.0 + self.carry_us;
         let whole_ms = (sim_us / 1000.0).floor();
@@ -85,7 +97,7 @@ impl Clock {
             if engine.advance_by_steps(target, STEPS_PER_SLICE) {
                 break true;
             }
-            if budget.spent() {
+            if (wall.now)() >= deadline {
                 break false;
             }
         };
@@ -111,14 +123,10 @@ mod tests {
     fn always() -> f64 {
         f64::INFINITY
     }
-    const ENDLESS: FrameBudget = FrameBudget {
-        deadline_ms: 1.0,
-        now: never,
-    };
-    const SPENT: FrameBudget = FrameBudget {
-        deadline_ms: 1.0,
-        now: always,
-    };
+    /// A clock that never moves: the budget is never spent.
+    const ENDLESS: Wall = Wall { now: never };
+    /// A clock past every deadline: the budget is always spent.
+    const SPENT: Wall = Wall { now: always };
 
     #[test]
     fn frames_advance_by_real_time_times_speed_carrying_fractions() {
@@ -142,6 +150,15 @@ mod tests {
         }
         assert!(slow.now() < 40 * 1_600, "fell behind: {}", slow.now());
         assert!(clock.falling_behind());
+        // Late frames shrink the engine's share, down to its floor; frames on time grow it back.
+        for _ in 0..20 {
+            clock.advance(&mut slow, 40.0, SPENT);
+        }
+        assert_eq!(clock.budget_ms, BUDGET_MIN_MS);
+        for _ in 0..100 {
+            clock.advance(&mut slow, 16.7, SPENT);
+        }
+        assert_eq!(clock.budget_ms, BUDGET_MAX_MS);
         // Whatever the slicing, the state at a simulated time is the same.
         let mut whole = Preset::Large.engine();
         whole.advance_to(slow.now());

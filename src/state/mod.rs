@@ -27,7 +27,7 @@ use yew::Reducible;
 
 use crate::opening::Preset;
 use crate::scene::palette::KeyPalette;
-use clock::{Clock, FrameBudget};
+use clock::{Clock, Wall};
 use forms::{Feedback, GroupSpec, Panel};
 use history::History;
 use selection::Selection;
@@ -107,10 +107,11 @@ pub enum BrokerOp {
 }
 
 pub enum Action {
-    /// An animation frame: `real_ms` of wall time passed; the engine may use `budget`.
+    /// An animation frame: `real_ms` of wall time passed since the last (the engine's share
+    /// of the frame is timed on `wall`).
     Frame {
         real_ms: f64,
-        budget: FrameBudget,
+        wall: Wall,
     },
     TogglePlay,
     /// Process the next scheduled engine event.
@@ -415,10 +416,10 @@ impl Reducible for SimState {
             next.panels_version += 1;
         }
         match action {
-            Action::Frame { real_ms, budget } => {
+            Action::Frame { real_ms, wall } => {
                 let moved = next
                     .clock
-                    .advance(&mut next.engine.borrow_mut(), real_ms, budget);
+                    .advance(&mut next.engine.borrow_mut(), real_ms, wall);
                 if moved {
                     next.version += 1;
                 }
