@@ -39,6 +39,7 @@ use components::cards::partition::PartitionCard;
 use components::cards::producer::ProducerCard;
 use components::cards::record::RecordCard;
 use components::cluster_diagram::ClusterDiagram;
+use components::dots::dots;
 use components::legend::Legend;
 use components::narration_bar::NarrationBar;
 use components::panel::ContextPanel;
@@ -90,7 +91,7 @@ pub fn app() -> Html {
     };
     let selection = state.selection.clone();
     let followed = state.followed_record();
-    let (content, scene_w, scene_h) = match state.view {
+    let (content, overlay, scene_w, scene_h) = match state.view {
         ViewKind::Topic => {
             let followed = followed.as_ref().map(|(tp, o)| (tp, *o));
             let engine = state.engine();
@@ -108,22 +109,24 @@ pub fn app() -> Html {
                 *visible,
             ));
             let (w, h) = (scene.width, scene.height);
+            let overlay = dots(&scene.dots);
             let draw = Callback::from(move |shot: Shot| {
                 html! {
                     <TopicDiagram scene={scene.clone()} visible={shot.visible} zoom={shot.zoom} on_select={on_select.clone()} />
                 }
             });
-            (draw, w, h)
+            (draw, overlay, w, h)
         }
         ViewKind::Cluster => {
             let scene = Rc::new(cluster_view::layout(&view, *viewport, selection.as_ref()));
             let (w, h) = (scene.width, scene.height);
+            let overlay = dots(&scene.dots);
             let draw = Callback::from(move |shot: Shot| {
                 html! {
                     <ClusterDiagram scene={scene.clone()} zoom={shot.zoom} on_select={on_select.clone()} />
                 }
             });
-            (draw, w, h)
+            (draw, overlay, w, h)
         }
     };
     let on_resize = {
@@ -180,7 +183,7 @@ pub fn app() -> Html {
                           halted={state.halted.clone().map(AttrValue::from)} />
             <main class="workspace">
                 <Stage viewport={*viewport} scene_width={scene_w} scene_height={scene_h} picture={picture}
-                       {on_resize} {on_visible} dragged={dragged.clone()} {content}>
+                       {on_resize} {on_visible} dragged={dragged.clone()} {content} {overlay}>
                     <Legend view={state.view} />
                 </Stage>
                 <ContextPanel tab={state.tab} selection_title={state.selection.as_ref().map(|s| AttrValue::from(s.title()))}

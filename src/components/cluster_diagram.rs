@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::clients;
-use super::dots::{dots, link};
+use super::dots::link;
 use super::markup;
 use super::svg::{activate, rect, text};
 use crate::glossary;
@@ -61,7 +61,6 @@ pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
                 <BrokerNode key={b.id.0} card={b.clone()} compact={scene.compact} {tile_names}
                             on_select={props.on_select.clone()} />
             }) }
-            <g class="dots" aria-hidden="true">{ dots(&scene.dots) }</g>
         </g>
     }
 }

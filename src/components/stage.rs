@@ -39,6 +39,9 @@ pub struct StageProps {
     pub dragged: Rc<Cell<bool>>,
     /// Draws the diagram for a camera shot.
     pub content: Callback<Shot, Html>,
+    /// What moves on every frame (messages in flight), drawn over the diagram on a layer of its
+    /// own: redrawing it then costs the browser that layer only, not the whole diagram.
+    pub overlay: Html,
     pub children: Html,
 }
 
@@ -119,6 +122,9 @@ pub fn stage(props: &StageProps) -> Html {
             <svg class="diagram" width="100%" height="100%" role="group" aria-label="Kafka cluster diagram">
                 { super::dots::defs() }
                 <g transform={c.transform()}>{ props.content.emit(shot) }</g>
+            </svg>
+            <svg class="overlay" width="100%" height="100%" aria-hidden="true">
+                <g class="dots" transform={c.transform()}>{ props.overlay.clone() }</g>
             </svg>
             <div class="zoom-controls">
                 <button onclick={zoom_by(ZOOM_STEP)} aria-label="Zoom in" title="Zoom in (+)">{ "+" }</button>

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::clients;
-use super::dots::{dots, link};
+use super::dots::link;
 use super::markup;
 use super::svg::{activate, rect, text};
 use crate::glossary;
@@ -53,7 +53,6 @@ pub fn topic_diagram(props: &TopicDiagramProps) -> Html {
             if let Some(hint) = &scene.hint {
                 { text(16.0, scene.height - 4.0, "hint-text", hint.clone()) }
             }
-            <g class="dots" aria-hidden="true">{ dots(&scene.dots) }</g>
         </g>
     }
 }
