@@ -179,7 +179,7 @@ pub fn app() -> Html {
     html! {
         <div class="app">
             <Toolbar now_ms={view.now} clock={state.clock.clone()} view={state.view} dispatch={dispatch.clone()} />
-            <NarrationBar told={told} now_ms={view.now} {announcement}
+            <NarrationBar told={told} {announcement}
                           halted={state.halted.clone().map(AttrValue::from)} />
             <main class="workspace">
                 <Stage viewport={*viewport} scene_width={scene_w} scene_height={scene_h} picture={picture}

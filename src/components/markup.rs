@@ -1,5 +1,5 @@
-//! The busiest parts of the diagram written as SVG markup: a partition's log (cells, marks,
-//! lanes) and a broker's replica rows. They change on every frame at high speed, and as text
+//! The busy parts of the diagram written as SVG markup: around a partition's cells (the track,
+//! the marks, the lanes) and a broker's replica rows. They change on every frame at high speed, and as text
 //! they cost the browser one parse instead of hundreds of attribute updates, and the bundle far
 //! less code than the same elements built one by one. Clicks on them are read from `data-`
 //! attributes by the component that holds them (see `picked`).
@@ -47,11 +47,10 @@ fn title(out: &mut String, text: &str) {
     let _ = write!(out, "<title>{}</title>", esc(text));
 }
 
-/// A partition's log: the track, the older block, the record cells (buttons named "Record
-/// orders-3 offset 12", each with `data-offset`), the next offset's slot, the log start and HW
-/// marks, and each group's lane. `detailed` false draws the track filled to the HW only.
-pub fn partition_log(r: &PartitionRow, detailed: bool) -> String {
-    let mut out = String::with_capacity(256 + 400 * r.cells.len() + 600 * r.lanes.len());
+/// Behind a partition's cells: the track, and the block standing for older records (or, when
+/// not `detailed`, the track filled up to the HW).
+pub fn log_track(r: &PartitionRow, detailed: bool) -> String {
+    let mut out = String::with_capacity(400);
     let s = &r.strip;
     rect(&mut out, s, "strip-track", 3.0);
     if !detailed {
@@ -71,38 +70,14 @@ pub fn partition_log(r: &PartitionRow, detailed: bool) -> String {
             esc(label)
         );
     }
-    for c in &r.cells {
-        let colour = c
-            .colour
-            .map_or("key-null".to_string(), |k| format!("key-{k}"));
-        let _ = write!(
-            out,
-            r#"<g class="cell {colour} {}{}{}" role="button" tabindex="-1" aria-label="Record {} offset {}" data-offset="{}">"#,
-            if c.committed {
-                "committed"
-            } else {
-                "uncommitted"
-            },
-            c.mark.class().map_or(String::new(), |m| format!(" {m}")),
-            if c.followed { " followed" } else { "" },
-            r.name,
-            c.offset,
-            c.offset
-        );
-        if let Some(text) = &c.title {
-            title(&mut out, text);
-        }
-        rect(&mut out, &c.rect, "cell-box", 3.0);
-        if let Some(label) = &c.label {
-            let _ = write!(
-                out,
-                r#"<text class="cell-text" x="{}" y="{}" text-anchor="middle">{label}</text>"#,
-                fmt(c.rect.center_x()),
-                fmt(c.rect.y + 16.0)
-            );
-        }
-        out.push_str("</g>");
-    }
+    out
+}
+
+/// Over a partition's cells: the next offset's slot, the log start and HW marks, and each
+/// group's lane.
+pub fn log_marks(r: &PartitionRow) -> String {
+    let mut out = String::with_capacity(400 + 700 * r.lanes.len());
+    let s = &r.strip;
     out.push_str(r#"<g class="next-slot">"#);
     title(
         &mut out,
@@ -114,14 +89,7 @@ pub fn partition_log(r: &PartitionRow, detailed: bool) -> String {
     rect(&mut out, &r.next_slot, "next-box", 3.0);
     out.push_str("</g>");
     if let Some(x) = r.start_x {
-        mark(
-            &mut out,
-            "start-mark",
-            x,
-            s,
-            3.0,
-            &glossary::tooltip("log start"),
-        );
+        mark(&mut out, "start-mark", x, s, 3.0, &glossary::tooltip("log start"));
     }
     let hw = format!("HW {}. {}", r.high_watermark, glossary::tooltip("HW"));
     mark(&mut out, "hw-mark", r.hw_x, s, 4.0, &hw);

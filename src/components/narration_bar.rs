@@ -11,7 +11,6 @@ use crate::scene::words;
 pub struct NarrationBarProps {
     /// Newest first.
     pub told: Vec<Told>,
-    pub now_ms: u64,
     /// `(count, words)`: a new count is a new announcement, even with the same words.
     pub announcement: Option<(u64, AttrValue)>,
     /// Why the app stopped the clock by itself, if it did.
@@ -34,7 +33,7 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
             <p class="narration-line" aria-label="What just happened" title={newest.map(|t| t.text.clone())}>
                 { match newest {
                     Some(t) => html! { <>
-                        <span class="narration-ago">{ ago(props.now_ms, t.at) }</span>
+                        <span class="narration-ago">{ stamp(t.at) }</span>
                         { t.text.clone() }
                     </> },
                     None => html! { <span class="muted">{ "Events will be explained here as they happen." }</span> },
@@ -47,7 +46,7 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
             if *open {
                 <ol class="narration-earlier">
                     { for props.told.iter().skip(1).map(|t| html! {
-                        <li><span class="narration-ago">{ ago(props.now_ms, t.at) }</span>{ t.text.clone() }</li>
+                        <li><span class="narration-ago">{ stamp(t.at) }</span>{ t.text.clone() }</li>
                     }) }
                 </ol>
             }
@@ -58,12 +57,8 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
     }
 }
 
-/// "2.1 s ago" (or "now").
-fn ago(now: u64, at: u64) -> String {
-    let ms = now.saturating_sub(at);
-    if ms < 100 {
-        "now".to_string()
-    } else {
-        format!("{} ago", words::duration(ms))
-    }
+/// "at 12.3 s": when it happened on the simulated clock (a stamp, not "2 s ago", which would
+/// change on every frame).
+fn stamp(at: u64) -> String {
+    format!("at {}", words::duration(at))
 }

@@ -14,7 +14,7 @@ use super::svg::{activate, rect, text};
 use crate::glossary;
 use crate::scene::brokers::BrokerChip;
 use crate::scene::geometry::fmt;
-use crate::scene::topic_view::{PartitionRow, TopicScene};
+use crate::scene::topic_view::{Cell, PartitionRow, TopicScene};
 use crate::scene::Rect;
 use crate::state::selection::Selection;
 
@@ -108,7 +108,19 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
     };
     let class = classes!("partition", r.health.class(), r.mark.class());
     let leader = r.leader.map_or("none".to_string(), |b| b.0.to_string());
-    let log = Html::from_html_unchecked(AttrValue::from(markup::partition_log(r, props.detailed)));
+    let track = Html::from_html_unchecked(AttrValue::from(markup::log_track(r, props.detailed)));
+    // The cells sit in log coordinates: as the window slides only the group moves, and only
+    // the cells that arrive or leave change in the page.
+    let cells = props.detailed.then(|| {
+        html! {
+            <g class="cells" transform={format!("translate({} 0)", fmt(r.log_origin))}>
+                { for r.cells.iter().map(|c| cell(r, c)) }
+            </g>
+        }
+    });
+    let marks = props
+        .detailed
+        .then(|| Html::from_html_unchecked(AttrValue::from(markup::log_marks(r))));
     html! {
         <g {class} data-partition={r.name.clone()} data-leader={leader}
            data-leo={r.log_end_offset.to_string()} data-hw={r.high_watermark.to_string()}
@@ -134,7 +146,34 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
                     }) }
                 }
             </g>
-            { log }
+            { track }
+            { cells }
+            { marks }
+        </g>
+    }
+}
+
+/// A record's cell: a button named "Record orders-3 offset 12" (its click is read by the row).
+fn cell(r: &PartitionRow, c: &Cell) -> Html {
+    let colour = match c.colour {
+        Some(k) => format!("key-{k}"),
+        None => "key-null".to_string(),
+    };
+    let class = classes!(
+        "cell",
+        colour,
+        if c.committed { "committed" } else { "uncommitted" },
+        c.mark.class(),
+        c.followed.then_some("followed")
+    );
+    html! {
+        <g key={c.offset} {class} role="button" tabindex="-1"
+           aria-label={format!("Record {} offset {}", r.name, c.offset)} data-offset={c.offset.to_string()}>
+            if let Some(t) = &c.title { <title>{ t.clone() }</title> }
+            <rect class="cell-box" x={fmt(c.log_x)} y={fmt(c.rect.y)} width={fmt(c.rect.w)} height={fmt(c.rect.h)} rx="3" />
+            if let Some(label) = &c.label {
+                <text class="cell-text" x={fmt(c.log_x + c.rect.w / 2.0)} y={fmt(c.rect.y + 16.0)} text-anchor="middle">{ label.clone() }</text>
+            }
         </g>
     }
 }

@@ -77,6 +77,10 @@ impl Health {
 pub struct Cell {
     pub offset: u64,
     pub rect: Rect,
+    /// The cell's x in the row's log coordinates (`PartitionRow::log_origin` away from the
+    /// diagram's): it stays the same while the window slides, so that a cell once drawn is
+    /// never drawn again as new records arrive.
+    pub log_x: f64,
     /// The key's colour; `None` for a null key.
     pub colour: Option<u8>,
     /// Below the HW: every in-sync replica has it, consumers may read it.
@@ -146,6 +150,8 @@ pub struct PartitionRow {
     pub cells: Vec<Cell>,
     /// The slot the next record will take (its number is the LEO).
     pub next_slot: Rect,
+    /// Where the row's log coordinates start on the diagram (see `Cell::log_x`).
+    pub log_origin: f64,
     pub log_start: u64,
     pub high_watermark: u64,
     pub log_end_offset: u64,
@@ -190,6 +196,8 @@ const TAIL_W: f64 = 56.0;
 pub const PITCH: f64 = 30.0;
 /// The block standing for records older than the window.
 const OLDER_W: f64 = 2.0 * PITCH;
+/// Log coordinates restart every this many offsets (see `Cell::log_x`).
+const LOG_ANCHOR: u64 = 1_024;
 /// Characters of an offset a cell shows (11 px monospace in a 28-unit cell).
 const CELL_DIGITS: usize = 4;
 /// Up to this many partitions in a topic, each record cell has its own tooltip.
@@ -466,6 +474,10 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
     };
     let window_start = leo.saturating_sub(ctx.cells as u64).max(log_start);
     let cells_x = strip.x + OLDER_W;
+    // Log coordinates count from a round offset below the window, so that they stay small
+    // (SVG draws with 32-bit floats) and change only when the window passes the next one.
+    let anchor = window_start - window_start % LOG_ANCHOR;
+    let log_origin = cells_x - (window_start - anchor) as f64 * PITCH;
     // Where offset `o` sits: the left edge of its cell (a marker at `o` points at the record
     // it names); offsets before the window fall in the older block.
     let x_of = |o: u64| -> f64 {
@@ -487,6 +499,7 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
                     Cell {
                         offset: c.offset,
                         rect: Rect::new(x_of(c.offset) + 1.0, strip.y, PITCH - 2.0, STRIP_H),
+                        log_x: (c.offset - anchor) as f64 * PITCH + 1.0,
                         colour: c.colour,
                         committed: c.offset < hw,
                         label: (text.len() <= CELL_DIGITS).then_some(text),
@@ -604,6 +617,7 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
         older,
         cells,
         next_slot,
+        log_origin,
         log_start,
         high_watermark: hw,
         log_end_offset: leo,
@@ -962,6 +976,10 @@ mod tests {
                     "{} cell {} leaves its strip",
                     r.name,
                     c.offset
+                );
+                assert!(
+                    (r.log_origin + c.log_x - c.rect.x).abs() < 1e-9,
+                    "log coordinates agree"
                 );
             }
             assert!(r.strip.contains(&r.next_slot));
