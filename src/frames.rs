@@ -17,18 +17,34 @@ use crate::state::Action;
 const MEMORY_HALT_BYTES: f64 = 2.5 * 1024.0 * 1024.0 * 1024.0;
 const MEMORY_STEP_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
 
-/// While playing, advances the simulation once per animation frame by the real time elapsed
-/// times the speed, so the diagram moves exactly as often as the screen repaints.
+/// From this speed on, the engine advances and the diagram is drawn on every other animation
+/// frame: at 20x a frame is a third of a simulated second, so nothing a person can follow is
+/// lost, and each drawing gets two frames' time (the page stays smooth, the clock fast).
+pub const HALF_RATE_SPEED: f64 = 20.0;
+
+/// While playing, advances the simulation once per animation frame (every other one at high
+/// speed) by the real time elapsed times the speed, so the diagram moves as often as the screen
+/// repaints.
 #[hook]
-pub fn use_clock(playing: bool, dispatch: Callback<Action>) {
+pub fn use_clock(playing: bool, half_rate: bool, dispatch: Callback<Action>) {
     let halt_at = use_mut_ref(|| MEMORY_HALT_BYTES);
-    use_effect_with(playing, move |&playing| {
+    use_effect_with((playing, half_rate), move |&(playing, half_rate)| {
+        let every = if half_rate { 2 } else { 1 };
+        let mut skipped = 0;
+        let mut owed_ms = 0.0;
         let frames = playing.then(|| {
             AnimationFrames::start(move |real_ms| {
+                owed_ms += real_ms;
+                skipped += 1;
+                if skipped < every {
+                    return;
+                }
                 dispatch.emit(Action::Frame {
-                    real_ms,
+                    real_ms: owed_ms,
+                    frames: skipped,
                     wall: Wall { now: now_ms },
                 });
+                (skipped, owed_ms) = (0, 0.0);
                 let bytes = wasm_memory_bytes();
                 let limit = *halt_at.borrow();
                 if bytes > limit {

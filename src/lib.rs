@@ -74,7 +74,11 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
-    frames::use_clock(state.clock.playing, dispatch.clone());
+    frames::use_clock(
+        state.clock.playing,
+        state.clock.speed >= frames::HALF_RATE_SPEED,
+        dispatch.clone(),
+    );
     use_keyboard(dispatch.clone());
 
     // The part of the diagram on the stage, as the stage last reported it.

@@ -1,5 +1,5 @@
-//! The busy parts of the diagram written as SVG markup: around a partition's cells (the track,
-//! the marks, the lanes) and a broker's replica rows. They change on every frame at high speed, and as text
+//! Busy parts of the diagram written as SVG markup: a partition's lanes, a big topic's cells
+//! as shapes, and a broker's replica rows. They change on every frame at high speed, and as text
 //! they cost the browser one parse instead of hundreds of attribute updates, and the bundle far
 //! less code than the same elements built one by one. Clicks on them are read from `data-`
 //! attributes by the component that holds them (see `picked`).
@@ -47,69 +47,44 @@ fn title(out: &mut String, text: &str) {
     let _ = write!(out, "<title>{}</title>", esc(text));
 }
 
-/// Behind a partition's cells: the track, and the block standing for older records (or, when
-/// not `detailed`, the track filled up to the HW).
-pub fn log_track(r: &PartitionRow, detailed: bool) -> String {
-    let mut out = String::with_capacity(400);
-    let s = &r.strip;
-    rect(&mut out, s, "strip-track", 3.0);
-    if !detailed {
-        let filled = Rect::new(s.x, s.y, (r.hw_x - s.x).max(0.0), s.h);
-        rect(&mut out, &filled, "strip-committed", 0.0);
-        return out;
-    }
-    if let Some((older, label, text)) = &r.older {
-        out.push_str(r#"<g class="older">"#);
-        title(&mut out, text);
-        rect(&mut out, older, "older-box", 3.0);
+/// A row's cells as one shape per colour and state: `(CSS classes, path data)`, in log
+/// coordinates like the cells, for topics with many partitions (a handful of elements instead of
+/// one per record; a new record changes a path's data, never the page's structure).
+pub fn cell_shapes(r: &PartitionRow) -> Vec<(String, String)> {
+    let mut shapes: std::collections::BTreeMap<(Option<u8>, bool), String> = Default::default();
+    for c in &r.cells {
+        let d = shapes.entry((c.colour, c.committed)).or_default();
         let _ = write!(
-            out,
-            r#"<text class="older-text" x="{}" y="{}" text-anchor="middle">{}</text></g>"#,
-            fmt(older.center_x()),
-            fmt(older.y + 16.0),
-            esc(label)
+            d,
+            "M{} {}h{}v{}h-{}z",
+            fmt(c.log_x),
+            fmt(c.rect.y),
+            fmt(c.rect.w),
+            fmt(c.rect.h),
+            fmt(c.rect.w)
         );
     }
-    out
+    shapes
+        .into_iter()
+        .map(|((colour, committed), d)| {
+            let colour = colour.map_or("key-null".to_string(), |k| format!("key-{k}"));
+            let state = if committed {
+                "committed"
+            } else {
+                "uncommitted"
+            };
+            (format!("cell {colour} {state}"), d)
+        })
+        .collect()
 }
 
-/// Over a partition's cells: the next offset's slot, the log start and HW marks, and each
-/// group's lane.
-pub fn log_marks(r: &PartitionRow) -> String {
-    let mut out = String::with_capacity(400 + 700 * r.lanes.len());
-    let s = &r.strip;
-    out.push_str(r#"<g class="next-slot">"#);
-    title(
-        &mut out,
-        &format!(
-            "LEO {0}: the next record appended takes offset {0}",
-            r.log_end_offset
-        ),
-    );
-    rect(&mut out, &r.next_slot, "next-box", 3.0);
-    out.push_str("</g>");
-    if let Some(x) = r.start_x {
-        mark(&mut out, "start-mark", x, s, 3.0, &glossary::tooltip("log start"));
-    }
-    let hw = format!("HW {}. {}", r.high_watermark, glossary::tooltip("HW"));
-    mark(&mut out, "hw-mark", r.hw_x, s, 4.0, &hw);
+/// Each group's lane on a partition.
+pub fn lanes(r: &PartitionRow) -> String {
+    let mut out = String::with_capacity(700 * r.lanes.len());
     for l in &r.lanes {
-        lane(&mut out, l, s);
+        lane(&mut out, l, &r.strip);
     }
     out
-}
-
-/// A vertical mark across the strip at `x`.
-fn mark(out: &mut String, class: &str, x: f64, s: &Rect, over: f64, text: &str) {
-    let _ = write!(
-        out,
-        r#"<line class="{class}" x1="{0}" y1="{1}" x2="{0}" y2="{2}">"#,
-        fmt(x),
-        fmt(s.y - over),
-        fmt(s.bottom() + over)
-    );
-    title(out, text);
-    out.push_str("</line>");
 }
 
 /// One group's lane: its committed offset (▲), its consumer's position (◆), the lag bar from

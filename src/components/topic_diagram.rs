@@ -96,7 +96,9 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
-            let offset = markup::picked(&e, "data-offset").and_then(|o| o.parse().ok());
+            let offset = markup::picked(&e, "data-offset")
+                .and_then(|o| o.parse().ok())
+                .or_else(|| offset_under(&e));
             on_select.emit(match offset {
                 Some(offset) => Selection::Record {
                     tp: tp.clone(),
@@ -108,19 +110,56 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
     };
     let class = classes!("partition", r.health.class(), r.mark.class());
     let leader = r.leader.map_or("none".to_string(), |b| b.0.to_string());
-    let track = Html::from_html_unchecked(AttrValue::from(markup::log_track(r, props.detailed)));
+    let strip = &r.strip;
     // The cells sit in log coordinates: as the window slides only the group moves, and only
     // the cells that arrive or leave change in the page.
     let cells = props.detailed.then(|| {
+        let cells = if r.cells_as_shapes {
+            html! { { for markup::cell_shapes(r).into_iter().map(|(class, d)| html! {
+                <g key={class.clone()} {class}><path class="cell-box" {d} /></g>
+            }) } }
+        } else {
+            html! { { for r.cells.iter().map(|c| cell(r, c)) } }
+        };
         html! {
-            <g class="cells" transform={format!("translate({} 0)", fmt(r.log_origin))}>
-                { for r.cells.iter().map(|c| cell(r, c)) }
+            <g class="cells" transform={format!("translate({} 0)", fmt(r.log_origin))}
+               data-anchor={r.log_anchor.to_string()}>
+                { cells }
             </g>
         }
     });
-    let marks = props
-        .detailed
-        .then(|| Html::from_html_unchecked(AttrValue::from(markup::log_marks(r))));
+    let marks = props.detailed.then(|| {
+        html! {
+            <>
+                if let Some((older, label, title)) = &r.older {
+                    <g class="older">
+                        <title>{ title.clone() }</title>
+                        { rect(older, "older-box", 3.0) }
+                        <text class="older-text" x={fmt(older.center_x())} y={fmt(older.y + 16.0)} text-anchor="middle">{ label.clone() }</text>
+                    </g>
+                }
+                <g class="next-slot">
+                    <title>{ format!("LEO {0}: the next record appended takes offset {0}", r.log_end_offset) }</title>
+                    { rect(&r.next_slot, "next-box", 3.0) }
+                </g>
+                if let Some(x) = r.start_x {
+                    <line class="start-mark" x1={fmt(x)} y1={fmt(strip.y - 3.0)} x2={fmt(x)} y2={fmt(strip.bottom() + 3.0)}>
+                        <title>{ glossary::tooltip("log start") }</title>
+                    </line>
+                }
+                <line class="hw-mark" x1={fmt(r.hw_x)} y1={fmt(strip.y - 4.0)} x2={fmt(r.hw_x)} y2={fmt(strip.bottom() + 4.0)}>
+                    <title>{ format!("HW {}. {}", r.high_watermark, glossary::tooltip("HW")) }</title>
+                </line>
+                { Html::from_html_unchecked(AttrValue::from(markup::lanes(r))) }
+            </>
+        }
+    });
+    let filled = (!props.detailed).then(|| {
+        html! {
+            <rect class="strip-committed" x={fmt(strip.x)} y={fmt(strip.y)}
+                  width={fmt((r.hw_x - strip.x).max(0.0))} height={fmt(strip.h)} />
+        }
+    });
     html! {
         <g {class} data-partition={r.name.clone()} data-leader={leader}
            data-leo={r.log_end_offset.to_string()} data-hw={r.high_watermark.to_string()}
@@ -146,11 +185,26 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
                     }) }
                 }
             </g>
-            { track }
+            { rect(strip, "strip-track", 3.0) }
+            { filled }
             { cells }
             { marks }
         </g>
     }
+}
+
+/// The record under the pointer in a row whose cells are drawn as shapes: the click's place in
+/// the cells' own coordinates, in whole cells from the row's anchor offset.
+fn offset_under(e: &MouseEvent) -> Option<u64> {
+    use wasm_bindgen::JsCast;
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let cells = target.closest("g.cells").ok()??;
+    let anchor: u64 = cells.get_attribute("data-anchor")?.parse().ok()?;
+    let graphics: web_sys::SvgGraphicsElement = cells.dyn_into().ok()?;
+    let m = graphics.get_screen_ctm()?.inverse().ok()?;
+    let (cx, cy) = (f64::from(e.client_x()), f64::from(e.client_y()));
+    let x = f64::from(m.a()) * cx + f64::from(m.c()) * cy + f64::from(m.e());
+    (x >= 0.0).then(|| anchor + (x / crate::scene::topic_view::PITCH) as u64)
 }
 
 /// A record's cell: a button named "Record orders-3 offset 12" (its click is read by the row).
@@ -162,7 +216,11 @@ fn cell(r: &PartitionRow, c: &Cell) -> Html {
     let class = classes!(
         "cell",
         colour,
-        if c.committed { "committed" } else { "uncommitted" },
+        if c.committed {
+            "committed"
+        } else {
+            "uncommitted"
+        },
         c.mark.class(),
         c.followed.then_some("followed")
     );

@@ -152,6 +152,13 @@ pub struct PartitionRow {
     pub next_slot: Rect,
     /// Where the row's log coordinates start on the diagram (see `Cell::log_x`).
     pub log_origin: f64,
+    /// The offset at log coordinate 0 (a click at log x `x` is on offset
+    /// `log_anchor + x / PITCH`).
+    pub log_anchor: u64,
+    /// Cells drawn as a few shapes, one per colour, instead of one element each: on topics with
+    /// many partitions the page would otherwise hold thousands of them. A click still finds its
+    /// record (by position); the partition's card lists them for the keyboard.
+    pub cells_as_shapes: bool,
     pub log_start: u64,
     pub high_watermark: u64,
     pub log_end_offset: u64,
@@ -200,7 +207,8 @@ const OLDER_W: f64 = 2.0 * PITCH;
 const LOG_ANCHOR: u64 = 1_024;
 /// Characters of an offset a cell shows (11 px monospace in a 28-unit cell).
 const CELL_DIGITS: usize = 4;
-/// Up to this many partitions in a topic, each record cell has its own tooltip.
+/// Up to this many partitions in a topic, each record cell is an element of its own, with its
+/// tooltip; beyond, cells are drawn as shapes (see `PartitionRow::cells_as_shapes`).
 const CELL_TITLES_MAX_PARTITIONS: usize = 24;
 /// Up to this many partitions in a topic, a producer's link fans out to each of them.
 const FAN_OUT_MAX: usize = 16;
@@ -618,6 +626,8 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
         cells,
         next_slot,
         log_origin,
+        log_anchor: anchor,
+        cells_as_shapes: t.partitions.len() > CELL_TITLES_MAX_PARTITIONS,
         log_start,
         high_watermark: hw,
         log_end_offset: leo,

@@ -76,15 +76,15 @@ impl Clock {
     /// Advances `engine` by `real_ms` of wall time at this speed, stopping early when the
     /// frame's budget is spent (the time not simulated is dropped, not owed). Returns whether
     /// it moved.
-    pub fn advance(&mut self, engine: &mut Engine, real_ms: f64, wall: Wall) -> bool {
+    pub fn advance(&mut self, engine: &mut Engine, real_ms: f64, frames: u32, wall: Wall) -> bool {
         // Late frame: give the drawing more of the next one; on time: take a little back.
-        self.budget_ms = if real_ms > LATE_FRAME_MS {
+        self.budget_ms = if real_ms > LATE_FRAME_MS * f64::from(frames.max(1)) {
             (self.budget_ms * 0.7).max(BUDGET_MIN_MS)
         } else {
             (self.budget_ms + 0.25).min(BUDGET_MAX_MS)
         };
         let deadline = (wall.now)() + self.budget_ms;
-        let real_ms = real_ms.clamp(0.0, MAX_FRAME_REAL_MS);
+        let real_ms = real_ms.clamp(0.0, MAX_FRAME_REAL_MS * f64::from(frames.max(1)));
         let sim_us = real_ms * self.speed * 1000.0 + self.carry_us;
         let whole_ms = (sim_us / 1000.0).floor();
         self.carry_us = sim_us - whole_ms * 1000.0;
@@ -134,7 +134,7 @@ mod tests {
         let mut clock = Clock::default();
         clock.set_speed(0.25);
         for _ in 0..60 {
-            clock.advance(&mut engine, 16.0, ENDLESS);
+            clock.advance(&mut engine, 16.0, 1, ENDLESS);
         }
         assert_eq!(engine.now(), 240, "60 frames of 16 ms at 0.25x");
         assert!(!clock.falling_behind());
@@ -146,17 +146,17 @@ mod tests {
         let mut clock = Clock::default();
         clock.set_speed(100.0);
         for _ in 0..40 {
-            clock.advance(&mut slow, 16.0, SPENT);
+            clock.advance(&mut slow, 16.0, 1, SPENT);
         }
         assert!(slow.now() < 40 * 1_600, "fell behind: {}", slow.now());
         assert!(clock.falling_behind());
         // Late frames shrink the engine's share, down to its floor; frames on time grow it back.
         for _ in 0..20 {
-            clock.advance(&mut slow, 40.0, SPENT);
+            clock.advance(&mut slow, 40.0, 1, SPENT);
         }
         assert_eq!(clock.budget_ms, BUDGET_MIN_MS);
         for _ in 0..100 {
-            clock.advance(&mut slow, 16.7, SPENT);
+            clock.advance(&mut slow, 16.7, 1, SPENT);
         }
         assert_eq!(clock.budget_ms, BUDGET_MAX_MS);
         // Whatever the slicing, the state at a simulated time is the same.

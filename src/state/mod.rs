@@ -111,6 +111,8 @@ pub enum Action {
     /// of the frame is timed on `wall`).
     Frame {
         real_ms: f64,
+        /// Display refreshes `real_ms` covers (2 when drawing at half rate).
+        frames: u32,
         wall: Wall,
     },
     TogglePlay,
@@ -416,10 +418,14 @@ impl Reducible for SimState {
             next.panels_version += 1;
         }
         match action {
-            Action::Frame { real_ms, wall } => {
-                let moved = next
-                    .clock
-                    .advance(&mut next.engine.borrow_mut(), real_ms, wall);
+            Action::Frame {
+                real_ms,
+                frames,
+                wall,
+            } => {
+                let moved =
+                    next.clock
+                        .advance(&mut next.engine.borrow_mut(), real_ms, frames, wall);
                 if moved {
                     next.version += 1;
                 }

@@ -475,7 +475,7 @@ impl<'a> General<'a> {
     fn build(mut self) -> Assignment {
         let prev = self.prepopulate();
         let assigned = self.assign_owned();
-        let assigned: BTreeSet<TopicPartition> = crate::sorting::set(assigned.into_iter());
+        let assigned: BTreeSet<TopicPartition> = crate::sorting::set(assigned);
         let unassigned: Vec<TopicPartition> = self
             .sorted_all
             .iter()
