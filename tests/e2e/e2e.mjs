@@ -414,6 +414,22 @@ check('the event log keeps the whole run and its filter searches all of it', asy
   if (!/\d+ of \d+ events match/.test(summary)) throw new Error(`summary: ${summary}`);
 });
 
+check('in a topic of 100 partitions, a click on a record opens its card', async ({ browser }) => {
+  const page = await browser.newPage({ viewport: LAPTOP });
+  watchConsole(page);
+  await page.goto(baseUrl + '?scenario=large');
+  const row = page.locator('g.partition[data-partition="events-0"]');
+  await row.waitFor({ timeout: 15000 });
+  await until('records are drawn', async () => (await row.locator('g.cells path').count()) > 0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const box = await row.locator('g.cells path').first().boundingBox();
+  await page.mouse.click(box.x + box.width - 4, box.y + box.height / 2);
+  const card = page.getByRole('region', { name: /^Record events-0 offset \d+$/ });
+  await card.waitFor();
+  if (!(await card.textContent()).includes('customer-')) throw new Error('the record card shows no key');
+  await page.close();
+});
+
 check('at 1920x1080 the diagram takes the stage with text of at least 11 px', async ({ page }) => {
   await page.setViewportSize(WIDE);
   await page.getByRole('button', { name: 'Topic view' }).click();
