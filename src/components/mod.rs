@@ -8,7 +8,8 @@
 //! - `toolbar.rs`, `narration_bar.rs`, `legend.rs`: around the stage.
 //! - `panel.rs`: the context panel; `produce_box.rs` the form pinned at its top; `tabs/` its
 //!   tabs; `cards/` the selected object's card.
-//! - `inline_error.rs`, `text_field.rs`, `term.rs`: form and text helpers.
+//! - `inline_error.rs`, `text_field.rs`: form helpers; `panel_markup.rs`: the panel's read-only
+//!   parts as HTML text, their buttons read by one handler.
 
 pub mod cards;
 pub mod clients;
@@ -19,11 +20,11 @@ pub mod legend;
 pub mod markup;
 pub mod narration_bar;
 pub mod panel;
+pub mod panel_markup;
 pub mod produce_box;
 pub mod stage;
 pub mod svg;
 pub mod tabs;
-pub mod term;
 pub mod text_field;
 pub mod toolbar;
 pub mod topic_diagram;

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::cluster_diagram::role_class;
 use crate::components::inline_error::InlineError;
-use crate::components::term::term;
+use crate::components::panel_markup::{button, on_act, raw, term, Act};
 use crate::scene::brokers::BrokerState;
 use crate::scene::reasons::Reason;
 use crate::state::selection::Selection;
@@ -23,6 +23,26 @@ pub struct BrokerCardProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Its replicas as chips that open their partition.
+fn replica_chips(replicas: &[(TopicPartition, ReplicaRole)]) -> String {
+    let mut out = String::from(r#"<h3>Replicas</h3><ul class="chips">"#);
+    for (tp, role) in replicas {
+        out.push_str("<li>");
+        let act = Act::Select(Selection::Partition(tp.clone()));
+        let label = format!("{tp} · {}", role.as_str());
+        button(
+            &mut out,
+            &format!("chip {}", role_class(*role)),
+            &act,
+            &label,
+            None,
+        );
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
 #[function_component(BrokerCard)]
 pub fn broker_card(props: &BrokerCardProps) -> Html {
     let b = &props.broker;
@@ -34,14 +54,15 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
             .reform(move |_: MouseEvent| Action::Broker(op(), id))
     };
     let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
+    let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
-        <section class="card" aria-label={format!("Broker {}", id.0)}>
+        <section class="card" aria-label={format!("Broker {}", id.0)} {onclick} {onkeydown}>
             <h2>{ format!("Broker {}", id.0) }</h2>
             <p class="facts-line">
                 { format!("{} · leads {} of {} replicas", state.label(),
                           props.replicas.iter().filter(|(_, r)| *r == ReplicaRole::Leader).count(),
                           props.replicas.len()) }
-                if b.fenced { { " · " }{ term("fenced", "fenced") } }
+                if b.fenced { { " · " }{ raw(term("fenced", "fenced")) } }
             </p>
             <div class="button-row">
                 <button class="danger" onclick={op(|| BrokerOp::Kill)} disabled={state == BrokerState::Dead}
@@ -61,19 +82,7 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
             if let Some(r) = &props.reason {
                 <p class="reason">{ format!("The controller has not heard from it: {}", r.full()) }</p>
             }
-            <h3>{ "Replicas" }</h3>
-            <ul class="chips">
-                { for props.replicas.iter().map(|(tp, role)| {
-                    let select = Selection::Partition(tp.clone());
-                    let onclick = props.dispatch.reform(move |_: MouseEvent| Action::Select(Some(select.clone())));
-                    html! {
-                        <li><button class={classes!("chip", role_class(*role))} {onclick}
-                                    title={format!("Partition {tp}: {} here", role.as_str())}>
-                            { format!("{tp} · {}", role.as_str()) }
-                        </button></li>
-                    }
-                }) }
-            </ul>
+            { raw(replica_chips(&props.replicas)) }
         </section>
     }
 }

@@ -6,8 +6,10 @@ use kafka_sim::view::GroupView;
 use kafka_sim::TopicPartition;
 use yew::prelude::*;
 
+use std::fmt::Write;
+
 use crate::components::inline_error::InlineError;
-use crate::components::term::term;
+use crate::components::panel_markup::{raw, term};
 use crate::scene::clients::MemberStatus;
 use crate::scene::reasons::Reason;
 use crate::state::selection::Selection;
@@ -52,7 +54,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
         <section class="card" aria-label={format!("Consumer {}", props.client_id)}>
             <h2>{ format!("Consumer {}", props.client_id) }</h2>
             <p class="facts-line">
-                { term(status, status) }{ format!(" · {} · group ", props.detail) }
+                { raw(term(status, status)) }{ format!(" · {} · group ", props.detail) }
                 <button class="link-button inline" onclick={open_group}>{ &props.group }</button>
             </p>
             <div class="button-row">
@@ -75,26 +77,34 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             if let Some(r) = &props.reason {
                 <p class="reason">{ format!("Its heartbeats stopped: {}", r.full()) }</p>
             }
-            if !props.reading.is_empty() {
-                <table class="reading">
-                    <thead><tr>
-                        <th>{ "partition" }</th><th>{ term("position", "position") }</th>
-                        <th>{ term("committed", "committed offset") }</th><th>{ term("lag", "lag") }</th>
-                    </tr></thead>
-                    <tbody>
-                        { for props.reading.iter().map(|(tp, pos, committed, lag)| html! {
-                            <tr>
-                                <td>{ tp.to_string() }</td>
-                                <td>{ pos.map_or("-".to_string(), |p| p.to_string()) }</td>
-                                <td>{ committed.map_or("-".to_string(), |c| c.to_string()) }</td>
-                                <td>{ lag.map_or("-".to_string(), |l| l.to_string()) }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            }
+            { raw(reading_table(&props.reading)) }
         </section>
     }
+}
+
+/// Each partition the consumer reads: position, committed offset, lag.
+fn reading_table(reading: &[Reading]) -> String {
+    if reading.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        r#"<table class="reading"><thead><tr><th>partition</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        term("position", "position"),
+        term("committed", "committed offset"),
+        term("lag", "lag")
+    );
+    let or_dash = |v: &Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
+    for (tp, pos, committed, lag) in reading {
+        let _ = write!(
+            out,
+            "<tr><td>{tp}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            or_dash(pos),
+            or_dash(committed),
+            or_dash(lag)
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
 }
 
 /// The partitions `client_id` owns in `group`, with its position on each.

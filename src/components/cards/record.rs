@@ -2,10 +2,12 @@
 //! its topic, partition, offset and leader epoch, and its journey: on which replicas it is, if
 //! the HW passed it, which groups have it.
 
+use std::fmt::Write;
+
 use yew::prelude::*;
 
 use crate::components::cluster_diagram::role_class;
-use crate::components::term::term;
+use crate::components::panel_markup::{esc, raw, term};
 use crate::inspect::RecordDetail;
 
 #[derive(Properties, PartialEq)]
@@ -18,62 +20,101 @@ pub fn record_card(props: &RecordCardProps) -> Html {
     let r = &props.record;
     html! {
         <section class="card" aria-label={format!("Record {} offset {}", r.tp, r.offset)}>
-            <h2>{ format!("Record {} offset {}", r.tp, r.offset) }</h2>
-            <dl class="facts">
-                <dt>{ "topic" }</dt><dd>{ &*r.tp.topic }</dd>
-                <dt>{ term("partition", "partition") }</dt><dd>{ r.tp.partition.0 }</dd>
-                <dt>{ term("offset", "offset") }</dt><dd>{ r.offset }</dd>
-                <dt>{ term("leader epoch", "epoch") }</dt><dd>{ r.leader_epoch }</dd>
-                <dt>{ "timestamp" }</dt><dd>{ format!("{} ms (CreateTime)", r.timestamp_ms) }</dd>
-                <dt>{ term("key", "key") }</dt><dd class="mono">{ &r.key }</dd>
-                <dt>{ "value" }</dt><dd class="mono">{ &r.value }</dd>
-                <dt>{ "headers" }</dt>
-                <dd class="mono">
-                    if r.headers.is_empty() { { "none" } }
-                    { for r.headers.iter().map(|(k, v)| html! { <div>{ format!("{k}: {v}") }</div> }) }
-                </dd>
-            </dl>
-            <Journey record={r.clone()} />
+            { raw(body(r)) }
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct JourneyProps {
-    pub record: RecordDetail,
+fn body(r: &RecordDetail) -> String {
+    let mut out = String::new();
+    let headers = if r.headers.is_empty() {
+        "none".to_string()
+    } else {
+        r.headers
+            .iter()
+            .map(|(k, v)| format!("<div>{}: {}</div>", esc(k), esc(v)))
+            .collect()
+    };
+    let _ = write!(
+        out,
+        r#"<h2>Record {tp} offset {o}</h2><dl class="facts"><dt>topic</dt><dd>{t}</dd><dt>{}</dt><dd>{p}</dd><dt>{}</dt><dd>{o}</dd><dt>{}</dt><dd>{e}</dd><dt>timestamp</dt><dd>{ts} ms (CreateTime)</dd><dt>{}</dt><dd class="mono">{k}</dd><dt>value</dt><dd class="mono">{v}</dd><dt>headers</dt><dd class="mono">{headers}</dd></dl>"#,
+        term("partition", "partition"),
+        term("offset", "offset"),
+        term("leader epoch", "epoch"),
+        term("key", "key"),
+        tp = r.tp,
+        t = esc(&r.tp.topic),
+        p = r.tp.partition.0,
+        o = r.offset,
+        e = r.leader_epoch,
+        ts = r.timestamp_ms,
+        k = esc(&r.key),
+        v = esc(&r.value),
+    );
+    journey(&mut out, r);
+    out
 }
 
 /// Where the record has got to, one step a line, each ticked when done.
-#[function_component(Journey)]
-pub fn journey(props: &JourneyProps) -> Html {
-    let r = &props.record;
-    let step = |done: bool, text: Html| {
-        html! {
-            <li class={if done { "done" } else { "waiting" }}>
-                <span class="tick" aria-hidden="true">{ if done { "✓" } else { "…" } }</span>{ text }
-            </li>
-        }
+fn journey(out: &mut String, r: &RecordDetail) {
+    let _ = write!(
+        out,
+        r#"<ol class="journey" aria-label="Journey of record {} offset {}">"#,
+        r.tp, r.offset
+    );
+    let mut step = |done: bool, text: String| {
+        let _ = write!(
+            out,
+            r#"<li class="{}"><span class="tick" aria-hidden="true">{}</span>{text}</li>"#,
+            if done { "done" } else { "waiting" },
+            if done { "✓" } else { "…" }
+        );
     };
-    html! {
-        <ol class="journey" aria-label={format!("Journey of record {} offset {}", r.tp, r.offset)}>
-            { for r.copies.iter().map(|(b, role, has)| step(*has, html! {
-                <>
-                    { format!("broker {} ", b.0) }
-                    <span class={classes!("role", role_class(*role))}>{ role.as_str() }</span>
-                    { if *has { ": has it" } else { ": does not have it (yet)" } }
-                </>
-            })) }
-            { step(r.committed, html! { <>{ "the " }{ term("HW", "HW") }{ if r.committed { " passed it: committed" } else { " has not passed it: not committed yet" } }</> }) }
-            { for r.groups.iter().map(|g| step(g.committed, html! {
-                <>
-                    { format!("group {}: ", g.group) }
-                    { match &g.fetched_by {
-                        Some(m) => format!("delivered to {m}"),
-                        None => "not delivered yet".to_string(),
-                    } }
-                    { if g.committed { ", offset committed" } else { "" } }
-                </>
-            })) }
-        </ol>
+    for (b, role, has) in &r.copies {
+        step(
+            *has,
+            format!(
+                r#"broker {} <span class="role {}">{}</span>{}"#,
+                b.0,
+                role_class(*role),
+                role.as_str(),
+                if *has {
+                    ": has it"
+                } else {
+                    ": does not have it (yet)"
+                }
+            ),
+        );
     }
+    step(
+        r.committed,
+        format!(
+            "the {}{}",
+            term("HW", "HW"),
+            if r.committed {
+                " passed it: committed"
+            } else {
+                " has not passed it: not committed yet"
+            }
+        ),
+    );
+    for g in &r.groups {
+        step(
+            g.committed,
+            format!(
+                "group {}: {}{}",
+                esc(&g.group),
+                match &g.fetched_by {
+                    Some(m) => format!("delivered to {}", esc(m)),
+                    None => "not delivered yet".to_string(),
+                },
+                if g.committed {
+                    ", offset committed"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    out.push_str("</ol>");
 }

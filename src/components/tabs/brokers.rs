@@ -5,6 +5,7 @@ use kafka_sim::view::BrokerView;
 use yew::prelude::*;
 
 use crate::components::inline_error::InlineError;
+use crate::components::panel_markup::{button, on_act, raw, Act};
 use crate::scene::brokers::BrokerState;
 use crate::state::selection::Selection;
 use crate::state::Action;
@@ -16,6 +17,37 @@ pub struct BrokersTabProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Every broker as a chip that opens its card.
+fn chips(brokers: &[BrokerView]) -> String {
+    let mut out = String::from(r#"<ul class="chips">"#);
+    for b in brokers {
+        let state = BrokerState::of(b);
+        out.push_str("<li>");
+        let label = format!(
+            "Broker {} · {}{}",
+            b.id.0,
+            state.label(),
+            if b.fenced && b.alive {
+                " · fenced"
+            } else {
+                ""
+            }
+        );
+        let act = Act::Select(Selection::Broker(b.id));
+        let name = format!("Open broker {}", b.id.0);
+        button(
+            &mut out,
+            &format!("chip {}", state.label()),
+            &act,
+            &label,
+            Some(&name),
+        );
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
 #[function_component(BrokersTab)]
 pub fn brokers_tab(props: &BrokersTabProps) -> Html {
     let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
@@ -24,24 +56,13 @@ pub fn brokers_tab(props: &BrokersTabProps) -> Html {
         .dispatch
         .reform(|_: MouseEvent| Action::ElectPreferredLeaders);
     let any_isolated = props.brokers.iter().any(|b| b.isolated);
+    let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
-        <section class="card" aria-labelledby="brokers-heading">
+        <section class="card" aria-labelledby="brokers-heading" {onclick} {onkeydown}>
             <h2 id="brokers-heading">{ "Brokers" }</h2>
             <p class="hint">{ "Pick a broker to kill, restart or isolate it." }</p>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
-            <ul class="chips">
-                { for props.brokers.iter().map(|b| {
-                    let select = Selection::Broker(b.id);
-                    let onclick = props.dispatch.reform(move |_: MouseEvent| Action::Select(Some(select.clone())));
-                    let state = BrokerState::of(b);
-                    html! {
-                        <li><button class={classes!("chip", state.label())} {onclick}
-                                    aria-label={format!("Open broker {}", b.id.0)}>
-                            { format!("Broker {} · {}{}", b.id.0, state.label(), if b.fenced && b.alive { " · fenced" } else { "" }) }
-                        </button></li>
-                    }
-                }) }
-            </ul>
+            { raw(chips(&props.brokers)) }
             <div class="button-row">
                 <button onclick={heal} disabled={!any_isolated}>{ "Heal network" }</button>
                 <button onclick={add}>{ "Add broker" }</button>

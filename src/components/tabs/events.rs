@@ -5,6 +5,7 @@
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::components::panel_markup::{esc, raw};
 use crate::narration::Told;
 use crate::state::history::HistoryHandle;
 
@@ -19,6 +20,16 @@ pub struct EventsTabProps {
 const ROW_PX: f64 = 18.0;
 /// Rows drawn beyond the visible ones, above and below, so a fast scroll shows no gap.
 const OVERSCAN: usize = 10;
+
+/// The narration so far, newest first.
+fn narration(told: &[Told]) -> String {
+    let mut out = String::from(r#"<ol class="narration-list">"#);
+    for t in told {
+        out.push_str(&format!("<li>{} ms: {}</li>", t.at, esc(&t.text)));
+    }
+    out.push_str("</ol>");
+    out
+}
 
 #[function_component(EventsTab)]
 pub fn events_tab(props: &EventsTabProps) -> Html {
@@ -86,9 +97,7 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
                 </div>
             </div>
             <h3>{ "What happened, in words" }</h3>
-            <ol class="narration-list">
-                { for props.told.iter().map(|t| html! { <li>{ format!("{} ms: {}", t.at, t.text) }</li> }) }
-            </ol>
+            { raw(narration(&props.told)) }
         </section>
     }
 }

@@ -5,7 +5,10 @@ use kafka_sim::assignor::AssignorKind;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use std::fmt::Write;
+
 use crate::components::inline_error::InlineError;
+use crate::components::panel_markup::{button, esc, on_act, raw, Act};
 use crate::components::text_field::use_text_field;
 use crate::state::selection::Selection;
 use crate::state::Action;
@@ -66,6 +69,7 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
             }
         })
     };
+    let (onclick, onkeydown) = on_act(&props.dispatch);
     let toggle_topic = |topic: &str| {
         let (chosen, topic) = (chosen.clone(), topic.to_string());
         Callback::from(move |e: Event| {
@@ -80,12 +84,10 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
         })
     };
     html! {
-        <section class="card" aria-labelledby="groups-heading">
+        <section class="card" aria-labelledby="groups-heading" {onclick} {onkeydown}>
             <h2 id="groups-heading">{ "Consumer groups" }</h2>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
-            <ul class="group-list">
-                { for props.groups.iter().map(|g| group_row(g, &props.dispatch)) }
-            </ul>
+            { raw(group_list(&props.groups)) }
             <form class="form-grid" {onsubmit} aria-label="Create group">
                 <label class="span-2">{ "New group" }
                     <input name="group-name" placeholder="analytics" value={name.text()} oninput={name.oninput.clone()} />
@@ -112,30 +114,49 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
     }
 }
 
-fn group_row(g: &GroupSummary, dispatch: &Callback<Action>) -> Html {
-    let open = |selection: Selection| {
-        dispatch.reform(move |_: MouseEvent| Action::Select(Some(selection.clone())))
-    };
-    let add = {
-        let group = g.name.clone();
-        dispatch.reform(move |_: MouseEvent| Action::AddConsumer {
-            group: group.clone(),
-        })
-    };
-    html! {
-        <li class="group-row" key={g.name.clone()}>
-            <button class="link-button inline strong" onclick={open(Selection::Group(g.name.clone()))}
-                    aria-label={format!("Open group {}", g.name)}>{ &g.name }</button>
-            <span class="muted">{ format!(" {} · {} running", g.state, g.consumers.iter().filter(|c| c.1).count()) }</span>
-            <ul class="chips">
-                { for g.consumers.iter().map(|(c, running)| html! {
-                    <li><button class={classes!("chip", (!running).then_some("stopped"))}
-                                onclick={open(Selection::Consumer { group: g.name.clone(), client_id: c.clone() })}>
-                        { if *running { c.clone() } else { format!("{c} (stopped)") } }
-                    </button></li>
-                }) }
-            </ul>
-            <button onclick={add}>{ format!("Add consumer to {}", g.name) }</button>
-        </li>
+/// The groups, each with its state, its consumers (chips that open their card) and a button
+/// adding one.
+fn group_list(groups: &[GroupSummary]) -> String {
+    let mut out = String::from(r#"<ul class="group-list">"#);
+    for g in groups {
+        out.push_str(r#"<li class="group-row"><div>"#);
+        button(
+            &mut out,
+            "link-button inline strong",
+            &Act::Select(Selection::Group(g.name.clone())),
+            &g.name,
+            Some(&format!("Open group {}", g.name)),
+        );
+        let running = g.consumers.iter().filter(|c| c.1).count();
+        let _ = write!(
+            out,
+            r#"<span class="muted"> {} · {running} running</span></div><ul class="chips">"#,
+            esc(&g.state)
+        );
+        for (c, is_running) in &g.consumers {
+            out.push_str("<li>");
+            let act = Act::Select(Selection::Consumer {
+                group: g.name.clone(),
+                client_id: c.clone(),
+            });
+            let (class, label) = if *is_running {
+                ("chip", c.clone())
+            } else {
+                ("chip stopped", format!("{c} (stopped)"))
+            };
+            button(&mut out, class, &act, &label, None);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+        button(
+            &mut out,
+            "",
+            &Act::AddConsumer(g.name.clone()),
+            &format!("Add consumer to {}", g.name),
+            None,
+        );
+        out.push_str("</li>");
     }
+    out.push_str("</ul>");
+    out
 }
