@@ -1,7 +1,5 @@
 //! Links between nodes and the messages in flight on them, shared by both views.
 
-use std::collections::BTreeMap;
-
 use yew::prelude::*;
 
 use crate::scene::geometry::fmt;
@@ -28,9 +26,9 @@ pub fn link(l: &Link) -> Html {
 /// Messages in flight, one `<path>` of circles per message family: hundreds of moving dots cost
 /// the browser a handful of attribute changes per frame instead of two per dot.
 pub fn dots(dots: &[Dot]) -> Html {
-    let mut paths: BTreeMap<(&'static str, bool), String> = BTreeMap::new();
+    let mut paths: Vec<((&'static str, bool), String)> = Vec::new();
     for d in dots {
-        let path = paths.entry((d.class, d.doomed)).or_default();
+        let path = crate::small_map::entry(&mut paths, (d.class, d.doomed));
         // A circle of radius 4.5 as two arcs, starting at its left edge.
         path.push_str(&format!(
             "M{} {}a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0 -9 0",

@@ -51,9 +51,9 @@ fn title(out: &mut String, text: &str) {
 /// coordinates like the cells, for topics with many partitions (a handful of elements instead of
 /// one per record; a new record changes a path's data, never the page's structure).
 pub fn cell_shapes(r: &PartitionRow) -> Vec<(String, String)> {
-    let mut shapes: std::collections::BTreeMap<(Option<u8>, bool), String> = Default::default();
+    let mut shapes: Vec<((Option<u8>, bool), String)> = Vec::new();
     for c in &r.cells {
-        let d = shapes.entry((c.colour, c.committed)).or_default();
+        let d = crate::small_map::entry(&mut shapes, (c.colour, c.committed));
         let _ = write!(
             d,
             "M{} {}h{}v{}h-{}z",

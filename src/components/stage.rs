@@ -4,7 +4,6 @@
 //! A drag never counts as a click: `dragged` tells the diagram's buttons to ignore it.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -48,8 +47,8 @@ pub struct StageProps {
 /// A pointer pressed on the stage, and where the gesture started.
 #[derive(Default)]
 struct Gesture {
-    /// Pointers down: id -> (x, y) in stage px.
-    pointers: BTreeMap<i32, (f64, f64)>,
+    /// Pointers down: (id, (x, y) in stage px), in the order they went down.
+    pointers: Vec<(i32, (f64, f64))>,
     /// The camera and pointers when the current gesture began.
     origin: Option<(Camera, Vec<(f64, f64)>)>,
 }
@@ -238,8 +237,8 @@ fn use_gestures(
                         return;
                     }
                     let mut g = gesture.borrow_mut();
-                    g.pointers.insert(e.pointer_id(), local(e, &el));
-                    g.origin = Some((*camera.borrow(), g.pointers.values().copied().collect()));
+                    *crate::small_map::entry(&mut g.pointers, e.pointer_id()) = local(e, &el);
+                    g.origin = Some((*camera.borrow(), g.pointers.iter().map(|p| p.1).collect()));
                     dragged.set(false);
                 }));
             }
@@ -254,14 +253,14 @@ fn use_gestures(
                 listeners.push(EventListener::new(&element, "pointermove", move |e| {
                     let e = e.unchecked_ref::<PointerEvent>();
                     let mut g = gesture.borrow_mut();
-                    if !g.pointers.contains_key(&e.pointer_id()) {
+                    if crate::small_map::get(&g.pointers, &e.pointer_id()).is_none() {
                         return;
                     }
-                    g.pointers.insert(e.pointer_id(), local(e, &el));
+                    *crate::small_map::entry(&mut g.pointers, e.pointer_id()) = local(e, &el);
                     let Some((start, ref at)) = g.origin else {
                         return;
                     };
-                    let now: Vec<(f64, f64)> = g.pointers.values().copied().collect();
+                    let now: Vec<(f64, f64)> = g.pointers.iter().map(|p| p.1).collect();
                     let next = match (at.as_slice(), now.as_slice()) {
                         ([a], [b]) => {
                             let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -293,9 +292,10 @@ fn use_gestures(
                 listeners.push(EventListener::new(&element, kind, move |e| {
                     let e = e.unchecked_ref::<PointerEvent>();
                     let mut g = gesture.borrow_mut();
-                    g.pointers.remove(&e.pointer_id());
+                    let id = e.pointer_id();
+                    g.pointers.retain(|p| p.0 != id);
                     // The remaining finger (after a pinch) continues as a pan from here.
-                    let now: Vec<(f64, f64)> = g.pointers.values().copied().collect();
+                    let now: Vec<(f64, f64)> = g.pointers.iter().map(|p| p.1).collect();
                     g.origin = (!now.is_empty()).then(|| (*camera.borrow(), now));
                 }));
             }

@@ -2,8 +2,6 @@
 //! last error in Kafka's words) and consumer groups (state, generation, members and what each
 //! member is doing), with the reasons pending on them.
 
-use std::collections::BTreeMap;
-
 use kafka_sim::group::GroupState;
 use kafka_sim::view::{ConsumerView, GroupView, ProducerView};
 use kafka_sim::{ClientId, SimTime};
@@ -181,20 +179,30 @@ pub fn consumer<'a>(
 }
 
 /// Each group's colour: by its place in the (sorted) list of groups.
-pub fn group_colours(view: &ClusterView) -> BTreeMap<String, u8> {
-    kafka_sim::sorting::map(
-        view.groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.group.clone(), (i % GROUP_COLOURS as usize) as u8)),
-    )
+pub fn group_colours(view: &ClusterView) -> Colours {
+    view.groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.group.clone(), (i % GROUP_COLOURS as usize) as u8))
+        .collect()
+}
+
+/// Each group's colour (see `group_colours`).
+pub type Colours = Vec<(String, u8)>;
+
+/// `group`'s colour.
+pub fn colour_of(colours: &Colours, group: &str) -> u8 {
+    colours
+        .iter()
+        .find(|(g, _)| g == group)
+        .map_or(0, |(_, c)| *c)
 }
 
 /// Every group with its members (and its stopped consumers, so they can be restarted), sized.
 pub fn group_nodes(
     view: &ClusterView,
     selection: Option<&Selection>,
-    colours: &BTreeMap<String, u8>,
+    colours: &Colours,
 ) -> Vec<GroupNode> {
     view.groups
         .iter()
@@ -258,7 +266,7 @@ pub fn group_nodes(
             };
             GroupNode {
                 name: g.group.clone(),
-                colour: colours.get(&g.group).copied().unwrap_or(0),
+                colour: colour_of(colours, &g.group),
                 rect: Rect::default(),
                 state,
                 state_line,

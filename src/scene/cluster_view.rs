@@ -3,8 +3,6 @@
 //! and LEO), producers left and consumer groups right (or stacked below on a narrow stage), and
 //! every request in flight as a dot on its link.
 
-use std::collections::BTreeMap;
-
 use kafka_sim::view::{BrokerView, ReplicaRole};
 use kafka_sim::{BrokerId, ClientId, NodeId, TopicPartition};
 
@@ -133,7 +131,7 @@ pub fn layout(
     let most_replicas = view
         .brokers
         .iter()
-        .map(|b| rows.get(&b.id).map_or(0, Vec::len))
+        .map(|b| crate::small_map::get(&rows, &b.id).map_or(0, Vec::len))
         .max()
         .unwrap_or(0);
     let compact = most_replicas > MAX_ROWS || view.brokers.len() > MAX_BROKER_CARDS;
@@ -188,8 +186,8 @@ pub fn layout(
         };
     let card_h = header_h + body_h;
     let max_leo = rows
-        .values()
-        .flatten()
+        .iter()
+        .flat_map(|(_, rows)| rows)
         .map(|r| r.log_end_offset)
         .max()
         .unwrap_or(0)
@@ -205,7 +203,9 @@ pub fn layout(
                 card_w,
                 card_h,
             );
-            let replicas = rows.get(&b.id).cloned().unwrap_or_default();
+            let replicas = crate::small_map::get(&rows, &b.id)
+                .cloned()
+                .unwrap_or_default();
             let reason = fences
                 .iter()
                 .find(|(id, _)| *id == b.id)
@@ -306,14 +306,14 @@ fn wrap(clients: &mut [Client], y: f64, width: f64) -> f64 {
 fn replica_rows(
     view: &ClusterView,
     selection: Option<&Selection>,
-) -> BTreeMap<BrokerId, Vec<ReplicaRow>> {
+) -> Vec<(BrokerId, Vec<ReplicaRow>)> {
     let selected = selection.and_then(Selection::partition);
-    let mut rows: BTreeMap<BrokerId, Vec<ReplicaRow>> = BTreeMap::new();
+    let mut rows: Vec<(BrokerId, Vec<ReplicaRow>)> = Vec::new();
     for topic in &view.topics {
         for p in &topic.partitions {
             let under_replicated = p.isr.len() < p.replicas.len();
             for r in &p.replica_states {
-                rows.entry(r.broker).or_default().push(ReplicaRow {
+                crate::small_map::entry(&mut rows, r.broker).push(ReplicaRow {
                     label: words::fit_label(&topic.name, p.tp.partition.0, ROW_LABEL_CHARS),
                     tp: p.tp.clone(),
                     role: r.role,

@@ -3,15 +3,13 @@
 //! and LEO marked, the uncommitted tail hatched) -> consumer groups. On each partition a group
 //! reads, a lane shows the group's committed offset, its consumer's fetch position and its lag.
 
-use std::collections::BTreeMap;
-
 use kafka_sim::view::{GroupView, PartitionView, TopicView};
 use kafka_sim::{ClientId, NodeId, TopicPartition};
 
 use super::brokers::{self, BrokerChip};
 use super::clients::{
-    consumer, group_colours, group_nodes, place_group, producer_nodes, GroupNode, MemberStatus,
-    ProducerNode, GROUP_W, PRODUCER_W,
+    colour_of, consumer, group_colours, group_nodes, place_group, producer_nodes, Colours,
+    GroupNode, MemberStatus, ProducerNode, GROUP_W, PRODUCER_W,
 };
 use super::reasons::{self, Reason};
 use super::routing::place_dots;
@@ -404,7 +402,7 @@ struct RowContext<'a> {
     flow: Flow,
     selection: Option<&'a Selection>,
     followed: Option<(&'a TopicPartition, u64)>,
-    colours: &'a BTreeMap<String, u8>,
+    colours: &'a Colours,
     lane_groups: &'a [String],
     cells: usize,
     tails: Tails<'a>,
@@ -746,7 +744,7 @@ fn lane(
     };
     Lane {
         group: g.group.clone(),
-        colour: ctx.colours.get(&g.group).copied().unwrap_or(0),
+        colour: colour_of(ctx.colours, &g.group),
         y: mark_y,
         lag_text,
         lag_at: Point::new(

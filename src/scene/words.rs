@@ -2,7 +2,6 @@
 //! everywhere ("1-4, 7", "in 6.2 s", "12.3k").
 
 use kafka_sim::{BrokerId, SimTime, TopicPartition};
-use std::collections::BTreeMap;
 
 /// Broker ids, runs of four or more shortened: "1, 2, 3" or "1-4, 7, 9-12"; "none" if empty.
 pub fn join_ids(ids: &[BrokerId]) -> String {
@@ -47,9 +46,10 @@ pub fn join_runs(numbers: impl IntoIterator<Item = u32>) -> String {
 /// "orders 0, 3" for one topic, runs shortened ("events 0-16"); "orders 0 · pay 1" across
 /// topics; cut with an ellipsis past `max_chars`.
 pub fn short_partitions(tps: &[TopicPartition], max_chars: usize) -> String {
-    let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    // In the order the partitions come (a member's assignment is sorted by topic).
+    let mut by_topic: Vec<(&str, Vec<u32>)> = Vec::new();
     for tp in tps {
-        by_topic.entry(&tp.topic).or_default().push(tp.partition.0);
+        crate::small_map::entry(&mut by_topic, &*tp.topic).push(tp.partition.0);
     }
     let text = by_topic
         .iter_mut()
