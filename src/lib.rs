@@ -8,8 +8,7 @@
 //! - `scene/`: pure geometry: a snapshot of the engine laid out as the topic view or the
 //!   cluster view, for the stage's size; tested natively.
 //! - `camera.rs`: pan and zoom arithmetic; `narration.rs`: events told in plain words;
-//!   `glossary.rs`: one sentence per Kafka term; `inspect.rs`: data for the panel's cards;
-//!   `small_map.rs`: maps of a few entries as vectors (less code in the bundle).
+//!   `glossary.rs`: one sentence per Kafka term; `inspect.rs`: data for the panel's cards.
 //! - `components/`: one file per visual piece, fed plain data and callbacks.
 //!
 //! Invariants: components never compute geometry and never touch the engine; timers and
@@ -24,7 +23,6 @@ pub mod narration;
 pub mod opening;
 pub mod panic_report;
 pub mod scene;
-mod small_map;
 pub mod state;
 
 use std::cell::Cell;

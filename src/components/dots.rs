@@ -28,7 +28,7 @@ pub fn link(l: &Link) -> Html {
 pub fn dots(dots: &[Dot]) -> Html {
     let mut paths: Vec<((&'static str, bool), String)> = Vec::new();
     for d in dots {
-        let path = crate::small_map::entry(&mut paths, (d.class, d.doomed));
+        let path = kafka_sim::small_map::entry(&mut paths, (d.class, d.doomed));
         // A circle of radius 4.5 as two arcs, starting at its left edge.
         path.push_str(&format!(
             "M{} {}a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0 -9 0",

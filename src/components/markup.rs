@@ -53,7 +53,7 @@ fn title(out: &mut String, text: &str) {
 pub fn cell_shapes(r: &PartitionRow) -> Vec<(String, String)> {
     let mut shapes: Vec<((Option<u8>, bool), String)> = Vec::new();
     for c in &r.cells {
-        let d = crate::small_map::entry(&mut shapes, (c.colour, c.committed));
+        let d = kafka_sim::small_map::entry(&mut shapes, (c.colour, c.committed));
         let _ = write!(
             d,
             "M{} {}h{}v{}h-{}z",

@@ -237,7 +237,7 @@ fn use_gestures(
                         return;
                     }
                     let mut g = gesture.borrow_mut();
-                    *crate::small_map::entry(&mut g.pointers, e.pointer_id()) = local(e, &el);
+                    *kafka_sim::small_map::entry(&mut g.pointers, e.pointer_id()) = local(e, &el);
                     g.origin = Some((*camera.borrow(), g.pointers.iter().map(|p| p.1).collect()));
                     dragged.set(false);
                 }));
@@ -253,10 +253,10 @@ fn use_gestures(
                 listeners.push(EventListener::new(&element, "pointermove", move |e| {
                     let e = e.unchecked_ref::<PointerEvent>();
                     let mut g = gesture.borrow_mut();
-                    if crate::small_map::get(&g.pointers, &e.pointer_id()).is_none() {
+                    if kafka_sim::small_map::get(&g.pointers, &e.pointer_id()).is_none() {
                         return;
                     }
-                    *crate::small_map::entry(&mut g.pointers, e.pointer_id()) = local(e, &el);
+                    *kafka_sim::small_map::entry(&mut g.pointers, e.pointer_id()) = local(e, &el);
                     let Some((start, ref at)) = g.origin else {
                         return;
                     };

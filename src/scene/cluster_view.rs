@@ -131,7 +131,7 @@ pub fn layout(
     let most_replicas = view
         .brokers
         .iter()
-        .map(|b| crate::small_map::get(&rows, &b.id).map_or(0, Vec::len))
+        .map(|b| kafka_sim::small_map::get(&rows, &b.id).map_or(0, Vec::len))
         .max()
         .unwrap_or(0);
     let compact = most_replicas > MAX_ROWS || view.brokers.len() > MAX_BROKER_CARDS;
@@ -203,7 +203,7 @@ pub fn layout(
                 card_w,
                 card_h,
             );
-            let replicas = crate::small_map::get(&rows, &b.id)
+            let replicas = kafka_sim::small_map::get(&rows, &b.id)
                 .cloned()
                 .unwrap_or_default();
             let reason = fences
@@ -313,7 +313,7 @@ fn replica_rows(
         for p in &topic.partitions {
             let under_replicated = p.isr.len() < p.replicas.len();
             for r in &p.replica_states {
-                crate::small_map::entry(&mut rows, r.broker).push(ReplicaRow {
+                kafka_sim::small_map::entry(&mut rows, r.broker).push(ReplicaRow {
                     label: words::fit_label(&topic.name, p.tp.partition.0, ROW_LABEL_CHARS),
                     tp: p.tp.clone(),
                     role: r.role,

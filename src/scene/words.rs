@@ -49,7 +49,7 @@ pub fn short_partitions(tps: &[TopicPartition], max_chars: usize) -> String {
     // In the order the partitions come (a member's assignment is sorted by topic).
     let mut by_topic: Vec<(&str, Vec<u32>)> = Vec::new();
     for tp in tps {
-        crate::small_map::entry(&mut by_topic, &*tp.topic).push(tp.partition.0);
+        kafka_sim::small_map::entry(&mut by_topic, &*tp.topic).push(tp.partition.0);
     }
     let text = by_topic
         .iter_mut()

@@ -126,7 +126,7 @@ pub fn describe_group(engine: &Engine, group: &str) -> String {
         .iter()
         .filter(|m| !m.assignment.is_empty())
         .collect();
-    members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    crate::sorting::sort_by_key(&mut members, |m| std::cmp::Reverse(m.assignment.len()));
     let mut assigned = Vec::new();
     for m in members {
         for tp in &m.assignment {

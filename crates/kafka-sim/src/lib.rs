@@ -37,7 +37,8 @@
 //!   [`scenario`]: the JSON scenario format; [`workload`]: the pipeline benchmark workload;
 //!   [`footprint`]: where the memory goes (estimated heap bytes per structure, for
 //!   `examples/memory.rs`).
-//! - [`sorting`]: sorts and ordered collections with little generated code (for the bundle).
+//! - [`sorting`], [`small_map`]: sorts, ordered collections and small maps with little
+//!   generated code (for the browser bundle).
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
 //!   consumer groups) and a scenario run checked step by step; [`sweep`]: seeded fault
 //!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
@@ -72,6 +73,7 @@ pub mod record;
 pub mod replica;
 pub mod rng;
 pub mod scenario;
+pub mod small_map;
 pub mod sorting;
 pub mod sweep;
 pub mod topic;

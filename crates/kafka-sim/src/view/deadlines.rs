@@ -36,7 +36,7 @@ use crate::message::{GroupRequest, Message};
 use crate::metadata::PartitionRegistration;
 use crate::network::NodeId;
 use crate::replica::REPLICA_LAG_TIME_MAX_MS;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::small_map;
 use std::sync::Arc;
 
 /// A timeout the engine will act on at `at`.
@@ -101,13 +101,18 @@ pub fn follower_stall_ms(rtt_ms: u64) -> u64 {
     2 * (REPLICA_FETCH_WAIT_MAX_MS + rtt_ms) + REPLICA_FETCH_BACKOFF_MS
 }
 
+/// When each broker about to be fenced is fenced (a few entries: only failing brokers).
+type Fences = Vec<(BrokerId, SimTime)>;
+/// The ISR shrinks about to happen, by (partition, follower) (only failing followers).
+type Shrinks = Vec<((TopicPartition, BrokerId), DeadlineView)>;
+
 /// Heartbeats on the wire whose link is up: they renew a session when they arrive.
 #[derive(Default)]
 struct HeartbeatsOnTheWire {
     /// Latest arrival of a heartbeat per (broker, broker epoch).
-    brokers: BTreeMap<(BrokerId, u64), SimTime>,
+    brokers: Vec<((BrokerId, u64), SimTime)>,
     /// Latest arrival per (coordinator, group, member, generation).
-    members: BTreeMap<(BrokerId, Arc<str>, Arc<str>, i32), SimTime>,
+    members: Vec<((BrokerId, Arc<str>, Arc<str>, i32), SimTime)>,
 }
 
 impl HeartbeatsOnTheWire {
@@ -119,7 +124,7 @@ impl HeartbeatsOnTheWire {
             }
             let key = match (&env.message, env.from, env.to) {
                 (Message::BrokerHeartbeat { broker_epoch, .. }, NodeId::Broker(b), _) => {
-                    let t = w.brokers.entry((b, *broker_epoch)).or_default();
+                    let t = small_map::entry(&mut w.brokers, (b, *broker_epoch));
                     *t = (*t).max(env.deliver_at);
                     continue;
                 }
@@ -133,7 +138,7 @@ impl HeartbeatsOnTheWire {
                 },
                 _ => continue,
             };
-            let t = w.members.entry(key).or_default();
+            let t = small_map::entry(&mut w.members, key);
             *t = (*t).max(env.deliver_at);
         }
         w
@@ -161,7 +166,7 @@ impl Engine {
                 out.push(d);
             }
         }
-        out.extend(shrinks.into_values());
+        out.extend(shrinks.into_iter().map(|(_, d)| d));
         self.group_deadlines(&fences, &wire, &mut out);
         crate::sorting::sort_by(&mut out, |a, b| (a.at, &a.kind).cmp(&(b.at, &b.kind)));
         out
@@ -177,13 +182,13 @@ impl Engine {
     }
 
     /// When the controller fences each broker that is going to be fenced.
-    fn fence_deadlines(&self, wire: &HeartbeatsOnTheWire) -> BTreeMap<BrokerId, SimTime> {
-        let mut fences = BTreeMap::new();
+    fn fence_deadlines(&self, wire: &HeartbeatsOnTheWire) -> Fences {
+        let mut fences = Fences::new();
         for (b, r) in &self.controller.registrations {
             if r.fenced {
                 continue;
             }
-            let arriving = wire.brokers.get(&(*b, r.broker_epoch)).copied();
+            let arriving = small_map::get(&wire.brokers, &(*b, r.broker_epoch)).copied();
             let at = r
                 .session_expires_at()
                 .max(arriving.map_or(0, |t| t + BROKER_SESSION_TIMEOUT_MS));
@@ -199,18 +204,15 @@ impl Engine {
             // The session check was set before that heartbeat's delivery, so on a tie it
             // fences first.
             if next_heartbeat.is_none_or(|h| at <= h) {
-                fences.insert(*b, at);
+                fences.push((*b, at));
             }
         }
         fences
     }
 
     /// The ISR shrinks that will happen, by (partition, follower).
-    fn isr_shrink_deadlines(
-        &self,
-        fences: &BTreeMap<BrokerId, SimTime>,
-    ) -> BTreeMap<(TopicPartition, BrokerId), DeadlineView> {
-        let mut out = BTreeMap::new();
+    fn isr_shrink_deadlines(&self, fences: &Fences) -> Shrinks {
+        let mut out = Shrinks::new();
         for (tp, reg) in self.partitions() {
             let Some(leader) = reg.leader else {
                 continue;
@@ -218,10 +220,9 @@ impl Engine {
             for &follower in reg.isr.iter().filter(|b| **b != leader) {
                 // The controller's fence removes the follower, unless the leader's own fence
                 // comes first (then it is an election, not a shrink).
-                let by_fence = fences
-                    .get(&follower)
+                let by_fence = small_map::get(fences, &follower)
                     .copied()
-                    .filter(|at| fences.get(&leader).is_none_or(|l| at < l))
+                    .filter(|at| small_map::get(fences, &leader).is_none_or(|l| at < l))
                     .map(|at| (at, "broker.session.timeout.ms", BROKER_SESSION_TIMEOUT_MS));
                 let by_leader = self
                     .leader_shrink_at(&tp, reg, leader, follower, fences)
@@ -242,7 +243,7 @@ impl Engine {
                         config,
                         config_ms,
                     };
-                    out.insert((tp.clone(), follower), d);
+                    out.push(((tp.clone(), follower), d));
                 }
             }
         }
@@ -258,9 +259,9 @@ impl Engine {
         reg: &PartitionRegistration,
         leader: BrokerId,
         follower: BrokerId,
-        fences: &BTreeMap<BrokerId, SimTime>,
+        fences: &Fences,
     ) -> Option<SimTime> {
-        if !self.broker_serving(leader) || fences.contains_key(&leader) {
+        if !self.broker_serving(leader) || small_map::get(fences, &leader).is_some() {
             return None;
         }
         let broker = self.brokers.get(&leader)?;
@@ -313,18 +314,15 @@ impl Engine {
         tp: &TopicPartition,
         reg: &PartitionRegistration,
         at: SimTime,
-        fences: &BTreeMap<BrokerId, SimTime>,
-        shrinks: &BTreeMap<(TopicPartition, BrokerId), DeadlineView>,
+        fences: &Fences,
+        shrinks: &Shrinks,
     ) -> Option<DeadlineView> {
-        let before = |b: BrokerId| fences.get(&b).is_some_and(|f| *f <= at);
+        let before = |b: BrokerId| small_map::get(fences, &b).is_some_and(|f| *f <= at);
         if reg.leader.is_some_and(before) {
             return None;
         }
         let preferred = preferred_move(reg, |b| self.controller.usable(b) && !before(b))?;
-        if shrinks
-            .get(&(tp.clone(), preferred))
-            .is_some_and(|s| s.at <= at)
-        {
+        if small_map::get(shrinks, &(tp.clone(), preferred)).is_some_and(|s| s.at <= at) {
             return None;
         }
         Some(DeadlineView {
@@ -341,7 +339,7 @@ impl Engine {
     /// Session expiries and join phases, per group on its current coordinator.
     fn group_deadlines(
         &self,
-        fences: &BTreeMap<BrokerId, SimTime>,
+        fences: &Fences,
         wire: &HeartbeatsOnTheWire,
         out: &mut Vec<DeadlineView>,
     ) {
@@ -349,7 +347,7 @@ impl Engine {
             let Some(c) = self.coordinator_of(&name) else {
                 continue;
             };
-            if fences.contains_key(&c) {
+            if small_map::get(fences, &c).is_some() {
                 // The group moves to the next leader of its offsets partition, which gives
                 // every member a fresh session: this coordinator's timers do not count.
                 continue;
@@ -361,12 +359,12 @@ impl Engine {
             else {
                 continue;
             };
-            let mut expiries: BTreeMap<&str, (SimTime, u64)> = BTreeMap::new();
+            let mut expiries: Expiries = Vec::new();
             for m in g.members_in_join_order() {
                 let Some(at) = self.member_expiry(c, g, m, wire) else {
                     continue;
                 };
-                expiries.insert(&m.member_id, (at, m.session_timeout_ms));
+                expiries.push((&m.member_id, (at, m.session_timeout_ms)));
                 out.push(DeadlineView {
                     at,
                     kind: DeadlineKind::SessionExpiry {
@@ -395,7 +393,7 @@ impl Engine {
         let mut at = m.session_expires_at()?;
         let mut renewed = m.session_renewed_at();
         let key = (c, g.id.clone(), m.member_id.clone(), g.generation);
-        if let Some(arrives) = wire.members.get(&key) {
+        if let Some(arrives) = small_map::get(&wire.members, &key) {
             renewed = renewed.max(*arrives);
             at = at.max(arrives + m.session_timeout_ms);
         }
@@ -409,13 +407,12 @@ impl Engine {
     }
 }
 
+/// The members whose sessions will expire: member id -> (when, `session.timeout.ms`).
+type Expiries<'a> = Vec<(&'a str, (SimTime, u64))>;
+
 /// When the join phase of `g` (PreparingRebalance) ends. `expiries`: the members whose
 /// sessions will expire, with the time and their `session.timeout.ms`.
-fn join_phase_end(
-    name: &str,
-    g: &Group,
-    expiries: &BTreeMap<&str, (SimTime, u64)>,
-) -> DeadlineView {
+fn join_phase_end(name: &str, g: &Group, expiries: &Expiries) -> DeadlineView {
     let view = |at, initial, config, config_ms| DeadlineView {
         at,
         kind: DeadlineKind::JoinPhaseEnds {
@@ -443,16 +440,16 @@ fn join_phase_end(
     // It ends as soon as every member rejoined: members that will not rejoin are removed
     // when their sessions expire, and the last removal ends it, unless someone still
     // expected (a running member, a pending member id) has not rejoined yet.
-    let missing: BTreeSet<&str> = crate::sorting::set(
-        g.members
-            .values()
-            .filter(|m| m.awaiting_join.is_none())
-            .map(|m| &*m.member_id),
-    );
+    let missing: Vec<&str> = g
+        .members
+        .values()
+        .filter(|m| m.awaiting_join.is_none())
+        .map(|m| &*m.member_id)
+        .collect();
     let last_expiry = if g.pending.is_empty() && !missing.is_empty() {
         missing
             .iter()
-            .map(|m| expiries.get(m).copied())
+            .map(|m| small_map::get(expiries, m).copied())
             .collect::<Option<Vec<_>>>()
             .and_then(|v| v.into_iter().max())
     } else {
