@@ -106,13 +106,16 @@ type Fences = Vec<(BrokerId, SimTime)>;
 /// The ISR shrinks about to happen, by (partition, follower) (only failing followers).
 type Shrinks = Vec<((TopicPartition, BrokerId), DeadlineView)>;
 
+/// A member's session: (coordinator, group, member id, generation).
+type MemberSession = (BrokerId, Arc<str>, Arc<str>, i32);
+
 /// Heartbeats on the wire whose link is up: they renew a session when they arrive.
 #[derive(Default)]
 struct HeartbeatsOnTheWire {
     /// Latest arrival of a heartbeat per (broker, broker epoch).
     brokers: Vec<((BrokerId, u64), SimTime)>,
     /// Latest arrival per (coordinator, group, member, generation).
-    members: Vec<((BrokerId, Arc<str>, Arc<str>, i32), SimTime)>,
+    members: Vec<(MemberSession, SimTime)>,
 }
 
 impl HeartbeatsOnTheWire {
