@@ -3,7 +3,7 @@
 //! fenced broker 1 ... orders-0 and orders-3 got new leaders"), and the busy events of normal
 //! work (appends, replication, fetches, commits) are left to the event log.
 
-use std::collections::BTreeSet;
+use kafka_sim::sorted::SortedSet;
 
 use kafka_sim::{BrokerId, ElectionKind, Event, SimTime, TimedEvent, TopicPartition};
 
@@ -61,8 +61,8 @@ fn without_uuids(text: &str) -> String {
 
 fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
     let at = instant[0].at;
-    let fenced: BTreeSet<BrokerId> =
-        kafka_sim::sorting::set(instant.iter().filter_map(|e| match e.event {
+    let fenced: SortedSet<BrokerId> =
+        SortedSet::from_iter(instant.iter().filter_map(|e| match e.event {
             Event::BrokerFenced { broker } => Some(broker),
             _ => None,
         }));

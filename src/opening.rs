@@ -166,8 +166,10 @@ impl Preset {
             latency_ms: LATENCY_MS,
             record_events: true,
         });
-        let mut configs =
-            kafka_sim::sorting::map([("min.insync.replicas".to_string(), "2".to_string())]);
+        let mut configs = std::collections::BTreeMap::from_iter([(
+            "min.insync.replicas".to_string(),
+            "2".to_string(),
+        )]);
         configs.extend(
             self.retention()
                 .iter()

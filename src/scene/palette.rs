@@ -2,7 +2,7 @@
 //! glance. Colours are handed out in the order keys are first drawn, so the first dozen keys
 //! get distinct colours (hashing would make two of eight keys share one more often than not).
 
-use std::collections::BTreeMap;
+use kafka_sim::sorted::SortedMap;
 
 /// Distinct key colours (CSS classes `key-0` .. `key-11`).
 pub const KEY_COLOURS: u8 = 12;
@@ -12,7 +12,7 @@ const REMEMBERED_KEYS: usize = 4_096;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyPalette {
-    colours: BTreeMap<Vec<u8>, u8>,
+    colours: SortedMap<Vec<u8>, u8>,
 }
 
 impl KeyPalette {

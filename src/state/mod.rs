@@ -14,8 +14,8 @@ pub mod forms;
 pub mod history;
 pub mod selection;
 
+use kafka_sim::sorted::SortedMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use kafka_sim::assignor::AssignorKind;
@@ -68,7 +68,7 @@ pub struct SimState {
     pub tab: Tab,
     pub feedback: Feedback,
     /// How each group's consumers join (topics, assignor).
-    groups: Rc<BTreeMap<String, GroupSpec>>,
+    groups: Rc<SortedMap<String, GroupSpec>>,
     /// The opening producer's rate, records/s (kept while it is stopped).
     pub producer_rate: u64,
     /// Shared by successive states like the engine (appended in place); `history_version`
@@ -567,7 +567,7 @@ impl Reducible for SimState {
                 }
             }
             Action::SetTopicConfig { topic, key, value } => {
-                let configs = kafka_sim::sorting::map([(key, Some(value))]);
+                let configs = std::collections::BTreeMap::from_iter([(key, Some(value))]);
                 next.command(Panel::Topics, Command::SetTopicConfig { topic, configs });
             }
             Action::DismissError => next.feedback.error = None,

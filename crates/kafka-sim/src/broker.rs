@@ -21,6 +21,7 @@ mod logs;
 mod offsets;
 mod produce;
 mod rebalance;
+use crate::sorted::SortedMap;
 pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_BYTES};
 pub use coordinator::CLIENT_HOST;
 pub use fetch::{REPLICA_FETCH_BACKOFF_MS, REPLICA_FETCH_WAIT_MAX_MS};
@@ -137,16 +138,17 @@ pub struct Broker {
     /// The broker's cached metadata (possibly stale).
     pub metadata: Arc<MetadataImage>,
     #[serde(with = "crate::ids::map_as_pairs")]
-    pub replicas: BTreeMap<TopicPartition, Replica>,
-    pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
-    pub(crate) parked: BTreeMap<BrokerId, ParkedFetch>,
+    pub replicas: SortedMap<TopicPartition, Replica>,
+    pub(crate) fetchers: SortedMap<BrokerId, Fetcher>,
+    pub(crate) parked: SortedMap<BrokerId, ParkedFetch>,
+    // Produce requests waiting for the ISR, removed as they complete: a B-tree, not a sorted vector.
     pub(crate) delayed: BTreeMap<u64, DelayedProduce>,
     /// Consumer fetches waiting for the HW to move (long poll).
     #[serde(default)]
-    pub(crate) parked_clients: BTreeMap<ClientId, ParkedFetch>,
+    pub(crate) parked_clients: SortedMap<ClientId, ParkedFetch>,
     /// Consumer groups this broker coordinates (it leads their offsets partitions).
     #[serde(default)]
-    pub groups: BTreeMap<Arc<str>, Group>,
+    pub groups: SortedMap<Arc<str>, Group>,
     /// When this incarnation's next ISR shrink check runs.
     #[serde(default)]
     pub(crate) isr_check_at: SimTime,
@@ -163,12 +165,12 @@ impl Broker {
             incarnation: 0,
             broker_epoch,
             metadata: Arc::new(MetadataImage::default()),
-            replicas: BTreeMap::new(),
-            fetchers: BTreeMap::new(),
-            parked: BTreeMap::new(),
+            replicas: SortedMap::new(),
+            fetchers: SortedMap::new(),
+            parked: SortedMap::new(),
             delayed: BTreeMap::new(),
-            parked_clients: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            parked_clients: SortedMap::new(),
+            groups: SortedMap::new(),
             isr_check_at: 0,
             heartbeat_at: 0,
         }

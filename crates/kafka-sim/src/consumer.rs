@@ -20,8 +20,9 @@ use crate::ids::{BrokerId, ClientId, Offset, SimTime, TopicPartition};
 use crate::message::{GroupRequest, GroupResponse, JoinResponse, Message, OffsetSpec};
 use crate::network::NodeId;
 use crate::record::Chunk;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 mod fetching;
@@ -195,33 +196,33 @@ pub struct Consumer {
     pub member_id: Arc<str>,
     /// `-1` when not in a generation.
     pub generation: i32,
-    pub assignment: BTreeSet<TopicPartition>,
+    pub assignment: SortedSet<TopicPartition>,
     /// Next offset to hand to the application, per assigned partition.
     #[serde(with = "crate::ids::map_as_pairs")]
-    pub positions: BTreeMap<TopicPartition, Offset>,
+    pub positions: SortedMap<TopicPartition, Offset>,
     /// Last offsets this consumer committed successfully.
     #[serde(with = "crate::ids::map_as_pairs")]
-    pub committed: BTreeMap<TopicPartition, Offset>,
+    pub committed: SortedMap<TopicPartition, Offset>,
     /// Partitions whose position is being looked up (OffsetFetch or ListOffsets in flight).
-    looking_up: BTreeSet<TopicPartition>,
+    looking_up: SortedSet<TopicPartition>,
     /// Partitions without a position and no reset policy (`auto.offset.reset=none`).
-    failed: BTreeSet<TopicPartition>,
+    failed: SortedSet<TopicPartition>,
     /// Fetched records not handed to the application yet, in arrival order.
     buffer: VecDeque<(TopicPartition, Chunk)>,
     #[serde(with = "crate::ids::map_as_pairs")]
-    buffered: BTreeMap<TopicPartition, u32>,
-    inflight: BTreeMap<u64, Req>,
+    buffered: SortedMap<TopicPartition, u32>,
+    inflight: SortedMap<u64, Req>,
     /// Leaders with a fetch in flight (one at a time per broker).
-    fetching: BTreeSet<BrokerId>,
+    fetching: SortedSet<BrokerId>,
     /// Partition leaders per topic, from metadata.
-    leaders: BTreeMap<Arc<str>, Vec<Option<BrokerId>>>,
-    metadata_topics: BTreeSet<Arc<str>>,
+    leaders: SortedMap<Arc<str>, Vec<Option<BrokerId>>>,
+    metadata_topics: SortedSet<Arc<str>>,
     metadata_in_flight: bool,
     metadata_refreshes: u64,
     /// The leader's JoinGroup answer, kept while it waits for metadata to assign.
     pending_join: Option<JoinResponse>,
     /// Partition counts the leader assigned with; a change triggers a rebalance.
-    assignment_snapshot: Option<BTreeMap<Arc<str>, u32>>,
+    assignment_snapshot: Option<SortedMap<Arc<str>, u32>>,
     /// The `sticky` assignor's memory: its last assignment and generation.
     sticky_memory: Option<StickyUserData>,
     needs_rejoin: bool,
@@ -249,16 +250,16 @@ impl Consumer {
             cursor: 0,
             member_id: Arc::from(""),
             generation: -1,
-            assignment: BTreeSet::new(),
-            positions: BTreeMap::new(),
-            committed: BTreeMap::new(),
-            looking_up: BTreeSet::new(),
-            failed: BTreeSet::new(),
+            assignment: SortedSet::new(),
+            positions: SortedMap::new(),
+            committed: SortedMap::new(),
+            looking_up: SortedSet::new(),
+            failed: SortedSet::new(),
             buffer: VecDeque::new(),
-            buffered: BTreeMap::new(),
-            inflight: BTreeMap::new(),
-            fetching: BTreeSet::new(),
-            leaders: BTreeMap::new(),
+            buffered: SortedMap::new(),
+            inflight: SortedMap::new(),
+            fetching: SortedSet::new(),
+            leaders: SortedMap::new(),
             metadata_topics,
             metadata_in_flight: false,
             metadata_refreshes: 0,

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 
 mod admin;
 mod internal;
+use crate::sorted::SortedMap;
 pub(crate) use admin::preferred_move;
 pub use admin::NewTopic;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// `broker.session.timeout.ms`.
@@ -55,7 +55,7 @@ impl Registration {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Controller {
     pub image: Arc<MetadataImage>,
-    pub registrations: BTreeMap<BrokerId, Registration>,
+    pub registrations: SortedMap<BrokerId, Registration>,
     next_broker_epoch: u64,
     dirty: bool,
     /// When the automatic preferred leader election runs next
@@ -69,7 +69,7 @@ impl Controller {
     pub fn new(brokers: &[BrokerId]) -> Self {
         let mut c = Controller {
             image: Arc::new(MetadataImage::default()),
-            registrations: BTreeMap::new(),
+            registrations: SortedMap::new(),
             next_broker_epoch: 1,
             dirty: false,
             leader_rebalance_at: 0,

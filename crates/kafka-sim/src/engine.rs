@@ -18,9 +18,10 @@ use crate::network::{Network, NodeId, DEFAULT_LATENCY_MS};
 use crate::producer::{Delivery, Producer};
 use crate::record::Chunk;
 use crate::rng::SplitMix64;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// The simulator's cap on brokers (bounds memory on absurd input).
@@ -84,7 +85,7 @@ pub struct GroupDeliveries {
     pub delivered: u64,
     pub duplicates: u64,
     #[serde(with = "crate::ids::map_as_pairs")]
-    pub next: BTreeMap<TopicPartition, Offset>,
+    pub next: SortedMap<TopicPartition, Offset>,
 }
 
 impl GroupDeliveries {
@@ -117,21 +118,21 @@ pub struct Engine {
     queue: BinaryHeap<Reverse<Scheduled>>,
     pub(crate) network: Network,
     pub(crate) controller: Controller,
-    pub(crate) brokers: BTreeMap<BrokerId, Broker>,
-    pub(crate) producers: BTreeMap<ClientId, Producer>,
-    pub(crate) producer_names: BTreeMap<String, ClientId>,
+    pub(crate) brokers: SortedMap<BrokerId, Broker>,
+    pub(crate) producers: SortedMap<ClientId, Producer>,
+    pub(crate) producer_names: SortedMap<String, ClientId>,
     /// Client ids are shared by every kind of network client (producers now, consumers later).
     pub(crate) next_client: u32,
-    pub(crate) handle_owner: BTreeMap<ProduceHandle, ClientId>,
+    pub(crate) handle_owner: SortedMap<ProduceHandle, ClientId>,
     /// Consumers, by client; a killed or closed consumer stays (its stats stay visible).
     #[serde(default)]
-    pub(crate) consumers: BTreeMap<ClientId, Consumer>,
+    pub(crate) consumers: SortedMap<ClientId, Consumer>,
     /// The latest consumer started for (group, client id).
     #[serde(default, with = "crate::ids::map_as_pairs")]
-    pub(crate) consumer_names: BTreeMap<(Arc<str>, Arc<str>), ClientId>,
+    pub(crate) consumer_names: SortedMap<(Arc<str>, Arc<str>), ClientId>,
     /// What each group's members were handed, for duplicate counting.
     #[serde(default)]
-    pub(crate) group_deliveries: BTreeMap<Arc<str>, GroupDeliveries>,
+    pub(crate) group_deliveries: SortedMap<Arc<str>, GroupDeliveries>,
     pub(crate) next_handle: u64,
     /// Acked offsets per partition (the ledger that makes loss visible).
     pub(crate) ledger: AckLedger,
@@ -158,13 +159,13 @@ impl Engine {
             queue: BinaryHeap::new(),
             controller,
             brokers,
-            producers: BTreeMap::new(),
-            producer_names: BTreeMap::new(),
+            producers: SortedMap::new(),
+            producer_names: SortedMap::new(),
             next_client: 0,
-            handle_owner: BTreeMap::new(),
-            consumers: BTreeMap::new(),
-            consumer_names: BTreeMap::new(),
-            group_deliveries: BTreeMap::new(),
+            handle_owner: SortedMap::new(),
+            consumers: SortedMap::new(),
+            consumer_names: SortedMap::new(),
+            group_deliveries: SortedMap::new(),
             next_handle: 0,
             ledger: AckLedger::default(),
             events: Vec::new(),
@@ -443,7 +444,7 @@ impl Engine {
     }
 
     /// Acked records lost so far, per partition.
-    pub fn lost_records(&self) -> &BTreeMap<TopicPartition, u64> {
+    pub fn lost_records(&self) -> &SortedMap<TopicPartition, u64> {
         self.ledger.lost()
     }
 

@@ -12,12 +12,12 @@ use crate::engine::Engine;
 use crate::ids::{Offset, TopicPartition};
 use crate::message::{FetchResult, Message};
 use crate::record::{Chunk, RecordBatch};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 use std::mem::size_of;
 use std::sync::Arc;
 
 /// Estimated heap bytes per structure, by name (`log records: <topic>`, `events`, ...).
-pub type Footprint = BTreeMap<String, u64>;
+pub type Footprint = SortedMap<String, u64>;
 
 /// Heap bytes of a B-tree map of `len` entries of `entry` bytes (nodes are about 2/3 full).
 fn btree_bytes(len: usize, entry: usize) -> u64 {
@@ -27,7 +27,7 @@ fn btree_bytes(len: usize, entry: usize) -> u64 {
 /// Counts each shared batch once.
 #[derive(Default)]
 struct Batches {
-    seen: BTreeSet<usize>,
+    seen: SortedSet<usize>,
 }
 
 impl Batches {

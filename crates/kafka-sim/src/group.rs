@@ -8,8 +8,8 @@
 use crate::assignor::{AssignorKind, Subscription};
 use crate::ids::{Offset, SimTime, TopicPartition};
 use crate::network::NodeId;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The internal topic holding committed offsets and group metadata.
@@ -114,13 +114,13 @@ pub struct Group {
     /// The assignor chosen for this generation.
     pub protocol: Option<AssignorKind>,
     pub leader: Option<Arc<str>>,
-    pub members: BTreeMap<Arc<str>, Member>,
+    pub members: SortedMap<Arc<str>, Member>,
     /// Member ids handed out with MEMBER_ID_REQUIRED, not joined yet (KIP-394), with the
     /// time they expire.
-    pub(crate) pending: BTreeMap<Arc<str>, SimTime>,
+    pub(crate) pending: SortedMap<Arc<str>, SimTime>,
     /// Committed offsets (the next offset to read), as stored in `__consumer_offsets`.
     #[serde(with = "crate::ids::map_as_pairs")]
-    pub offsets: BTreeMap<TopicPartition, Offset>,
+    pub offsets: SortedMap<TopicPartition, Offset>,
     /// A member joined during the initial delay, which is then extended.
     pub(crate) new_member_added: bool,
     /// In the initial delayed join of an empty group (`group.initial.rebalance.delay.ms`):
@@ -147,9 +147,9 @@ impl Group {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
-            pending: BTreeMap::new(),
-            offsets: BTreeMap::new(),
+            members: SortedMap::new(),
+            pending: SortedMap::new(),
+            offsets: SortedMap::new(),
             new_member_added: false,
             initial_delay: false,
             rebalance_seq: 0,
@@ -194,7 +194,7 @@ impl Group {
                     .all(|m| m.protocols.iter().any(|(p, _)| p == k))
             })
             .collect();
-        let mut votes: BTreeMap<AssignorKind, u32> = BTreeMap::new();
+        let mut votes: SortedMap<AssignorKind, u32> = SortedMap::new();
         for m in &members {
             if let Some((k, _)) = m.protocols.iter().find(|(k, _)| candidates.contains(k)) {
                 *votes.entry(*k).or_default() += 1;

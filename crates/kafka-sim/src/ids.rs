@@ -110,17 +110,17 @@ pub fn join_brokers(brokers: &[BrokerId]) -> String {
 /// Serializes a map with non-string keys (e.g. [`TopicPartition`]) as a list of pairs, so
 /// the engine's state round-trips through JSON.
 pub mod map_as_pairs {
+    use crate::sorted::SortedMap;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use std::collections::BTreeMap;
 
     pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
-        map: &BTreeMap<K, V>,
+        map: &SortedMap<K, V>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
         s.collect_seq(map.iter())
     }
 
-    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<SortedMap<K, V>, D::Error>
     where
         K: Deserialize<'de> + Ord,
         V: Deserialize<'de>,

@@ -6,8 +6,8 @@
 use crate::event::Event;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
 use crate::log::Log;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Offsets `[start, end)` acknowledged to a producer, written in `epoch`. Within one epoch
 /// only one leader assigns offsets, so `(epoch, offset)` identifies a record.
@@ -21,9 +21,9 @@ pub struct AckedRange {
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub struct AckLedger {
     #[serde(with = "crate::ids::map_as_pairs")]
-    ranges: BTreeMap<TopicPartition, Vec<AckedRange>>,
+    ranges: SortedMap<TopicPartition, Vec<AckedRange>>,
     #[serde(with = "crate::ids::map_as_pairs")]
-    lost: BTreeMap<TopicPartition, u64>,
+    lost: SortedMap<TopicPartition, u64>,
 }
 
 impl AckLedger {
@@ -65,7 +65,7 @@ impl AckLedger {
             .sum()
     }
 
-    pub fn lost(&self) -> &BTreeMap<TopicPartition, u64> {
+    pub fn lost(&self) -> &SortedMap<TopicPartition, u64> {
         &self.lost
     }
 

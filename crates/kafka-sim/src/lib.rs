@@ -74,6 +74,7 @@ pub mod replica;
 pub mod rng;
 pub mod scenario;
 pub mod small_map;
+pub mod sorted;
 pub mod sorting;
 pub mod sweep;
 pub mod topic;

@@ -3,9 +3,9 @@
 //! copy, which may be stale; the controller's copy is the truth that `--describe-topics` prints.
 
 use crate::ids::{BrokerId, Epoch, TopicPartition};
+use crate::sorted::SortedMap;
 use crate::topic::TopicConfig;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One partition's state as the controller records it (Kafka's `PartitionRegistration`).
@@ -38,9 +38,9 @@ pub struct TopicImage {
 pub struct MetadataImage {
     /// Bumped by the controller on every change; brokers apply only newer images.
     pub version: u64,
-    pub topics: BTreeMap<Arc<str>, TopicImage>,
+    pub topics: SortedMap<Arc<str>, TopicImage>,
     /// Registered brokers and whether each is fenced.
-    pub brokers: BTreeMap<BrokerId, bool>,
+    pub brokers: SortedMap<BrokerId, bool>,
 }
 
 impl MetadataImage {

@@ -4,8 +4,9 @@
 
 use crate::ids::{BrokerId, ClientId, EnvelopeId, SimTime};
 use crate::message::Message;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One-way latency of a link unless configured otherwise, ms.
@@ -57,9 +58,10 @@ pub struct Network {
     pub latency_ms: u64,
     /// Per-link one-way latency overrides (`from`, `to`).
     #[serde(with = "crate::ids::map_as_pairs")]
-    pub link_latency_ms: BTreeMap<(NodeId, NodeId), u64>,
+    pub link_latency_ms: SortedMap<(NodeId, NodeId), u64>,
     /// Brokers cut off from every other node.
-    pub isolated: BTreeSet<BrokerId>,
+    pub isolated: SortedSet<BrokerId>,
+    // A queue (appended in id order, removed as delivered): a B-tree, not a sorted vector.
     pub in_flight: BTreeMap<EnvelopeId, Envelope>,
     next_id: u64,
 }

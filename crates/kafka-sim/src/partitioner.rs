@@ -3,8 +3,8 @@
 
 use crate::murmur2::{partition_for_key, to_positive};
 use crate::rng::SplitMix64;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Which partitioner a producer uses (`partitioner.class`).
@@ -27,8 +27,8 @@ struct Sticky {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Partitioner {
     pub kind: PartitionerKind,
-    sticky: BTreeMap<Arc<str>, Sticky>,
-    round_robin: BTreeMap<Arc<str>, u32>,
+    sticky: SortedMap<Arc<str>, Sticky>,
+    round_robin: SortedMap<Arc<str>, u32>,
 }
 
 /// `batch.size`: the sticky partitioner switches after about this many bytes.

@@ -19,9 +19,10 @@ use serde::{Deserialize, Serialize};
 
 mod accumulator;
 mod load;
+use crate::sorted::SortedMap;
 use accumulator::{append_to_queue, close_open, PartitionQueue, ProducerBatch, TopicState};
 pub use load::Continuous;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// `linger.ms` (Kafka 4.0 default).
@@ -119,21 +120,21 @@ pub struct Producer {
     pub name: Arc<str>,
     pub acks: Acks,
     pub partitioner: Partitioner,
-    topics: BTreeMap<Arc<str>, TopicState>,
+    topics: SortedMap<Arc<str>, TopicState>,
     brokers: Vec<BrokerId>,
     bootstrap_cursor: usize,
     metadata_in_flight: Option<u64>,
     metadata_retry_armed: bool,
     metadata_backoff_ms: u64,
     waiting: VecDeque<PendingRecord>,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: SortedMap<u64, InFlight>,
     pub continuous: Option<Continuous>,
     pub stats: ProducerStats,
     /// The error of the last failed send and when it failed: what the application's
     /// callback was last given, so a UI can say why records fail.
     #[serde(default)]
     pub last_error: Option<(SimTime, KafkaError)>,
-    pub deliveries: BTreeMap<ProduceHandle, Delivery>,
+    pub deliveries: SortedMap<ProduceHandle, Delivery>,
     batch_seq: u64,
     scratch: Vec<u8>,
     metadata_refreshes: u64,
@@ -152,18 +153,18 @@ impl Producer {
             name,
             acks,
             partitioner: Partitioner::new(partitioner),
-            topics: BTreeMap::new(),
+            topics: SortedMap::new(),
             brokers: bootstrap,
             bootstrap_cursor: 0,
             metadata_in_flight: None,
             metadata_retry_armed: false,
             metadata_backoff_ms: RETRY_BACKOFF_MS,
             waiting: VecDeque::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: SortedMap::new(),
             continuous: None,
             stats: ProducerStats::default(),
             last_error: None,
-            deliveries: BTreeMap::new(),
+            deliveries: SortedMap::new(),
             batch_seq: 0,
             scratch: Vec::new(),
             metadata_refreshes: 0,
@@ -341,9 +342,9 @@ impl Producer {
     /// Sends every sendable batch: one PRODUCE per leader broker, one batch per partition.
     pub fn drain(&mut self, ctx: &mut Ctx) {
         loop {
-            let mut per_broker: BTreeMap<BrokerId, Vec<(TopicPartition, ProducerBatch)>> =
-                BTreeMap::new();
-            let mut flying: BTreeMap<BrokerId, usize> = BTreeMap::new();
+            let mut per_broker: SortedMap<BrokerId, Vec<(TopicPartition, ProducerBatch)>> =
+                SortedMap::new();
+            let mut flying: SortedMap<BrokerId, usize> = SortedMap::new();
             for f in self.in_flight.values() {
                 *flying.entry(f.broker).or_default() += 1;
             }

@@ -3,8 +3,9 @@
 
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::log::Log;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// `replica.lag.time.max.ms`.
 pub const REPLICA_LAG_TIME_MAX_MS: u64 = 30_000;
@@ -53,7 +54,7 @@ pub struct LeaderState {
     /// HW uses the union of both ISRs (Kafka's "maximal ISR").
     pub pending_isr: Option<Vec<BrokerId>>,
     pub pending_isr_sent_ms: SimTime,
-    pub followers: BTreeMap<BrokerId, FollowerState>,
+    pub followers: SortedMap<BrokerId, FollowerState>,
     pub waiting: VecDeque<WaitingAck>,
 }
 

@@ -1,14 +1,11 @@
-//! Sorting and ordered collections built with as little generated code as possible. Each
-//! `sort()` of a new element type, and each `collect()` into a `BTreeMap` or `BTreeSet` (which
-//! sorts its input), instantiates Rust's whole sort for that type, a few kilobytes of wasm each;
-//! dozens of them were a large part of the browser bundle. Here one sort of `u32` indexes, with
-//! the comparison behind a `dyn`, serves every type; maps and sets are filled by insertion.
+//! Sorting built with as little generated code as possible. Each `sort()` of a new element type
+//! instantiates Rust's whole sort for that type, a few kilobytes of wasm each; dozens of them
+//! were a large part of the browser bundle. Here one sort of `u32` indexes, with the comparison
+//! behind a `dyn`, serves every type (`crate::sorted`'s `collect()` sorts through it too).
 //!
-//! Results are exactly those of the standard library: `sort_by` is stable, and `map`/`set`
-//! keep the last value of a repeated key, as `collect()` does.
+//! Results are exactly those of the standard library: `sort_by` is stable.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The one instantiation of the standard sort: indexes `0..n` ordered by `cmp`, stably.
 fn order(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
@@ -37,24 +34,6 @@ pub fn sort_by_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
-/// The pairs as a map, the last value of a repeated key kept (as `collect()`).
-pub fn map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut m = BTreeMap::new();
-    for (k, v) in pairs {
-        m.insert(k, v);
-    }
-    m
-}
-
-/// The items as a set (as `collect()`).
-pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut s = BTreeSet::new();
-    for t in items {
-        s.insert(t);
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,15 +57,5 @@ mod tests {
             v.sort();
             assert_eq!(w, v);
         }
-    }
-
-    #[test]
-    fn maps_and_sets_keep_what_collect_keeps() {
-        let pairs = vec![(3, "a"), (1, "b"), (3, "c")];
-        let collected: BTreeMap<_, _> = pairs.clone().into_iter().collect();
-        assert_eq!(map(pairs), collected);
-        let items = vec![5, 1, 5, 2];
-        let collected: BTreeSet<_> = items.clone().into_iter().collect();
-        assert_eq!(set(items), collected);
     }
 }

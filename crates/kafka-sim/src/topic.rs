@@ -2,6 +2,7 @@
 
 use crate::error::{ErrorKind, KafkaError};
 use crate::rng::SplitMix64;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -91,7 +92,7 @@ pub struct TopicConfig {
     pub min_cleanable_dirty_ratio_ppm: u64,
     pub message_timestamp_type: TimestampType,
     /// Explicitly set configs, name -> value, as the user spelled them.
-    pub overrides: BTreeMap<String, String>,
+    pub overrides: SortedMap<String, String>,
 }
 
 impl Default for TopicConfig {
@@ -108,7 +109,7 @@ impl Default for TopicConfig {
             delete_retention_ms: DEFAULT_DELETE_RETENTION_MS,
             min_cleanable_dirty_ratio_ppm: DEFAULT_MIN_CLEANABLE_DIRTY_RATIO_PPM,
             message_timestamp_type: TimestampType::CreateTime,
-            overrides: BTreeMap::new(),
+            overrides: SortedMap::new(),
         }
     }
 }
@@ -201,7 +202,7 @@ impl TopicConfig {
             }
         }
         let mut cfg = TopicConfig {
-            overrides: BTreeMap::new(),
+            overrides: SortedMap::new(),
             ..TopicConfig::default()
         };
         for (name, value) in &overrides {
@@ -407,7 +408,7 @@ mod tests {
     }
 
     fn with(name: &str, value: &str) -> Result<TopicConfig, KafkaError> {
-        let ch = crate::sorting::map([(name.to_string(), Some(value.to_string()))]);
+        let ch = BTreeMap::from_iter([(name.to_string(), Some(value.to_string()))]);
         TopicConfig::default().with_changes(&ch)
     }
 

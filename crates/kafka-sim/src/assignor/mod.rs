@@ -5,6 +5,7 @@
 //! Java `HashMap` iteration ties, see [`java`]).
 
 use crate::ids::TopicPartition;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -97,6 +98,9 @@ pub struct Subscription {
 /// own order; callers sort them for display).
 pub type Assignment = BTreeMap<Arc<str>, Vec<TopicPartition>>;
 
+/// The engine's form of an [`Assignment`] (a sorted vector: see `crate::sorted`).
+pub(crate) type MemberPartitions = SortedMap<Arc<str>, Vec<TopicPartition>>;
+
 /// Runs `kind` over `members` (in JoinGroup response order) and the partition counts of the
 /// subscribed topics. Topics without metadata are ignored, as Kafka does.
 pub fn assign(
@@ -104,8 +108,21 @@ pub fn assign(
     partitions_per_topic: &BTreeMap<Arc<str>, u32>,
     members: &[(Arc<str>, Subscription)],
 ) -> Assignment {
+    let counts = partitions_per_topic
+        .iter()
+        .map(|(t, n)| (t.clone(), *n))
+        .collect();
+    run(kind, &counts, members).into_iter().collect()
+}
+
+/// [`assign`] on the engine's maps.
+pub(crate) fn run(
+    kind: AssignorKind,
+    partitions_per_topic: &SortedMap<Arc<str>, u32>,
+    members: &[(Arc<str>, Subscription)],
+) -> MemberPartitions {
     // AbstractPartitionAssignor.assign: only topics somebody subscribes to and that exist.
-    let mut topics: BTreeMap<Arc<str>, u32> = BTreeMap::new();
+    let mut topics: SortedMap<Arc<str>, u32> = SortedMap::new();
     for (_, s) in members {
         for t in &s.topics {
             if let Some(n) = partitions_per_topic.get(t) {

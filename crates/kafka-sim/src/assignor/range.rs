@@ -1,19 +1,19 @@
 //! `RangeAssignor`, per topic: the subscribed members sorted by member id; `n = P / C`,
 //! `extra = P % C`; member `i` takes the next `n + (i < extra)` consecutive partitions.
 
-use super::{sorted_ids, Assignment, Subscription};
+use super::{sorted_ids, MemberPartitions, Subscription};
 use crate::ids::TopicPartition;
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::sync::Arc;
 
 pub(super) fn assign(
-    topics: &BTreeMap<Arc<str>, u32>,
+    topics: &SortedMap<Arc<str>, u32>,
     members: &[(Arc<str>, Subscription)],
-) -> Assignment {
-    let mut out: Assignment =
-        crate::sorting::map(members.iter().map(|(m, _)| (m.clone(), Vec::new())));
-    let subs: BTreeMap<&Arc<str>, &Subscription> =
-        crate::sorting::map(members.iter().map(|(m, s)| (m, s)));
+) -> MemberPartitions {
+    let mut out: MemberPartitions =
+        SortedMap::from_iter(members.iter().map(|(m, _)| (m.clone(), Vec::new())));
+    let subs: SortedMap<&Arc<str>, &Subscription> =
+        SortedMap::from_iter(members.iter().map(|(m, s)| (m, s)));
     let sorted = sorted_ids(members);
     for (topic, &count) in topics {
         let consumers: Vec<&Arc<str>> = sorted

@@ -8,9 +8,10 @@
 //! that changes owner, so its old owner can revoke it before anybody else takes it.
 
 use super::java::{string_order, TpHashSet};
-use super::{Assignment, Subscription};
+use super::{MemberPartitions, Subscription};
 use crate::ids::TopicPartition;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::sorted::{SortedMap, SortedSet};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 type Member = Arc<str>;
@@ -43,19 +44,19 @@ fn member_data(s: &Subscription, cooperative: bool) -> MemberData {
 }
 
 pub(super) fn assign(
-    topics: &BTreeMap<Arc<str>, u32>,
+    topics: &SortedMap<Arc<str>, u32>,
     members: &[(Arc<str>, Subscription)],
     cooperative: bool,
-) -> Assignment {
+) -> MemberPartitions {
     if members.is_empty() {
-        return Assignment::new();
+        return MemberPartitions::new();
     }
     let ids: Vec<Member> = members.iter().map(|(m, _)| m.clone()).collect();
     let order = string_order(&ids);
-    let subs: BTreeMap<Member, &Subscription> =
-        crate::sorting::map(members.iter().map(|(m, s)| (m.clone(), s)));
-    let mut owned: BTreeMap<Member, Vec<TopicPartition>> = BTreeMap::new();
-    let mut multiple: BTreeSet<TopicPartition> = BTreeSet::new();
+    let subs: SortedMap<Member, &Subscription> =
+        SortedMap::from_iter(members.iter().map(|(m, s)| (m.clone(), s)));
+    let mut owned: SortedMap<Member, Vec<TopicPartition>> = SortedMap::new();
+    let mut multiple: SortedSet<TopicPartition> = SortedSet::new();
     let mut max_generation = DEFAULT_GENERATION;
     let equal = all_subscriptions_equal(
         topics,
@@ -91,11 +92,11 @@ pub(super) fn assign(
 /// `CooperativeStickyAssignor.computePartitionsTransferringOwnership` (general case).
 fn compute_transferring(
     order: &[Member],
-    subs: &BTreeMap<Member, &Subscription>,
-    assignment: &Assignment,
-) -> BTreeMap<TopicPartition, Member> {
-    let mut added: BTreeMap<TopicPartition, Member> = BTreeMap::new();
-    let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
+    subs: &SortedMap<Member, &Subscription>,
+    assignment: &MemberPartitions,
+) -> SortedMap<TopicPartition, Member> {
+    let mut added: SortedMap<TopicPartition, Member> = SortedMap::new();
+    let mut revoked: SortedSet<TopicPartition> = SortedSet::new();
     for m in order {
         let Some(assigned) = assignment.get(m) else {
             continue;
@@ -119,17 +120,17 @@ fn compute_transferring(
 /// `allSubscriptionsEqual`: fills each member's still-valid owned partitions (resolving
 /// double claims by generation) and says whether every member subscribes to the same topics.
 fn all_subscriptions_equal(
-    topics: &BTreeMap<Arc<str>, u32>,
+    topics: &SortedMap<Arc<str>, u32>,
     order: &[Member],
-    subs: &BTreeMap<Member, &Subscription>,
+    subs: &SortedMap<Member, &Subscription>,
     cooperative: bool,
-    owned_out: &mut BTreeMap<Member, Vec<TopicPartition>>,
-    multiple: &mut BTreeSet<TopicPartition>,
+    owned_out: &mut SortedMap<Member, Vec<TopicPartition>>,
+    multiple: &mut SortedSet<TopicPartition>,
     max_generation: &mut i32,
 ) -> bool {
     let mut equal = true;
-    let mut subscribed: BTreeSet<Arc<str>> = BTreeSet::new();
-    let mut previous_owner: BTreeMap<TopicPartition, Member> = BTreeMap::new();
+    let mut subscribed: SortedSet<Arc<str>> = SortedSet::new();
+    let mut previous_owner: SortedMap<TopicPartition, Member> = SortedMap::new();
     for m in order {
         let s = subs[m];
         if subscribed.is_empty() {
@@ -177,7 +178,7 @@ fn all_subscriptions_equal(
     equal
 }
 
-fn all_partitions_sorted(topics: &BTreeMap<Arc<str>, u32>) -> Vec<TopicPartition> {
+fn all_partitions_sorted(topics: &SortedMap<Arc<str>, u32>) -> Vec<TopicPartition> {
     topics
         .iter()
         .flat_map(|(t, n)| (0..*n).map(move |p| TopicPartition::new(t.clone(), p)))
@@ -189,26 +190,26 @@ fn all_partitions_sorted(topics: &BTreeMap<Arc<str>, u32>) -> Vec<TopicPartition
 struct Constrained {
     all: Vec<TopicPartition>,
     order: Vec<Member>,
-    owned: BTreeMap<Member, Vec<TopicPartition>>,
-    multiple: BTreeSet<TopicPartition>,
-    revoked: BTreeSet<TopicPartition>,
+    owned: SortedMap<Member, Vec<TopicPartition>>,
+    multiple: SortedSet<TopicPartition>,
+    revoked: SortedSet<TopicPartition>,
     under_min: Vec<Member>,
     exactly_min: VecDeque<Member>,
     min_quota: usize,
     max_quota: usize,
     expected_over_min: usize,
     current_over_min: usize,
-    assignment: Assignment,
+    assignment: MemberPartitions,
     assigned: Vec<TopicPartition>,
-    transferring: BTreeMap<TopicPartition, Member>,
+    transferring: SortedMap<TopicPartition, Member>,
 }
 
 impl Constrained {
     fn new(
-        topics: &BTreeMap<Arc<str>, u32>,
+        topics: &SortedMap<Arc<str>, u32>,
         order: &[Member],
-        owned: BTreeMap<Member, Vec<TopicPartition>>,
-        multiple: BTreeSet<TopicPartition>,
+        owned: SortedMap<Member, Vec<TopicPartition>>,
+        multiple: SortedSet<TopicPartition>,
     ) -> Self {
         let all = all_partitions_sorted(topics);
         let n = order.len();
@@ -218,22 +219,22 @@ impl Constrained {
             max_quota: total.div_ceil(n),
             expected_over_min: total % n,
             current_over_min: 0,
-            assignment: crate::sorting::map(order.iter().map(|m| (m.clone(), Vec::new()))),
+            assignment: SortedMap::from_iter(order.iter().map(|m| (m.clone(), Vec::new()))),
             all,
             order: order.to_vec(),
             owned,
             multiple,
-            revoked: BTreeSet::new(),
+            revoked: SortedSet::new(),
             under_min: Vec::new(),
             exactly_min: VecDeque::new(),
             assigned: Vec::new(),
-            transferring: BTreeMap::new(),
+            transferring: SortedMap::new(),
         }
     }
 
     fn build(&mut self) {
         self.assign_owned();
-        let assigned: BTreeSet<&TopicPartition> = crate::sorting::set(self.assigned.iter());
+        let assigned: SortedSet<&TopicPartition> = SortedSet::from_iter(self.assigned.iter());
         let unassigned: Vec<TopicPartition> = self
             .all
             .iter()
@@ -334,8 +335,8 @@ impl Constrained {
 /// partitions of one topic back and forth between the same pair of members.
 #[derive(Default)]
 struct Movements {
-    by_topic: BTreeMap<Arc<str>, BTreeMap<(Member, Member), TpHashSet>>,
-    moves: BTreeMap<TopicPartition, (Member, Member)>,
+    by_topic: SortedMap<Arc<str>, SortedMap<(Member, Member), TpHashSet>>,
+    moves: SortedMap<TopicPartition, (Member, Member)>,
 }
 
 impl Movements {
@@ -395,35 +396,35 @@ impl Movements {
 }
 
 struct General<'a> {
-    topics: &'a BTreeMap<Arc<str>, u32>,
+    topics: &'a SortedMap<Arc<str>, u32>,
     total: usize,
     order: Vec<Member>,
-    subs: &'a BTreeMap<Member, &'a Subscription>,
+    subs: &'a SortedMap<Member, &'a Subscription>,
     cooperative: bool,
     max_generation: i32,
-    topic_consumers: BTreeMap<Arc<str>, Vec<Member>>,
-    consumer_topics: BTreeMap<Member, Vec<Arc<str>>>,
-    current: BTreeMap<Member, Vec<TopicPartition>>,
-    partition_consumer: BTreeMap<TopicPartition, Member>,
+    topic_consumers: SortedMap<Arc<str>, Vec<Member>>,
+    consumer_topics: SortedMap<Member, Vec<Arc<str>>>,
+    current: SortedMap<Member, Vec<TopicPartition>>,
+    partition_consumer: SortedMap<TopicPartition, Member>,
     sorted_all: Vec<TopicPartition>,
     /// `TreeSet` by (assignment size, member id); kept in step with `current`.
-    sorted_subs: BTreeSet<(usize, Member)>,
+    sorted_subs: SortedSet<(usize, Member)>,
     revocation_required: bool,
     movements: Movements,
 }
 
 impl<'a> General<'a> {
     fn new(
-        topics: &'a BTreeMap<Arc<str>, u32>,
+        topics: &'a SortedMap<Arc<str>, u32>,
         order: &[Member],
-        subs: &'a BTreeMap<Member, &'a Subscription>,
-        current: BTreeMap<Member, Vec<TopicPartition>>,
+        subs: &'a SortedMap<Member, &'a Subscription>,
+        current: SortedMap<Member, Vec<TopicPartition>>,
         cooperative: bool,
         max_generation: i32,
     ) -> Self {
-        let mut topic_consumers: BTreeMap<Arc<str>, Vec<Member>> =
-            crate::sorting::map(topics.keys().map(|t| (t.clone(), Vec::new())));
-        let mut consumer_topics = BTreeMap::new();
+        let mut topic_consumers: SortedMap<Arc<str>, Vec<Member>> =
+            SortedMap::from_iter(topics.keys().map(|t| (t.clone(), Vec::new())));
+        let mut consumer_topics = SortedMap::new();
         for m in order {
             let mine: Vec<Arc<str>> = subs[m]
                 .topics
@@ -436,7 +437,7 @@ impl<'a> General<'a> {
             }
             consumer_topics.insert(m.clone(), mine);
         }
-        let mut partition_consumer = BTreeMap::new();
+        let mut partition_consumer = SortedMap::new();
         for (m, parts) in &current {
             for tp in parts {
                 partition_consumer.insert(tp.clone(), m.clone());
@@ -462,7 +463,7 @@ impl<'a> General<'a> {
             current,
             partition_consumer,
             sorted_all,
-            sorted_subs: BTreeSet::new(),
+            sorted_subs: SortedSet::new(),
             revocation_required: false,
             movements: Movements::default(),
         }
@@ -472,10 +473,10 @@ impl<'a> General<'a> {
         self.current.get(m).map_or(0, Vec::len)
     }
 
-    fn build(mut self) -> Assignment {
+    fn build(mut self) -> MemberPartitions {
         let prev = self.prepopulate();
         let assigned = self.assign_owned();
-        let assigned: BTreeSet<TopicPartition> = crate::sorting::set(assigned);
+        let assigned: SortedSet<TopicPartition> = SortedSet::from_iter(assigned);
         let unassigned: Vec<TopicPartition> = self
             .sorted_all
             .iter()
@@ -483,15 +484,15 @@ impl<'a> General<'a> {
             .cloned()
             .collect();
         self.sorted_subs =
-            crate::sorting::set(self.current.iter().map(|(m, l)| (l.len(), m.clone())));
+            SortedSet::from_iter(self.current.iter().map(|(m, l)| (l.len(), m.clone())));
         self.balance(&prev, unassigned);
         self.current
     }
 
     /// `prepopulateCurrentAssignments`: the previous owner (an older generation) of each
     /// partition, to prefer moving partitions back there.
-    fn prepopulate(&self) -> BTreeMap<TopicPartition, (Member, i32)> {
-        let mut prev: BTreeMap<TopicPartition, (Member, i32)> = BTreeMap::new();
+    fn prepopulate(&self) -> SortedMap<TopicPartition, (Member, i32)> {
+        let mut prev: SortedMap<TopicPartition, (Member, i32)> = SortedMap::new();
         let mut update = |parts: &[TopicPartition], m: &Member, g: i32| {
             for tp in parts {
                 match prev.get(tp) {
@@ -551,7 +552,7 @@ impl<'a> General<'a> {
         if first.0 + 1 >= last.0 {
             return true;
         }
-        let mut owner: BTreeMap<&TopicPartition, &Member> = BTreeMap::new();
+        let mut owner: SortedMap<&TopicPartition, &Member> = SortedMap::new();
         for (m, parts) in &self.current {
             for tp in parts {
                 owner.insert(tp, m);
@@ -562,7 +563,7 @@ impl<'a> General<'a> {
             if *count == self.max_assignment_size(topics) {
                 continue;
             }
-            let mine: BTreeSet<&TopicPartition> = crate::sorting::set(self.current[m].iter());
+            let mine: SortedSet<&TopicPartition> = SortedSet::from_iter(self.current[m].iter());
             for t in topics {
                 for p in 0..self.topics[t] {
                     let tp = TopicPartition::new(t.clone(), p);
@@ -580,7 +581,7 @@ impl<'a> General<'a> {
         true
     }
 
-    fn balance_score(assignment: &BTreeMap<Member, Vec<TopicPartition>>) -> usize {
+    fn balance_score(assignment: &SortedMap<Member, Vec<TopicPartition>>) -> usize {
         let sizes: Vec<usize> = assignment.values().map(Vec::len).collect();
         let mut score = 0;
         for i in 0..sizes.len() {
@@ -622,7 +623,7 @@ impl<'a> General<'a> {
 
     fn balance(
         &mut self,
-        prev: &BTreeMap<TopicPartition, (Member, i32)>,
+        prev: &SortedMap<TopicPartition, (Member, i32)>,
         mut unassigned: Vec<TopicPartition>,
     ) {
         let initializing = self
@@ -635,7 +636,7 @@ impl<'a> General<'a> {
             }
             self.maybe_assign_partition(tp);
         }
-        let fixed_topics: BTreeSet<Arc<str>> = crate::sorting::set(
+        let fixed_topics: SortedSet<Arc<str>> = SortedSet::from_iter(
             self.topic_consumers
                 .iter()
                 .filter(|(_, c)| c.len() < 2)
@@ -644,7 +645,7 @@ impl<'a> General<'a> {
         self.sorted_all
             .retain(|tp| !fixed_topics.contains(&tp.topic));
         unassigned.retain(|tp| !fixed_topics.contains(&tp.topic));
-        let mut fixed: BTreeMap<Member, Vec<TopicPartition>> = BTreeMap::new();
+        let mut fixed: SortedMap<Member, Vec<TopicPartition>> = SortedMap::new();
         let members: Vec<Member> = self.consumer_topics.keys().cloned().collect();
         for m in members {
             if !self.can_consumer_participate(&m) {
@@ -675,7 +676,7 @@ impl<'a> General<'a> {
     fn perform_reassignments(
         &mut self,
         partitions: &[TopicPartition],
-        prev: &BTreeMap<TopicPartition, (Member, i32)>,
+        prev: &SortedMap<TopicPartition, (Member, i32)>,
     ) -> bool {
         let mut performed = false;
         loop {

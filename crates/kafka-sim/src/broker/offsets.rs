@@ -17,8 +17,8 @@ use crate::message::GroupResponse;
 use crate::network::NodeId;
 use crate::record::BatchData;
 use crate::replica::WaitingAck;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// An OffsetCommit waiting for its records to reach the ISR.
@@ -227,7 +227,7 @@ impl Broker {
         let Some(replica) = self.replicas.get(&tp) else {
             return;
         };
-        let mut groups: BTreeMap<Arc<str>, Group> = BTreeMap::new();
+        let mut groups: SortedMap<Arc<str>, Group> = SortedMap::new();
         let end = replica.log.log_end_offset();
         for r in replica.log.records(replica.log.log_start_offset(), end) {
             match decode(r.key, r.value) {

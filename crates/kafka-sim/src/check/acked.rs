@@ -18,7 +18,7 @@ use super::{fmt_ranges, Invariant, Loss, LossCause, Violation};
 use crate::engine::Engine;
 use crate::ids::{Epoch, Offset, SimTime, TopicPartition};
 use crate::log::Log;
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 /// Acked offsets `[start, end)` written in `epoch`.
 #[derive(Clone, Debug)]
@@ -34,11 +34,11 @@ struct Acked {
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct State {
-    acked: BTreeMap<TopicPartition, Vec<Acked>>,
+    acked: SortedMap<TopicPartition, Vec<Acked>>,
     /// Event indexes of unclean elections, per partition.
-    unclean: BTreeMap<TopicPartition, Vec<u64>>,
+    unclean: SortedMap<TopicPartition, Vec<u64>>,
     /// Offsets the engine reported lost and the checker has not matched yet.
-    reported: BTreeMap<TopicPartition, Vec<(Offset, Offset)>>,
+    reported: SortedMap<TopicPartition, Vec<(Offset, Offset)>>,
     losses: Vec<Loss>,
 }
 

@@ -8,7 +8,7 @@ use crate::broker::Broker;
 use crate::engine::Engine;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
 use crate::replica::{Replica, Role};
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct Fingerprint {
@@ -41,7 +41,7 @@ fn fingerprint(b: &Broker, r: &Replica) -> Fingerprint {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Changes {
     /// Per broker, in the order of its replica map: each replica's last fingerprint.
-    seen: BTreeMap<BrokerId, Vec<(TopicPartition, Fingerprint)>>,
+    seen: SortedMap<BrokerId, Vec<(TopicPartition, Fingerprint)>>,
 }
 
 impl Changes {
@@ -69,7 +69,7 @@ impl Changes {
                 }
                 continue;
             }
-            let before: BTreeMap<TopicPartition, Fingerprint> = seen.drain(..).collect();
+            let before: SortedMap<TopicPartition, Fingerprint> = seen.drain(..).collect();
             for (tp, r) in &b.replicas {
                 let now = fingerprint(b, r);
                 if before.get(tp) != Some(&now) {

@@ -14,7 +14,7 @@ use super::logs;
 use super::{Invariant, Violation};
 use crate::event::Event;
 use crate::ids::{Epoch, Offset, SimTime, TopicPartition};
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::sync::Arc;
 
 /// Something to check once the committed log is up to date with this step.
@@ -36,12 +36,12 @@ enum Pending {
 }
 
 /// A generation and the member owning each partition in it.
-type Owners = (i32, BTreeMap<TopicPartition, Arc<str>>);
+type Owners = (i32, SortedMap<TopicPartition, Arc<str>>);
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct State {
     /// Per group: the generation last assigned and who owns each partition in it.
-    owners: BTreeMap<Arc<str>, Owners>,
+    owners: SortedMap<Arc<str>, Owners>,
     pending: Vec<Pending>,
     violation: Option<(Invariant, Option<TopicPartition>, String)>,
 }
@@ -99,14 +99,14 @@ impl State {
         let entry = self
             .owners
             .entry(group.clone())
-            .or_insert_with(|| (generation, BTreeMap::new()));
+            .or_insert_with(|| (generation, SortedMap::new()));
         if entry.0 != generation {
             // Only the newest generation matters; an older one's assignment arriving late is
             // stale and ignored by its consumer too.
             if generation < entry.0 {
                 return;
             }
-            *entry = (generation, BTreeMap::new());
+            *entry = (generation, SortedMap::new());
         }
         for tp in assigned {
             match entry.1.get(tp) {

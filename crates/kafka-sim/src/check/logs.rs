@@ -16,7 +16,7 @@ use crate::broker::Broker;
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::log::Log;
 use crate::replica::Replica;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 /// How far one replica's log has been checked.
 #[derive(Clone, Debug, Default)]
@@ -32,11 +32,11 @@ struct Track {
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct State {
-    tracks: BTreeMap<(TopicPartition, BrokerId), Track>,
+    tracks: SortedMap<(TopicPartition, BrokerId), Track>,
     /// Per partition: `(start, end, epoch)` runs of the committed log, from offset 0.
-    committed: BTreeMap<TopicPartition, Vec<(Offset, Offset, Epoch)>>,
+    committed: SortedMap<TopicPartition, Vec<(Offset, Offset, Epoch)>>,
     /// Partitions that had an unclean election: no log matching there any more.
-    unclean: BTreeSet<TopicPartition>,
+    unclean: SortedSet<TopicPartition>,
 }
 
 impl State {

@@ -33,7 +33,7 @@ pub use scenario::{run_scenario_checked, CheckedRun};
 use crate::engine::Engine;
 use crate::event::Event;
 use crate::ids::{BrokerId, Offset, SimTime, TopicPartition};
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 use std::fmt;
 
 /// The invariants the checker knows, by name.
@@ -215,7 +215,7 @@ impl Checker {
         } else {
             0
         };
-        let mut dirty: BTreeSet<TopicPartition> = BTreeSet::new();
+        let mut dirty: SortedSet<TopicPartition> = SortedSet::new();
         for (i, te) in events.iter().enumerate().skip(from) {
             let index = i as u64;
             match &te.event {

@@ -9,7 +9,7 @@ use crate::broker::Broker;
 use crate::engine::Engine;
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::replica::{Replica, Role};
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 /// A leader's tenure: one broker process leading in one epoch.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -22,13 +22,13 @@ struct Tenure {
 #[derive(Clone, Debug, Default)]
 pub(super) struct State {
     /// Per partition: the leader seen in each epoch (controller or broker view).
-    leaders: BTreeMap<TopicPartition, BTreeMap<Epoch, BrokerId>>,
+    leaders: SortedMap<TopicPartition, SortedMap<Epoch, BrokerId>>,
     /// Per partition: the controller's last (leader epoch, partition epoch).
-    epochs: BTreeMap<TopicPartition, (Epoch, u32)>,
+    epochs: SortedMap<TopicPartition, (Epoch, u32)>,
     /// Per partition and broker: the current leader tenure and its HW.
-    tenures: BTreeMap<(TopicPartition, BrokerId), Tenure>,
+    tenures: SortedMap<(TopicPartition, BrokerId), Tenure>,
     /// Per partition and broker: the log start offset last seen.
-    log_starts: BTreeMap<(TopicPartition, BrokerId), Offset>,
+    log_starts: SortedMap<(TopicPartition, BrokerId), Offset>,
     /// The metadata image version last checked, and checks since then.
     image_version: Option<u64>,
     unchanged_checks: u32,

@@ -12,7 +12,7 @@ use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
 use crate::message::TopicMetadata;
 use crate::message::{FetchPartition, FetchResult, GroupRequest, Message, OffsetSpec};
 use crate::record::Chunk;
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::sync::Arc;
 
 impl Consumer {
@@ -192,7 +192,7 @@ impl Consumer {
                 return;
             }
         };
-        let mut per: BTreeMap<BrokerId, Vec<(TopicPartition, OffsetSpec)>> = BTreeMap::new();
+        let mut per: SortedMap<BrokerId, Vec<(TopicPartition, OffsetSpec)>> = SortedMap::new();
         for tp in partitions {
             match self.leader_of(&tp) {
                 Some(b) => {
@@ -325,7 +325,7 @@ impl Consumer {
         if !self.state.active() {
             return;
         }
-        let mut per: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut per: SortedMap<BrokerId, Vec<FetchPartition>> = SortedMap::new();
         let mut need_metadata = false;
         for tp in &self.assignment {
             let Some(pos) = self.positions.get(tp) else {
@@ -463,7 +463,7 @@ impl Consumer {
         }
         let max = self.config.max_poll_records.max(1);
         let mut n: u32 = 0;
-        let mut pieces: BTreeMap<TopicPartition, Vec<Chunk>> = BTreeMap::new();
+        let mut pieces: SortedMap<TopicPartition, Vec<Chunk>> = SortedMap::new();
         while n < max {
             let Some((tp, chunk)) = self.buffer.pop_front() else {
                 break;

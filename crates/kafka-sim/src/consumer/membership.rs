@@ -5,13 +5,13 @@
 
 use super::{CommitPurpose, Consumer, ConsumerTimer, MemberState, Req, HEARTBEAT_INTERVAL_MS};
 use super::{MAX_POLL_INTERVAL_MS, SESSION_TIMEOUT_MS};
-use crate::assignor::{assign, AssignorKind, RebalanceProtocol, StickyUserData, Subscription};
+use crate::assignor::{self, AssignorKind, RebalanceProtocol, StickyUserData, Subscription};
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
 use crate::ids::{BrokerId, TopicPartition};
 use crate::message::{GroupRequest, JoinResponse};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 use std::sync::Arc;
 
 impl Consumer {
@@ -223,7 +223,7 @@ impl Consumer {
     /// The leader runs the chosen assignor over everybody's subscriptions, once it has the
     /// partition counts of every subscribed topic.
     fn assign_as_leader(&mut self, resp: JoinResponse, ctx: &mut Ctx) {
-        let topics: BTreeSet<Arc<str>> = crate::sorting::set(
+        let topics: SortedSet<Arc<str>> = SortedSet::from_iter(
             resp.members
                 .iter()
                 .flat_map(|(_, s)| s.topics.iter().cloned()),
@@ -240,7 +240,7 @@ impl Consumer {
     }
 
     pub(super) fn finish_assignment(&mut self, resp: JoinResponse, ctx: &mut Ctx) {
-        let mut counts: BTreeMap<Arc<str>, u32> = BTreeMap::new();
+        let mut counts: SortedMap<Arc<str>, u32> = SortedMap::new();
         for (_, s) in &resp.members {
             for t in &s.topics {
                 if let Some(l) = self.leaders.get(t) {
@@ -248,7 +248,7 @@ impl Consumer {
                 }
             }
         }
-        let result = assign(resp.protocol, &counts, &resp.members);
+        let result = assignor::run(resp.protocol, &counts, &resp.members);
         self.assignment_snapshot = Some(counts);
         let assignments = result
             .into_iter()
@@ -303,7 +303,7 @@ impl Consumer {
     /// `onJoinComplete`: take the new assignment; a cooperative member revokes what moved
     /// and rejoins at once so the partitions can go to their new owners.
     fn on_assigned(&mut self, parts: Vec<TopicPartition>, ctx: &mut Ctx) {
-        let new: BTreeSet<TopicPartition> = crate::sorting::set(parts.iter().cloned());
+        let new: SortedSet<TopicPartition> = SortedSet::from_iter(parts.iter().cloned());
         let revoked: Vec<TopicPartition> = self.assignment.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&self.assignment).cloned().collect();
         self.revoke(revoked.clone(), ctx);

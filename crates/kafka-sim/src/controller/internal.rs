@@ -23,7 +23,7 @@ impl Controller {
         if live == 0 {
             return;
         }
-        let configs: BTreeMap<String, String> = crate::sorting::map(
+        let configs: BTreeMap<String, String> = BTreeMap::from_iter(
             [
                 ("cleanup.policy", "compact".to_string()),
                 ("compression.type", "producer".to_string()),

@@ -22,8 +22,9 @@
 use super::{Log, Segment};
 use crate::ids::{Offset, SimTime};
 use crate::record::{BatchData, Chunk, Compacted, RecordBatch};
+use crate::sorted::SortedMap;
 use crate::topic::TopicConfig;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// `log.cleaner.backoff.ms`: how long the cleaner sleeps when no log needs cleaning.
@@ -124,7 +125,7 @@ impl Log {
             return None;
         }
         // The offset map: each key of the dirty section and the offset of its last record.
-        let mut latest: BTreeMap<&[u8], u64> = BTreeMap::new();
+        let mut latest: SortedMap<&[u8], u64> = SortedMap::new();
         for r in self.records(d.first_dirty, end) {
             if let Some(k) = r.key {
                 latest.insert(k, r.offset.0);
@@ -225,7 +226,7 @@ fn group_by_size(
 /// if every record stays), `None` if no record stays, and how many records went.
 fn compact_chunk(
     chunk: &Chunk,
-    latest: &BTreeMap<&[u8], u64>,
+    latest: &SortedMap<&[u8], u64>,
     delete_retention_ms: u64,
     now: SimTime,
 ) -> (Option<Chunk>, u64) {

@@ -7,7 +7,7 @@ use crate::consumer::{ConsumerStats, MemberState};
 use crate::engine::Engine;
 use crate::group::GroupState;
 use crate::ids::{BrokerId, ClientId, Offset, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 use std::sync::Arc;
 
 /// One member of a group, as its coordinator records it.
@@ -93,8 +93,8 @@ pub struct ConsumerView {
 impl Engine {
     /// Every group the engine has seen (started consumers, or known to a coordinator), sorted.
     pub fn group_names(&self) -> Vec<String> {
-        let mut names: BTreeSet<Arc<str>> =
-            crate::sorting::set(self.consumer_names.keys().map(|(g, _)| g.clone()));
+        let mut names: SortedSet<Arc<str>> =
+            SortedSet::from_iter(self.consumer_names.keys().map(|(g, _)| g.clone()));
         for b in self.brokers.values().filter(|b| b.alive) {
             names.extend(b.groups.keys().cloned());
         }
@@ -140,7 +140,7 @@ impl Engine {
         view.generation = g.generation;
         view.protocol = g.protocol.map(|p| p.name().to_string());
         view.leader = g.leader.as_ref().map(|l| l.to_string());
-        let mut owners: BTreeMap<TopicPartition, String> = BTreeMap::new();
+        let mut owners: SortedMap<TopicPartition, String> = SortedMap::new();
         let rebalancing = matches!(
             g.state,
             GroupState::PreparingRebalance | GroupState::CompletingRebalance
@@ -165,8 +165,8 @@ impl Engine {
                     .copied(),
             });
         }
-        let tps: BTreeSet<TopicPartition> =
-            crate::sorting::set(g.offsets.keys().cloned().chain(owners.keys().cloned()));
+        let tps: SortedSet<TopicPartition> =
+            SortedSet::from_iter(g.offsets.keys().cloned().chain(owners.keys().cloned()));
         for tp in tps {
             let committed = g.offsets.get(&tp).copied();
             let hw = self.high_watermark(&tp);
