@@ -37,8 +37,9 @@
 //!   [`scenario`]: the JSON scenario format; [`workload`]: the pipeline benchmark workload;
 //!   [`footprint`]: where the memory goes (estimated heap bytes per structure, for
 //!   `examples/memory.rs`).
-//! - [`sorting`], [`small_map`]: sorts, ordered collections and small maps with little
-//!   generated code (for the browser bundle).
+//! - [`sorted`]: `SortedMap`/`SortedSet`, the ordered maps and sets used throughout (sorted
+//!   vectors: `BTreeMap`'s behaviour with a fraction of its code in the browser bundle);
+//!   [`sorting`]: one sort for every type; [`small_map`]: maps of a handful of entries.
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
 //!   consumer groups) and a scenario run checked step by step; [`sweep`]: seeded fault
 //!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
