@@ -5,7 +5,8 @@
 use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::JoinGroupSpec;
 use kafka_sim::consumer::OffsetReset;
-use kafka_sim::{Acks, Command, Engine, EngineConfig, NewTopic};
+use kafka_sim::scenario::{run_scenario, Scenario, Step};
+use kafka_sim::{Acks, Command, Engine, NewTopic};
 
 /// One-way network latency in the app, ms. Real links take about a millisecond; the diagram uses
 /// a slower network so that requests in flight can be seen at 1x. Kafka's timeouts (seconds) are
@@ -158,14 +159,9 @@ impl Preset {
         Command::JoinGroup(Box::new(spec))
     }
 
-    /// The running cluster this preset opens on.
-    pub fn engine(self) -> Engine {
-        let mut engine = Engine::new(EngineConfig {
-            seed: SEED,
-            brokers: self.brokers(),
-            latency_ms: LATENCY_MS,
-            record_events: true,
-        });
+    /// The preset as a scenario: its cluster, and at t = 0 its topic, producer and groups.
+    /// A run in the app is this plus the user's commands ([`crate::state::run::Run`]).
+    pub fn scenario(self) -> Scenario {
         let mut configs = std::collections::BTreeMap::from_iter([(
             "min.insync.replicas".to_string(),
             "2".to_string(),
@@ -193,10 +189,41 @@ impl Preset {
                     .map(|c| self.join_group(&group, c, &[self.topic()], None)),
             );
         }
-        for command in commands {
-            engine.apply(command).expect("the presets are valid Kafka");
+        Scenario {
+            seed: SEED,
+            brokers: self.brokers(),
+            until_ms: 0,
+            latency_ms: LATENCY_MS,
+            description: Some(format!("KafkaScope: {}", self.name())),
+            steps: commands
+                .into_iter()
+                .map(|command| Step { at_ms: 0, command })
+                .collect(),
         }
-        engine
+    }
+
+    /// What the preset is called in a saved run's description.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Classic => "the classic cluster (3 brokers, orders)",
+            Preset::Large => "the large cluster (12 brokers, events)",
+        }
+    }
+
+    /// The running cluster this preset opens on (its scenario run to t = 0).
+    pub fn engine(self) -> Engine {
+        run_scenario(&self.scenario(), None).engine
+    }
+
+    /// The preset a scenario opens as (its first steps are the preset's), if any: the app's
+    /// controls (the producer box, the groups) follow it.
+    pub fn of(scenario: &Scenario) -> Option<Preset> {
+        [Preset::Classic, Preset::Large].into_iter().find(|p| {
+            let own = p.scenario();
+            scenario.seed == own.seed
+                && scenario.brokers == own.brokers
+                && scenario.steps.starts_with(&own.steps)
+        })
     }
 }
 

@@ -3,12 +3,13 @@
 //! each follower's copy, the HW passing it, each group's delivery); and the opening producer's
 //! rate, start and stop.
 
-use kafka_sim::Acks;
+use kafka_sim::{Acks, Command};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::inline_error::InlineError;
 use crate::components::text_field::use_text_field;
+use crate::state::forms::Panel;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -45,12 +46,15 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let key_text = key.text();
-            dispatch.emit(Action::Produce {
+            let record = Command::Produce {
                 topic: topic.text(),
-                key: (!key_text.is_empty()).then_some(key_text),
-                value: value.text(),
+                key: (!key_text.is_empty()).then(|| key_text.into_bytes()),
+                value: Some(value.text().into_bytes()),
+                headers: Vec::new(),
+                partition: None,
                 acks: *acks,
-            });
+            };
+            dispatch.emit(Action::Command(Panel::Produce, record));
             // Suggest the next order's value, as someone sending a series would type it.
             sent.set(*sent + 1);
             value.set(format!("order-{}", *sent + 2));

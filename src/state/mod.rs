@@ -12,6 +12,7 @@
 pub mod clock;
 pub mod forms;
 pub mod history;
+pub mod run;
 pub mod selection;
 
 use kafka_sim::sorted::SortedMap;
@@ -20,9 +21,7 @@ use std::rc::Rc;
 
 use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::ResetTarget;
-use kafka_sim::{
-    Acks, BrokerId, Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle, TopicPartition,
-};
+use kafka_sim::{Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle, TopicPartition};
 use yew::Reducible;
 
 use crate::opening::Preset;
@@ -30,6 +29,7 @@ use crate::scene::palette::KeyPalette;
 use clock::{Clock, Wall};
 use forms::{Feedback, GroupSpec, Panel};
 use history::History;
+use run::Run;
 use selection::Selection;
 
 /// The panels beside the diagram (describe text, event log, cards) refresh at most this often,
@@ -71,6 +71,8 @@ pub struct SimState {
     groups: Rc<SortedMap<String, GroupSpec>>,
     /// The opening producer's rate, records/s (kept while it is stopped).
     pub producer_rate: u64,
+    /// The opening and every command given: the run, replayable (shared like the engine).
+    run: Rc<RefCell<Run>>,
     /// Shared by successive states like the engine (appended in place); `history_version`
     /// changes when it does.
     history: Rc<RefCell<History>>,
@@ -100,13 +102,9 @@ impl PartialEq for SimState {
     }
 }
 
-pub enum BrokerOp {
-    Kill,
-    Restart,
-    Isolate,
-}
-
 pub enum Action {
+    /// A command as it is (kill a broker, send a record, ...); a rejection shows in the panel.
+    Command(Panel, Command),
     /// An animation frame: `real_ms` of wall time passed since the last (the engine's share
     /// of the frame is timed on `wall`).
     Frame {
@@ -128,16 +126,6 @@ pub enum Action {
     AddConsumer {
         group: String,
     },
-    /// The consumer closes cleanly: LeaveGroup, an immediate rebalance.
-    RemoveConsumer {
-        group: String,
-        consumer: String,
-    },
-    /// The consumer process dies: the group notices after session.timeout.ms.
-    KillConsumer {
-        group: String,
-        consumer: String,
-    },
     /// A stopped consumer starts again under its name and rejoins its group.
     RestartConsumer {
         group: String,
@@ -154,17 +142,6 @@ pub enum Action {
         group: String,
         to: ResetTarget,
     },
-    /// `kafka-leader-election --election-type preferred --all-topic-partitions`.
-    ElectPreferredLeaders,
-    Produce {
-        topic: String,
-        key: Option<String>,
-        value: String,
-        acks: Acks,
-    },
-    Broker(BrokerOp, BrokerId),
-    HealNetwork,
-    AddBroker,
     SetProducerRate(u64),
     ToggleProducer,
     /// `kafka-topics --create`; numbers arrive as typed, and are checked here.
@@ -196,6 +173,11 @@ impl Default for SimState {
 
 impl SimState {
     pub fn new(preset: Preset) -> Self {
+        SimState::of_run(preset, Run::new(preset), 0)
+    }
+
+    /// The app on `run` replayed to `until_ms`, its controls set for `preset`.
+    pub fn of_run(preset: Preset, run: Run, until_ms: u64) -> Self {
         let groups = preset
             .group_names()
             .into_iter()
@@ -208,7 +190,8 @@ impl SimState {
             })
             .collect();
         let mut state = SimState {
-            engine: Rc::new(RefCell::new(preset.engine())),
+            engine: Rc::new(RefCell::new(run.replay(until_ms))),
+            run: Rc::new(RefCell::new(run)),
             preset,
             version: 0,
             clock: Clock::default(),
@@ -292,9 +275,23 @@ impl SimState {
         })
     }
 
-    /// Applies a user's command; a rejection is shown in `panel`, in Kafka's words.
+    /// The run so far (the opening and the commands given).
+    pub fn run(&self) -> std::cell::Ref<'_, Run> {
+        self.run.borrow()
+    }
+
+    /// Applies a user's command and remembers it in the run; a rejection is shown in
+    /// `panel`, in Kafka's words.
     fn command(&mut self, panel: Panel, command: Command) -> Option<Outcome> {
-        let result = self.engine.borrow_mut().apply(command);
+        let result = {
+            let mut engine = self.engine.borrow_mut();
+            // A replay applies a command after everything scheduled at its time (as
+            // `kafka-sim run` does); a frame may have stopped part way through that instant.
+            let now = engine.now();
+            engine.advance_to(now);
+            self.run.borrow_mut().record(now, command.clone());
+            engine.apply(command)
+        };
         self.version += 1;
         match result {
             Ok(outcome) => {
@@ -453,12 +450,11 @@ impl Reducible for SimState {
                 let consumer = forms::next_consumer_name(&next.engine(), &group);
                 next.join(Panel::Groups, &group, &consumer);
             }
-            Action::RemoveConsumer { group, consumer } => {
-                next.command(Panel::Details, Command::LeaveGroup { group, consumer });
-            }
-            Action::KillConsumer { group, consumer } => {
-                next.command(Panel::Details, Command::KillConsumer { group, consumer });
-            }
+            Action::Command(panel, command) => match next.command(panel, command) {
+                Some(Outcome::Produced(handle)) => next.feedback.last_produce = Some(handle),
+                Some(Outcome::BrokerAdded(id)) => next.select(Some(Selection::Broker(id))),
+                _ => {}
+            },
             Action::RestartConsumer { group, consumer } => {
                 next.join(Panel::Details, &group, &consumer);
             }
@@ -477,51 +473,6 @@ impl Reducible for SimState {
                     if next.command(Panel::Details, reset).is_none() {
                         break;
                     }
-                }
-            }
-            Action::ElectPreferredLeaders => {
-                next.command(
-                    Panel::Brokers,
-                    Command::ElectPreferredLeaders { topic: None },
-                );
-            }
-            Action::Produce {
-                topic,
-                key,
-                value,
-                acks,
-            } => {
-                let sent = next.command(
-                    Panel::Produce,
-                    Command::Produce {
-                        topic,
-                        key: key.map(String::into_bytes),
-                        value: Some(value.into_bytes()),
-                        headers: Vec::new(),
-                        partition: None,
-                        acks,
-                    },
-                );
-                if let Some(Outcome::Produced(handle)) = sent {
-                    next.feedback.last_produce = Some(handle);
-                }
-            }
-            Action::Broker(op, broker) => {
-                let command = match op {
-                    BrokerOp::Kill => Command::KillBroker { broker },
-                    BrokerOp::Restart => Command::RestartBroker { broker },
-                    BrokerOp::Isolate => Command::IsolateBroker { broker },
-                };
-                next.command(Panel::Details, command);
-            }
-            Action::HealNetwork => {
-                next.command(Panel::Brokers, Command::HealNetwork);
-            }
-            Action::AddBroker => {
-                if let Some(Outcome::BrokerAdded(id)) =
-                    next.command(Panel::Brokers, Command::AddBroker { broker: None })
-                {
-                    next.select(Some(Selection::Broker(id)));
                 }
             }
             Action::SetProducerRate(rate) => {
@@ -588,10 +539,13 @@ mod tests {
     #[test]
     fn a_consumer_can_be_killed_and_restarted_under_its_name() {
         let mut state = Rc::new(SimState::default());
-        let kill = Action::KillConsumer {
-            group: "payments".into(),
-            consumer: "payments-1".into(),
-        };
+        let kill = Action::Command(
+            Panel::Details,
+            Command::KillConsumer {
+                group: "payments".into(),
+                consumer: "payments-1".into(),
+            },
+        );
         state = act(state, kill);
         assert_eq!(state.feedback.error, None);
         state.engine.borrow_mut().advance_to(60_000);
@@ -659,12 +613,17 @@ mod tests {
         state.engine.borrow_mut().advance_to(10_000);
         state = act(
             state,
-            Action::Produce {
-                topic: "orders".into(),
-                key: Some("customer-42".into()),
-                value: "a book".into(),
-                acks: Acks::All,
-            },
+            Action::Command(
+                Panel::Produce,
+                Command::Produce {
+                    topic: "orders".into(),
+                    key: Some(b"customer-42".to_vec()),
+                    value: Some(b"a book".to_vec()),
+                    headers: Vec::new(),
+                    partition: None,
+                    acks: kafka_sim::Acks::All,
+                },
+            ),
         );
         assert!(state.followed_record().is_none(), "not acked yet");
         state.engine.borrow_mut().advance_to(12_000);

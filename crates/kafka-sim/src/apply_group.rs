@@ -1,9 +1,10 @@
 //! Applying consumer commands: start, close and kill consumers, and
 //! `kafka-consumer-groups --reset-offsets`, validated with Kafka's errors before any change.
 
+use crate::apply::ctx;
 use crate::assignor::DEFAULT_ASSIGNORS;
 use crate::broker::offset_for;
-use crate::command::{Command, JoinGroupSpec, Outcome, ResetTarget};
+use crate::command::{JoinGroupSpec, Outcome, ResetTarget};
 use crate::consumer::{Consumer, ConsumerConfig, MAX_POLL_RECORDS};
 use crate::ctx::{Ctx, Outbox};
 use crate::engine::{Engine, MAX_RATE_PER_S};
@@ -20,66 +21,61 @@ fn err(kind: ErrorKind, msg: impl Into<String>) -> KafkaError {
 }
 
 impl Engine {
-    pub(crate) fn apply_group(
+    /// A consumer starts (a new client) and joins `spec.group`.
+    pub(crate) fn join_group(
         &mut self,
-        command: Command,
+        spec: &JoinGroupSpec,
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
-        let now = self.now;
-        macro_rules! ctx {
-            () => {
-                Ctx {
-                    now,
-                    out,
-                    rng: &mut self.rng,
-                    next_id: &mut self.next_id,
-                }
-            };
+        let config = validate_join(spec)?;
+        let key = (config.group.clone(), config.client_id.clone());
+        if let Some(c) = self.consumer_names.get(&key) {
+            if self.consumers[c].running() {
+                return Err(err(
+                    ErrorKind::IllegalStateException,
+                    format!(
+                        "Consumer '{}' is already running in group '{}'.",
+                        spec.consumer, spec.group
+                    ),
+                ));
+            }
         }
-        match command {
-            Command::JoinGroup(spec) => {
-                let config = validate_join(&spec)?;
-                let key = (config.group.clone(), config.client_id.clone());
-                if let Some(c) = self.consumer_names.get(&key) {
-                    if self.consumers[c].running() {
-                        return Err(err(
-                            ErrorKind::IllegalStateException,
-                            format!(
-                                "Consumer '{}' is already running in group '{}'.",
-                                spec.consumer, spec.group
-                            ),
-                        ));
-                    }
-                }
-                let id = ClientId(self.next_client);
-                self.next_client += 1;
-                let bootstrap: Vec<BrokerId> = self.brokers.keys().copied().collect();
-                let mut c = Consumer::new(id, config, bootstrap);
-                c.start(&mut ctx!());
-                self.consumers.insert(id, c);
-                self.consumer_names.insert(key, id);
-                Ok(Outcome::Done)
-            }
-            Command::LeaveGroup { group, consumer } => {
-                let id = self.running_consumer(&group, &consumer)?;
-                let mut ctx = ctx!();
-                let c = self.consumers.get_mut(&id).expect("running");
-                c.close(&mut ctx);
-                Ok(Outcome::Done)
-            }
-            Command::KillConsumer { group, consumer } => {
-                let id = self.running_consumer(&group, &consumer)?;
-                let mut ctx = ctx!();
-                let c = self.consumers.get_mut(&id).expect("running");
-                c.kill(&mut ctx);
-                Ok(Outcome::Done)
-            }
-            Command::ResetOffsets { group, topic, to } => {
-                self.reset_offsets(&group, &topic, to, out)?;
-                Ok(Outcome::Done)
-            }
-            _ => Err(err(ErrorKind::IllegalStateException, "not a group command")),
-        }
+        let id = ClientId(self.next_client);
+        self.next_client += 1;
+        let bootstrap: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        let mut c = Consumer::new(id, config, bootstrap);
+        c.start(&mut ctx!(self, out));
+        self.consumers.insert(id, c);
+        self.consumer_names.insert(key, id);
+        Ok(Outcome::Done)
+    }
+
+    /// `close()`: commit (with auto-commit), then LeaveGroup.
+    pub(crate) fn leave_group(
+        &mut self,
+        group: &str,
+        consumer: &str,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
+        let id = self.running_consumer(group, consumer)?;
+        let mut ctx = ctx!(self, out);
+        let c = self.consumers.get_mut(&id).expect("running");
+        c.close(&mut ctx);
+        Ok(Outcome::Done)
+    }
+
+    /// The process dies without leaving; the group notices after `session.timeout.ms`.
+    pub(crate) fn kill_consumer(
+        &mut self,
+        group: &str,
+        consumer: &str,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
+        let id = self.running_consumer(group, consumer)?;
+        let mut ctx = ctx!(self, out);
+        let c = self.consumers.get_mut(&id).expect("running");
+        c.kill(&mut ctx);
+        Ok(Outcome::Done)
     }
 
     fn running_consumer(&self, group: &str, consumer: &str) -> Result<ClientId, KafkaError> {
@@ -104,7 +100,7 @@ impl Engine {
         (b.alive && b.coordinates(group)).then_some(leader)
     }
 
-    fn reset_offsets(
+    pub(crate) fn reset_offsets(
         &mut self,
         group: &str,
         topic: &str,

@@ -47,6 +47,7 @@ pub const METADATA_MAX_AGE_MS: u64 = 300_000;
 
 /// `auto.offset.reset`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OffsetReset {
     Earliest,
     #[default]

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Which partitioner a producer uses (`partitioner.class`).
+/// In JSON `"default"` or `"round_robin"`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PartitionerKind {
     /// Kafka's built-in partitioner: murmur2 for keys, sticky for null keys.
     #[default]

@@ -258,7 +258,7 @@ fn command() -> impl Strategy<Value = Command> {
         broker
             .clone()
             .prop_map(|broker| Command::IsolateBroker { broker }),
-        Just(Command::HealNetwork),
+        Just(Command::HealNetwork {}),
         proptest::option::of(broker).prop_map(|broker| Command::AddBroker { broker }),
         proptest::option::of(topic_name())
             .prop_map(|topic| Command::ElectPreferredLeaders { topic }),

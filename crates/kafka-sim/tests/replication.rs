@@ -146,7 +146,7 @@ fn follower_truncates_by_leader_epoch_after_a_leader_change() {
     e.apply(Command::StopProducer { id: "load".into() })
         .unwrap();
     e.advance_to(now + 100);
-    e.apply(Command::HealNetwork).unwrap();
+    e.apply(Command::HealNetwork {}).unwrap();
     run_checked(&mut e, 12_000);
     assert_eq!(leader(&e, &t), Some(BrokerId(2)));
     // What broker 2 had when it took over is the start of epoch 1 in its epoch cache.
@@ -363,7 +363,7 @@ fn isolated_leader_is_replaced_and_rejoins_as_follower_after_heal() {
     assert!(e.brokers_view()[0].isolated && e.brokers_view()[0].fenced);
     // The isolated broker still believes it leads (it cannot hear the controller).
     assert!(v.replica_states[0].is_leader);
-    e.apply(Command::HealNetwork).unwrap();
+    e.apply(Command::HealNetwork {}).unwrap();
     run_checked(&mut e, 30_000);
     let v = e.partition_view(&t).unwrap();
     assert!(!v.replica_states[0].is_leader);

@@ -62,7 +62,7 @@ fn random_command(r: &mut SplitMix64) -> Command {
         8 => Command::KillBroker { broker },
         9 => Command::RestartBroker { broker },
         10 => Command::IsolateBroker { broker },
-        11 => Command::HealNetwork,
+        11 => Command::HealNetwork {},
         12 => Command::AddBroker {
             broker: (r.below(2) == 0).then_some(broker),
         },

@@ -8,7 +8,7 @@
 //! test` runs this file with `--release`.
 
 use kafka_sim::check::{run_scenario_checked, LossCause};
-use kafka_sim::scenario::{parse_scenario, run_scenario};
+use kafka_sim::scenario::{parse_scenario, run_scenario, Scenario};
 use kafka_sim::sweep::{gen, run_doc, run_seed, shrink, Workload};
 use kafka_sim::trace::format_trace;
 use std::path::PathBuf;
@@ -74,17 +74,20 @@ fn the_normal_sweep_never_enables_unclean_election_at_creation_and_runs_groups()
     let mut joins = 0;
     for seed in 0..20 {
         let doc = gen::scenario(seed, Workload::default());
-        let text = doc.to_string();
-        let creates = doc["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["op"] == "create_topic");
-        for c in creates {
-            assert!(c["configs"].get("unclean.leader.election.enable").is_none());
+        for step in &doc.steps {
+            match &step.command {
+                kafka_sim::Command::CreateTopic(t) => {
+                    assert!(!t.configs.contains_key("unclean.leader.election.enable"))
+                }
+                kafka_sim::Command::JoinGroup(_) => joins += 1,
+                _ => {}
+            }
         }
-        parse_scenario(&text).expect("generated scenarios parse");
-        joins += text.matches("\"join_group\"").count();
+        let text = serde_json::to_string(&doc).unwrap();
+        assert_eq!(
+            parse_scenario(&text).expect("generated scenarios parse"),
+            doc
+        );
         assert_eq!(
             doc,
             gen::scenario(seed, Workload::default()),
@@ -94,9 +97,9 @@ fn the_normal_sweep_never_enables_unclean_election_at_creation_and_runs_groups()
     assert!(joins > 10, "consumer groups in the workloads: {joins}");
 }
 
-fn acks_all_lost(d: &serde_json::Value) -> Option<u64> {
-    let r = run_doc(d).ok()?;
-    r.losses
+fn acks_all_lost(d: &Scenario) -> Option<u64> {
+    run_doc(d)
+        .losses
         .iter()
         .find(|l| l.acks_all && l.cause == LossCause::UncleanElection)
         .map(|l| l.at_ms)
@@ -110,12 +113,12 @@ fn acks_all_lost(d: &serde_json::Value) -> Option<u64> {
 fn shrinking_keeps_the_failure_and_the_file_replays_with_check() {
     let seed = UNCLEAN_LOSS_SEEDS[1];
     let doc = gen::scenario(seed, unclean());
-    let before = doc["steps"].as_array().unwrap().len();
+    let before = doc.steps.len();
     let minimal = shrink::minimize_by(&doc, acks_all_lost);
-    let after = minimal["steps"].as_array().unwrap().len();
+    let after = minimal.steps.len();
     assert!(after < before, "{after} steps of {before}");
     assert!(acks_all_lost(&minimal).is_some(), "the failure survives");
-    assert!(minimal["until_ms"].as_u64() <= doc["until_ms"].as_u64());
+    assert!(minimal.until_ms <= doc.until_ms);
 
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join(format!("sweep-minimal-{seed}.json"));
@@ -137,7 +140,7 @@ fn a_checked_run_is_the_same_run_as_an_unchecked_one() {
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
-    docs.push(gen::scenario(5, Workload::default()).to_string());
+    docs.push(serde_json::to_string(&gen::scenario(5, Workload::default())).unwrap());
     for text in docs {
         let s = parse_scenario(&text).unwrap();
         let plain = run_scenario(&s, None);

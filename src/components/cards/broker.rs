@@ -10,8 +10,10 @@ use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, on_act, raw, term, Act};
 use crate::scene::brokers::BrokerState;
 use crate::scene::reasons::Reason;
+use crate::state::forms::Panel;
 use crate::state::selection::Selection;
-use crate::state::{Action, BrokerOp};
+use crate::state::Action;
+use kafka_sim::{BrokerId, Command};
 
 #[derive(Properties, PartialEq)]
 pub struct BrokerCardProps {
@@ -48,12 +50,14 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
     let b = &props.broker;
     let id = b.id;
     let state = BrokerState::of(b);
-    let op = |op: fn() -> BrokerOp| {
+    let op = |make: fn(BrokerId) -> Command| {
         props
             .dispatch
-            .reform(move |_: MouseEvent| Action::Broker(op(), id))
+            .reform(move |_: MouseEvent| Action::Command(Panel::Details, make(id)))
     };
-    let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
+    let heal = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::Command(Panel::Details, Command::HealNetwork {}));
     let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
         <section class="card" aria-label={format!("Broker {}", id.0)} {onclick} {onkeydown}>
@@ -65,14 +69,14 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
                 if b.fenced { { " · " }{ raw(term("fenced", "fenced")) } }
             </p>
             <div class="button-row">
-                <button class="danger" onclick={op(|| BrokerOp::Kill)} disabled={state == BrokerState::Dead}
+                <button class="danger" onclick={op(|broker| Command::KillBroker { broker })} disabled={state == BrokerState::Dead}
                         title="The process dies; its log stays on disk">
                     { format!("Kill broker {}", id.0) }
                 </button>
-                <button onclick={op(|| BrokerOp::Restart)} disabled={state != BrokerState::Dead}>
+                <button onclick={op(|broker| Command::RestartBroker { broker })} disabled={state != BrokerState::Dead}>
                     { format!("Restart broker {}", id.0) }
                 </button>
-                <button onclick={op(|| BrokerOp::Isolate)} disabled={state != BrokerState::Alive}
+                <button onclick={op(|broker| Command::IsolateBroker { broker })} disabled={state != BrokerState::Alive}
                         title="Cut every network link of this broker; it keeps running">
                     { format!("Isolate broker {}", id.0) }
                 </button>

@@ -12,8 +12,10 @@ use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{raw, term};
 use crate::scene::clients::MemberStatus;
 use crate::scene::reasons::Reason;
+use crate::state::forms::Panel;
 use crate::state::selection::Selection;
 use crate::state::Action;
+use kafka_sim::Command;
 
 /// One partition the consumer reads: `(partition, position, committed, lag)`.
 pub type Reading = (TopicPartition, Option<u64>, Option<u64>, Option<u64>);
@@ -59,11 +61,11 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             </p>
             <div class="button-row">
                 if running {
-                    <button onclick={act(|group, consumer| Action::RemoveConsumer { group, consumer })}
+                    <button onclick={act(|group, consumer| Action::Command(Panel::Details, Command::LeaveGroup { group, consumer }))}
                             title="close(): commits, leaves the group; the group rebalances at once">
                         { format!("Remove consumer {}", props.client_id) }
                     </button>
-                    <button class="danger" onclick={act(|group, consumer| Action::KillConsumer { group, consumer })}
+                    <button class="danger" onclick={act(|group, consumer| Action::Command(Panel::Details, Command::KillConsumer { group, consumer }))}
                             title="The process dies without leaving: the group notices after session.timeout.ms">
                         { format!("Kill consumer {}", props.client_id) }
                     </button>

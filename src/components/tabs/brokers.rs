@@ -7,8 +7,10 @@ use yew::prelude::*;
 use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, on_act, raw, Act};
 use crate::scene::brokers::BrokerState;
+use crate::state::forms::Panel;
 use crate::state::selection::Selection;
 use crate::state::Action;
+use kafka_sim::Command;
 
 #[derive(Properties, PartialEq)]
 pub struct BrokersTabProps {
@@ -50,11 +52,15 @@ fn chips(brokers: &[BrokerView]) -> String {
 
 #[function_component(BrokersTab)]
 pub fn brokers_tab(props: &BrokersTabProps) -> Html {
-    let heal = props.dispatch.reform(|_: MouseEvent| Action::HealNetwork);
-    let add = props.dispatch.reform(|_: MouseEvent| Action::AddBroker);
-    let elect = props
-        .dispatch
-        .reform(|_: MouseEvent| Action::ElectPreferredLeaders);
+    let command = |make: fn() -> Command| {
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::Command(Panel::Brokers, make()))
+    };
+    let heal = command(|| Command::HealNetwork {});
+    let add = command(|| Command::AddBroker { broker: None });
+    // kafka-leader-election --all-topic-partitions.
+    let elect = command(|| Command::ElectPreferredLeaders { topic: None });
     let any_isolated = props.brokers.iter().any(|b| b.isolated);
     let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {

@@ -16,11 +16,14 @@ mod roundrobin;
 mod sticky;
 
 /// One `partition.assignment.strategy` entry.
+/// In JSON by its protocol name ([`AssignorKind::name`]).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AssignorKind {
     Range,
     RoundRobin,
     Sticky,
+    #[serde(rename = "cooperative-sticky")]
     CooperativeSticky,
 }
 

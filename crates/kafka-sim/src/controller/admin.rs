@@ -3,6 +3,7 @@
 //! change, then published to the brokers.
 
 use super::{Controller, MAX_PARTITIONS_PER_TOPIC};
+use crate::command::form;
 use crate::ctx::Ctx;
 use crate::error::{ErrorKind, KafkaError};
 use crate::event::{ElectionKind, Event};
@@ -20,15 +21,42 @@ fn err(kind: ErrorKind, msg: impl Into<String>) -> KafkaError {
 }
 
 /// What a `create_topic` asks for (the fields of Kafka's `CreatableTopic`).
+/// In JSON the fields of a `create_topic` step ([`crate::command::form`]).
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewTopic {
     pub topic: String,
     /// `None` = not given (`-1` in Kafka).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "form::opt_i32"
+    )]
     pub partitions: Option<i32>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "form::opt_i32"
+    )]
     pub replication_factor: Option<i32>,
     /// Partition id -> broker ids.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "form::replica_assignment"
+    )]
     pub replica_assignment: Option<BTreeMap<u32, Vec<u32>>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "form::opt_u32"
+    )]
     pub fixed_start_index: Option<u32>,
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "form::configs"
+    )]
     pub configs: BTreeMap<String, String>,
 }
 

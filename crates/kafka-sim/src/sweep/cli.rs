@@ -91,7 +91,7 @@ fn emit(a: &Args, dir: &std::path::Path) -> ExitCode {
         let seed = a.start.wrapping_add(i);
         let doc = super::gen::scenario(seed, w);
         let path = dir.join(format!("seed-{seed}.json"));
-        let text = serde_json::to_string_pretty(&doc).expect("JSON");
+        let text = doc.to_json();
         if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, text)) {
             eprintln!("kafka-sim verify: cannot write {}: {e}", path.display());
             return ExitCode::from(2);

@@ -1,5 +1,5 @@
-//! One random workload per seed, written as scenario JSON steps (so a failure is a file that
-//! `kafka-sim run FILE --check` replays, and so the sweep also exercises the parser).
+//! One random workload per seed, as a [`Scenario`] of typed commands (so a failure is written
+//! as a file that `kafka-sim run FILE --check` replays).
 //!
 //! The workload: 3-5 brokers; 1-3 topics with random partitions, replication factor and
 //! `min.insync.replicas`; continuous producers with acks 0, 1 or all, keyed or not; single
@@ -16,8 +16,16 @@
 //! Kafka's precondition for keeping acked records. At the end the network heals, every
 //! broker restarts, and the cluster runs a minute more to settle.
 
+use crate::assignor::AssignorKind;
+use crate::command::{Command, JoinGroupSpec};
+use crate::consumer::OffsetReset;
+use crate::controller::NewTopic;
+use crate::ids::BrokerId;
+use crate::message::Acks;
+use crate::partitioner::PartitionerKind;
 use crate::rng::SplitMix64;
-use serde_json::{json, Value};
+use crate::scenario::{Scenario, Step};
+use std::collections::BTreeMap;
 
 /// What kind of sweep to generate.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -27,8 +35,8 @@ pub struct Workload {
     pub unclean: bool,
 }
 
-/// The scenario document for `seed`: `{seed, brokers, until_ms, description, steps}`.
-pub fn scenario(seed: u64, w: Workload) -> Value {
+/// The workload of `seed`.
+pub fn scenario(seed: u64, w: Workload) -> Scenario {
     let mut g = Gen {
         r: SplitMix64::new(seed ^ 0x5eed_5eed_5eed_5eed),
         logs: SplitMix64::new(seed ^ 0x1065_1065_1065_1065),
@@ -70,22 +78,32 @@ pub fn scenario(seed: u64, w: Workload) -> Value {
     }
     let end = t + 5_000;
     if !g.isolated.is_empty() {
-        g.push(end, json!({"op": "heal_network"}));
+        g.push(end, Command::HealNetwork {});
     }
     for b in std::mem::take(&mut g.dead) {
-        g.push(end, json!({"op": "restart_broker", "broker": b}));
+        g.push(
+            end,
+            Command::RestartBroker {
+                broker: BrokerId(b),
+            },
+        );
     }
-    g.steps.sort_by_key(|s| s["at_ms"].as_u64());
-    json!({
-        "seed": seed,
-        "brokers": brokers,
-        "until_ms": end + 60_000,
-        "description": format!(
+    g.steps.sort_by_key(|s| s.at_ms);
+    Scenario {
+        seed,
+        brokers,
+        until_ms: end + 60_000,
+        latency_ms: crate::network::DEFAULT_LATENCY_MS,
+        description: Some(format!(
             "kafka-sim verify workload for seed {seed}{}",
-            if w.unclean { " (unclean positive control)" } else { "" }
-        ),
-        "steps": g.steps,
-    })
+            if w.unclean {
+                " (unclean positive control)"
+            } else {
+                ""
+            }
+        )),
+        steps: g.steps,
+    }
 }
 
 struct Topic {
@@ -98,7 +116,7 @@ struct Gen {
     r: SplitMix64,
     /// Log configs (retention, compaction) of the topics.
     logs: SplitMix64,
-    steps: Vec<Value>,
+    steps: Vec<Step>,
     alive: Vec<u32>,
     dead: Vec<u32>,
     isolated: Vec<u32>,
@@ -112,9 +130,13 @@ struct Gen {
 }
 
 impl Gen {
-    fn push(&mut self, at: u64, mut step: Value) {
-        step["at_ms"] = json!(at);
-        self.steps.push(step);
+    fn push(&mut self, at_ms: u64, command: Command) {
+        self.steps.push(Step { at_ms, command });
+    }
+
+    fn set_config(&mut self, at: u64, topic: String, name: &str, value: String) {
+        let configs = BTreeMap::from([(name.to_string(), Some(value))]);
+        self.push(at, Command::SetTopicConfig { topic, configs });
     }
 
     fn pick<T: Clone>(&mut self, from: &[T]) -> Option<T> {
@@ -126,15 +148,20 @@ impl Gen {
         let rf = [1, 2, 3, 3, 3][self.r.below(5) as usize].min(brokers);
         let min_isr = 1 + self.r.below(rf);
         let name = format!("t{i}");
-        let mut configs = json!({"min.insync.replicas": min_isr.to_string()});
+        let mut configs = BTreeMap::from([config("min.insync.replicas", min_isr)]);
         if self.w.unclean {
-            configs["unclean.leader.election.enable"] = json!("true");
+            configs.extend([config("unclean.leader.election.enable", "true")]);
         }
         self.log_configs(&mut configs);
         self.push(
             0,
-            json!({"op": "create_topic", "topic": name, "partitions": partitions,
-                   "replication_factor": rf, "configs": configs}),
+            Command::CreateTopic(NewTopic {
+                topic: name.clone(),
+                partitions: Some(partitions as i32),
+                replication_factor: Some(rf as i32),
+                configs,
+                ..NewTopic::default()
+            }),
         );
         self.topics.push(Topic {
             name,
@@ -145,24 +172,25 @@ impl Gen {
 
     /// A third of the topics keep a short log (segments of a few seconds, deleted after
     /// seconds or a few KB), a quarter are compacted, the rest keep Kafka's defaults.
-    fn log_configs(&mut self, configs: &mut Value) {
+    fn log_configs(&mut self, configs: &mut BTreeMap<String, String>) {
         let l = &mut self.logs;
         match l.below(12) {
             0..=3 => {
-                configs["segment.ms"] = json!((1_000 + l.below(9_000)).to_string());
-                configs["retention.ms"] = json!((2_000 + l.below(38_000)).to_string());
+                configs.extend([config("segment.ms", 1_000 + l.below(9_000))]);
+                configs.extend([config("retention.ms", 2_000 + l.below(38_000))]);
                 if l.below(2) == 0 {
-                    configs["retention.bytes"] = json!((1_000 + l.below(30_000)).to_string());
+                    configs.extend([config("retention.bytes", 1_000 + l.below(30_000))]);
                 }
             }
             4..=6 => {
                 let policy = ["compact", "compact,delete"][l.below(2) as usize];
-                configs["cleanup.policy"] = json!(policy);
-                configs["segment.ms"] = json!((1_000 + l.below(4_000)).to_string());
-                configs["min.cleanable.dirty.ratio"] = json!(format!("0.{:02}", 1 + l.below(50)));
-                configs["delete.retention.ms"] = json!((1_000 + l.below(20_000)).to_string());
+                configs.extend([config("cleanup.policy", policy)]);
+                configs.extend([config("segment.ms", 1_000 + l.below(4_000))]);
+                let ratio = format!("0.{:02}", 1 + l.below(50));
+                configs.extend([config("min.cleanable.dirty.ratio", ratio)]);
+                configs.extend([config("delete.retention.ms", 1_000 + l.below(20_000))]);
                 if policy == "compact,delete" {
-                    configs["retention.ms"] = json!((5_000 + l.below(40_000)).to_string());
+                    configs.extend([config("retention.ms", 5_000 + l.below(40_000))]);
                 }
             }
             _ => {}
@@ -174,8 +202,8 @@ impl Gen {
         (self.topics[i].name.clone(), self.topics[i].rf)
     }
 
-    fn acks(&mut self) -> &'static str {
-        ["0", "1", "all", "all", "all"][self.r.below(5) as usize]
+    fn acks(&mut self) -> Acks {
+        [Acks::Zero, Acks::One, Acks::All, Acks::All, Acks::All][self.r.below(5) as usize]
     }
 
     fn start_producer(&mut self, at: u64) {
@@ -185,15 +213,23 @@ impl Gen {
         self.next_producer += 1;
         let (topic, _) = self.topic();
         let keys = match self.r.below(3) {
-            0 => Value::Null,
-            _ => json!(["k0", "k1", "k2", "k3", "k4"]),
+            0 => None,
+            _ => Some((0..5).map(|k| format!("k{k}")).collect()),
         };
         let rate = 5 + self.r.below(120);
         let acks = self.acks();
         self.push(
             at,
-            json!({"op": "start_producer", "id": id, "topic": topic, "rate_per_s": rate,
-                   "acks": acks, "keys": keys}),
+            Command::StartProducer {
+                id: id.clone(),
+                topic,
+                rate_per_s: u64::from(rate),
+                keys,
+                acks,
+                value_bytes: None,
+                partitioner: PartitionerKind::Default,
+                max_records: None,
+            },
         );
         self.producers.push(id);
     }
@@ -203,15 +239,20 @@ impl Gen {
         let consumer = format!("c{}", self.next_consumer);
         self.next_consumer += 1;
         let (topic, _) = self.topic();
-        let assignor =
-            ["range", "roundrobin", "sticky", "cooperative-sticky"][self.r.below(4) as usize];
-        let reset = ["earliest", "latest"][self.r.below(2) as usize];
-        let mut step = json!({"op": "join_group", "group": group, "consumer": consumer,
-                              "topics": [topic], "assignor": assignor, "auto_offset_reset": reset});
+        let assignor = [
+            AssignorKind::Range,
+            AssignorKind::RoundRobin,
+            AssignorKind::Sticky,
+            AssignorKind::CooperativeSticky,
+        ][self.r.below(4) as usize];
+        let reset = [OffsetReset::Earliest, OffsetReset::Latest][self.r.below(2) as usize];
+        let mut spec = JoinGroupSpec::new(&group, &consumer, &[&topic]);
+        spec.assignor = Some(assignor);
+        spec.auto_offset_reset = reset;
         if self.r.below(3) == 0 {
-            step["process_rate_per_s"] = json!(1 + self.r.below(200));
+            spec.process_rate_per_s = Some(u64::from(1 + self.r.below(200)));
         }
-        self.push(at, step);
+        self.push(at, Command::JoinGroup(Box::new(spec)));
         self.consumers.push((group, consumer));
     }
 
@@ -221,13 +262,20 @@ impl Gen {
         let key = format!("key-{}", self.r.below(10));
         // Some tombstones, for the compacted topics.
         let value = if self.logs.below(5) == 0 {
-            Value::Null
+            None
         } else {
-            json!("v")
+            Some(b"v".to_vec())
         };
         self.push(
             at,
-            json!({"op": "produce", "topic": topic, "key": key, "value": value, "acks": acks}),
+            Command::Produce {
+                topic,
+                key: Some(key.into_bytes()),
+                value,
+                headers: Vec::new(),
+                partition: None,
+                acks,
+            },
         );
     }
 
@@ -258,39 +306,51 @@ impl Gen {
                 let b = self.pick(&up).expect("non-empty");
                 self.alive.retain(|x| *x != b);
                 self.dead.push(b);
-                self.push(at, json!({"op": "kill_broker", "broker": b}));
+                self.push(
+                    at,
+                    Command::KillBroker {
+                        broker: BrokerId(b),
+                    },
+                );
             }
             0..=6 if !self.dead.is_empty() => {
                 let b = self.pick(&self.dead.clone()).expect("non-empty");
                 self.dead.retain(|x| *x != b);
                 self.alive.push(b);
-                self.push(at, json!({"op": "restart_broker", "broker": b}));
+                self.push(
+                    at,
+                    Command::RestartBroker {
+                        broker: BrokerId(b),
+                    },
+                );
             }
             7 | 8 if down < self.max_down() && up.len() > 1 => {
                 let b = self.pick(&up).expect("non-empty");
                 self.isolated.push(b);
-                self.push(at, json!({"op": "isolate_broker", "broker": b}));
+                self.push(
+                    at,
+                    Command::IsolateBroker {
+                        broker: BrokerId(b),
+                    },
+                );
             }
             7..=9 if !self.isolated.is_empty() => {
                 self.isolated.clear();
-                self.push(at, json!({"op": "heal_network"}));
+                self.push(at, Command::HealNetwork {});
             }
             10 | 11 => {
                 let (topic, rf) = self.topic();
                 let min_isr = 1 + self.r.below(rf);
-                self.push(
-                    at,
-                    json!({"op": "set_topic_config", "topic": topic,
-                           "configs": {"min.insync.replicas": min_isr.to_string()}}),
-                );
+                self.set_config(at, topic, "min.insync.replicas", min_isr.to_string());
             }
             12 if !self.w.unclean && self.r.below(4) == 0 => {
                 let (topic, _) = self.topic();
                 let value = ["true", "false"][self.r.below(2) as usize];
-                self.push(
+                self.set_config(
                     at,
-                    json!({"op": "set_topic_config", "topic": topic,
-                           "configs": {"unclean.leader.election.enable": value}}),
+                    topic,
+                    "unclean.leader.election.enable",
+                    value.to_string(),
                 );
             }
             13 => {
@@ -299,21 +359,28 @@ impl Gen {
                 let (topic, partitions) = (self.topics[i].name.clone(), self.topics[i].partitions);
                 self.push(
                     at,
-                    json!({"op": "alter_partitions", "topic": topic, "partitions": partitions}),
+                    Command::AlterPartitions {
+                        topic,
+                        partitions: partitions as i32,
+                    },
                 );
             }
-            14 => self.push(at, json!({"op": "elect_preferred_leaders"})),
+            14 => self.push(at, Command::ElectPreferredLeaders { topic: None }),
             15 if !self.producers.is_empty() => {
                 let i = self.r.below(self.producers.len() as u32) as usize;
                 let id = self.producers.remove(i);
-                self.push(at, json!({"op": "stop_producer", "id": id}));
+                self.push(at, Command::StopProducer { id });
             }
             16 => self.start_producer(at),
             17 | 18 if !self.consumers.is_empty() => {
                 let i = self.r.below(self.consumers.len() as u32) as usize;
                 let (group, consumer) = self.consumers.remove(i);
-                let op = ["kill_consumer", "leave_group"][self.r.below(2) as usize];
-                self.push(at, json!({"op": op, "group": group, "consumer": consumer}));
+                let command = if self.r.below(2) == 0 {
+                    Command::KillConsumer { group, consumer }
+                } else {
+                    Command::LeaveGroup { group, consumer }
+                };
+                self.push(at, command);
             }
             17 | 18 => {
                 let group = self.r.below(2);
@@ -329,9 +396,19 @@ impl Gen {
                     .unwrap_or(0)
                     + 1;
                 self.alive.push(b);
-                self.push(at, json!({"op": "add_broker", "broker": b}));
+                self.push(
+                    at,
+                    Command::AddBroker {
+                        broker: Some(BrokerId(b)),
+                    },
+                );
             }
             _ => self.produce(at),
         }
     }
+}
+
+/// One topic config entry, its value as text.
+fn config(name: &str, value: impl ToString) -> (String, String) {
+    (name.to_string(), value.to_string())
 }

@@ -14,9 +14,8 @@ pub mod gen;
 pub mod shrink;
 
 use crate::check::{run_scenario_checked, Loss, LossCause, Violation};
-use crate::scenario::{parse_scenario, ScenarioError};
+use crate::scenario::Scenario;
 use crate::trace::format_trace;
-use serde_json::Value;
 
 pub use gen::Workload;
 
@@ -49,7 +48,7 @@ pub struct SeedReport {
     pub failure: Option<Failure>,
 }
 
-/// One checked run of a scenario document.
+/// One checked run of a scenario.
 pub struct DocRun {
     pub checks: u64,
     pub events: u64,
@@ -58,13 +57,11 @@ pub struct DocRun {
     pub trace_tail: String,
 }
 
-/// Runs a scenario document with the checker. A document the parser rejects is an error
-/// (the generator only writes valid ones; a shrunk one stays valid).
-pub fn run_doc(doc: &Value) -> Result<DocRun, ScenarioError> {
-    let scenario = parse_scenario(&doc.to_string())?;
-    let run = run_scenario_checked(&scenario, None);
+/// Runs a scenario with the checker.
+pub fn run_doc(scenario: &Scenario) -> DocRun {
+    let run = run_scenario_checked(scenario, None);
     let events = run.run.engine.events();
-    Ok(DocRun {
+    DocRun {
         checks: run.checker.checks(),
         events: events.len() as u64,
         losses: run.checker.losses().to_vec(),
@@ -74,23 +71,23 @@ pub fn run_doc(doc: &Value) -> Result<DocRun, ScenarioError> {
             .map(|_| format_trace(&events[events.len().saturating_sub(TRACE_TAIL_LINES)..]))
             .unwrap_or_default(),
         violation: run.violation,
-    })
+    }
 }
 
 /// Generates and runs `seed`'s workload; on a violation, shrinks it to a minimal scenario.
 pub fn run_seed(seed: u64, w: Workload) -> SeedReport {
     let doc = gen::scenario(seed, w);
-    let run = run_doc(&doc).expect("generated scenarios are valid");
+    let run = run_doc(&doc);
     let failure = run.violation.map(|v| {
         let mut minimal = shrink::minimize(&doc, v.invariant);
-        minimal["description"] = Value::String(format!(
+        minimal.description = Some(format!(
             "kafka-sim verify seed {seed}: minimal reproduction of {} ({} of {} steps); \
              replay with `kafka-sim run FILE --check --trace`",
             v.invariant,
-            steps(&minimal).len(),
-            steps(&doc).len()
+            minimal.steps.len(),
+            doc.steps.len()
         ));
-        let again = run_doc(&minimal).expect("shrunk scenarios are valid");
+        let again = run_doc(&minimal);
         let (violation, trace_tail) = match again.violation {
             Some(v2) => (v2, again.trace_tail),
             None => (v, run.trace_tail.clone()),
@@ -99,9 +96,9 @@ pub fn run_seed(seed: u64, w: Workload) -> SeedReport {
             seed,
             violation,
             trace_tail,
-            steps_before: steps(&doc).len(),
-            steps_after: steps(&minimal).len(),
-            minimal_scenario: serde_json::to_string_pretty(&minimal).expect("JSON"),
+            steps_before: doc.steps.len(),
+            steps_after: minimal.steps.len(),
+            minimal_scenario: minimal.to_json(),
         }
     });
     SeedReport {
@@ -111,10 +108,6 @@ pub fn run_seed(seed: u64, w: Workload) -> SeedReport {
         losses: run.losses,
         failure,
     }
-}
-
-pub(crate) fn steps(doc: &Value) -> &[Value] {
-    doc["steps"].as_array().map_or(&[], |v| v.as_slice())
 }
 
 /// Totals over many seeds.

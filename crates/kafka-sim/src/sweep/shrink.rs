@@ -3,18 +3,17 @@
 //! the same invariant still breaks, then single steps. Every candidate is re-run from the
 //! start, so the result is a scenario that fails by itself.
 
-use super::{run_doc, steps};
+use super::run_doc;
 use crate::check::Invariant;
-use serde_json::{json, Value};
+use crate::scenario::{Scenario, Step};
 
 /// The most re-runs one shrink may take (each is a whole run, usually well under a second).
 pub const MAX_RUNS: u32 = 400;
 
 /// A smaller document that still breaks `invariant` (or `doc` itself if nothing smaller does).
-pub fn minimize(doc: &Value, invariant: Invariant) -> Value {
+pub fn minimize(doc: &Scenario, invariant: Invariant) -> Scenario {
     minimize_by(doc, |d| {
         run_doc(d)
-            .ok()?
             .violation
             .filter(|v| v.invariant == invariant)
             .map(|v| v.at_ms)
@@ -22,9 +21,9 @@ pub fn minimize(doc: &Value, invariant: Invariant) -> Value {
 }
 
 /// A smaller document for which `fails` still answers `Some(time of the failure, ms)`.
-pub fn minimize_by(doc: &Value, fails: impl Fn(&Value) -> Option<u64>) -> Value {
+pub fn minimize_by(doc: &Scenario, fails: impl Fn(&Scenario) -> Option<u64>) -> Scenario {
     let runs = std::cell::Cell::new(0u32);
-    let fails = |d: &Value| -> Option<u64> {
+    let fails = |d: &Scenario| -> Option<u64> {
         runs.set(runs.get() + 1);
         fails(d)
     };
@@ -32,8 +31,8 @@ pub fn minimize_by(doc: &Value, fails: impl Fn(&Value) -> Option<u64>) -> Value 
         return doc.clone();
     };
     // Nothing after the violation matters: stop the run there.
-    let mut best = with_steps(doc, steps(doc).to_vec(), Some(at));
-    let mut cur: Vec<Value> = steps(&best).to_vec();
+    let mut best = with_steps(doc, doc.steps.clone(), Some(at));
+    let mut cur: Vec<Step> = best.steps.clone();
     let mut n = 2usize;
     while cur.len() >= 2 && runs.get() < MAX_RUNS {
         let chunk = cur.len().div_ceil(n);
@@ -45,7 +44,7 @@ pub fn minimize_by(doc: &Value, fails: impl Fn(&Value) -> Option<u64>) -> Value 
                 if runs.get() >= MAX_RUNS {
                     return None;
                 }
-                let complement: Vec<Value> = cur[..lo].iter().chain(&cur[hi..]).cloned().collect();
+                let complement: Vec<Step> = cur[..lo].iter().chain(&cur[hi..]).cloned().collect();
                 let candidate = with_steps(&best, complement.clone(), None);
                 fails(&candidate).map(|at| (candidate, complement, at))
             });
@@ -63,11 +62,10 @@ pub fn minimize_by(doc: &Value, fails: impl Fn(&Value) -> Option<u64>) -> Value 
 }
 
 /// `doc` with other steps and, if given, a run that ends at `until_ms`.
-fn with_steps(doc: &Value, steps: Vec<Value>, until_ms: Option<u64>) -> Value {
-    let mut d = doc.clone();
-    d["steps"] = json!(steps);
-    if let Some(u) = until_ms {
-        d["until_ms"] = json!(u);
+fn with_steps(doc: &Scenario, steps: Vec<Step>, until_ms: Option<u64>) -> Scenario {
+    Scenario {
+        steps,
+        until_ms: until_ms.unwrap_or(doc.until_ms),
+        ..doc.clone()
     }
-    d
 }

@@ -10,41 +10,78 @@ use crate::record::Header;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod form;
+pub(crate) mod json;
+
+pub use json::FieldError;
+
+/// One operation on the cluster. This is the one description of every command: the engine
+/// applies it, the scenario file, the sweep's workloads, the app's actions and its saved and
+/// shared runs are lists of it. In JSON it is one flat object tagged by `op` (snake_case):
+/// `{"op": "kill_broker", "broker": 2}`, the fields spelled as [`form`] says; unknown fields
+/// are refused. [`Command::from_fields`] reads it naming the field at fault.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// `kafka-topics --create`.
     CreateTopic(NewTopic),
     /// `kafka-topics --alter --partitions N`.
     AlterPartitions {
         topic: String,
+        #[serde(deserialize_with = "form::i32")]
         partitions: i32,
     },
     /// `kafka-configs --alter --add-config/--delete-config` (`None` deletes).
     SetTopicConfig {
         topic: String,
+        #[serde(deserialize_with = "form::config_changes")]
         configs: BTreeMap<String, Option<String>>,
     },
     /// Send one record with a producer using `acks`.
     Produce {
         topic: String,
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "form::text")]
         key: Option<Vec<u8>>,
+        /// Required, and may be `null` (a tombstone).
+        #[serde(with = "form::text")]
         value: Option<Vec<u8>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty", with = "form::headers")]
         headers: Vec<Header>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "form::opt_i32"
+        )]
         partition: Option<i32>,
+        #[serde(default, with = "form::acks")]
         acks: Acks,
     },
     /// Start a load-generating producer named `id`.
     StartProducer {
         id: String,
         topic: String,
+        #[serde(deserialize_with = "form::rate_per_s")]
         rate_per_s: u64,
         /// Keys cycled through; `None` = null keys (sticky partitioner).
+        #[serde(default, deserialize_with = "form::keys")]
         keys: Option<Vec<String>>,
+        #[serde(default, with = "form::acks")]
         acks: Acks,
         /// Pad or cut each value to this many bytes.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "form::opt_value_bytes"
+        )]
         value_bytes: Option<u32>,
+        #[serde(default, skip_serializing_if = "form::is_default")]
         partitioner: PartitionerKind,
         /// Stop after this many records.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "form::opt_count"
+        )]
         max_records: Option<u64>,
     },
     StopProducer {
@@ -52,23 +89,32 @@ pub enum Command {
     },
     /// The broker process dies (its logs stay on disk).
     KillBroker {
+        #[serde(deserialize_with = "form::broker")]
         broker: BrokerId,
     },
     RestartBroker {
+        #[serde(deserialize_with = "form::broker")]
         broker: BrokerId,
     },
     /// Cut every link of a broker (to the controller, other brokers and clients).
     IsolateBroker {
+        #[serde(deserialize_with = "form::broker")]
         broker: BrokerId,
     },
     /// Restore every cut link.
-    HealNetwork,
+    HealNetwork {},
     /// A new broker joins (next free id unless given); existing partitions stay where they are.
     AddBroker {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "form::opt_broker"
+        )]
         broker: Option<BrokerId>,
     },
     /// `kafka-leader-election --election-type preferred` for one topic or all.
     ElectPreferredLeaders {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         topic: Option<String>,
     },
     /// Start a consumer with `client.id` = `consumer` in `group`, subscribed to `topics`.
@@ -93,17 +139,32 @@ pub enum Command {
 
 /// What `join_group` asks for.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JoinGroupSpec {
     pub group: String,
     pub consumer: String,
+    #[serde(deserialize_with = "form::topics")]
     pub topics: Vec<String>,
     /// `partition.assignment.strategy`; `None` = Kafka's default `[range, cooperative-sticky]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignor: Option<AssignorKind>,
     /// Records processed per second; `None` = instantly.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "form::opt_rate_per_s"
+    )]
     pub process_rate_per_s: Option<u64>,
+    #[serde(default)]
     pub auto_offset_reset: OffsetReset,
+    #[serde(default = "form::yes")]
     pub enable_auto_commit: bool,
     /// `max.poll.records`; `None` = 500.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "form::opt_poll_records"
+    )]
     pub max_poll_records: Option<u32>,
 }
 
@@ -123,39 +184,17 @@ impl JoinGroupSpec {
     }
 }
 
-/// `--to-earliest`, `--to-latest`, `--to-offset`, `--shift-by`, `--to-datetime`.
+/// `--to-earliest`, `--to-latest`, `--to-offset`, `--shift-by`, `--to-datetime`; in JSON
+/// `"earliest"`, `"latest"`, `{"offset": N}`, `{"shift_by": N}`, `{"datetime_ms": T}`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResetTarget {
     Earliest,
     Latest,
-    Offset(i64),
-    ShiftBy(i64),
+    Offset(#[serde(deserialize_with = "form::i64")] i64),
+    ShiftBy(#[serde(deserialize_with = "form::i64")] i64),
     /// Epoch milliseconds (simulated time).
-    DatetimeMs(u64),
-}
-
-impl Command {
-    /// The scenario op name.
-    pub fn op_name(&self) -> &'static str {
-        match self {
-            Command::CreateTopic(_) => "create_topic",
-            Command::AlterPartitions { .. } => "alter_partitions",
-            Command::SetTopicConfig { .. } => "set_topic_config",
-            Command::Produce { .. } => "produce",
-            Command::StartProducer { .. } => "start_producer",
-            Command::StopProducer { .. } => "stop_producer",
-            Command::KillBroker { .. } => "kill_broker",
-            Command::RestartBroker { .. } => "restart_broker",
-            Command::IsolateBroker { .. } => "isolate_broker",
-            Command::HealNetwork => "heal_network",
-            Command::AddBroker { .. } => "add_broker",
-            Command::ElectPreferredLeaders { .. } => "elect_preferred_leaders",
-            Command::JoinGroup(_) => "join_group",
-            Command::LeaveGroup { .. } => "leave_group",
-            Command::KillConsumer { .. } => "kill_consumer",
-            Command::ResetOffsets { .. } => "reset_offsets",
-        }
-    }
+    DatetimeMs(#[serde(deserialize_with = "form::time_ms")] u64),
 }
 
 /// What an accepted command returns.

@@ -1,0 +1,143 @@
+//! The run: the cluster the app opened on and every command given since, each at the simulated
+//! time it was given. The engine is deterministic, so this is the whole run: replaying it gives
+//! the same cluster, event for event. It is what "Export scenario" writes (the CLI's scenario
+//! format: `kafka-sim run FILE` shows the same cluster) and what "Import scenario" reads.
+
+use kafka_sim::scenario::{parse_scenario, run_scenario, Scenario, Step};
+use kafka_sim::{Command, Engine};
+
+use crate::opening::Preset;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// The opening cluster and its commands at t = 0 (a preset's, or an imported file's).
+    pub opening: Scenario,
+    /// What the user did, in the order given (times never decrease).
+    pub steps: Vec<Step>,
+}
+
+impl Run {
+    pub fn new(preset: Preset) -> Run {
+        Run {
+            opening: preset.scenario(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// Remembers `command`, given at `at_ms`.
+    pub fn record(&mut self, at_ms: u64, command: Command) {
+        self.steps.push(Step { at_ms, command });
+    }
+
+    /// The run as a scenario file that runs to `until_ms`.
+    pub fn scenario(&self, until_ms: u64) -> Scenario {
+        let mut s = self.opening.clone();
+        s.steps.extend(self.steps.iter().cloned());
+        s.until_ms = until_ms;
+        s
+    }
+
+    /// The cluster at `until_ms`: the opening and the commands given until then, replayed.
+    pub fn replay(&self, until_ms: u64) -> Engine {
+        run_scenario(&self.scenario(until_ms), None).engine
+    }
+
+    /// The scenario file's text (pretty JSON, one field per line).
+    pub fn export(&self, until_ms: u64) -> String {
+        self.scenario(until_ms).to_json()
+    }
+
+    /// A run read from a scenario file, and the time it runs to. Its steps all count as the
+    /// opening (there is no telling which were the user's), so nothing of it is lost.
+    pub fn import(text: &str) -> Result<(Run, u64), String> {
+        let s = parse_scenario(text).map_err(|e| e.to_string())?;
+        let until = s.until_ms;
+        Ok((
+            Run {
+                opening: s,
+                steps: Vec::new(),
+            },
+            until,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::forms::Panel;
+    use crate::state::{Action, SimState};
+    use kafka_sim::describe::describe_topics;
+    use kafka_sim::BrokerId;
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    /// The engine's whole state as JSON, without the events not yet drained.
+    fn state_bytes(engine: &mut Engine) -> String {
+        engine.take_events();
+        serde_json::to_string(engine).expect("the engine serializes")
+    }
+
+    /// A session of clicks: a broker killed and restarted, a record sent, a topic created.
+    fn session() -> Rc<SimState> {
+        let mut state = Rc::new(SimState::default());
+        let act = |state: Rc<SimState>, at: u64, action: Action| {
+            state.engine.borrow_mut().advance_to(at);
+            state.reduce(action)
+        };
+        let kill = Command::KillBroker {
+            broker: BrokerId(2),
+        };
+        state = act(state, 7_321, Action::Command(Panel::Details, kill));
+        let record = Command::Produce {
+            topic: "orders".into(),
+            key: Some(b"customer-42".to_vec()),
+            value: Some(b"a book".to_vec()),
+            headers: Vec::new(),
+            partition: None,
+            acks: kafka_sim::Acks::All,
+        };
+        state = act(state, 15_000, Action::Command(Panel::Produce, record));
+        let create = Action::CreateTopic {
+            name: "audit".into(),
+            partitions: "3".into(),
+            replication_factor: "2".into(),
+            min_insync_replicas: "1".into(),
+        };
+        state = act(state, 21_005, create);
+        let restart = Command::RestartBroker {
+            broker: BrokerId(2),
+        };
+        state = act(state, 33_333, Action::Command(Panel::Details, restart));
+        state.engine.borrow_mut().advance_to(60_000);
+        state
+    }
+
+    #[test]
+    fn an_exported_run_imports_to_the_identical_cluster() {
+        let state = session();
+        let now = state.engine().now();
+        let text = state.run().export(now);
+        assert!(text.contains("\"op\": \"kill_broker\""), "{text}");
+        let (run, until) = Run::import(&text).expect("the export reads back");
+        assert_eq!(until, now);
+        let mut replayed = run.replay(until);
+        let mut live = state.engine.borrow_mut();
+        assert_eq!(describe_topics(&replayed), describe_topics(&live));
+        assert_eq!(state_bytes(&mut replayed), state_bytes(&mut live));
+        // And the file round-trips unchanged.
+        assert_eq!(run.export(until), text);
+    }
+
+    #[test]
+    fn a_scenario_opens_as_its_preset() {
+        let state = session();
+        let text = state.run().export(state.engine().now());
+        let (run, _) = Run::import(&text).unwrap();
+        assert_eq!(Preset::of(&run.opening), Some(Preset::Classic));
+        let large = Run::new(Preset::Large).scenario(0);
+        assert_eq!(Preset::of(&large), Some(Preset::Large));
+        let other = kafka_sim::scenario::parse_scenario(r#"{"steps": []}"#).unwrap();
+        assert_eq!(Preset::of(&other), None);
+    }
+}
