@@ -76,7 +76,14 @@ impl Clock {
     /// Advances `engine` by `real_ms` of wall time at this speed, stopping early when the
     /// frame's budget is spent (the time not simulated is dropped, not owed). Returns whether
     /// it moved.
-    pub fn advance(&mut self, engine: &mut Engine, real_ms: f64, frames: u32, wall: Wall) -> bool {
+    pub fn advance(
+        &mut self,
+        engine: &mut Engine,
+        real_ms: f64,
+        frames: u32,
+        wall: Wall,
+        stop_at: Option<u64>,
+    ) -> bool {
         // Late frame: give the drawing more of the next one; on time: take a little back.
         self.budget_ms = if real_ms > LATE_FRAME_MS * f64::from(frames.max(1)) {
             (self.budget_ms * 0.7).max(BUDGET_MIN_MS)
@@ -92,7 +99,9 @@ impl Clock {
             return false;
         }
         let start = engine.now();
-        let target = start + whole_ms as u64;
+        // A recorded command due before the target is applied there first (time travel
+        // replays the run's future); the rest of this frame's time is not carried.
+        let target = (start + whole_ms as u64).min(stop_at.unwrap_or(u64::MAX).max(start));
         let reached = loop {
             if engine.advance_by_steps(target, STEPS_PER_SLICE) {
                 break true;
@@ -134,7 +143,7 @@ mod tests {
         let mut clock = Clock::default();
         clock.set_speed(0.25);
         for _ in 0..60 {
-            clock.advance(&mut engine, 16.0, 1, ENDLESS);
+            clock.advance(&mut engine, 16.0, 1, ENDLESS, None);
         }
         assert_eq!(engine.now(), 240, "60 frames of 16 ms at 0.25x");
         assert!(!clock.falling_behind());
@@ -146,17 +155,17 @@ mod tests {
         let mut clock = Clock::default();
         clock.set_speed(100.0);
         for _ in 0..40 {
-            clock.advance(&mut slow, 16.0, 1, SPENT);
+            clock.advance(&mut slow, 16.0, 1, SPENT, None);
         }
         assert!(slow.now() < 40 * 1_600, "fell behind: {}", slow.now());
         assert!(clock.falling_behind());
         // Late frames shrink the engine's share, down to its floor; frames on time grow it back.
         for _ in 0..20 {
-            clock.advance(&mut slow, 40.0, 1, SPENT);
+            clock.advance(&mut slow, 40.0, 1, SPENT, None);
         }
         assert_eq!(clock.budget_ms, BUDGET_MIN_MS);
         for _ in 0..100 {
-            clock.advance(&mut slow, 16.7, 1, SPENT);
+            clock.advance(&mut slow, 16.7, 1, SPENT, None);
         }
         assert_eq!(clock.budget_ms, BUDGET_MAX_MS);
         // Whatever the slicing, the state at a simulated time is the same.

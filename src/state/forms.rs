@@ -16,6 +16,8 @@ pub enum Panel {
     Groups,
     /// The card of the selected object (its own actions: kill, restart, ...).
     Details,
+    /// The timeline bar (import, share).
+    Timeline,
 }
 
 /// What the user's last actions left to show.

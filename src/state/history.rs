@@ -25,6 +25,11 @@ pub struct History {
     lines: VecDeque<TimedEvent>,
     /// Lines dropped from the front to stay within `MAX_LINES`.
     dropped: u64,
+    /// Every event at or before this time is in `lines` (a replay of an earlier moment
+    /// adds only what is newer).
+    covered_ms: Option<u64>,
+    /// Only lines at or before this time are shown (the timeline is in the past).
+    pub shown_until: Option<u64>,
     told: VecDeque<Told>,
     /// Counts every announcement, so the same words said twice are announced twice.
     announced: u64,
@@ -32,8 +37,58 @@ pub struct History {
 }
 
 impl History {
+    /// Records what `engine` (at its time now) reported that is not in the history yet:
+    /// events after the covered time. An instant still part way through is not covered yet.
+    pub fn record_new(&mut self, events: &[TimedEvent], engine: &kafka_sim::Engine) {
+        let covered = self.covered_ms;
+        let new_from = events.partition_point(|e| covered.is_some_and(|c| e.at <= c));
+        self.record(&events[new_from..]);
+        let now = engine.now();
+        let complete = engine.next_time().is_none_or(|t| t > now);
+        let through = if complete {
+            Some(now)
+        } else {
+            now.checked_sub(1)
+        };
+        self.covered_ms = self.covered_ms.max(through);
+    }
+
+    /// Records a command's events (new by definition); the rest of its instant follows.
+    pub fn record_command(&mut self, events: &[TimedEvent], now: u64) {
+        self.record(events);
+        self.covered_ms = self.covered_ms.min(now.checked_sub(1));
+    }
+
+    /// Forgets the lines after `at_ms` (a future that was left).
+    pub fn truncate_after(&mut self, at_ms: u64) {
+        let keep = self.lines.partition_point(|e| e.at <= at_ms);
+        self.lines.truncate(keep);
+        self.covered_ms = self.covered_ms.min(Some(at_ms));
+    }
+
+    /// The time of the newest line.
+    pub fn last_at(&self) -> Option<u64> {
+        self.lines.back().map(|e| e.at)
+    }
+
+    /// The time of the newest line before `at_ms` (where "Step back" goes).
+    pub fn previous_at(&self, at_ms: u64) -> Option<u64> {
+        let i = self.lines.partition_point(|e| e.at < at_ms);
+        i.checked_sub(1).map(|i| self.lines[i].at)
+    }
+
+    /// The time of line `i`.
+    pub fn at(&self, i: usize) -> Option<u64> {
+        self.lines.get(i).map(|e| e.at)
+    }
+
+    /// The lines' times and kinds, oldest first (the timeline's marks are chosen from them).
+    pub fn events(&self) -> impl Iterator<Item = &TimedEvent> {
+        self.lines.iter()
+    }
+
     /// Records `events` (in time order).
-    pub fn record(&mut self, events: &[TimedEvent]) {
+    fn record(&mut self, events: &[TimedEvent]) {
         for e in events {
             let mut kept = e.clone();
             // The records handed over share the log's batches: keeping them would keep batches
@@ -68,12 +123,16 @@ impl History {
             .map(|text| (self.announced, text))
     }
 
+    /// Lines shown: all, or those up to the moment the timeline shows.
     pub fn len(&self) -> usize {
-        self.lines.len()
+        match self.shown_until {
+            None => self.lines.len(),
+            Some(t) => self.lines.partition_point(|e| e.at <= t),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.len() == 0
     }
 
     pub fn dropped(&self) -> u64 {
@@ -92,6 +151,7 @@ impl History {
         let needle = needle.to_ascii_lowercase();
         self.lines
             .iter()
+            .take(self.len())
             .enumerate()
             .filter(|(_, e)| format_line(e).to_ascii_lowercase().contains(&needle))
             .map(|(i, _)| i as u32)

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod history;
 pub mod run;
 pub mod selection;
+pub mod timeline;
 
 use kafka_sim::sorted::SortedMap;
 use std::cell::RefCell;
@@ -31,6 +32,7 @@ use forms::{Feedback, GroupSpec, Panel};
 use history::History;
 use run::Run;
 use selection::Selection;
+use timeline::Timeline;
 
 /// The panels beside the diagram (describe text, event log, cards) refresh at most this often,
 /// in real ms: text changing 60 times a second cannot be read, and rebuilding it costs frames.
@@ -71,8 +73,9 @@ pub struct SimState {
     groups: Rc<SortedMap<String, GroupSpec>>,
     /// The opening producer's rate, records/s (kept while it is stopped).
     pub producer_rate: u64,
-    /// The opening and every command given: the run, replayable (shared like the engine).
-    run: Rc<RefCell<Run>>,
+    /// The run (the opening and every command given), its snapshots and branches: time
+    /// travel (shared like the engine).
+    timeline: Rc<RefCell<Timeline>>,
     /// Shared by successive states like the engine (appended in place); `history_version`
     /// changes when it does.
     history: Rc<RefCell<History>>,
@@ -114,8 +117,18 @@ pub enum Action {
         wall: Wall,
     },
     TogglePlay,
-    /// Process the next scheduled engine event.
+    /// Process the next scheduled engine event (or the run's next recorded command).
     Step,
+    /// Show the run at this simulated time (within what it has reached).
+    Seek(u64),
+    /// Back to the time of the previous event.
+    StepBack,
+    /// Take back the last command (the run with it is kept as a branch).
+    Undo,
+    /// Return to another branch of the run.
+    SwitchBranch(usize),
+    /// Open a scenario file (or a shared run); on error the current run stays.
+    Import(String),
     SetSpeed(f64),
     /// The app stops the clock by itself and says why (e.g. memory nearly full).
     Halt(String),
@@ -178,6 +191,7 @@ impl SimState {
 
     /// The app on `run` replayed to `until_ms`, its controls set for `preset`.
     pub fn of_run(preset: Preset, run: Run, until_ms: u64) -> Self {
+        let engine = run.replay(until_ms);
         let groups = preset
             .group_names()
             .into_iter()
@@ -190,8 +204,8 @@ impl SimState {
             })
             .collect();
         let mut state = SimState {
-            engine: Rc::new(RefCell::new(run.replay(until_ms))),
-            run: Rc::new(RefCell::new(run)),
+            timeline: Rc::new(RefCell::new(Timeline::new(run, &engine))),
+            engine: Rc::new(RefCell::new(engine)),
             preset,
             version: 0,
             clock: Clock::default(),
@@ -277,7 +291,25 @@ impl SimState {
 
     /// The run so far (the opening and the commands given).
     pub fn run(&self) -> std::cell::Ref<'_, Run> {
-        self.run.borrow()
+        std::cell::Ref::map(self.timeline.borrow(), |t| &t.run)
+    }
+
+    /// The timeline: where the run has reached, its branches.
+    pub fn timeline(&self) -> std::cell::Ref<'_, Timeline> {
+        self.timeline.borrow()
+    }
+
+    /// Whether the screen shows an earlier moment than the run has reached.
+    pub fn in_past(&self) -> bool {
+        self.timeline.borrow().in_past(self.engine().now())
+    }
+
+    /// Shows the engine `engine` (an earlier or later moment of the run); the clock stops.
+    fn show(&mut self, engine: Engine) {
+        *self.engine.borrow_mut() = engine;
+        self.clock.playing = false;
+        self.version += 1;
+        self.feedback.error = None;
     }
 
     /// Applies a user's command and remembers it in the run; a rejection is shown in
@@ -285,13 +317,21 @@ impl SimState {
     fn command(&mut self, panel: Panel, command: Command) -> Option<Outcome> {
         let result = {
             let mut engine = self.engine.borrow_mut();
+            let mut history = self.history.borrow_mut();
             // A replay applies a command after everything scheduled at its time (as
             // `kafka-sim run` does); a frame may have stopped part way through that instant.
             let now = engine.now();
             engine.advance_to(now);
-            self.run.borrow_mut().record(now, command.clone());
-            engine.apply(command)
+            history.record_new(&engine.take_events(), &engine);
+            // Given in the past, the command forks the run (the old future is kept).
+            self.timeline
+                .borrow_mut()
+                .record(now, command.clone(), &mut history);
+            let result = engine.apply(command);
+            history.record_command(&engine.take_events(), now);
+            result
         };
+        self.history_version += 1;
         self.version += 1;
         match result {
             Ok(outcome) => {
@@ -337,11 +377,16 @@ impl SimState {
     /// once it has an offset, opens its card (where it went, and how far it got).
     fn collect_events(&mut self) {
         let events = self.engine.borrow_mut().take_events();
+        self.timeline.borrow_mut().after_advance(&self.engine());
         let produced = self.last_produce_status();
-        if !events.is_empty() {
-            self.history.borrow_mut().record(&events);
+        let shown_until = self.in_past().then(|| self.engine().now());
+        let mut history = self.history.borrow_mut();
+        if !events.is_empty() || history.shown_until != shown_until {
+            history.record_new(&events, &self.engine());
+            history.shown_until = shown_until;
             self.history_version += 1;
         }
+        drop(history);
         if let Some(status) = produced.filter(|s| !s.starts_with("pending")) {
             if self.feedback.announced_produce.as_deref() != Some(status.as_str()) {
                 self.feedback.announced_produce = Some(status.clone());
@@ -420,9 +465,13 @@ impl Reducible for SimState {
                 frames,
                 wall,
             } => {
-                let moved =
-                    next.clock
-                        .advance(&mut next.engine.borrow_mut(), real_ms, frames, wall);
+                let mut engine = next.engine.borrow_mut();
+                let mut timeline = next.timeline.borrow_mut();
+                let due = timeline.next_due_ms();
+                let moved = next.clock.advance(&mut engine, real_ms, frames, wall, due);
+                timeline.apply_due(&mut engine);
+                timeline.after_advance(&engine);
+                drop((engine, timeline));
                 if moved {
                     next.version += 1;
                 }
@@ -435,9 +484,72 @@ impl Reducible for SimState {
             }
             Action::Step => {
                 next.clock.playing = false;
-                next.engine.borrow_mut().step();
+                let mut engine = next.engine.borrow_mut();
+                let mut timeline = next.timeline.borrow_mut();
+                match (timeline.next_due_ms(), engine.next_time()) {
+                    // A recorded command comes before the next event: it is the next step.
+                    (Some(due), next_event) if next_event.is_none_or(|t| due <= t) => {
+                        engine.advance_to(due);
+                        timeline.apply_due(&mut engine);
+                    }
+                    _ => {
+                        engine.step();
+                    }
+                }
+                timeline.after_advance(&engine);
+                drop((engine, timeline));
                 next.version += 1;
             }
+            Action::Seek(at_ms) => {
+                let engine = {
+                    let mut history = next.history.borrow_mut();
+                    next.timeline.borrow_mut().seek(at_ms, &mut history)
+                };
+                next.show(engine);
+            }
+            Action::StepBack => {
+                let now = next.engine().now();
+                let previous = next.history().previous_at(now);
+                if let Some(at_ms) = previous {
+                    let engine = {
+                        let mut history = next.history.borrow_mut();
+                        next.timeline.borrow_mut().seek(at_ms, &mut history)
+                    };
+                    next.show(engine);
+                }
+            }
+            Action::Undo => {
+                let engine = {
+                    let mut history = next.history.borrow_mut();
+                    next.timeline.borrow_mut().undo(&mut history)
+                };
+                if let Some(engine) = engine {
+                    next.show(engine);
+                }
+            }
+            Action::SwitchBranch(i) => {
+                let engine = {
+                    let mut history = next.history.borrow_mut();
+                    next.timeline.borrow_mut().switch(i, &mut history)
+                };
+                if let Some(engine) = engine {
+                    next.show(engine);
+                }
+            }
+            Action::Import(text) => match Run::import(&text) {
+                Ok((run, until)) => {
+                    let preset = Preset::of(&run.scenario(until)).unwrap_or(Preset::Classic);
+                    let mut opened = SimState::of_run(preset, run, until);
+                    opened.view = next.view;
+                    opened.clock.playing = false;
+                    opened.history.borrow_mut().announce(format!(
+                        "Opened a scenario at {}.",
+                        timeline::clock_text(until)
+                    ));
+                    next = opened;
+                }
+                Err(e) => next.refuse(Panel::Timeline, format!("Cannot open it: {e}")),
+            },
             Action::SetSpeed(speed) => next.clock.set_speed(speed),
             Action::Halt(why) => {
                 next.clock.playing = false;

@@ -63,7 +63,7 @@ impl Run {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::state::forms::Panel;
     use crate::state::{Action, SimState};
@@ -73,13 +73,13 @@ mod tests {
     use yew::Reducible;
 
     /// The engine's whole state as JSON, without the events not yet drained.
-    fn state_bytes(engine: &mut Engine) -> String {
+    pub(crate) fn state_bytes(engine: &mut Engine) -> String {
         engine.take_events();
         serde_json::to_string(engine).expect("the engine serializes")
     }
 
     /// A session of clicks: a broker killed and restarted, a record sent, a topic created.
-    fn session() -> Rc<SimState> {
+    pub(crate) fn session() -> Rc<SimState> {
         let mut state = Rc::new(SimState::default());
         let act = |state: Rc<SimState>, at: u64, action: Action| {
             state.engine.borrow_mut().advance_to(at);
@@ -110,7 +110,7 @@ mod tests {
         };
         state = act(state, 33_333, Action::Command(Panel::Details, restart));
         state.engine.borrow_mut().advance_to(60_000);
-        state
+        state.reduce(Action::DismissError)
     }
 
     #[test]

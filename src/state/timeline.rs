@@ -1,0 +1,373 @@
+//! Time travel over the run. The engine is deterministic, so any earlier moment is the opening
+//! replayed with the commands given until then; copies of the engine taken every few simulated
+//! seconds (thinned as the run grows, so memory stays bounded) make that replay short.
+//!
+//! Going back leaves the run's later commands in place: playing on replays them as the clock
+//! reaches their times, so the same future unfolds. Acting in the past forks: the old future
+//! is kept as a branch the user can return to, and the new command starts a new one.
+
+use kafka_sim::scenario::Step;
+use kafka_sim::{Command, Engine};
+
+use super::history::History;
+use super::run::Run;
+
+/// Snapshots kept at most; past this every other one goes and the spacing doubles.
+const MAX_SNAPSHOTS: usize = 48;
+/// Simulated time between snapshots at the start of a run.
+const FIRST_SNAPSHOT_EVERY_MS: u64 = 5_000;
+
+/// The engine as it was at `at_ms`, with the first `cursor` steps of the run applied.
+#[derive(Clone)]
+struct Snapshot {
+    at_ms: u64,
+    cursor: usize,
+    engine: Engine,
+}
+
+/// A future the user left by acting in the past (or by switching to another branch).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub run: Run,
+    /// How far that branch had run.
+    pub end_ms: u64,
+}
+
+impl Branch {
+    /// "kill_broker at 7.3 s, ... (3 commands, to 1:02.5)".
+    pub fn label(&self) -> String {
+        let last = self.run.steps.last().map_or_else(
+            || "no commands".to_string(),
+            |s| format!("last: {} at {}", s.command.op_name(), clock_text(s.at_ms)),
+        );
+        format!(
+            "{} command(s), {last}, runs to {}",
+            self.run.steps.len(),
+            clock_text(self.end_ms)
+        )
+    }
+}
+
+/// `m:ss.s` of simulated time.
+pub fn clock_text(ms: u64) -> String {
+    format!("{}:{:04.1}", ms / 60_000, (ms % 60_000) as f64 / 1000.0)
+}
+
+pub struct Timeline {
+    pub run: Run,
+    /// Steps of the run already applied to the engine on screen; the rest are its future.
+    pub cursor: usize,
+    /// The furthest time this branch has been run to.
+    pub end_ms: u64,
+    pub branches: Vec<Branch>,
+    snapshots: Vec<Snapshot>,
+    every_ms: u64,
+}
+
+impl Timeline {
+    /// A timeline starting at `engine` (the run replayed to `at_ms`, every step applied).
+    pub fn new(run: Run, engine: &Engine) -> Timeline {
+        let at_ms = engine.now();
+        let cursor = run.steps.len();
+        // The opening itself is the first snapshot (the run replayed to 0 holds no user step
+        // unless it was imported; then it is replayed from there).
+        let start = run.replay(0);
+        let mut snapshots = vec![Snapshot {
+            at_ms: 0,
+            cursor: run.steps.iter().take_while(|s| s.at_ms == 0).count(),
+            engine: start,
+        }];
+        if at_ms > 0 {
+            snapshots.push(Snapshot {
+                at_ms,
+                cursor,
+                engine: engine.clone(),
+            });
+        }
+        Timeline {
+            run,
+            cursor,
+            end_ms: at_ms,
+            branches: Vec::new(),
+            snapshots,
+            every_ms: FIRST_SNAPSHOT_EVERY_MS,
+        }
+    }
+
+    /// Whether the screen shows an earlier moment than the branch has reached.
+    pub fn in_past(&self, now: u64) -> bool {
+        now < self.end_ms || self.cursor < self.run.steps.len()
+    }
+
+    /// When the next step of the run's future is due (the clock must stop there to apply it).
+    pub fn next_due_ms(&self) -> Option<u64> {
+        self.run.steps.get(self.cursor).map(|s| s.at_ms)
+    }
+
+    /// Applies the future's steps that are due at the engine's time (after a frame or a step).
+    pub fn apply_due(&mut self, engine: &mut Engine) {
+        while let Some(step) = self.run.steps.get(self.cursor) {
+            if step.at_ms > engine.now() {
+                break;
+            }
+            engine.advance_to(step.at_ms);
+            let _ = engine.apply(step.command.clone());
+            self.cursor += 1;
+        }
+    }
+
+    /// After the clock moved: the branch's reach, and a snapshot when one is due.
+    pub fn after_advance(&mut self, engine: &Engine) {
+        let now = engine.now();
+        self.end_ms = self.end_ms.max(now);
+        let last = self.snapshots.last().map_or(0, |s| s.at_ms);
+        if now >= last + self.every_ms {
+            self.snapshots.push(Snapshot {
+                at_ms: now,
+                cursor: self.cursor,
+                engine: engine.clone(),
+            });
+            if self.snapshots.len() > MAX_SNAPSHOTS {
+                let mut i = 0;
+                self.snapshots.retain(|_| {
+                    i += 1;
+                    i % 2 == 1
+                });
+                self.every_ms *= 2;
+            }
+        }
+    }
+
+    /// Records a user's command given at `at_ms` (the engine's time). Given in the past, it
+    /// forks: the old future becomes a branch and the run's later steps are dropped from this
+    /// one, with its later history and snapshots.
+    pub fn record(&mut self, at_ms: u64, command: Command, history: &mut History) {
+        if self.in_past(at_ms) {
+            self.branches.push(Branch {
+                run: self.run.clone(),
+                end_ms: self.end_ms,
+            });
+            self.cut(at_ms, history);
+        }
+        self.run.steps.push(Step { at_ms, command });
+        self.cursor = self.run.steps.len();
+    }
+
+    /// Drops what lies after `at_ms` (and the steps not applied yet) from this branch.
+    fn cut(&mut self, at_ms: u64, history: &mut History) {
+        self.run.steps.truncate(self.cursor);
+        self.end_ms = at_ms;
+        let kept = self.cursor;
+        self.snapshots
+            .retain(|s| s.at_ms <= at_ms && s.cursor <= kept);
+        history.truncate_after(at_ms);
+    }
+
+    /// The engine at `t` (within the branch's reach): replayed from the latest snapshot at or
+    /// before it. Events older than `history`'s newest are already in it; newer ones are added.
+    pub fn seek(&mut self, t: u64, history: &mut History) -> Engine {
+        let t = t.min(self.end_ms);
+        // Replay from before the newest recorded event, so the history has no gap.
+        let from = t.min(history.last_at().unwrap_or(0));
+        let snap = self
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| s.at_ms <= from)
+            .expect("the opening snapshot is at 0");
+        let mut engine = snap.engine.clone();
+        self.cursor = snap.cursor;
+        // The future's steps up to `t` are applied as the clock reaches them.
+        while let Some(at_ms) = self.next_due_ms().filter(|at| *at <= t) {
+            engine.advance_to(at_ms);
+            self.apply_due(&mut engine);
+        }
+        engine.advance_to(t);
+        history.record_new(&engine.take_events(), &engine);
+        engine
+    }
+
+    /// Undo: back to just before the last command applied, which is dropped (the run with it
+    /// is kept as a branch). `None` when there is nothing to undo.
+    pub fn undo(&mut self, history: &mut History) -> Option<Engine> {
+        let last = self.cursor.checked_sub(1)?;
+        let at_ms = self.run.steps[last].at_ms;
+        self.branches.push(Branch {
+            run: self.run.clone(),
+            end_ms: self.end_ms,
+        });
+        self.cursor = last;
+        self.cut(at_ms, history);
+        Some(self.seek(at_ms, history))
+    }
+
+    /// Whether there is a command to undo.
+    pub fn can_undo(&self) -> bool {
+        self.cursor > 0
+    }
+
+    /// Switches to branch `i`; the current run becomes a branch in its place. The screen
+    /// shows the branch where it had run to.
+    pub fn switch(&mut self, i: usize, history: &mut History) -> Option<Engine> {
+        let branch = self.branches.get(i)?.clone();
+        let common = self
+            .run
+            .steps
+            .iter()
+            .zip(&branch.run.steps)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let diverge_ms = [self.run.steps.get(common), branch.run.steps.get(common)]
+            .into_iter()
+            .flatten()
+            .map(|s| s.at_ms)
+            .min()
+            .unwrap_or(u64::MAX);
+        self.branches[i] = Branch {
+            run: self.run.clone(),
+            end_ms: self.end_ms,
+        };
+        self.run = branch.run;
+        self.end_ms = branch.end_ms;
+        self.snapshots
+            .retain(|s| s.cursor <= common && s.at_ms <= diverge_ms);
+        history.truncate_after(diverge_ms.saturating_sub(1));
+        let end = self.end_ms;
+        Some(self.seek(end, history))
+    }
+
+    /// How many engine copies are kept (bounded by `MAX_SNAPSHOTS`).
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::clock::Wall;
+    use crate::state::forms::Panel;
+    use crate::state::run::tests::{session, state_bytes};
+    use crate::state::{Action, SimState};
+    use kafka_sim::BrokerId;
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    fn now(state: &SimState) -> u64 {
+        state.engine().now()
+    }
+
+    fn bytes(state: &SimState) -> String {
+        state_bytes(&mut state.engine.borrow_mut())
+    }
+
+    /// Plays `ms` of simulated time in frames, as the browser does (at 100x, no time limit).
+    fn play(mut state: Rc<SimState>, ms: u64) -> Rc<SimState> {
+        fn never() -> f64 {
+            0.0
+        }
+        if !state.clock.playing {
+            state = state.reduce(Action::TogglePlay);
+        }
+        state = state.reduce(Action::SetSpeed(100.0));
+        let until = now(&state) + ms;
+        while now(&state) < until {
+            let real_ms = ((until - now(&state)) as f64 / 100.0).min(16.0);
+            state = state.reduce(Action::Frame {
+                real_ms: real_ms.max(0.01),
+                frames: 1,
+                wall: Wall { now: never },
+            });
+        }
+        state
+    }
+
+    #[test]
+    fn scrubbing_back_and_forward_again_gives_the_identical_state() {
+        let state = session();
+        let end = now(&state);
+        let there = bytes(&state);
+        let state = state.reduce(Action::Seek(12_345));
+        assert_eq!(now(&state), 12_345);
+        assert!(state.in_past());
+        assert!(!state.history().is_empty());
+        let lines = state.history().len();
+        let back = state.reduce(Action::Seek(end));
+        assert_eq!(now(&back), end);
+        assert_eq!(bytes(&back), there, "the same moment, byte for byte");
+        assert!(
+            back.history().len() > lines,
+            "the log shows the later events again"
+        );
+    }
+
+    #[test]
+    fn playing_from_the_past_replays_the_recorded_future() {
+        let state = session();
+        let end = now(&state);
+        let there = bytes(&state);
+        // Back before the kill (7.3 s) and the restart: playing on repeats them.
+        let state = state.reduce(Action::Seek(5_000));
+        let state = play(state, end - 5_000);
+        assert_eq!(now(&state), end);
+        assert_eq!(bytes(&state), there);
+        assert_eq!(state.timeline().branches.len(), 0, "nothing was forked");
+    }
+
+    #[test]
+    fn acting_in_the_past_forks_and_the_old_future_stays_reachable() {
+        let state = session();
+        let end = now(&state);
+        let old_future = bytes(&state);
+        let state = state.reduce(Action::Seek(10_000));
+        let add = Command::AddBroker { broker: None };
+        let state = state.reduce(Action::Command(Panel::Brokers, add));
+        assert_eq!(state.timeline().branches.len(), 1);
+        assert!(!state.in_past(), "the new branch starts here");
+        assert_eq!(state.timeline().end_ms, 10_000);
+        let kept = state.timeline().branches[0].run.steps.len();
+        assert_eq!(kept, 4, "the old branch keeps its four commands");
+        assert_eq!(state.run().steps.len(), 2, "the kill, then the new broker");
+        let state = play(state, 5_000);
+        let new_future = bytes(&state);
+        // Back to the old branch: its own end, byte for byte.
+        let state = state.reduce(Action::SwitchBranch(0));
+        assert_eq!(now(&state), end);
+        assert_eq!(bytes(&state), old_future);
+        // And the new one is a branch now, still reachable.
+        let state = state.reduce(Action::SwitchBranch(0));
+        assert_eq!(bytes(&state), new_future);
+    }
+
+    #[test]
+    fn undo_takes_back_the_last_command_and_keeps_it_as_a_branch() {
+        let state = session();
+        let restart_at = 33_333;
+        let undone = state.reduce(Action::Undo);
+        assert_eq!(now(&undone), restart_at);
+        assert_eq!(undone.run().steps.len(), 3);
+        assert_eq!(undone.timeline().branches.len(), 1);
+        let broker_2_dead = undone
+            .engine()
+            .brokers_view()
+            .iter()
+            .any(|b| b.id == BrokerId(2) && !b.alive);
+        assert!(broker_2_dead, "the restart is taken back");
+        let undone = play(undone, 1_000);
+        assert!(undone
+            .engine()
+            .brokers_view()
+            .iter()
+            .any(|b| b.id == BrokerId(2) && !b.alive));
+    }
+
+    #[test]
+    fn snapshots_stay_bounded_over_an_hour() {
+        let mut state = Rc::new(SimState::default());
+        state = play(state, 3_600_000);
+        let count = state.timeline().snapshot_count();
+        assert!(count <= MAX_SNAPSHOTS, "{count}");
+        let state = state.reduce(Action::Seek(1_800_000));
+        assert_eq!(now(&state), 1_800_000);
+    }
+}
