@@ -10,6 +10,7 @@
 //! - `camera.rs`: pan and zoom arithmetic; `narration.rs`: events told in plain words;
 //!   `glossary.rs`: one sentence per Kafka term; `inspect.rs`: data for the panel's cards.
 //! - `components/`: one file per visual piece, fed plain data and callbacks.
+//! - `share.rs`: links (`#run=`), downloads and the run saved in localStorage.
 //!
 //! Invariants: components never compute geometry and never touch the engine; timers and
 //! listeners live in effects here (and in the stage), never in the reducer.
@@ -23,12 +24,14 @@ pub mod narration;
 pub mod opening;
 pub mod panic_report;
 pub mod scene;
+pub mod share;
 pub mod state;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use gloo::storage::Storage;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -49,6 +52,7 @@ use components::tabs::brokers::BrokersTab;
 use components::tabs::events::EventsTab;
 use components::tabs::groups::{GroupSummary, GroupsTab};
 use components::tabs::topics::{TopicSummary, TopicsTab};
+use components::timeline_bar::{open_file, TimelineBar};
 use components::toolbar::Toolbar;
 use components::topic_diagram::TopicDiagram;
 use opening::Preset;
@@ -74,6 +78,7 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
+    use_saved_run(&state, dispatch.clone());
     frames::use_clock(
         state.clock.playing,
         state.clock.speed >= frames::HALF_RATE_SPEED,
@@ -175,21 +180,59 @@ pub fn app() -> Html {
         .announcement()
         .map(|(n, text)| (n, AttrValue::from(text.to_string())));
     drop(history);
+    let timeline = {
+        let deps = (state.panels_version, state.history_version);
+        let state = state.clone();
+        use_memo(deps, move |_| {
+            let timeline = state.timeline();
+            let marks = scene::marks::marks(state.history().events(), timeline.end_ms);
+            let branches: Vec<AttrValue> = timeline
+                .branches
+                .iter()
+                .map(|b| AttrValue::from(b.label()))
+                .collect();
+            (Rc::new(marks), branches)
+        })
+    };
+    let scenario = {
+        let state = state.clone();
+        Callback::from(move |_: ()| state.run().export(state.engine().now()))
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                open_file(file, dispatch.clone());
+            }
+        })
+    };
     let picture = match state.view {
         ViewKind::Topic => "topic",
         ViewKind::Cluster => "cluster",
     };
 
     html! {
-        <div class="app">
+        <div class="app" {ondragover} {ondrop}>
             <Toolbar now_ms={view.now} clock={state.clock.clone()} view={state.view} dispatch={dispatch.clone()} />
             <NarrationBar told={told} {announcement}
                           halted={state.halted.clone().map(AttrValue::from)} />
             <main class="workspace">
-                <Stage viewport={*viewport} scene_width={scene_w} scene_height={scene_h} picture={picture}
-                       {on_resize} {on_visible} dragged={dragged.clone()} {content} {overlay}>
-                    <Legend view={state.view} />
-                </Stage>
+                <div class="stage-column">
+                    <Stage viewport={*viewport} scene_width={scene_w} scene_height={scene_h} picture={picture}
+                           {on_resize} {on_visible} dragged={dragged.clone()} {content} {overlay}>
+                        <Legend view={state.view} />
+                    </Stage>
+                    <TimelineBar now_ms={view.now} end_ms={state.timeline().end_ms.max(view.now)}
+                                 marks={timeline.0.clone()} can_undo={state.timeline().can_undo()}
+                                 branches={timeline.1.clone()} error={state.error_in(Panel::Timeline).map(AttrValue::from)}
+                                 {scenario} dispatch={dispatch.clone()} />
+                </div>
                 <ContextPanel tab={state.tab} selection_title={state.selection.as_ref().map(|s| AttrValue::from(s.title()))}
                               expanded={*sheet_open} {on_expand} dispatch={dispatch.clone()}
                               pinned={panel.0.clone()}>
@@ -234,7 +277,7 @@ fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>)
         },
         Tab::Events => {
             let told = state.history().told().cloned().collect::<Vec<_>>();
-            html! { <EventsTab history={state.history_handle()} {told} /> }
+            html! { <EventsTab history={state.history_handle()} {told} dispatch={dispatch.clone()} /> }
         }
     }
 }
@@ -398,8 +441,51 @@ pub fn typing_in_a_field(event: &KeyboardEvent) -> bool {
         })
 }
 
-/// Space plays or pauses, the right arrow steps, Escape clears the selection; not while typing
-/// in a form field.
+/// At start, a shared link (`#run=...`) opens its run, or else the run saved by the last visit
+/// of this cluster resumes where it was. The run is saved every two seconds it changes.
+#[hook]
+fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>) {
+    let preset = state.preset;
+    use_effect_with((), move |_| {
+        let fragment = gloo::utils::window().location().hash().unwrap_or_default();
+        if fragment.starts_with(share::LINK_PREFIX) {
+            yew::platform::spawn_local(async move {
+                match share::from_fragment(&fragment).await {
+                    Some(Ok(text)) => dispatch.emit(Action::Import(text)),
+                    Some(Err(e)) => {
+                        dispatch.emit(Action::Refuse(format!("Cannot open the link: {e}.")))
+                    }
+                    None => {}
+                }
+            });
+        } else if let Ok(Some(text)) =
+            gloo::storage::LocalStorage::raw().get_item(share::STORAGE_KEY)
+        {
+            match state::run::Run::import(&text) {
+                Ok((run, _)) if Preset::of(&run.opening) == Some(preset) => {
+                    dispatch.emit(Action::Import(text))
+                }
+                Ok(_) => {}
+                Err(e) => dispatch.emit(Action::Refuse(format!(
+                    "Could not resume the last run: {e}."
+                ))),
+            }
+        }
+    });
+    let deps = (
+        state.panels_version / 8,
+        state.run().steps.len(),
+        state.timeline().branches.len(),
+    );
+    let state = state.clone();
+    use_effect_with(deps, move |_| {
+        let text = state.run().export(state.engine().now());
+        let _ = gloo::storage::LocalStorage::raw().set_item(share::STORAGE_KEY, &text);
+    });
+}
+
+/// Space plays or pauses, the right arrow steps and the left one steps back, Escape clears the
+/// selection; not while typing in a form field.
 #[hook]
 fn use_keyboard(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
@@ -413,6 +499,7 @@ fn use_keyboard(dispatch: Callback<Action>) {
             let action = match event.key().as_str() {
                 " " => Action::TogglePlay,
                 "ArrowRight" => Action::Step,
+                "ArrowLeft" => Action::StepBack,
                 "Escape" => Action::Select(None),
                 _ => return,
             };

@@ -5,7 +5,8 @@
 //! - `topic_diagram.rs`, `cluster_diagram.rs`: the two pictures; `clients.rs` the producers and
 //!   groups both draw; `markup.rs` their busiest parts as SVG text; `dots.rs` links and
 //!   messages in flight; `svg.rs` small SVG helpers.
-//! - `toolbar.rs`, `narration_bar.rs`, `legend.rs`: around the stage.
+//! - `toolbar.rs`, `narration_bar.rs`, `legend.rs`: around the stage; `timeline_bar.rs`
+//!   under it (scrubber, undo, branches, share, export, import).
 //! - `panel.rs`: the context panel; `produce_box.rs` the form pinned at its top; `tabs/` its
 //!   tabs; `cards/` the selected object's card.
 //! - `inline_error.rs`, `text_field.rs`: form helpers; `panel_markup.rs`: the panel's read-only
@@ -26,5 +27,6 @@ pub mod stage;
 pub mod svg;
 pub mod tabs;
 pub mod text_field;
+pub mod timeline_bar;
 pub mod toolbar;
 pub mod topic_diagram;

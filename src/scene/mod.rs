@@ -10,6 +10,7 @@
 //! - `clients.rs`: producers and consumer groups, drawn alike in both views; `brokers.rs`:
 //!   broker states and the topic view's row of broker chips.
 //! - `routing.rs`: links between nodes and messages in flight placed along them.
+//! - `marks.rs`: the timeline's marks (notable events, grouped per slot of the bar).
 //! - `reasons.rs`: countdowns from the engine's deadlines, worded with their Kafka setting.
 //! - `palette.rs`: record keys to colours; `words.rs`: how numbers, ids and times are written;
 //!   `geometry.rs`: rectangles, points, curves, the viewport.
@@ -22,6 +23,7 @@ pub mod brokers;
 pub mod clients;
 pub mod cluster_view;
 pub mod geometry;
+pub mod marks;
 pub mod palette;
 pub mod reasons;
 pub mod routing;

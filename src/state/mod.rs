@@ -129,6 +129,8 @@ pub enum Action {
     SwitchBranch(usize),
     /// Open a scenario file (or a shared run); on error the current run stays.
     Import(String),
+    /// Say why something of the timeline bar could not be done (a file unread, ...).
+    Refuse(String),
     SetSpeed(f64),
     /// The app stops the clock by itself and says why (e.g. memory nearly full).
     Halt(String),
@@ -550,6 +552,7 @@ impl Reducible for SimState {
                 }
                 Err(e) => next.refuse(Panel::Timeline, format!("Cannot open it: {e}")),
             },
+            Action::Refuse(why) => next.refuse(Panel::Timeline, why),
             Action::SetSpeed(speed) => next.clock.set_speed(speed),
             Action::Halt(why) => {
                 next.clock.playing = false;

@@ -8,6 +8,19 @@ use kafka_sim::{Command, Engine};
 
 use crate::opening::Preset;
 
+/// The largest scenario file or link the app opens, bytes (a long session of clicks is a few
+/// KB; this bounds what a hostile file or link can make the page hold).
+pub const MAX_SCENARIO_BYTES: usize = 4_000_000;
+/// The longest run the app replays when opening one, simulated ms, per cluster: replaying
+/// is simulating, and the page should open in seconds, not minutes.
+pub fn max_replay_ms(brokers: u32) -> u64 {
+    if brokers > 6 {
+        20 * 60_000
+    } else {
+        4 * 3_600_000
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     /// The opening cluster and its commands at t = 0 (a preset's, or an imported file's).
@@ -47,18 +60,31 @@ impl Run {
         self.scenario(until_ms).to_json()
     }
 
-    /// A run read from a scenario file, and the time it runs to. Its steps all count as the
-    /// opening (there is no telling which were the user's), so nothing of it is lost.
+    /// A run read from a scenario file, and the time it runs to. Its steps at t = 0 are the
+    /// opening; the later ones are commands of the run (they can be undone, and the timeline
+    /// replays them), in the order `kafka-sim run` applies them.
     pub fn import(text: &str) -> Result<(Run, u64), String> {
-        let s = parse_scenario(text).map_err(|e| e.to_string())?;
-        let until = s.until_ms;
-        Ok((
-            Run {
-                opening: s,
-                steps: Vec::new(),
-            },
-            until,
-        ))
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(format!(
+                "it is {} bytes; the app opens scenarios of at most {MAX_SCENARIO_BYTES}",
+                text.len()
+            ));
+        }
+        let mut opening = parse_scenario(text).map_err(|e| e.to_string())?;
+        let until = opening.until_ms;
+        let limit = max_replay_ms(opening.brokers);
+        if until > limit {
+            return Err(format!(
+                "it runs to {}; the app replays at most {} of a cluster of {} brokers (until_ms at most {limit})",
+                crate::state::timeline::clock_text(until),
+                crate::state::timeline::clock_text(limit),
+                opening.brokers
+            ));
+        }
+        opening.steps.sort_by_key(|s| s.at_ms);
+        let first_later = opening.steps.partition_point(|s| s.at_ms == 0);
+        let steps = opening.steps.split_off(first_later);
+        Ok((Run { opening, steps }, until))
     }
 }
 

@@ -65,10 +65,12 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// A timeline starting at `engine` (the run replayed to `at_ms`, every step applied).
+    /// A timeline showing `engine`, the run replayed to its time; later steps of the run
+    /// are its future.
     pub fn new(run: Run, engine: &Engine) -> Timeline {
         let at_ms = engine.now();
-        let cursor = run.steps.len();
+        let cursor = run.steps.partition_point(|s| s.at_ms <= at_ms);
+        let end_ms = run.steps.last().map_or(at_ms, |s| s.at_ms.max(at_ms));
         // The opening itself is the first snapshot (the run replayed to 0 holds no user step
         // unless it was imported; then it is replayed from there).
         let start = run.replay(0);
@@ -87,7 +89,7 @@ impl Timeline {
         Timeline {
             run,
             cursor,
-            end_ms: at_ms,
+            end_ms,
             branches: Vec::new(),
             snapshots,
             every_ms: FIRST_SNAPSHOT_EVERY_MS,

@@ -8,12 +8,14 @@ use yew::prelude::*;
 use crate::components::panel_markup::{esc, raw};
 use crate::narration::Told;
 use crate::state::history::HistoryHandle;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct EventsTabProps {
     pub history: HistoryHandle,
     /// Newest first.
     pub told: Vec<Told>,
+    pub dispatch: Callback<Action>,
 }
 
 /// One line's height, px (the CSS gives rows exactly this).
@@ -60,6 +62,20 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
             },
         )
     };
+    // One handler for every row: a click moves the timeline to the row's event.
+    let on_row = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let at = e
+                .target_dyn_into::<Element>()
+                .and_then(|el| el.closest(".event-row").ok().flatten())
+                .and_then(|row| row.get_attribute("data-at"))
+                .and_then(|at| at.parse().ok());
+            if let Some(at) = at {
+                dispatch.emit(Action::Seek(at));
+            }
+        })
+    };
     let history = props.history.history.borrow();
     let total = matches.as_ref().as_ref().map_or(history.len(), Vec::len);
     let first = ((*scroll_top / ROW_PX) as usize).saturating_sub(OVERSCAN);
@@ -72,7 +88,10 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
             None => nth,
         };
         let line = history.line(i)?;
-        Some(html! { <div class="event-row" key={i}>{ line }</div> })
+        let at = history.at(i)?;
+        Some(html! {
+            <div class="event-row" key={i} data-at={at.to_string()} title="Click: show the cluster at this moment">{ line }</div>
+        })
     });
     let summary = match matches.as_ref() {
         Some(m) => format!("{} of {} events match", m.len(), history.len()),
@@ -91,7 +110,7 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
             </p>
             <div class="event-scroll" aria-label="Event log" role="log" {onscroll}>
                 <div class="event-spacer" style={format!("height: {}px", total as f64 * ROW_PX)}>
-                    <div class="event-rows" style={format!("transform: translateY({}px)", first as f64 * ROW_PX)}>
+                    <div class="event-rows" onclick={on_row} style={format!("transform: translateY({}px)", first as f64 * ROW_PX)}>
                         { for rows }
                     </div>
                 </div>
