@@ -442,7 +442,7 @@ pub fn typing_in_a_field(event: &KeyboardEvent) -> bool {
 }
 
 /// At start, a shared link (`#run=...`) opens its run, or else the run saved by the last visit
-/// of this cluster resumes where it was. The run is saved every two seconds it changes.
+/// of this cluster resumes where it was.
 #[hook]
 fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>) {
     let preset = state.preset;
@@ -472,10 +472,13 @@ fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>)
             }
         }
     });
+    // While playing, every two seconds or so (the panels refresh four times a second); while
+    // paused, on every change (a step, a seek), so that a reload finds the moment on screen.
     let deps = (
         state.panels_version / 8,
         state.run().steps.len(),
         state.timeline().branches.len(),
+        (!state.clock.playing).then_some(state.engine().now()),
     );
     let state = state.clone();
     use_effect_with(deps, move |_| {

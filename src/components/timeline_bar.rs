@@ -8,6 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::inline_error::InlineError;
+use crate::scene::geometry::fixed;
 use crate::scene::marks::Mark;
 use crate::share;
 use crate::state::timeline::clock_text;
@@ -95,7 +96,7 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
         Callback::from(move |_: MouseEvent| link.set(None))
     };
     let end = props.end_ms.max(1);
-    let left = |at: u64| format!("left: {:.2}%", at as f64 * 100.0 / end as f64);
+    let left = |at: u64| format!("left: {}%", fixed(at as f64 * 100.0 / end as f64, 2));
     let marks = props.marks.iter().map(|m| {
         let at = m.at_ms;
         let onclick = dispatch.reform(move |_: MouseEvent| Action::Seek(at));

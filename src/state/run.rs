@@ -81,7 +81,7 @@ impl Run {
                 opening.brokers
             ));
         }
-        opening.steps.sort_by_key(|s| s.at_ms);
+        kafka_sim::sorting::sort_by_key(&mut opening.steps, |s| s.at_ms);
         let first_later = opening.steps.partition_point(|s| s.at_ms == 0);
         let steps = opening.steps.split_off(first_later);
         Ok((Run { opening, steps }, until))

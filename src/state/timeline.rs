@@ -48,9 +48,10 @@ impl Branch {
     }
 }
 
-/// `m:ss.s` of simulated time.
+/// `m:ss.s` of simulated time (integers only: float formatting costs the bundle KBs).
 pub fn clock_text(ms: u64) -> String {
-    format!("{}:{:04.1}", ms / 60_000, (ms % 60_000) as f64 / 1000.0)
+    let tenths = ms / 100;
+    format!("{}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10)
 }
 
 pub struct Timeline {

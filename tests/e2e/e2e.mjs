@@ -8,6 +8,7 @@
 //
 // usage: node tests/e2e/e2e.mjs --dist dist --out target/e2e
 
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { launchChromium, serveDist } from './harness.mjs';
@@ -21,6 +22,8 @@ const args = Object.fromEntries(
 const distDir = resolve(args.dist ?? 'dist');
 const outDir = resolve(args.out ?? 'target/e2e');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+// The CLI an exported scenario is checked against (built by the sweep step of `cargo xtask test`).
+const kafkaSim = process.env.KAFKA_SIM ?? resolve('target/release/kafka-sim');
 const only = args.only ? new RegExp(args.only) : null;
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -477,6 +480,176 @@ check('on a phone (390x844) the diagram comes first, readable, and every action 
   await nextFrames(page);
   metrics.phoneCluster = await layoutFigures(page);
   await page.screenshot({ path: join(outDir, 'phone-cluster-view.png') });
+  await page.close();
+});
+
+// --- issue 10: the timeline, saving and sharing ------------------------------------------------
+
+/** What the page shows of the run: the clock, the brokers and `kafka-topics --describe`. */
+async function digest(page) {
+  await tab(page, 'Topics');
+  const describe = await page.getByLabel('Topic description').textContent();
+  await tab(page, 'Brokers');
+  const brokers = await page.locator('.chips').first().textContent();
+  const clock = await page.getByLabel('Simulation time').textContent();
+  return { clock, brokers, describe };
+}
+
+function sameRun(a, b, what) {
+  for (const k of ['clock', 'brokers', 'describe']) {
+    if (a[k] !== b[k]) throw new Error(`${what}: ${k} differs:\n${a[k]}\n---\n${b[k]}`);
+  }
+}
+
+/** Clock text ("t = 12.345 s") as ms. */
+function clockMs(text) {
+  const m = /t = (\d+)\.(\d{3}) s/.exec(text);
+  return Number(m[1]) * 1000 + Number(m[2]);
+}
+
+/** A run with a broker killed: 5x for a few seconds, kill broker 2, a few seconds more, paused. */
+async function runWithAKill(browser) {
+  const page = await freshPage(browser);
+  await page.getByLabel('Speed').selectOption('5');
+  await page.waitForTimeout(1500);
+  await openBroker(page, 2);
+  await page.getByRole('button', { name: 'Kill broker 2' }).click();
+  await page.waitForTimeout(2500);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await nextFrames(page);
+  return page;
+}
+
+check('the timeline goes back to the exact earlier state and forward again; undo keeps the old future as a branch', async ({ browser }) => {
+  const page = await runWithAKill(browser);
+  const now = await digest(page);
+  if (!now.brokers.includes('Broker 2 · dead')) throw new Error(`broker 2 is not dead: ${now.brokers}`);
+  const slider = page.getByRole('slider', { name: 'Timeline' });
+  const end = Number(await slider.getAttribute('max'));
+  await slider.fill('2000');
+  await until('the clock shows 2 s', async () => (await page.getByLabel('Simulation time').textContent()) === 't = 2.000 s');
+  const then = await digest(page);
+  if (!then.brokers.includes('Broker 2 · alive')) throw new Error(`at 2 s broker 2 should be alive: ${then.brokers}`);
+  await page.screenshot({ path: join(outDir, 'timeline-back.png') });
+  await slider.fill(String(end));
+  sameRun(await digest(page), now, 'back to the end');
+  // Step back: the previous event.
+  await page.getByRole('button', { name: 'Step back' }).click();
+  const stepped = clockMs(await page.getByLabel('Simulation time').textContent());
+  if (!(stepped < end)) throw new Error(`Step back stayed at ${stepped} ms`);
+  await slider.fill(String(end));
+  // Undo takes the kill back; the run with it stays a branch.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await until('broker 2 is alive again', async () => (await digest(page)).brokers.includes('Broker 2 · alive'));
+  const branches = page.getByLabel('Branches');
+  await branches.waitFor();
+  await branches.selectOption({ index: 1 });
+  await until('the old future is back', async () => (await digest(page)).brokers.includes('Broker 2 · dead'));
+  sameRun(await digest(page), now, 'the branch');
+  await page.close();
+});
+
+check('acting in the past forks: the new branch runs on and the old future is still reachable', async ({ browser }) => {
+  const page = await runWithAKill(browser);
+  const now = await digest(page);
+  await page.getByRole('slider', { name: 'Timeline' }).fill('3000');
+  await until('the clock shows 3 s', async () => (await page.getByLabel('Simulation time').textContent()) === 't = 3.000 s');
+  await tab(page, 'Brokers');
+  await page.getByRole('button', { name: 'Add broker' }).click();
+  await until('broker 4 joined', async () => (await digest(page)).brokers.includes('Broker 4'));
+  if ((await digest(page)).brokers.includes('Broker 2 · dead')) throw new Error('the kill of the old future happened again');
+  await page.getByLabel('Branches').selectOption({ index: 1 });
+  await until('the old future is back', async () => (await digest(page)).brokers.includes('Broker 2 · dead'));
+  sameRun(await digest(page), now, 'the old branch');
+  await page.close();
+});
+
+check('a click on an event in the log moves the timeline to it', async ({ browser }) => {
+  const page = await runWithAKill(browser);
+  await tab(page, 'Events');
+  await page.getByLabel('Filter events').fill('BrokerKilled');
+  const row = page.getByRole('log', { name: 'Event log' }).locator('.event-row').first();
+  await row.waitFor();
+  const at = Number(await row.getAttribute('data-at'));
+  await row.click();
+  await until('the clock is at the kill', async () => clockMs(await page.getByLabel('Simulation time').textContent()) === at);
+  await page.close();
+});
+
+check('scrubbing a 10-minute run renders within 200 ms', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByLabel('Speed').selectOption('100');
+  await until('10 simulated minutes', async () => clockMs(await page.getByLabel('Simulation time').textContent()) >= 600000, 60000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const times = await page.evaluate(async () => {
+    const slider = document.querySelector('input[aria-label="Timeline"]');
+    const end = Number(slider.max);
+    const out = [];
+    for (const f of [0.9, 0.1, 0.5, 0.05, 0.75, 0.33, 1.0, 0.6, 0.2, 0.95]) {
+      const t0 = performance.now();
+      slider.value = String(Math.round(end * f));
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      out.push(performance.now() - t0);
+    }
+    return out;
+  });
+  times.sort((a, b) => a - b);
+  metrics.scrubMs = { median: Number(times[5].toFixed(1)), max: Number(times[9].toFixed(1)), runMs: 600000 };
+  if (times[9] > 200) throw new Error(`a scrub took ${times[9].toFixed(0)} ms`);
+  await page.close();
+});
+
+check('Share makes a link that opens the identical run in a new page', async ({ browser }) => {
+  const page = await runWithAKill(browser);
+  const here = await digest(page);
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.getByLabel('Shared link').inputValue();
+  if (!link.includes('#run=')) throw new Error(`not a run link: ${link}`);
+  metrics.shareLinkChars = link.length;
+  const other = await browser.newPage({ viewport: LAPTOP });
+  watchConsole(other);
+  await other.goto(link);
+  await until('the run opens', async () => (await other.getByLabel('Simulation time').textContent()) === here.clock);
+  sameRun(await digest(other), here, 'the shared link');
+  await other.close();
+  await page.close();
+});
+
+check('Export scenario writes the file kafka-sim runs to the same cluster; Import opens it; a reload resumes', async ({ browser }) => {
+  const page = await runWithAKill(browser);
+  const here = await digest(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export scenario' }).click(),
+  ]);
+  const file = join(outDir, 'exported-run.json');
+  await download.saveAs(file);
+  const cli = execFileSync(kafkaSim, ['run', file, '--describe-topics'], { encoding: 'utf8' });
+  const orders = (text) => text.split('\n').filter((l) => /^Topic: orders\t|^\tTopic: orders\t/.test(l)).join('\n');
+  if (!orders(cli) || orders(cli) !== orders(here.describe)) {
+    throw new Error(`kafka-sim run differs from the app:\n${orders(cli)}\n---\n${orders(here.describe)}`);
+  }
+  const fresh = await freshPage(browser);
+  await fresh.getByLabel('Import scenario').setInputFiles(file);
+  await until('the file opens', async () => (await fresh.getByLabel('Simulation time').textContent()) === here.clock);
+  sameRun(await digest(fresh), here, 'the imported file');
+  // A broken file opens nothing, says why (step and field), and the run stays.
+  await fresh.getByLabel('Import scenario').setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"steps": [{"at_ms": 0, "op": "kill_broker", "broker": "two"}]}'),
+  });
+  const error = fresh.locator('.timeline').getByRole('alert');
+  await error.waitFor();
+  const said = await error.textContent();
+  if (!said.includes('step 0: field "broker"')) throw new Error(`the error says: ${said}`);
+  sameRun(await digest(fresh), here, 'after a broken file');
+  await fresh.close();
+  // Reload: the run resumes where it was.
+  await page.reload();
+  await until('the run resumes', async () => (await page.getByLabel('Simulation time').textContent()) === here.clock);
+  sameRun(await digest(page), here, 'after a reload');
   await page.close();
 });
 

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::sh::Cmd;
+use crate::sh::{target_dir, Cmd};
 use crate::{dist, tools, verify, Result};
 
 /// Crates the engine must never depend on (ARCHITECTURE.md, invariant "the engine knows nothing
@@ -146,5 +146,7 @@ fn end_to_end() -> Result {
     Cmd::new("node")
         .args(["tests/e2e/e2e.mjs", "--dist", "dist", "--out", "target/e2e"])
         .env("CHROMIUM", tools::CHROMIUM)
+        // Exported scenarios are checked against the CLI (built by the sweep step above).
+        .env("KAFKA_SIM", target_dir().join("release/kafka-sim"))
         .run()
 }

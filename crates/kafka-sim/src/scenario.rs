@@ -4,16 +4,16 @@
 //! never a panic. [`Scenario`] writes the same format back (`Serialize`).
 
 use crate::command::form::{self, opt_u64_between};
-use crate::command::json::{explain, read_object};
+use crate::command::json::Fields;
 use crate::command::{Command, FieldError, Outcome};
 use crate::engine::{Engine, EngineConfig, MAX_BROKERS};
 use crate::error::KafkaError;
 use crate::network::DEFAULT_LATENCY_MS;
 use crate::producer::Delivery;
 use serde::de::Deserializer;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 use std::fmt;
 
 /// The simulator's cap on a run's length, ms (about 11.5 days of simulated time).
@@ -75,24 +75,20 @@ impl std::error::Error for ScenarioError {}
 
 impl Step {
     /// Reads a step from its JSON object's fields.
-    pub fn from_fields(mut fields: Map<String, Value>) -> Result<Step, FieldError> {
-        let at_ms = fields.remove("at_ms");
-        let read_at = |v: Value| {
-            form::time_ms(v)
-                .map_err(|e: serde_json::Error| explain(&["at_ms".into()], &e.to_string()))
+    pub fn from_fields(mut fields: Fields) -> Result<Step, FieldError> {
+        let Some(at_ms) = fields.take("at_ms") else {
+            let expected = read_time(Fields::parse(r#"{"at_ms": false}"#).expect("JSON")).err();
+            return Err(FieldError {
+                field: Some("at_ms".to_string()),
+                message: format!(
+                    "missing ({})",
+                    expected.map(|e| e.message).unwrap_or_default()
+                ),
+            });
         };
-        let at_ms = match at_ms {
-            Some(v) => read_at(v)?,
-            None => {
-                let expected = read_at(Value::Bool(false)).err().map(|e| e.message);
-                return Err(FieldError {
-                    field: Some("at_ms".to_string()),
-                    message: format!("missing ({})", expected.unwrap_or_default()),
-                });
-            }
-        };
-        if let Some(c) = fields.remove("comment") {
-            if !c.is_string() && !c.is_null() {
+        let at_ms = read_time(Fields(vec![("at_ms".to_string(), at_ms)]))?;
+        if let Some(c) = fields.take("comment") {
+            if serde_json::from_str::<Option<String>>(c.get()).is_err() {
                 return Err(FieldError {
                     field: Some("comment".to_string()),
                     message: "expected a string".to_string(),
@@ -104,24 +100,40 @@ impl Step {
             command: Command::from_fields(fields)?,
         })
     }
+
+    /// The step on one line: `{"at_ms":100,"op":"kill_broker","broker":2}`.
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\"at_ms\":{},{}",
+            self.at_ms,
+            &self.command.to_json()[1..]
+        )
+    }
 }
 
+/// `{"at_ms": N}` read as the step's time.
+fn read_time(fields: Fields) -> Result<u64, FieldError> {
+    #[derive(Deserialize)]
+    struct At {
+        #[serde(deserialize_with = "form::time_ms")]
+        at_ms: u64,
+    }
+    fields.read::<At>(None).map(|a| a.at_ms)
+}
+
+/// As JSON text only (the flat object, verbatim).
 impl Serialize for Step {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (op, fields) = self.command.to_fields();
-        let mut map = s.serialize_map(Some(fields.len() + 2))?;
-        map.serialize_entry("at_ms", &self.at_ms)?;
-        map.serialize_entry("op", &op)?;
-        for (k, v) in &fields {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+        RawValue::from_string(self.to_json())
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Step {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let fields = Map::<String, Value>::deserialize(d)?;
+        let raw = <&RawValue>::deserialize(d)?;
+        let fields = Fields::parse(raw.get()).map_err(serde::de::Error::custom)?;
         Step::from_fields(fields).map_err(serde::de::Error::custom)
     }
 }
@@ -129,7 +141,7 @@ impl<'de> Deserialize<'de> for Step {
 /// The top level of the file; steps are read one by one to name the step at fault.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TopLevel {
+struct TopLevel<'a> {
     #[serde(default, deserialize_with = "seed")]
     seed: Option<u64>,
     #[serde(default, deserialize_with = "brokers")]
@@ -140,21 +152,21 @@ struct TopLevel {
     latency_ms: Option<u64>,
     #[serde(default)]
     description: Option<String>,
-    #[serde(deserialize_with = "step_list")]
-    steps: Vec<Value>,
+    #[serde(borrow, deserialize_with = "step_list")]
+    steps: Vec<&'a RawValue>,
 }
 
-fn step_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+fn step_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'de RawValue>, D::Error> {
     struct Steps;
     impl<'de> serde::de::Visitor<'de> for Steps {
-        type Value = Vec<Value>;
+        type Value = Vec<&'de RawValue>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a list of steps")
         }
         fn visit_seq<A: serde::de::SeqAccess<'de>>(
             self,
             mut seq: A,
-        ) -> Result<Vec<Value>, A::Error> {
+        ) -> Result<Vec<&'de RawValue>, A::Error> {
             let mut steps = Vec::new();
             while let Some(step) = seq.next_element()? {
                 steps.push(step);
@@ -183,19 +195,21 @@ fn latency_ms<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> 
 
 /// Parses a scenario from JSON text.
 pub fn parse_scenario(text: &str) -> Result<Scenario, ScenarioError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| ScenarioError {
+    let top_error = |message: String| ScenarioError {
         step: None,
         field: None,
-        message: format!("invalid JSON: {e}"),
-    })?;
-    let Value::Object(root) = root else {
-        return Err(ScenarioError {
-            step: None,
-            field: None,
-            message: "expected a JSON object at the top level".to_string(),
-        });
+        message,
     };
-    let top: TopLevel = read_object(root, Value::Object).map_err(|e| ScenarioError::at(None, e))?;
+    let root = match Fields::parse(text) {
+        Ok(root) => root,
+        Err(e) if e.is_data() => {
+            return Err(top_error(
+                "expected a JSON object at the top level".to_string(),
+            ))
+        }
+        Err(e) => return Err(top_error(format!("invalid JSON: {e}"))),
+    };
+    let top: TopLevel = root.read(None).map_err(|e| ScenarioError::at(None, e))?;
     if top.steps.len() > MAX_STEPS {
         return Err(ScenarioError {
             step: None,
@@ -204,8 +218,8 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, ScenarioError> {
         });
     }
     let mut steps = Vec::with_capacity(top.steps.len());
-    for (i, v) in top.steps.into_iter().enumerate() {
-        let Value::Object(fields) = v else {
+    for (i, raw) in top.steps.into_iter().enumerate() {
+        let Ok(fields) = Fields::parse(raw.get()) else {
             return Err(ScenarioError {
                 step: Some(i),
                 field: None,
@@ -255,7 +269,7 @@ impl Scenario {
     /// Step indexes in the order they run: by `at_ms`, stable for equal times.
     pub fn step_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.steps.len()).collect();
-        order.sort_by_key(|&i| self.steps[i].at_ms);
+        crate::sorting::sort_by_key(&mut order, |&i| self.steps[i].at_ms);
         order
     }
 }

@@ -199,7 +199,7 @@ fn bad_scenarios_exit_2_naming_step_and_field() {
         ),
         (
             r#"{"steps": [{"at_ms": 0, "op": "create_topic", "topic": "t", "replica_assignment": {"x": [1]}}]}"#,
-            "step 0: field \"replica_assignment.x\": partition ids must be integers",
+            "step 0: field \"replica_assignment\": partition ids must be integers, not \"x\"",
         ),
         (r#"{"steps": [3]}"#, "step 0: expected an object"),
     ];

@@ -334,9 +334,9 @@ pub(crate) fn replica_assignment<'de, D: Deserializer<'de>>(
     impl<'de> Deserialize<'de> for PartitionId {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             let text = String::deserialize(d)?;
-            text.parse()
-                .map(PartitionId)
-                .map_err(|_| de::Error::custom("partition ids must be integers"))
+            text.parse().map(PartitionId).map_err(|_| {
+                de::Error::custom(format!("partition ids must be integers, not \"{text}\""))
+            })
         }
     }
     struct Brokers(Vec<u32>);

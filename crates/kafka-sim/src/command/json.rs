@@ -1,20 +1,21 @@
 //! The flat JSON form of a [`Command`]: `{"op": "produce", "topic": "orders", ...}`.
 //!
 //! serde derives the command's fields as an externally tagged enum (`{"produce": {...}}`,
-//! kept off the public API with `remote = "Self"`); this module moves `op` in and out of
-//! that form. Reading through the tagged form lets `serde_path_to_error` name the field at
-//! fault, which serde's own internally tagged enums cannot (they buffer the fields first).
+//! kept off the public API with `remote = "Self"`); this module moves `op` in and out of that
+//! form. Reading goes through [`Fields`], an object's fields with their values still unparsed
+//! (`RawValue`), handed to the derived code one by one: so the field at fault is known, and
+//! neither `serde_json::Value` nor its B-tree maps are needed (they cost the browser bundle
+//! tens of KB). Writing serializes the tagged form and moves its tag into the object.
 
 use super::Command;
-use serde::de::DeserializeOwned;
-use serde::de::{self, Deserializer};
-use serde::ser::{SerializeMap, Serializer};
+use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 use std::fmt;
 
-/// Why a command (or a scenario's top level) is unusable: the field at fault, as a dotted
-/// path (`configs.retention.ms`, `keys[2]`), and what was expected.
+/// Why a command (or a scenario's top level) is unusable: the field at fault and what was
+/// expected.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct FieldError {
     pub field: Option<String>,
@@ -31,6 +32,187 @@ impl fmt::Display for FieldError {
 }
 
 impl std::error::Error for FieldError {}
+
+/// A JSON object's fields in file order, their values not parsed yet.
+#[derive(Clone, Debug, Default)]
+pub struct Fields<'a>(pub Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    fields.push(entry);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(Object)
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of `text`, which must be a JSON object.
+    pub fn parse(text: &'a str) -> Result<Fields<'a>, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Takes the field `name` out, if present.
+    pub fn take(&mut self, name: &str) -> Option<&'a RawValue> {
+        let i = self.0.iter().position(|(k, _)| k == name)?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// Reads `T` from these fields, naming the field at fault. A missing field says what it
+    /// expects, found by reading once more with the field set to `false`, which no required
+    /// field accepts.
+    pub fn read<T: Deserialize<'a>>(&self, tag: Option<&str>) -> Result<T, FieldError> {
+        match self.read_once::<T>(tag) {
+            Err(e) if e.message == "missing" => {
+                let name = e.field.clone().unwrap_or_default();
+                let mut probe = self.clone();
+                let no: &RawValue = serde_json::from_str("false").expect("JSON");
+                probe.0.push((name.clone(), no));
+                match probe.read_once::<T>(tag) {
+                    Err(p) if p.field.as_deref() == Some(name.as_str()) => Err(FieldError {
+                        message: format!("missing ({})", p.message),
+                        ..e
+                    }),
+                    _ => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn read_once<T: Deserialize<'a>>(&self, tag: Option<&str>) -> Result<T, FieldError> {
+        let mut at = None;
+        let d = FieldsDeserializer {
+            fields: &self.0,
+            tag,
+            at: &mut at,
+        };
+        T::deserialize(d).map_err(|e| explain(at, &e.to_string()))
+    }
+}
+
+/// Feeds [`Fields`] to derived code: as a map, or (with `tag`) as the enum variant `tag` whose
+/// content is the map. Records in `at` the field being read.
+struct FieldsDeserializer<'f, 'a> {
+    fields: &'f [(String, &'a RawValue)],
+    tag: Option<&'f str>,
+    at: &'f mut Option<String>,
+}
+
+impl<'de, 'f> Deserializer<'de> for FieldsDeserializer<'f, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.tag {
+            Some(_) => visitor.visit_enum(self),
+            None => visitor.visit_map(FieldsMap {
+                fields: self.fields.iter(),
+                value: None,
+                at: self.at,
+            }),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_any(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier
+        ignored_any
+    }
+}
+
+impl<'de, 'f> de::EnumAccess<'de> for FieldsDeserializer<'f, 'de> {
+    type Error = serde_json::Error;
+    type Variant = Self;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Self), Self::Error> {
+        let tag: de::value::StrDeserializer<serde_json::Error> =
+            self.tag.unwrap_or_default().into_deserializer();
+        Ok((seed.deserialize(tag)?, self))
+    }
+}
+
+impl<'de, 'f> de::VariantAccess<'de> for FieldsDeserializer<'f, 'de> {
+    type Error = serde_json::Error;
+
+    fn unit_variant(self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<S::Value, Self::Error> {
+        seed.deserialize(FieldsDeserializer { tag: None, ..self })
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("a command is an object"))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        FieldsDeserializer { tag: None, ..self }.deserialize_any(visitor)
+    }
+}
+
+struct FieldsMap<'f, 'a> {
+    fields: std::slice::Iter<'f, (String, &'a RawValue)>,
+    value: Option<&'a RawValue>,
+    at: &'f mut Option<String>,
+}
+
+impl<'de, 'f> MapAccess<'de> for FieldsMap<'f, 'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.fields.next() else {
+            *self.at = None;
+            return Ok(None);
+        };
+        *self.at = Some(key.clone());
+        self.value = Some(value);
+        let key: de::value::StrDeserializer<serde_json::Error> = key.as_str().into_deserializer();
+        seed.deserialize(key).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let raw = self.value.take().expect("a key comes first");
+        let mut d = serde_json::Deserializer::from_str(raw.get());
+        seed.deserialize(&mut d)
+    }
+}
 
 /// The command in serde's externally tagged form.
 struct Tagged<'a>(&'a Command);
@@ -50,94 +232,61 @@ impl<'de> Deserialize<'de> for FromTagged {
 }
 
 impl Command {
-    /// The `op` name and the other fields (in name order).
-    pub fn to_fields(&self) -> (String, Map<String, Value>) {
-        match serde_json::to_value(Tagged(self)) {
-            Ok(Value::Object(tagged)) => match tagged.into_iter().next() {
-                Some((op, Value::Object(fields))) => (op, fields),
-                Some((op, _)) => (op, Map::new()),
-                None => unreachable!("a tagged command has its op"),
-            },
-            _ => unreachable!("a command serializes as an object"),
+    /// The flat JSON object, on one line: `{"op":"kill_broker","broker":2}`.
+    pub fn to_json(&self) -> String {
+        let tagged = serde_json::to_string(&Tagged(self)).expect("a command is plain JSON");
+        // `{"op_name":{...}}`: op names are plain snake_case, so the tag ends at the next quote.
+        let (op, inner) = tagged[2..tagged.len() - 1]
+            .split_once("\":")
+            .expect("an externally tagged command");
+        match inner {
+            "{}" => format!("{{\"op\":\"{op}\"}}"),
+            _ => format!("{{\"op\":\"{op}\",{}", &inner[1..]),
         }
     }
 
     /// The scenario op name (`kill_broker`).
     pub fn op_name(&self) -> String {
-        self.to_fields().0
+        let tagged = serde_json::to_string(&Tagged(self)).expect("a command is plain JSON");
+        tagged[2..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Reads a command from a flat object's fields: `op` and the op's own fields.
-    pub fn from_fields(mut fields: Map<String, Value>) -> Result<Command, FieldError> {
-        let op = match fields.remove("op") {
-            Some(Value::String(op)) => op,
-            None => return Err(field_error("op", "missing")),
-            Some(_) => return Err(field_error("op", "expected a string")),
+    pub fn from_fields(mut fields: Fields) -> Result<Command, FieldError> {
+        let Some(op) = fields.take("op") else {
+            return Err(field_error("op", "missing"));
         };
-        let tagged = |fields| Value::Object(Map::from_iter([(op.clone(), Value::Object(fields))]));
-        read_object::<FromTagged>(fields, tagged)
+        let op: String =
+            serde_json::from_str(op.get()).map_err(|_| field_error("op", "expected a string"))?;
+        fields
+            .read::<FromTagged>(Some(&op))
             .map(|c| c.0)
-            .map_err(|e| {
-                if e.message.starts_with("unknown variant") {
+            .map_err(|e| match e.field {
+                None if e.message.starts_with("expected ") => {
                     field_error("op", format!("unknown op \"{op}\""))
-                } else {
-                    e
                 }
+                _ => e,
             })
     }
 }
 
-/// Reads `T` from an object's `fields` (wrapped by `wrap`), naming the field at fault. A missing field says what it expects, found
-/// by reading once more with the field set to `false`, which no required field accepts.
-pub(crate) fn read_object<T: DeserializeOwned>(
-    fields: Map<String, Value>,
-    wrap: impl Fn(Map<String, Value>) -> Value,
-) -> Result<T, FieldError> {
-    let read = |fields: Map<String, Value>| {
-        serde_path_to_error::deserialize::<_, T>(wrap(fields)).map_err(|e| {
-            let message = e.inner().to_string();
-            let path = segments(e.path());
-            if message.starts_with("unknown variant") && path.is_empty() {
-                return FieldError {
-                    field: None,
-                    message,
-                };
-            }
-            explain(&path, &message)
-        })
-    };
-    match read(fields.clone()) {
-        Err(e) if e.message == "missing" && e.field.as_ref().is_some_and(|f| !f.contains('.')) => {
-            let name = e.field.clone().unwrap_or_default();
-            let mut probe = fields;
-            probe.insert(name.clone(), Value::Bool(false));
-            match read(probe) {
-                Err(p) if p.field.as_deref() == Some(name.as_str()) => Err(FieldError {
-                    message: format!("missing ({})", p.message),
-                    ..e
-                }),
-                _ => Err(e),
-            }
-        }
-        other => other,
-    }
-}
-
+/// As JSON text only (the flat object, verbatim): commands are a JSON format.
 impl Serialize for Command {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (op, fields) = self.to_fields();
-        let mut map = s.serialize_map(Some(fields.len() + 1))?;
-        map.serialize_entry("op", &op)?;
-        for (k, v) in &fields {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+        RawValue::from_string(self.to_json())
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Command {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let fields = Map::<String, Value>::deserialize(d)?;
+        let raw = <&RawValue>::deserialize(d)?;
+        let fields = Fields::parse(raw.get()).map_err(de::Error::custom)?;
         Command::from_fields(fields).map_err(de::Error::custom)
     }
 }
@@ -149,58 +298,30 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
-/// A path's segments as field names: map keys as they are, list items as `[i]`; enum
-/// variants (a command's op, `{"offset": N}`) are values, not fields.
-pub(crate) fn segments(path: &serde_path_to_error::Path) -> Vec<String> {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .filter_map(|s| match s {
-            Segment::Map { key } => Some(key.clone()),
-            Segment::Seq { index } => Some(format!("[{index}]")),
-            Segment::Enum { .. } | Segment::Unknown => None,
-        })
-        .collect()
-}
-
-/// serde's message at `path`, said as the scenario format says it: the field at fault and
-/// what it expected (`field "acks": expected "0", "1" or "all"`).
-pub(crate) fn explain(path: &[String], message: &str) -> FieldError {
-    let mut field = String::new();
-    for s in path {
-        if !field.is_empty() && !s.starts_with('[') {
-            field.push('.');
-        }
-        field.push_str(s);
-    }
+/// serde's message about field `at`, said as the scenario format says it: the field at fault
+/// and what it expected (`field "acks": expected "0", "1" or "all"`).
+pub(crate) fn explain(at: Option<String>, message: &str) -> FieldError {
+    // Values are parsed on their own: their positions mean nothing to the reader.
+    let message = message.split(" at line ").next().unwrap_or(message);
     let named = |prefix: &str| {
         message
             .strip_prefix(prefix)
             .and_then(|rest| rest.split('`').next())
             .map(str::to_string)
     };
-    let join = |name: String| {
-        if field.is_empty() || field == name {
-            name
-        } else {
-            format!("{field}.{name}")
-        }
-    };
     let (field, message) = if let Some(name) = named("missing field `") {
-        (join(name), "missing".to_string())
+        (Some(name), "missing".to_string())
     } else if let Some(name) = named("unknown field `") {
-        (join(name), "unknown field".to_string())
+        (Some(name), "unknown field".to_string())
     } else if let Some(rest) = message.strip_prefix("unknown variant `") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
-        (field, format!("expected {}", choices(expected)))
+        (at, format!("expected {}", choices(expected)))
     } else if let Some((_, expected)) = message.split_once(", expected ") {
-        (field, format!("expected {expected}"))
+        (at, format!("expected {expected}"))
     } else {
-        (field, message.to_string())
+        (at, message.to_string())
     };
-    FieldError {
-        field: (!field.is_empty()).then_some(field),
-        message,
-    }
+    FieldError { field, message }
 }
 
 /// serde's "one of `a`, `b`, `c`" / "`a` or `b`" as `"a", "b" or "c"`.

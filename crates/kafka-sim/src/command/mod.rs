@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod form;
-pub(crate) mod json;
+pub mod json;
 
 pub use json::FieldError;
 
