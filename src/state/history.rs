@@ -63,6 +63,7 @@ impl History {
     pub fn truncate_after(&mut self, at_ms: u64) {
         let keep = self.lines.partition_point(|e| e.at <= at_ms);
         self.lines.truncate(keep);
+        self.told.retain(|t| t.at <= at_ms);
         self.covered_ms = self.covered_ms.min(Some(at_ms));
     }
 
@@ -160,7 +161,11 @@ impl History {
 
     /// The narration, newest first.
     pub fn told(&self) -> impl Iterator<Item = &Told> {
-        self.told.iter().rev()
+        let until = self.shown_until;
+        self.told
+            .iter()
+            .rev()
+            .filter(move |t| until.is_none_or(|u| t.at <= u))
     }
 }
 

@@ -144,7 +144,7 @@ pub(crate) mod tests {
         let state = session();
         let now = state.engine().now();
         let text = state.run().export(now);
-        assert!(text.contains("\"op\": \"kill_broker\""), "{text}");
+        assert!(text.contains("\"op\":\"kill_broker\""), "{text}");
         let (run, until) = Run::import(&text).expect("the export reads back");
         assert_eq!(until, now);
         let mut replayed = run.replay(until);

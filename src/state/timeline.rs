@@ -295,6 +295,8 @@ mod tests {
         assert!(state.in_past());
         assert!(!state.history().is_empty());
         let lines = state.history().len();
+        let told_late = state.history().told().any(|t| t.at > 12_345);
+        assert!(!told_late, "the narration is as of then");
         let back = state.reduce(Action::Seek(end));
         assert_eq!(now(&back), end);
         assert_eq!(bytes(&back), there, "the same moment, byte for byte");
