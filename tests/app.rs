@@ -9,8 +9,15 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a fresh App in its own element and lets Yew render.
+/// Mounts a fresh App in its own element and lets Yew render. The run an earlier test's app
+/// saved is forgotten first, or the new app would resume it (as a reload does).
 async fn mount_app() -> Element {
+    gloo::utils::window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
