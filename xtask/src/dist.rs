@@ -23,11 +23,26 @@ pub fn build() -> Result {
     Cmd::new("trunk").args(["build", "--release"]).run()
 }
 
-/// Prints one line per wasm/js/css file of `dist` with raw and gzip bytes, then the sum.
+/// Every file under `dir` (wasm-bindgen's JS snippets live in subfolders).
+fn files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for path in entries.filter_map(|entry| entry.ok().map(|e| e.path())) {
+        if path.is_dir() {
+            out.extend(files_under(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// Prints one line per wasm/js/css file of `dist` (snippets included) with raw and gzip
+/// bytes, then the sum.
 pub fn report(dist: &Path) -> Result<u64> {
-    let mut entries: Vec<_> = std::fs::read_dir(dist)
-        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
+    let mut entries: Vec<_> = files_under(dist)?
+        .into_iter()
         .filter(|path| {
             matches!(
                 path.extension().and_then(|e| e.to_str()),
@@ -43,7 +58,7 @@ pub fn report(dist: &Path) -> Result<u64> {
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let gzip = gzip_len(&bytes);
         total_gzip += gzip;
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let name = path.strip_prefix(dist).unwrap_or(path).to_string_lossy();
         println!("{name:<48} {:>10} {gzip:>10}", bytes.len());
     }
     println!(

@@ -13,6 +13,7 @@ use crate::message::Acks;
 use crate::partitioner::PartitionerKind;
 use crate::producer::{NewRecord, Producer, MAX_REQUEST_SIZE_BYTES};
 use crate::record::{record_size_bytes, BATCH_HEADER_BYTES};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A [`Ctx`] over `engine`'s clock, RNG and ids (the fields are borrowed one by one, so the
@@ -42,16 +43,10 @@ impl Engine {
                 self.alter_partitions(&topic, partitions, out)
             }
             Command::SetTopicConfig { topic, configs } => {
-                let mut ctx = ctx!(self, out);
-                self.controller
-                    .set_topic_config(&topic, &configs, &mut ctx)?;
-                Ok(Outcome::Done)
+                self.set_topic_config(&topic, &configs, out)
             }
             Command::ElectPreferredLeaders { topic } => {
-                let mut ctx = ctx!(self, out);
-                self.controller
-                    .elect_preferred(topic.as_deref(), &mut ctx)?;
-                Ok(Outcome::Done)
+                self.elect_preferred_leaders(topic.as_deref(), out)
             }
             Command::Produce {
                 topic,
@@ -98,11 +93,7 @@ impl Engine {
             Command::KillBroker { broker } => self.kill_broker(broker, out),
             Command::RestartBroker { broker } => self.restart_broker(broker, out),
             Command::IsolateBroker { broker } => self.isolate_broker(broker, out),
-            Command::HealNetwork {} => {
-                self.network.isolated.clear();
-                out.events.push(Event::NetworkHealed);
-                Ok(Outcome::Done)
-            }
+            Command::HealNetwork {} => self.heal_network(out),
             Command::AddBroker { broker } => self.add_broker(broker, out),
             Command::JoinGroup(spec) => self.join_group(&spec, out),
             Command::LeaveGroup { group, consumer } => self.leave_group(&group, &consumer, out),
@@ -134,6 +125,33 @@ impl Engine {
         self.controller
             .alter_partitions(topic, partitions, &mut rng, &mut ctx)?;
         self.rng = rng;
+        Ok(Outcome::Done)
+    }
+
+    fn set_topic_config(
+        &mut self,
+        topic: &str,
+        configs: &BTreeMap<String, Option<String>>,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
+        let mut ctx = ctx!(self, out);
+        self.controller.set_topic_config(topic, configs, &mut ctx)?;
+        Ok(Outcome::Done)
+    }
+
+    fn elect_preferred_leaders(
+        &mut self,
+        topic: Option<&str>,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
+        let mut ctx = ctx!(self, out);
+        self.controller.elect_preferred(topic, &mut ctx)?;
+        Ok(Outcome::Done)
+    }
+
+    fn heal_network(&mut self, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+        self.network.isolated.clear();
+        out.events.push(Event::NetworkHealed);
         Ok(Outcome::Done)
     }
 
