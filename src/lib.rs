@@ -180,8 +180,9 @@ pub fn app() -> Html {
         .announcement()
         .map(|(n, text)| (n, AttrValue::from(text.to_string())));
     drop(history);
+    // The marks scan the whole history: at the panels' pace (four times a second), not per frame.
     let timeline = {
-        let deps = (state.panels_version, state.history_version);
+        let deps = state.panels_version;
         let state = state.clone();
         use_memo(deps, move |_| {
             let timeline = state.timeline();
@@ -191,7 +192,7 @@ pub fn app() -> Html {
                 .iter()
                 .map(|b| AttrValue::from(b.label()))
                 .collect();
-            (Rc::new(marks), branches)
+            (Rc::new(marks), branches, timeline.end_ms)
         })
     };
     let scenario = {
@@ -229,7 +230,7 @@ pub fn app() -> Html {
                         <Legend view={state.view} />
                     </Stage>
                     <TimelineBar now_ms={view.now} end_ms={state.timeline().end_ms.max(view.now)}
-                                 marks={timeline.0.clone()} can_undo={state.timeline().can_undo()}
+                                 marks={timeline.0.clone()} marks_end_ms={timeline.2} can_undo={state.timeline().can_undo()}
                                  branches={timeline.1.clone()} error={state.error_in(Panel::Timeline).map(AttrValue::from)}
                                  {scenario} dispatch={dispatch.clone()} />
                 </div>

@@ -19,6 +19,9 @@ pub struct TimelineBarProps {
     pub now_ms: u64,
     pub end_ms: u64,
     pub marks: Rc<Vec<Mark>>,
+    /// The run's end when the marks were chosen (they are placed against it, and redrawn a few
+    /// times a second rather than every frame).
+    pub marks_end_ms: u64,
     pub can_undo: bool,
     /// The other branches, described.
     pub branches: Vec<AttrValue>,
@@ -95,20 +98,14 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
         let link = link.clone();
         Callback::from(move |_: MouseEvent| link.set(None))
     };
-    let end = props.end_ms.max(1);
-    let left = |at: u64| format!("left: {}%", fixed(at as f64 * 100.0 / end as f64, 2));
-    let marks = props.marks.iter().map(|m| {
-        let at = m.at_ms;
-        let onclick = dispatch.reform(move |_: MouseEvent| Action::Seek(at));
-        html! { <span class={classes!("mark", m.kind)} style={left(at)} title={m.label.clone()} {onclick}></span> }
-    });
+
     let behind = props.end_ms.saturating_sub(props.now_ms);
     html! {
         <section class="timeline" aria-label="Timeline controls">
             <div class="timeline-row">
                 <button onclick={step_back} disabled={props.now_ms == 0} title="Back to the previous event">{ "Step back" }</button>
                 <div class="scrubber">
-                    <div class="marks" aria-hidden="true">{ for marks }</div>
+                    <Marks marks={props.marks.clone()} end_ms={props.marks_end_ms} dispatch={dispatch.clone()} />
                     <input type="range" aria-label="Timeline" min="0" max={props.end_ms.to_string()} step="1"
                            value={props.now_ms.to_string()} oninput={on_scrub}
                            aria-valuetext={format!("{} of {}", clock_text(props.now_ms), clock_text(props.end_ms))} />
@@ -146,4 +143,24 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct MarksProps {
+    marks: Rc<Vec<Mark>>,
+    end_ms: u64,
+    dispatch: Callback<Action>,
+}
+
+/// The marks along the scrubber; a click on one goes there.
+#[function_component(Marks)]
+fn marks(props: &MarksProps) -> Html {
+    let end = props.end_ms.max(1);
+    let left = |at: u64| format!("left: {}%", fixed(at as f64 * 100.0 / end as f64, 2));
+    let marks = props.marks.iter().map(|m| {
+        let at = m.at_ms;
+        let onclick = props.dispatch.reform(move |_: MouseEvent| Action::Seek(at));
+        html! { <span class={classes!("mark", m.kind)} style={left(at)} title={m.label.clone()} {onclick}></span> }
+    });
+    html! { <div class="marks" aria-hidden="true">{ for marks }</div> }
 }

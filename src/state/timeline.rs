@@ -12,10 +12,27 @@ use kafka_sim::{Command, Engine};
 use super::history::History;
 use super::run::Run;
 
-/// Snapshots kept at most; past this every other one goes and the spacing doubles.
+/// Snapshots kept at most for a small cluster; past this every other one goes and the
+/// spacing doubles.
 const MAX_SNAPSHOTS: usize = 48;
-/// Simulated time between snapshots at the start of a run.
+/// Simulated time between snapshots at the start of a run of a small cluster.
 const FIRST_SNAPSHOT_EVERY_MS: u64 = 5_000;
+/// Replicas of a small cluster (the classic one has 18). A snapshot costs about its replicas'
+/// logs' structure, and each pins the records it holds: a bigger cluster takes snapshots more
+/// rarely and keeps fewer, only the newest (measured with `cargo xtask bench-ui`: the large
+/// cluster at 100x held 592 MB with the small cluster's policy, see ARCHITECTURE.md).
+const SMALL_CLUSTER_REPLICAS: u64 = 18;
+
+/// How often to snapshot a cluster of `replicas` replicas and how many snapshots to keep.
+fn snapshot_policy(replicas: u64) -> (u64, usize, bool) {
+    if replicas <= 2 * SMALL_CLUSTER_REPLICAS {
+        (FIRST_SNAPSHOT_EVERY_MS, MAX_SNAPSHOTS, false)
+    } else {
+        let every = FIRST_SNAPSHOT_EVERY_MS * replicas / SMALL_CLUSTER_REPLICAS;
+        let keep = (MAX_SNAPSHOTS as u64 * SMALL_CLUSTER_REPLICAS / replicas).clamp(2, 8);
+        (every, keep as usize, true)
+    }
+}
 
 /// The engine as it was at `at_ms`, with the first `cursor` steps of the run applied.
 #[derive(Clone)]
@@ -63,6 +80,10 @@ pub struct Timeline {
     pub branches: Vec<Branch>,
     snapshots: Vec<Snapshot>,
     every_ms: u64,
+    /// Snapshots kept besides the opening.
+    keep: usize,
+    /// Keep the newest `keep` (a big cluster) rather than thin them over the whole run.
+    rolling: bool,
 }
 
 impl Timeline {
@@ -87,13 +108,22 @@ impl Timeline {
                 engine: engine.clone(),
             });
         }
+        let replicas: u64 = engine
+            .topics_view()
+            .iter()
+            .flat_map(|t| &t.partitions)
+            .map(|p| p.replicas.len() as u64)
+            .sum();
+        let (every_ms, keep, rolling) = snapshot_policy(replicas);
         Timeline {
             run,
             cursor,
             end_ms,
             branches: Vec::new(),
             snapshots,
-            every_ms: FIRST_SNAPSHOT_EVERY_MS,
+            every_ms,
+            keep,
+            rolling,
         }
     }
 
@@ -130,13 +160,18 @@ impl Timeline {
                 cursor: self.cursor,
                 engine: engine.clone(),
             });
-            if self.snapshots.len() > MAX_SNAPSHOTS {
-                let mut i = 0;
-                self.snapshots.retain(|_| {
-                    i += 1;
-                    i % 2 == 1
-                });
-                self.every_ms *= 2;
+            if self.snapshots.len() > self.keep + 1 {
+                if self.rolling {
+                    // The oldest after the opening goes.
+                    self.snapshots.remove(1);
+                } else {
+                    let mut i = 0;
+                    self.snapshots.retain(|_| {
+                        i += 1;
+                        i % 2 == 1
+                    });
+                    self.every_ms *= 2;
+                }
             }
         }
     }
@@ -239,7 +274,7 @@ impl Timeline {
         Some(self.seek(end, history))
     }
 
-    /// How many engine copies are kept (bounded by `MAX_SNAPSHOTS`).
+    /// How many engine copies are kept (bounded by `snapshot_policy`).
     pub fn snapshot_count(&self) -> usize {
         self.snapshots.len()
     }
@@ -367,11 +402,23 @@ mod tests {
     }
 
     #[test]
+    fn a_big_cluster_keeps_few_snapshots_far_apart() {
+        assert_eq!(snapshot_policy(18), (5_000, 48, false));
+        let (every, keep, rolling) = snapshot_policy(300);
+        assert!(rolling && keep <= 8 && every >= 60_000, "{every} {keep}");
+        let mut state = Rc::new(SimState::new(crate::opening::Preset::Large));
+        state = play(state, 600_000);
+        assert!(state.timeline().snapshot_count() <= keep + 1);
+        let state = state.reduce(Action::Seek(590_000));
+        assert_eq!(now(&state), 590_000);
+    }
+
+    #[test]
     fn snapshots_stay_bounded_over_an_hour() {
         let mut state = Rc::new(SimState::default());
         state = play(state, 3_600_000);
         let count = state.timeline().snapshot_count();
-        assert!(count <= MAX_SNAPSHOTS, "{count}");
+        assert!(count <= MAX_SNAPSHOTS + 1, "{count}");
         let state = state.reduce(Action::Seek(1_800_000));
         assert_eq!(now(&state), 1_800_000);
     }
