@@ -641,6 +641,28 @@ check('Share makes a link that opens the identical run in a new page', async ({ 
   await page.close();
 });
 
+check('a damaged or cut-short link opens nothing and says why; the page still runs', async ({ browser }) => {
+  const shared = await runWithAKill(browser);
+  await shared.getByRole('button', { name: 'Share' }).click();
+  const link = await shared.getByLabel('Shared link').inputValue();
+  await shared.close();
+  for (const [broken, says] of [
+    [`${link.slice(0, link.length - 40)}`, 'the link is damaged or cut short'],
+    [`${baseUrl}#run=@@not-base64@@`, 'the link is damaged'],
+  ]) {
+    const page = await browser.newPage({ viewport: LAPTOP });
+    watchConsole(page);
+    await page.goto(broken);
+    const error = page.locator('.timeline').getByRole('alert');
+    await error.waitFor();
+    const text = await error.textContent();
+    if (!text.includes('Cannot open the link') || !text.includes(says)) throw new Error(`the error says: ${text}`);
+    // The opening cluster runs on.
+    await page.getByRole('button', { name: 'Partition orders-0' }).waitFor();
+    await page.close();
+  }
+});
+
 check('Export scenario writes the file kafka-sim runs to the same cluster; Import opens it; a reload resumes', async ({ browser }) => {
   const page = await runWithAKill(browser);
   const here = await digest(page);
