@@ -463,8 +463,8 @@ fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>)
             gloo::storage::LocalStorage::raw().get_item(share::STORAGE_KEY)
         {
             match state::run::Run::import(&text) {
-                Ok((run, _)) if Preset::of(&run.opening) == Some(preset) => {
-                    dispatch.emit(Action::Import(text))
+                Ok((run, until)) if Preset::of(&run.opening) == Some(preset) => {
+                    dispatch.emit(Action::Open(Box::new(run), until))
                 }
                 Ok(_) => {}
                 Err(e) => dispatch.emit(Action::Refuse(format!(

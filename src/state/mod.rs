@@ -129,6 +129,8 @@ pub enum Action {
     SwitchBranch(usize),
     /// Open a scenario file (or a shared run); on error the current run stays.
     Import(String),
+    /// Open a run already read (the one saved by the last visit), shown at this time.
+    Open(Box<Run>, u64),
     /// Say why something of the timeline bar could not be done (a file unread, ...).
     Refuse(String),
     SetSpeed(f64),
@@ -314,6 +316,19 @@ impl SimState {
         self.feedback.error = None;
     }
 
+    /// The app on `run` at `until_ms`, paused, in the picture chosen here.
+    fn opened(&self, run: Run, until_ms: u64) -> SimState {
+        let preset = Preset::of(&run.scenario(until_ms)).unwrap_or(Preset::Classic);
+        let mut opened = SimState::of_run(preset, run, until_ms);
+        opened.view = self.view;
+        opened.clock.playing = false;
+        opened.history.borrow_mut().announce(format!(
+            "Opened a scenario at {}.",
+            timeline::clock_text(until_ms)
+        ));
+        opened
+    }
+
     /// Applies a user's command and remembers it in the run; a rejection is shown in
     /// `panel`, in Kafka's words.
     fn command(&mut self, panel: Panel, command: Command) -> Option<Outcome> {
@@ -472,7 +487,6 @@ impl Reducible for SimState {
                 let due = timeline.next_due_ms();
                 let moved = next.clock.advance(&mut engine, real_ms, frames, wall, due);
                 timeline.apply_due(&mut engine);
-                timeline.after_advance(&engine);
                 drop((engine, timeline));
                 if moved {
                     next.version += 1;
@@ -498,7 +512,6 @@ impl Reducible for SimState {
                         engine.step();
                     }
                 }
-                timeline.after_advance(&engine);
                 drop((engine, timeline));
                 next.version += 1;
             }
@@ -539,19 +552,10 @@ impl Reducible for SimState {
                 }
             }
             Action::Import(text) => match Run::import(&text) {
-                Ok((run, until)) => {
-                    let preset = Preset::of(&run.scenario(until)).unwrap_or(Preset::Classic);
-                    let mut opened = SimState::of_run(preset, run, until);
-                    opened.view = next.view;
-                    opened.clock.playing = false;
-                    opened.history.borrow_mut().announce(format!(
-                        "Opened a scenario at {}.",
-                        timeline::clock_text(until)
-                    ));
-                    next = opened;
-                }
+                Ok((run, until)) => next = next.opened(run, until),
                 Err(e) => next.refuse(Panel::Timeline, format!("Cannot open it: {e}")),
             },
+            Action::Open(run, until) => next = next.opened(*run, until),
             Action::Refuse(why) => next.refuse(Panel::Timeline, why),
             Action::SetSpeed(speed) => next.clock.set_speed(speed),
             Action::Halt(why) => {

@@ -93,9 +93,13 @@ impl Timeline {
         let at_ms = engine.now();
         let cursor = run.steps.partition_point(|s| s.at_ms <= at_ms);
         let end_ms = run.steps.last().map_or(at_ms, |s| s.at_ms.max(at_ms));
-        // The opening itself is the first snapshot (the run replayed to 0 holds no user step
-        // unless it was imported; then it is replayed from there).
-        let start = run.replay(0);
+        // The opening itself is the first snapshot: the engine shown when it is at 0, else
+        // the run replayed to 0 (an imported run opened at its end).
+        let start = if at_ms == 0 {
+            engine.clone()
+        } else {
+            run.replay(0)
+        };
         let mut snapshots = vec![Snapshot {
             at_ms: 0,
             cursor: run.steps.iter().take_while(|s| s.at_ms == 0).count(),

@@ -678,6 +678,7 @@ check('Export scenario writes the file kafka-sim runs to the same cluster; Impor
     throw new Error(`kafka-sim run differs from the app:\n${orders(cli)}\n---\n${orders(here.describe)}`);
   }
   const fresh = await freshPage(browser);
+  await fresh.getByRole('button', { name: 'Import scenario' }).waitFor();
   await fresh.getByLabel('Import scenario').setInputFiles(file);
   await until('the file opens', async () => (await fresh.getByLabel('Simulation time').textContent()) === here.clock);
   sameRun(await digest(fresh), here, 'the imported file');

@@ -4,7 +4,7 @@
 //! never a panic. [`Scenario`] writes the same format back (`Serialize`).
 
 use crate::command::form::{self, opt_u64_between};
-use crate::command::json::Fields;
+use crate::command::json::{write_raw, Fields};
 use crate::command::{Command, FieldError, Outcome};
 use crate::engine::{Engine, EngineConfig, MAX_BROKERS};
 use crate::error::KafkaError;
@@ -76,17 +76,9 @@ impl std::error::Error for ScenarioError {}
 impl Step {
     /// Reads a step from its JSON object's fields.
     pub fn from_fields(mut fields: Fields) -> Result<Step, FieldError> {
-        let Some(at_ms) = fields.take("at_ms") else {
-            let expected = read_time(Fields::parse(r#"{"at_ms": false}"#).expect("JSON")).err();
-            return Err(FieldError {
-                field: Some("at_ms".to_string()),
-                message: format!(
-                    "missing ({})",
-                    expected.map(|e| e.message).unwrap_or_default()
-                ),
-            });
-        };
-        let at_ms = read_time(Fields(vec![("at_ms".to_string(), at_ms)]))?;
+        // Read on its own (a missing one says what it expects, as any field does).
+        let at = fields.take("at_ms").map(|v| ("at_ms".to_string(), v));
+        let at_ms = read_time(Fields(at.into_iter().collect()))?;
         if let Some(c) = fields.take("comment") {
             if serde_json::from_str::<Option<String>>(c.get()).is_err() {
                 return Err(FieldError {
@@ -124,9 +116,7 @@ fn read_time(fields: Fields) -> Result<u64, FieldError> {
 /// As JSON text only (the flat object, verbatim).
 impl Serialize for Step {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RawValue::from_string(self.to_json())
-            .map_err(serde::ser::Error::custom)?
-            .serialize(s)
+        write_raw(self.to_json(), s)
     }
 }
 

@@ -277,10 +277,15 @@ impl Command {
 /// As JSON text only (the flat object, verbatim): commands are a JSON format.
 impl Serialize for Command {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RawValue::from_string(self.to_json())
-            .map_err(serde::ser::Error::custom)?
-            .serialize(s)
+        write_raw(self.to_json(), s)
     }
+}
+
+/// Writes `json` (already JSON text) as it is: serde_json emits it verbatim.
+pub(crate) fn write_raw<S: Serializer>(json: String, s: S) -> Result<S::Ok, S::Error> {
+    RawValue::from_string(json)
+        .map_err(serde::ser::Error::custom)?
+        .serialize(s)
 }
 
 impl<'de> Deserialize<'de> for Command {
