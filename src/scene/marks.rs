@@ -4,6 +4,7 @@
 
 use kafka_sim::{Event, TimedEvent};
 
+use crate::scene::words::join_ids;
 use crate::state::timeline::clock_text;
 
 /// Slots across the bar; events in one slot share a mark (the first one's kind, a count).
@@ -29,7 +30,9 @@ fn notable(e: &Event) -> Option<(&'static str, String)> {
             ("leader", format!("{tp}: broker {} leads", leader.0))
         }
         Event::PartitionOffline { tp, .. } => ("fault", format!("{tp}: no leader")),
-        Event::IsrShrunk { tp, isr, .. } => ("isr", format!("{tp}: ISR shrank to {isr:?}")),
+        Event::IsrShrunk { tp, isr, .. } => {
+            ("isr", format!("{tp}: ISR shrank to {}", join_ids(isr)))
+        }
         Event::RebalanceStarted { group, .. } => {
             ("rebalance", format!("group {group} rebalancing"))
         }

@@ -53,7 +53,7 @@ pub struct GroupSpec {
 pub fn parse_count(field: &str, text: &str) -> Result<i32, String> {
     text.trim()
         .parse()
-        .map_err(|_| format!("{field} must be a whole number, got {:?}.", text.trim()))
+        .map_err(|_| format!("{field} must be a whole number, got \"{}\".", text.trim()))
 }
 
 /// `kafka-topics --create` from the form's text fields.

@@ -701,6 +701,26 @@ check('Export scenario writes the file kafka-sim runs to the same cluster; Impor
   await page.close();
 });
 
+check('a crash of the release build (a wasm trap, panics compile to one) says so on the page', async ({ browser }) => {
+  // Not watched for console errors: the trap is one, on purpose.
+  const page = await browser.newPage({ viewport: LAPTOP });
+  await page.goto(baseUrl);
+  await page.getByRole('button', { name: 'Partition orders-0' }).waitFor({ timeout: 15000 });
+  // A real trap, thrown uncaught from a timer as a trap in the app's own code would be.
+  await page.evaluate(() => {
+    const unreachable = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 5, 1,
+      1, 116, 0, 0, 10, 5, 1, 3, 0, 0, 11]);
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(unreachable));
+    setTimeout(() => exports.t(), 0);
+  });
+  const banner = page.locator('.panic-banner');
+  await banner.waitFor({ timeout: 5000 });
+  const text = await banner.textContent();
+  if (!text.includes('hit a bug and stopped') || !text.includes('Reload')) throw new Error(`the banner says: ${text}`);
+  if ((await banner.getAttribute('role')) !== 'alert') throw new Error('the banner is not an alert');
+  await page.close();
+});
+
 // ------------------------------------------------------------------------------------------------
 
 let baseUrl = '';

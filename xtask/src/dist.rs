@@ -18,13 +18,32 @@ pub fn run() -> Result<u64> {
 }
 
 /// `trunk build --release` into dist/ (trunk runs wasm-bindgen and wasm-opt; Trunk.toml keeps it
-/// offline so it never downloads a tool).
+/// offline so it never downloads a tool), then esbuild minifies the JS.
+///
+/// The wasm is built with the standard library rebuilt for size, panics compiled to a bare trap
+/// (`-Cpanic=immediate-abort`: no panic messages or their formatting, 30 KB gzip less) and
+/// Debug formatting compiled out (`-Zfmt-debug=none`, 3.7 KB less; `debug_format.rs` keeps
+/// `{:?}` out of the browser's code). These are unstable options, which `RUSTC_BOOTSTRAP=1`
+/// lets this stable toolchain use for this one build (ARCHITECTURE.md, "Bundle"); a panic then
+/// shows the page's banner without its message (`panic_report.rs`). Debug builds and tests are
+/// unchanged.
 pub fn build() -> Result {
-    Cmd::new("trunk").args(["build", "--release"]).run()
+    Cmd::new("trunk")
+        .args(["build", "--release"])
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env(
+            "RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none",
+        )
+        .run()?;
+    Cmd::new("node")
+        .args(["xtask/node/minify-js.mjs", "dist"])
+        .run()
 }
 
 /// Every file under `dir` (wasm-bindgen's JS snippets live in subfolders).
-fn files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+pub fn files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     let mut out = Vec::new();
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;

@@ -12,6 +12,7 @@
 //! Every task prints what it does; installs take minutes and say so before they start.
 
 mod bench;
+mod debug_format;
 mod dist;
 mod sh;
 mod test;

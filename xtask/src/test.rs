@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::sh::{target_dir, Cmd};
-use crate::{dist, tools, verify, Result};
+use crate::{debug_format, dist, tools, verify, Result};
 
 /// Crates the engine must never depend on (ARCHITECTURE.md, invariant "the engine knows nothing
 /// of the web"): the engine has to compile, test and stay deterministic without a browser.
@@ -16,9 +16,13 @@ type Step = (&'static str, fn() -> Result);
 pub fn run() -> Result {
     let started = Instant::now();
     tools::ensure_test_tools()?;
-    let steps: [Step; 9] = [
+    let steps: [Step; 10] = [
         ("format", format),
         ("engine dependencies", engine_has_no_web_dependencies),
+        (
+            "no Debug formatting in the browser's code",
+            debug_format::check,
+        ),
         ("clippy (native)", clippy_native),
         ("clippy (wasm32)", clippy_wasm),
         ("native tests", native_tests),

@@ -18,11 +18,13 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// What `serve` and `dist` need: the wasm32 target, trunk, wasm-bindgen-cli and wasm-opt.
 pub fn ensure_build_tools() -> Result {
     ensure_rust_target(WASM_TARGET)?;
+    ensure_rust_component("rust-src")?;
     ensure_trunk()?;
     ensure_wasm_bindgen_cli()?;
-    ensure_node_packages("xtask/node", "binaryen")?;
+    ensure_node_packages("xtask/node", "binaryen and esbuild")?;
     println!(
-        "build tools ready: {WASM_TARGET}, trunk {TRUNK_VERSION}, wasm-bindgen {}, wasm-opt (npm binaryen)",
+        "build tools ready: {WASM_TARGET} (and rust-src), trunk {TRUNK_VERSION}, wasm-bindgen {}, \
+         wasm-opt (npm binaryen), esbuild",
         locked_version("wasm-bindgen")?
     );
     Ok(())
@@ -50,6 +52,25 @@ pub fn ensure_rust_target(target: &str) -> Result {
     }
     println!("installing the Rust target {target} (a minute)...");
     Cmd::new("rustup").args(["target", "add", target]).run()
+}
+
+/// Adds a rustup component (rust-src: the standard library's source, which the release bundle
+/// rebuilds for size; see `dist::build`) unless installed.
+fn ensure_rust_component(component: &str) -> Result {
+    let installed = Cmd::new("rustup")
+        .args(["component", "list", "--installed"])
+        .probe()
+        .ok_or_else(|| format!("`rustup` is needed to add {component}; install rustup first"))?;
+    if installed
+        .lines()
+        .any(|line| line.trim().starts_with(component))
+    {
+        return Ok(());
+    }
+    println!("installing the Rust component {component} (a few seconds)...");
+    Cmd::new("rustup")
+        .args(["component", "add", component])
+        .run()
 }
 
 fn ensure_trunk() -> Result {

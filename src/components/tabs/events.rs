@@ -109,8 +109,8 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
                 }
             </p>
             <div class="event-scroll" aria-label="Event log" role="log" {onscroll}>
-                <div class="event-spacer" style={format!("height: {}px", total as f64 * ROW_PX)}>
-                    <div class="event-rows" onclick={on_row} style={format!("transform: translateY({}px)", first as f64 * ROW_PX)}>
+                <div class="event-spacer" style={format!("height: {}px", total * ROW_PX as usize)}>
+                    <div class="event-rows" onclick={on_row} style={format!("transform: translateY({}px)", first * ROW_PX as usize)}>
                         { for rows }
                     </div>
                 </div>

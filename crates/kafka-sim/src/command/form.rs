@@ -8,6 +8,7 @@ use crate::message::Acks;
 use crate::record::Header;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serializer};
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -275,35 +276,19 @@ struct ConfigValue(Option<String>);
 
 impl<'de> Deserialize<'de> for ConfigValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ValueVisitor;
-        impl<'de> Visitor<'de> for ValueVisitor {
-            type Value = ConfigValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, number, boolean or null")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<ConfigValue, E> {
-                Ok(ConfigValue(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<ConfigValue, E> {
-                Ok(ConfigValue(None))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ConfigValue, E> {
-                Ok(ConfigValue(Some(v.to_string())))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ConfigValue, E> {
-                Ok(ConfigValue(Some(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ConfigValue, E> {
-                Ok(ConfigValue(Some(v.to_string())))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ConfigValue, E> {
-                Ok(ConfigValue(Some(v.to_string())))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ConfigValue, E> {
-                Ok(ConfigValue(Some(v.to_string())))
-            }
+        // A number or boolean is taken as written (`0.50` stays `0.50`, as kafka-configs
+        // passes its text on), which also keeps float formatting out of the browser bundle.
+        let raw = <&RawValue>::deserialize(d)?.get();
+        match raw.as_bytes().first() {
+            Some(b'"') => serde_json::from_str(raw)
+                .map(|text| ConfigValue(Some(text)))
+                .map_err(de::Error::custom),
+            Some(b'{' | b'[') => Err(de::Error::custom(
+                "expected a string, number, boolean or null",
+            )),
+            _ if raw == "null" => Ok(ConfigValue(None)),
+            _ => Ok(ConfigValue(Some(raw.to_string()))),
         }
-        d.deserialize_any(ValueVisitor)
     }
 }
 
