@@ -110,6 +110,7 @@ impl Preset {
             rate_per_s,
             keys: Some(self.keys()),
             acks: Acks::All,
+            enable_idempotence: None,
             value_bytes: None,
             partitioner: Default::default(),
             max_records: None,

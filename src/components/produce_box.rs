@@ -53,6 +53,7 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
                 headers: Vec::new(),
                 partition: None,
                 acks: *acks,
+                enable_idempotence: None,
             };
             dispatch.emit(Action::Command(Panel::Produce, record));
             // Suggest the next order's value, as someone sending a series would type it.

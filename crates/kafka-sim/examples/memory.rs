@@ -124,6 +124,7 @@ fn engine(p: &Preset, extra: &BTreeMap<String, String>) -> Engine {
             rate_per_s: p.rate_per_s,
             keys: Some((1..=p.customers).map(|c| format!("customer-{c}")).collect()),
             acks: Acks::All,
+            enable_idempotence: None,
             value_bytes: None,
             partitioner: Default::default(),
             max_records: None,

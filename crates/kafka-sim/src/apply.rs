@@ -55,6 +55,7 @@ impl Engine {
                 headers,
                 partition,
                 acks,
+                enable_idempotence,
             } => self.produce(
                 NewRecord {
                     topic: Arc::from(topic.as_str()),
@@ -65,6 +66,7 @@ impl Engine {
                 },
                 partition,
                 acks,
+                enable_idempotence,
                 out,
             ),
             Command::StartProducer {
@@ -73,6 +75,7 @@ impl Engine {
                 rate_per_s,
                 keys,
                 acks,
+                enable_idempotence,
                 value_bytes,
                 partitioner,
                 max_records,
@@ -83,6 +86,7 @@ impl Engine {
                     rate_per_s,
                     keys,
                     acks,
+                    enable_idempotence,
                     value_bytes,
                     partitioner,
                     max_records,
@@ -161,8 +165,10 @@ impl Engine {
         mut record: NewRecord,
         partition: Option<i32>,
         acks: Acks,
+        enable_idempotence: Option<bool>,
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
+        let idempotent = idempotence(acks, enable_idempotence)?;
         let topic = record.topic.clone();
         let partitions = self.topic_partitions(&topic)?;
         if let Some(p) = partition {
@@ -194,8 +200,14 @@ impl Engine {
                 format!("The message is {size} bytes when serialized which is larger than {MAX_REQUEST_SIZE_BYTES}, which is the value of the max.request.size configuration."),
             ));
         }
-        let name = format!("producer-acks-{}", acks.as_str());
+        // One producer per setting: acks=all without idempotence is a producer of its own.
+        let name = if acks == Acks::All && !idempotent {
+            "producer-acks-all-non-idempotent".to_string()
+        } else {
+            format!("producer-acks-{}", acks.as_str())
+        };
         let client = self.ensure_producer(&name, acks, PartitionerKind::Default);
+        self.producers.get_mut(&client).expect("ensured").idempotent = idempotent;
         self.next_handle += 1;
         let handle = ProduceHandle(self.next_handle);
         self.handle_owner.insert(handle, client);
@@ -226,10 +238,12 @@ impl Engine {
             rate_per_s,
             keys,
             acks,
+            enable_idempotence,
             value_bytes,
             partitioner,
             max_records,
         } = load;
+        let idempotent = idempotence(acks, enable_idempotence)?;
         if rate_per_s == 0 || rate_per_s > MAX_RATE_PER_S {
             return Err(KafkaError::new(
                 ErrorKind::IllegalArgumentException,
@@ -259,6 +273,7 @@ impl Engine {
         });
         let p = self.producers.get_mut(&client).expect("just ensured");
         p.acks = acks;
+        p.idempotent = idempotent;
         p.partitioner.kind = partitioner;
         p.start_continuous(topic, rate_per_s, keys, value_bytes, max_records, &mut ctx);
         Ok(Outcome::Done)
@@ -429,7 +444,21 @@ struct ProducerLoad {
     rate_per_s: u64,
     keys: Option<Vec<String>>,
     acks: Acks,
+    enable_idempotence: Option<bool>,
     value_bytes: Option<u32>,
     partitioner: PartitionerKind,
     max_records: Option<u64>,
+}
+
+/// `enable.idempotence` as `KafkaProducer` settles it: on by default unless acks is not all
+/// (then silently off); asked for explicitly with acks 0 or 1 it is a `ConfigException`.
+fn idempotence(acks: Acks, enable: Option<bool>) -> Result<bool, KafkaError> {
+    match enable {
+        Some(true) if acks != Acks::All => Err(KafkaError::new(
+            ErrorKind::ConfigException,
+            "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.",
+        )),
+        Some(e) => Ok(e),
+        None => Ok(acks == Acks::All),
+    }
 }

@@ -20,6 +20,7 @@ mod fetch;
 mod logs;
 mod offsets;
 mod produce;
+mod producer_ids;
 mod rebalance;
 use crate::sorted::SortedMap;
 pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_BYTES};
@@ -155,6 +156,14 @@ pub struct Broker {
     /// When this incarnation sends its next heartbeat (or registration) to the controller.
     #[serde(default)]
     pub(crate) heartbeat_at: SimTime,
+    /// The rest of this incarnation's block of producer ids: `(next, end)`.
+    #[serde(default)]
+    producer_ids: Option<(u64, u64)>,
+    /// InitProducerId requests waiting for a block.
+    #[serde(default)]
+    pid_waiters: Vec<(NodeId, u64)>,
+    #[serde(default)]
+    pid_allocation: Option<u64>,
 }
 
 impl Broker {
@@ -173,6 +182,9 @@ impl Broker {
             groups: SortedMap::new(),
             isr_check_at: 0,
             heartbeat_at: 0,
+            producer_ids: None,
+            pid_waiters: Vec::new(),
+            pid_allocation: None,
         }
     }
 
@@ -226,6 +238,11 @@ impl Broker {
                 }
             }
         }
+        for (client, request_id) in std::mem::take(&mut self.pid_waiters) {
+            ctx.send(self.node(), client, Message::Disconnected { request_id });
+        }
+        self.producer_ids = None;
+        self.pid_allocation = None;
         for (follower, p) in std::mem::take(&mut self.parked) {
             ctx.send(
                 self.node(),
@@ -419,6 +436,12 @@ impl Broker {
                 acks,
                 batches,
             } => self.handle_produce(from, request_id, acks, batches, ctx),
+            Message::InitProducerId { request_id } => {
+                self.handle_init_producer_id(from, request_id, ctx)
+            }
+            Message::AllocateProducerIdsResponse { request_id, first } => {
+                self.on_producer_id_block(request_id, first, ctx)
+            }
             Message::Disconnected { request_id } => {
                 let leader = self
                     .fetchers

@@ -62,7 +62,13 @@ pub struct Controller {
     /// (`leader.imbalance.check.interval.seconds`).
     #[serde(default)]
     pub(crate) leader_rebalance_at: SimTime,
+    /// The first producer id of the next block handed to a broker (`ProducerIdControlManager`).
+    #[serde(default)]
+    next_producer_id: u64,
 }
+
+/// `ProducerIdsBlock.PRODUCER_ID_BLOCK_SIZE`: ids a broker gets per `AllocateProducerIds`.
+pub const PRODUCER_ID_BLOCK_SIZE: u64 = 1000;
 
 impl Controller {
     /// A controller with `brokers` registered and unfenced, as a cluster that is already up.
@@ -73,6 +79,7 @@ impl Controller {
             next_broker_epoch: 1,
             dirty: false,
             leader_rebalance_at: 0,
+            next_producer_id: 0,
         };
         let image = Arc::make_mut(&mut c.image);
         image.version = 1;
@@ -409,6 +416,16 @@ impl Controller {
                         tp,
                         result,
                     },
+                );
+            }
+            Message::AllocateProducerIds { request_id } => {
+                // `ProducerIdControlManager.generateNextProducerId`: blocks never overlap.
+                let first = self.next_producer_id;
+                self.next_producer_id += PRODUCER_ID_BLOCK_SIZE;
+                ctx.send(
+                    NodeId::Controller,
+                    from,
+                    Message::AllocateProducerIdsResponse { request_id, first },
                 );
             }
             _ => {}

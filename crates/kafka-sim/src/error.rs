@@ -46,6 +46,7 @@ pub enum ErrorKind {
     NoOffsetForPartitionException,
     InvalidGroupIdException,
     ConfigException,
+    OutOfOrderSequenceException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -95,6 +96,7 @@ impl ErrorKind {
             ErrorKind::NoOffsetForPartitionException => "NoOffsetForPartitionException",
             ErrorKind::InvalidGroupIdException => "InvalidGroupIdException",
             ErrorKind::ConfigException => "ConfigException",
+            ErrorKind::OutOfOrderSequenceException => "OutOfOrderSequenceException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }
@@ -154,6 +156,9 @@ impl ErrorKind {
             }
             ErrorKind::InvalidRecordException => {
                 "This record has failed the validation on broker and hence will be rejected."
+            }
+            ErrorKind::OutOfOrderSequenceException => {
+                "The broker received an out of order sequence number."
             }
             _ => "",
         }

@@ -109,7 +109,7 @@ impl Engine {
                 }
                 Message::Fetch { partitions, .. } => in_flight += (partitions.len() * 48) as u64,
                 Message::Produce { batches: b, .. } => {
-                    in_flight += b.iter().map(|(_, d)| d.heap_bytes() + 64).sum::<u64>()
+                    in_flight += b.iter().map(|(_, d, _)| d.heap_bytes() + 64).sum::<u64>()
                 }
                 _ => {}
             }

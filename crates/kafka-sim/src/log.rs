@@ -19,7 +19,9 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 mod cleaner;
+mod producer_state;
 mod retention;
+pub use producer_state::{ProducerStates, SequenceCheck, BATCHES_RETAINED};
 
 pub use cleaner::{CleanResult, Dirtiness, LOG_CLEANER_BACKOFF_MS};
 pub use retention::{
@@ -110,6 +112,9 @@ pub struct Log {
     /// The log cleaner's checkpoint (`cleaner-offset-checkpoint`): the first dirty offset.
     #[serde(default)]
     clean_offset: Option<Offset>,
+    /// Idempotent producers' last batches, kept with the log as Kafka's `UnifiedLog` does.
+    #[serde(default)]
+    producers: ProducerStates,
 }
 
 impl Log {
@@ -118,6 +123,10 @@ impl Log {
     }
     pub fn log_start_offset(&self) -> Offset {
         self.log_start
+    }
+    /// The idempotent producers' state of this replica.
+    pub fn producers(&self) -> &ProducerStates {
+        &self.producers
     }
     pub fn epoch_entries(&self) -> &[(Epoch, Offset)] {
         &self.epochs
@@ -217,6 +226,7 @@ impl Log {
         self.assign_epoch(batch.leader_epoch, batch.base_offset);
         self.leo = batch.end_offset();
         self.active_mut(roll.now).add(size, max_ts, roll.now);
+        self.producers.update(&batch);
         self.chunks.push_back(Chunk::whole(batch));
         rolled
     }
@@ -246,6 +256,9 @@ impl Log {
             self.leo = c.end_offset();
             appended += u64::from(c.len());
             self.active_mut(roll.now).add(size, max_ts, roll.now);
+            if c.end == c.batch.span() {
+                self.producers.update(&c.batch);
+            }
             self.chunks.push_back(c.clone());
         }
         (appended, rolled)
@@ -295,6 +308,8 @@ impl Log {
             // `LogCleanerManager.maybeTruncateCheckpoint`.
             self.clean_offset = Some(offset);
         }
+        // `UnifiedLog.truncateTo` reloads the producer state up to the new end.
+        self.producers = ProducerStates::rebuild(self.chunks.iter());
         removed
     }
 
@@ -331,6 +346,7 @@ impl Log {
         self.leo = offset;
         self.epochs.clear();
         self.clean_offset = None;
+        self.producers = ProducerStates::default();
     }
 
     /// `UnifiedLog.maybeIncrementLogStartOffset`: moves the log start forward (never past

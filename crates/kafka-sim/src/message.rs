@@ -5,7 +5,7 @@ use crate::assignor::{AssignorKind, Subscription};
 use crate::error::ErrorKind;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
 use crate::metadata::{MetadataImage, PartitionRegistration};
-use crate::record::{BatchData, Chunk};
+use crate::record::{BatchData, Chunk, ProducerIds};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -216,7 +216,27 @@ pub enum Message {
     Produce {
         request_id: u64,
         acks: Acks,
-        batches: Vec<(TopicPartition, Arc<BatchData>)>,
+        /// Each partition's batch, with its idempotent producer's id, epoch and sequence.
+        batches: Vec<(TopicPartition, Arc<BatchData>, Option<ProducerIds>)>,
+    },
+    /// An idempotent producer asks any broker for a producer id (`InitProducerId` without a
+    /// transactional id).
+    InitProducerId {
+        request_id: u64,
+    },
+    /// `(producer id, epoch)`.
+    InitProducerIdResponse {
+        request_id: u64,
+        result: Result<(u64, u16), ErrorKind>,
+    },
+    /// A broker asks the controller for a block of producer ids (`AllocateProducerIds`).
+    AllocateProducerIds {
+        request_id: u64,
+    },
+    /// The first id of the broker's new block of `PRODUCER_ID_BLOCK_SIZE`.
+    AllocateProducerIdsResponse {
+        request_id: u64,
+        first: u64,
     },
     ProduceResponse {
         request_id: u64,
@@ -263,6 +283,10 @@ pub enum MessageKind {
     MetadataResponse,
     Produce,
     ProduceResponse,
+    InitProducerId,
+    InitProducerIdResponse,
+    AllocateProducerIds,
+    AllocateProducerIdsResponse,
     Disconnected,
     CreateOffsetsTopic,
     FindCoordinator,
@@ -299,6 +323,10 @@ impl Message {
             Message::MetadataResponse { .. } => MessageKind::MetadataResponse,
             Message::Produce { .. } => MessageKind::Produce,
             Message::ProduceResponse { .. } => MessageKind::ProduceResponse,
+            Message::InitProducerId { .. } => MessageKind::InitProducerId,
+            Message::InitProducerIdResponse { .. } => MessageKind::InitProducerIdResponse,
+            Message::AllocateProducerIds { .. } => MessageKind::AllocateProducerIds,
+            Message::AllocateProducerIdsResponse { .. } => MessageKind::AllocateProducerIdsResponse,
             Message::Disconnected { .. } => MessageKind::Disconnected,
             Message::CreateOffsetsTopic => MessageKind::CreateOffsetsTopic,
             Message::GroupRequest { request, .. } => match **request {
@@ -334,6 +362,8 @@ impl Message {
             | Message::Fetch { request_id, .. }
             | Message::MetadataRequest { request_id, .. }
             | Message::GroupRequest { request_id, .. }
+            | Message::InitProducerId { request_id }
+            | Message::AllocateProducerIds { request_id }
             | Message::ListOffsets { request_id, .. } => Some(*request_id),
             Message::Produce {
                 request_id, acks, ..
@@ -346,7 +376,7 @@ impl Message {
     pub fn record_count(&self) -> u64 {
         match self {
             Message::Produce { batches, .. } => {
-                batches.iter().map(|(_, b)| u64::from(b.len())).sum()
+                batches.iter().map(|(_, b, _)| u64::from(b.len())).sum()
             }
             Message::FetchResponse { partitions, .. } => partitions
                 .iter()

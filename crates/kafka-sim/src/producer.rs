@@ -4,8 +4,16 @@
 //! retries batches that fail with a retriable error (leader moved, broker down) after
 //! refreshing metadata, until `delivery.timeout.ms`.
 //!
-//! Simplifications: one batch in flight per partition (ordering without idempotence), and
-//! NotEnoughReplicas fails the batch at once (see README).
+//! Idempotent by default (`enable.idempotence=true` with acks=all): a producer id from
+//! InitProducerId, a sequence number per partition on each batch (kept on retries, so the
+//! leader answers a resent batch it already has with the original offsets), up to 5 batches
+//! in flight per partition with retries put back in sequence order. A batch that fails for
+//! good leaves a gap in the sequence: the producer waits for its requests in flight, then
+//! takes a new producer id and numbers its unsent batches from 0 (`TransactionManager`'s
+//! epoch bump for an idempotent producer). Without idempotence: one batch in flight per
+//! partition (to keep order on retry), and a resent batch is appended again.
+//!
+//! Simplification: NotEnoughReplicas fails the batch at once (see README).
 
 use crate::ctx::{Ctx, Timer};
 use crate::error::{ErrorKind, KafkaError};
@@ -14,13 +22,15 @@ use crate::ids::{BrokerId, ClientId, Epoch, Offset, ProduceHandle, SimTime, Topi
 use crate::message::{Acks, Message, ProduceResult, TopicMetadata};
 use crate::network::NodeId;
 use crate::partitioner::{Partitioner, PartitionerKind};
-use crate::record::Header;
+use crate::record::{Header, ProducerIds};
 use serde::{Deserialize, Serialize};
 
 mod accumulator;
 mod load;
 use crate::sorted::SortedMap;
-use accumulator::{append_to_queue, close_open, PartitionQueue, ProducerBatch, TopicState};
+use accumulator::{
+    append_to_queue, close_open, reenqueue, PartitionQueue, ProducerBatch, TopicState,
+};
 pub use load::Continuous;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -138,6 +148,17 @@ pub struct Producer {
     batch_seq: u64,
     scratch: Vec<u8>,
     metadata_refreshes: u64,
+    /// `enable.idempotence` (Kafka's default: true, unless acks is not all).
+    #[serde(default)]
+    pub idempotent: bool,
+    /// `(producer id, epoch)` from InitProducerId.
+    #[serde(default)]
+    pub producer_id: Option<(u64, u16)>,
+    #[serde(default)]
+    init_pid_in_flight: Option<u64>,
+    /// A sequenced batch failed for good: take a new producer id once nothing is in flight.
+    #[serde(default)]
+    pid_reset: bool,
 }
 
 impl Producer {
@@ -168,6 +189,10 @@ impl Producer {
             batch_seq: 0,
             scratch: Vec::new(),
             metadata_refreshes: 0,
+            idempotent: acks == Acks::All,
+            producer_id: None,
+            init_pid_in_flight: None,
+            pid_reset: false,
         }
     }
 
@@ -339,8 +364,23 @@ impl Producer {
 
     // ----- sending ----------------------------------------------------------------------------
 
-    /// Sends every sendable batch: one PRODUCE per leader broker, one batch per partition.
+    /// Sends every sendable batch: one PRODUCE per leader broker, one batch per partition,
+    /// again while batches and in-flight room remain (Kafka's sender loop).
     pub fn drain(&mut self, ctx: &mut Ctx) {
+        let pid = if self.idempotent {
+            match self.producer_id {
+                Some(pid) if !self.pid_reset => Some(pid),
+                _ => {
+                    self.maybe_init_producer_id(ctx);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        // Without a producer id an idempotent producer sends nothing (but still expires).
+        let can_send = !self.idempotent || pid.is_some();
+        let per_partition = self.max_in_flight_per_partition();
         loop {
             let mut per_broker: SortedMap<BrokerId, Vec<(TopicPartition, ProducerBatch)>> =
                 SortedMap::new();
@@ -352,7 +392,7 @@ impl Producer {
             let mut expired = Vec::new();
             for (topic, ts) in self.topics.iter_mut() {
                 for (p, q) in ts.queues.iter_mut().enumerate() {
-                    if q.in_flight {
+                    if q.in_flight >= per_partition {
                         continue;
                     }
                     // An open batch past its linger is drained (closed) once it is next.
@@ -374,7 +414,17 @@ impl Producer {
                         let b = q.ready.pop_front().expect("checked");
                         expired.push((TopicPartition::new(topic.clone(), p as u32), b));
                     }
-                    if q.ready.is_empty() || ctx.now < q.retry_at {
+                    if q.ready.is_empty() || ctx.now < q.retry_at || !can_send {
+                        continue;
+                    }
+                    // A batch sent before goes again only as the first in flight
+                    // (`RecordAccumulator.shouldStopDrainBatchesForPartition`), so retries
+                    // keep their order.
+                    let resent = q.ready.front().is_some_and(|b| {
+                        b.ids
+                            .is_some_and(|i| pid.is_some_and(|p| p.0 == i.producer_id))
+                    });
+                    if resent && q.in_flight > 0 {
                         continue;
                     }
                     let Some(leader) = ts.leaders.get(p).copied().flatten() else {
@@ -384,8 +434,19 @@ impl Producer {
                     if flying.get(&leader).copied().unwrap_or(0) >= MAX_IN_FLIGHT_PER_BROKER {
                         continue;
                     }
-                    let b = q.ready.pop_front().expect("checked");
-                    q.in_flight = true;
+                    let mut b = q.ready.pop_front().expect("checked");
+                    if let Some((id, epoch)) = pid {
+                        // First send under this producer id: the next sequence numbers.
+                        if b.ids.is_none_or(|i| i.producer_id != id) {
+                            b.ids = Some(ProducerIds {
+                                producer_id: id,
+                                producer_epoch: epoch,
+                                base_sequence: q.next_sequence,
+                            });
+                            q.next_sequence += b.data.len();
+                        }
+                    }
+                    q.in_flight += 1;
                     per_broker
                         .entry(leader)
                         .or_default()
@@ -416,13 +477,13 @@ impl Producer {
                     acks: self.acks,
                     batches: batches
                         .iter()
-                        .map(|(tp, b)| (tp.clone(), b.data.clone()))
+                        .map(|(tp, b)| (tp.clone(), b.data.clone(), b.ids))
                         .collect(),
                 };
                 ctx.send(self.node(), NodeId::Broker(broker), message);
                 if self.acks == Acks::Zero {
                     for (tp, b) in batches {
-                        self.queue_mut(&tp).in_flight = false;
+                        self.queue_mut(&tp).in_flight -= 1;
                         self.acked(&tp, None, b, Epoch(0), ctx);
                     }
                     sent_acks0 = true;
@@ -436,9 +497,58 @@ impl Producer {
                     );
                 }
             }
-            if !sent_acks0 {
+            if !sent_acks0 && !self.idempotent {
                 return;
             }
+        }
+    }
+
+    /// 5 with idempotence (`max.in.flight.requests.per.connection`, which the broker's 5
+    /// retained batches allow), 1 without (ordering on retry).
+    fn max_in_flight_per_partition(&self) -> u8 {
+        if self.idempotent {
+            MAX_IN_FLIGHT_PER_BROKER as u8
+        } else {
+            1
+        }
+    }
+
+    /// Asks a broker for a producer id, when an idempotent producer needs one and has
+    /// nothing in flight (a reset waits for the answers to the old id's batches).
+    fn maybe_init_producer_id(&mut self, ctx: &mut Ctx) {
+        if self.init_pid_in_flight.is_some()
+            || !self.in_flight.is_empty()
+            || self.brokers.is_empty()
+        {
+            return;
+        }
+        let broker = self.brokers[self.bootstrap_cursor % self.brokers.len()];
+        let request_id = ctx.id();
+        self.init_pid_in_flight = Some(request_id);
+        ctx.send(
+            self.node(),
+            NodeId::Broker(broker),
+            Message::InitProducerId { request_id },
+        );
+        self.timer(
+            ctx,
+            ctx.now + REQUEST_TIMEOUT_MS,
+            ProducerTimer::RequestTimeout { request_id },
+        );
+    }
+
+    fn on_producer_id(&mut self, result: Result<(u64, u16), ErrorKind>, ctx: &mut Ctx) {
+        self.init_pid_in_flight = None;
+        match result {
+            Ok(pid) => {
+                self.producer_id = Some(pid);
+                self.pid_reset = false;
+                for q in self.topics.values_mut().flat_map(|t| t.queues.iter_mut()) {
+                    q.next_sequence = 0;
+                }
+                self.drain(ctx);
+            }
+            Err(_) => self.timer(ctx, ctx.now + RETRY_BACKOFF_MS, ProducerTimer::Wakeup),
         }
     }
 
@@ -491,6 +601,8 @@ impl Producer {
     ) {
         let n = b.data.len();
         self.stats.batches_failed += 1;
+        // Its sequence numbers will never be written: the next batches would be out of order.
+        self.pid_reset |= b.ids.is_some();
         self.record_failed(u64::from(n), &error, ctx.now);
         ctx.emit(Event::ProduceFailed {
             producer: self.name.clone(),
@@ -513,18 +625,22 @@ impl Producer {
             return;
         };
         for (tp, mut b) in inf.batches {
-            self.queue_mut(&tp).in_flight = false;
+            self.queue_mut(&tp).in_flight -= 1;
             let result = results
                 .iter()
                 .find(|(t, _)| *t == tp)
                 .map(|(_, r)| *r)
                 .unwrap_or(Err(ErrorKind::NetworkException));
+            let retriable = |e: ErrorKind| {
+                e.is_retriable_for_producer()
+                    // An earlier batch is still unresolved, or the id is being replaced:
+                    // the gap is not (yet) this batch's fault (`TransactionManager.canRetry`).
+                    || (e == ErrorKind::OutOfOrderSequenceException
+                        && (self.pid_reset || self.earlier_unresolved(&tp, &b)))
+            };
             match result {
                 Ok((base, epoch)) => self.acked(&tp, Some(base), b, epoch, ctx),
-                Err(e)
-                    if e.is_retriable_for_producer()
-                        && ctx.now < b.created_ms + DELIVERY_TIMEOUT_MS =>
-                {
+                Err(e) if retriable(e) && ctx.now < b.created_ms + DELIVERY_TIMEOUT_MS => {
                     b.attempts += 1;
                     self.stats.batches_retried += 1;
                     // Exponential backoff (Kafka 3.7+: retry.backoff.ms doubling up to
@@ -533,7 +649,7 @@ impl Producer {
                         (RETRY_BACKOFF_MS << (b.attempts - 1).min(8)).min(RETRY_BACKOFF_MAX_MS);
                     let at = ctx.now + backoff;
                     let q = self.queue_mut(&tp);
-                    q.ready.push_front(b);
+                    reenqueue(q, b);
                     q.retry_at = at;
                     self.timer(ctx, at, ProducerTimer::Wakeup);
                     self.request_metadata(ctx);
@@ -542,6 +658,30 @@ impl Producer {
             }
         }
         self.drain(ctx);
+    }
+
+    /// Whether a batch of `tp` with a lower sequence under the same producer id is still
+    /// waiting or in flight.
+    fn earlier_unresolved(&self, tp: &TopicPartition, b: &ProducerBatch) -> bool {
+        let Some(ids) = b.ids else {
+            return false;
+        };
+        let earlier = |x: &ProducerBatch| {
+            x.ids.is_some_and(|i| {
+                i.producer_id == ids.producer_id && i.base_sequence < ids.base_sequence
+            })
+        };
+        let waiting = self
+            .topics
+            .get(&tp.topic)
+            .and_then(|t| t.queues.get(tp.partition.0 as usize))
+            .is_some_and(|q| q.ready.iter().any(earlier));
+        waiting
+            || self
+                .in_flight
+                .values()
+                .flat_map(|f| f.batches.iter())
+                .any(|(t, x)| t == tp && earlier(x))
     }
 
     // ----- metadata -----------------------------------------------------------------------
@@ -690,6 +830,11 @@ impl Producer {
                 request_id,
                 results,
             } => self.on_produce_result(request_id, results, ctx),
+            Message::InitProducerIdResponse { request_id, result }
+                if self.init_pid_in_flight == Some(request_id) =>
+            {
+                self.on_producer_id(result, ctx)
+            }
             Message::Disconnected { request_id } => self.on_request_failed(request_id, ctx),
             _ => {}
         }
@@ -700,6 +845,9 @@ impl Producer {
             self.metadata_in_flight = None;
             self.bootstrap_cursor += 1;
             self.schedule_metadata_retry(ctx);
+        } else if self.init_pid_in_flight == Some(request_id) {
+            self.bootstrap_cursor += 1;
+            self.on_producer_id(Err(ErrorKind::NetworkException), ctx);
         } else if let Some(inf) = self.in_flight.get(&request_id) {
             let results = inf
                 .batches
@@ -717,6 +865,7 @@ impl Producer {
                 partition,
                 batch_seq,
             } => {
+                let limit = self.max_in_flight_per_partition();
                 let Some(ts) = self.topics.get_mut(&topic) else {
                     return;
                 };
@@ -727,7 +876,7 @@ impl Producer {
                 // taking records until the sender drains it: while the partition waits for
                 // an earlier batch, it fills up instead of queueing one small batch per linger.
                 if q.open.as_ref().is_some_and(|b| b.seq == batch_seq)
-                    && !q.in_flight
+                    && q.in_flight < limit
                     && q.ready.is_empty()
                 {
                     close_open(q);

@@ -223,6 +223,20 @@ pub struct RecordBatch {
     /// Set on a batch the log cleaner rewrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compacted: Option<Box<Compacted>>,
+    /// The idempotent producer's id, epoch and sequence (the v2 batch header's fields);
+    /// `None` for a non-idempotent producer's batch (Kafka's `NO_PRODUCER_ID`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer: Option<ProducerIds>,
+}
+
+/// `producerId`, `producerEpoch` and `baseSequence` of a v2 batch header: what the leader's
+/// `ProducerStateManager` deduplicates by. The batch's last sequence is `base_sequence +
+/// records - 1`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct ProducerIds {
+    pub producer_id: u64,
+    pub producer_epoch: u16,
+    pub base_sequence: u32,
 }
 
 /// What compaction changed in a batch.
@@ -251,6 +265,7 @@ impl RecordBatch {
             log_append_time_ms,
             data,
             compacted: None,
+            producer: None,
         }
     }
     /// Records in the batch.

@@ -60,6 +60,7 @@ pub fn run_pipeline(records: u64, seed: u64) -> PipelineStats {
             rate_per_s: 1_000_000,
             keys: Some(keys),
             acks: Acks::All,
+            enable_idempotence: None,
             value_bytes: Some(100),
             partitioner: Default::default(),
             max_records: Some(records),

@@ -78,6 +78,7 @@ fn commands_that_make_no_sense_are_typed_errors_that_change_nothing() {
             headers: Vec::new(),
             partition: None,
             acks: Acks::All,
+            enable_idempotence: None,
         },
         Command::Produce {
             topic: "t".into(),
@@ -86,6 +87,7 @@ fn commands_that_make_no_sense_are_typed_errors_that_change_nothing() {
             headers: Vec::new(),
             partition: Some(7),
             acks: Acks::One,
+            enable_idempotence: None,
         },
         Command::Produce {
             topic: "t".into(),
@@ -94,6 +96,7 @@ fn commands_that_make_no_sense_are_typed_errors_that_change_nothing() {
             headers: Vec::new(),
             partition: None,
             acks: Acks::One,
+            enable_idempotence: None,
         },
         Command::StopProducer { id: "nope".into() },
         Command::CreateTopic(NewTopic {
@@ -148,6 +151,7 @@ fn commands_that_make_no_sense_are_typed_errors_that_change_nothing() {
             rate_per_s: 10,
             keys: None,
             acks: Acks::All,
+            enable_idempotence: None,
             value_bytes: None,
             partitioner: Default::default(),
             max_records: None,
@@ -233,6 +237,7 @@ fn command() -> impl Strategy<Value = Command> {
                 headers: Vec::new(),
                 partition,
                 acks,
+                enable_idempotence: None,
             }),
         (topic_name(), 0u64..400, acks(), 0usize..3).prop_map(|(topic, rate, acks, id)| {
             Command::StartProducer {
@@ -241,6 +246,7 @@ fn command() -> impl Strategy<Value = Command> {
                 rate_per_s: rate,
                 keys: None,
                 acks,
+                enable_idempotence: None,
                 value_bytes: None,
                 partitioner: Default::default(),
                 max_records: None,

@@ -23,6 +23,7 @@ fn busy_run(seed: u64) -> Engine {
         rate_per_s: 300,
         keys: None,
         acks: Acks::One,
+        enable_idempotence: None,
         value_bytes: Some(50),
         partitioner: Default::default(),
         max_records: None,

@@ -32,6 +32,7 @@ fn produce_keyed(e: &mut Engine, topic: &str, key: &str, value: &str) {
         headers: Vec::new(),
         partition: None,
         acks: kafka_sim::Acks::All,
+        enable_idempotence: None,
     })
     .expect("produce");
 }

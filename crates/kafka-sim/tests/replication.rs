@@ -472,6 +472,7 @@ fn producers_pick_up_new_partitions_and_spread_keyless_records() {
         rate_per_s: 1000,
         keys: None,
         acks: Acks::One,
+        enable_idempotence: None,
         value_bytes: Some(100),
         partitioner: Default::default(),
         max_records: Some(3000),
@@ -483,6 +484,7 @@ fn producers_pick_up_new_partitions_and_spread_keyless_records() {
         rate_per_s: 100,
         keys: Some(vec!["same".into()]),
         acks: Acks::All,
+        enable_idempotence: None,
         value_bytes: None,
         partitioner: kafka_sim::partitioner::PartitionerKind::RoundRobin,
         max_records: None,
@@ -533,6 +535,7 @@ fn headers_and_null_values_are_stored() {
         }],
         partition: None,
         acks: Acks::All,
+        enable_idempotence: None,
     })
     .unwrap();
     e.advance_to(1000);

@@ -41,6 +41,7 @@ fn random_command(r: &mut SplitMix64) -> Command {
             headers: Vec::new(),
             partition: (r.below(3) == 0).then(|| r.below(6) as i32 - 1),
             acks,
+            enable_idempotence: None,
         },
         6 => Command::StartProducer {
             id: format!("p{}", r.below(3)),
@@ -48,6 +49,7 @@ fn random_command(r: &mut SplitMix64) -> Command {
             rate_per_s: u64::from(r.below(300)),
             keys: (r.below(2) == 0).then(|| vec!["x".into(), "y".into()]),
             acks,
+            enable_idempotence: None,
             value_bytes: None,
             partitioner: if r.below(2) == 0 {
                 Default::default()

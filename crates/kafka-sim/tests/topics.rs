@@ -200,6 +200,7 @@ fn produce_errors_up_front() {
             headers: Vec::new(),
             partition,
             acks: kafka_sim::Acks::All,
+            enable_idempotence: None,
         })
     };
     assert_eq!(

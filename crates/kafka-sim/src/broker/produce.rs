@@ -8,9 +8,10 @@ use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
 use crate::ids::{Epoch, Offset, TopicPartition};
+use crate::log::SequenceCheck;
 use crate::message::{Acks, Message};
 use crate::network::NodeId;
-use crate::record::{BatchData, RecordBatch};
+use crate::record::{BatchData, ProducerIds, RecordBatch};
 use crate::replica::WaitingAck;
 use crate::topic::TimestampType;
 use std::sync::Arc;
@@ -23,13 +24,13 @@ impl Broker {
         client: NodeId,
         request_id: u64,
         acks: Acks,
-        batches: Vec<(TopicPartition, Arc<BatchData>)>,
+        batches: Vec<(TopicPartition, Arc<BatchData>, Option<ProducerIds>)>,
         ctx: &mut Ctx,
     ) {
         let mut results = Vec::with_capacity(batches.len());
         let mut remaining = 0;
-        for (part, (tp, data)) in batches.into_iter().enumerate() {
-            let r = self.append_produce(&tp, data, acks, request_id, part as u32, ctx);
+        for (part, (tp, data, ids)) in batches.into_iter().enumerate() {
+            let r = self.append_produce(&tp, data, ids, acks, request_id, part as u32, ctx);
             if r.is_none() {
                 remaining += 1;
             }
@@ -57,10 +58,12 @@ impl Broker {
     }
 
     /// Appends one partition's batch as leader. `None` = waiting for the HW (acks=all).
+    #[allow(clippy::too_many_arguments)]
     fn append_produce(
         &mut self,
         tp: &TopicPartition,
         data: Arc<BatchData>,
+        ids: Option<ProducerIds>,
         acks: Acks,
         request_id: u64,
         part: u32,
@@ -84,9 +87,25 @@ impl Broker {
         if acks == Acks::All && (state.isr.len() as u32) < min_isr {
             return Some(Err(ErrorKind::NotEnoughReplicasException));
         }
-        let epoch = state.epoch;
-        let append_time = log_append_time.then_some(ctx.now);
-        let (base, required) = self.append_as_leader(tp, epoch, data, append_time, ctx);
+        let mut epoch = state.epoch;
+        let checked = match ids {
+            Some(ids) => replica.log.producers().check(ids, data.len()),
+            None => Ok(SequenceCheck::Append),
+        };
+        let (base, required) = match checked {
+            Err(e) => return Some(Err(e)),
+            // `UnifiedLog.append` finds the batch among the producer's last 5: nothing is
+            // written, the answer carries the original offsets (and waits for them under
+            // acks=all, as a fresh append would).
+            Ok(SequenceCheck::Duplicate { base, end }) => {
+                epoch = replica.log.epoch_at(base).unwrap_or(epoch);
+                (base, end)
+            }
+            Ok(SequenceCheck::Append) => {
+                let append_time = log_append_time.then_some(ctx.now);
+                self.append_as_leader(tp, epoch, data, ids, append_time, ctx)
+            }
+        };
         match acks {
             Acks::Zero | Acks::One => Some(Ok((base, epoch))),
             Acks::All => {
@@ -164,6 +183,7 @@ impl Broker {
         tp: &TopicPartition,
         epoch: Epoch,
         data: Arc<BatchData>,
+        producer: Option<ProducerIds>,
         log_append_time_ms: Option<u64>,
         ctx: &mut Ctx,
     ) -> (Offset, Offset) {
@@ -174,7 +194,8 @@ impl Broker {
             .expect("the caller checked the replica");
         let base = replica.log.log_end_offset();
         let count = data.len();
-        let batch = RecordBatch::new(base, epoch, log_append_time_ms, data);
+        let mut batch = RecordBatch::new(base, epoch, log_append_time_ms, data);
+        batch.producer = producer;
         if replica.log.append_batch(Arc::new(batch), &roll) {
             ctx.emit(Event::SegmentRolled {
                 broker: self.id,

@@ -1,7 +1,8 @@
 //! Log invariants, incrementally: every replica's log is dense (each chunk starts where the
 //! previous one ends), epochs never decrease along it, the leader epoch cache agrees with the
 //! records (KIP-101 truncation relies on it), and replicas agree on every offset below both
-//! their HWs (log matching, as in Kafka's TLA+ spec).
+//! their HWs (log matching, as in Kafka's TLA+ spec), and no log holds an idempotent
+//! producer's batch twice (the same producer id, epoch and base sequence at two offsets).
 //!
 //! Log matching is checked against one reference per partition, the *committed log*: the
 //! leader epoch of each offset below the highest HW seen (with gaps where retention deleted
@@ -28,6 +29,11 @@ struct Track {
     /// The epoch cache when last checked: a change below the checked offsets means the log
     /// was rewritten there, so those offsets are checked again.
     epochs: Vec<(Epoch, Offset)>,
+    /// The idempotent batches seen on `[log start, dense_to)`: (producer id, epoch, base
+    /// sequence) -> the batch's base offset.
+    idempotent: SortedMap<(u64, u16, u32), Offset>,
+    /// How far `idempotent` was filled (a rewrite below it forgets the entries above).
+    idempotent_to: Offset,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -99,6 +105,8 @@ impl State {
         };
         if track.dense_to < leo {
             check_dense(log, track.dense_to, leo).map_err(|d| fail(Invariant::OffsetsDense, d))?;
+            check_no_duplicate(log, track, leo)
+                .map_err(|d| fail(Invariant::NoDuplicateIdempotentBatch, d))?;
             track.dense_to = leo;
         }
         if track.matched_to < r.high_watermark && !self.unclean.contains(tp) {
@@ -109,6 +117,39 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// Records the idempotent batches on `[dense_to, to)`; fails on one already seen elsewhere.
+fn check_no_duplicate(log: &Log, track: &mut Track, to: Offset) -> Result<(), String> {
+    let from = track.dense_to;
+    if from < track.idempotent_to {
+        track.idempotent.retain(|_, base| *base < from);
+    }
+    track.idempotent_to = to;
+    let mut o = from.max(log.log_start_offset());
+    while o < to {
+        let Some(c) = log.chunk_at(o) else {
+            break;
+        };
+        let b = &c.batch;
+        if let Some(ids) = b.producer.filter(|_| b.base_offset >= from) {
+            let key = (ids.producer_id, ids.producer_epoch, ids.base_sequence);
+            if let Some(first) = track.idempotent.insert(key, b.base_offset) {
+                if first != b.base_offset {
+                    return Err(format!(
+                        "producer id {} epoch {} sequence {} is written at offsets {} and {}",
+                        ids.producer_id,
+                        ids.producer_epoch,
+                        ids.base_sequence,
+                        first.0,
+                        b.base_offset.0
+                    ));
+                }
+            }
+        }
+        o = c.end_offset().max(Offset(o.0 + 1));
+    }
+    Ok(())
 }
 
 /// The epoch the cache assigns to `offset`: the last entry starting at or before it.

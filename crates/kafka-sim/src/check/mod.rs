@@ -14,7 +14,7 @@
 //!   decrease, one leader per epoch.
 //! - `logs.rs`: offsets dense and increasing (every offset from the log start covered by one
 //!   batch, compacted batches included), epoch cache agrees with the records, log matching
-//!   (replicas agree on every offset below both their HWs).
+//!   (replicas agree on every offset below both their HWs), no idempotent batch twice.
 //! - `acked.rs`: acked records are never lost silently, and acks=all records with
 //!   `min.insync.replicas >= 2` are never lost without an unclean election.
 //! - `groups.rs`: consumer-group invariants (consumers read only committed records, one
@@ -69,6 +69,9 @@ pub enum Invariant {
     OneOwnerPerGeneration,
     /// A committed offset never exceeds the HW at commit time.
     CommitAtMostHw,
+    /// No log holds an idempotent producer's batch (producer id, epoch, sequence) twice:
+    /// the leader answers a resent batch with the original offsets (`ProducerStateManager`).
+    NoDuplicateIdempotentBatch,
 }
 
 impl Invariant {
@@ -89,6 +92,7 @@ impl Invariant {
             Invariant::ConsumerBelowHw => "consumer-below-hw",
             Invariant::OneOwnerPerGeneration => "one-owner-per-generation",
             Invariant::CommitAtMostHw => "commit-at-most-hw",
+            Invariant::NoDuplicateIdempotentBatch => "no-duplicate-idempotent-batch",
         }
     }
 }

@@ -39,6 +39,7 @@ fn healthy() -> (Engine, Checker) {
         rate_per_s: 100,
         keys: None,
         acks: Acks::All,
+        enable_idempotence: None,
         value_bytes: None,
         partitioner: Default::default(),
         max_records: Some(40),
@@ -291,6 +292,8 @@ fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
     let leader = replica_mut(&mut e, 1);
     let mut batch = (*leader.log.read(Offset(39), u64::MAX)[0].batch).clone();
     batch.base_offset = Offset(40);
+    // A new batch, not the idempotent producer's batch again (that is the next test).
+    batch.producer = None;
     leader
         .log
         .append_batch(Arc::new(batch), &crate::log::Roll::default());
@@ -298,6 +301,24 @@ fn a_consumer_receiving_a_record_above_the_hw_is_reported() {
     assert_eq!(chunks[0].base_offset(), Offset(40));
     inject_delivery(&mut e, Offset(40), 1, chunks);
     assert_eq!(broken(&mut c, &e), Invariant::ConsumerBelowHw);
+}
+
+/// The leader appending an idempotent producer's batch a second time, as a leader without
+/// `ProducerStateManager`'s duplicate check would on a retry.
+#[test]
+fn an_idempotent_batch_written_twice_is_reported() {
+    let (mut e, mut c) = healthy();
+    let leader = replica_mut(&mut e, 1);
+    let mut batch = (*leader.log.read(Offset(39), u64::MAX)[0].batch).clone();
+    assert!(
+        batch.producer.is_some(),
+        "acks=all producers are idempotent"
+    );
+    batch.base_offset = leader.log.log_end_offset();
+    leader
+        .log
+        .append_batch(Arc::new(batch), &crate::log::Roll::default());
+    assert_eq!(broken(&mut c, &e), Invariant::NoDuplicateIdempotentBatch);
 }
 
 #[test]

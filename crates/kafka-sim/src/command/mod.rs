@@ -55,6 +55,9 @@ pub enum Command {
         partition: Option<i32>,
         #[serde(default, with = "form::acks")]
         acks: Acks,
+        /// `enable.idempotence`; `None` = Kafka's default (on, unless acks is not all).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        enable_idempotence: Option<bool>,
     },
     /// Start a load-generating producer named `id`.
     StartProducer {
@@ -67,6 +70,9 @@ pub enum Command {
         keys: Option<Vec<String>>,
         #[serde(default, with = "form::acks")]
         acks: Acks,
+        /// `enable.idempotence`; `None` = Kafka's default (on, unless acks is not all).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        enable_idempotence: Option<bool>,
         /// Pad or cut each value to this many bytes.
         #[serde(
             default,

@@ -277,6 +277,9 @@ fn compact_chunk(
                 horizon
             },
         })),
+        // A rewritten batch holds only some records of the producer's batch: it no longer
+        // stands for that batch's sequence range.
+        producer: None,
     };
     (Some(Chunk::whole(Arc::new(batch))), gone)
 }
@@ -293,5 +296,6 @@ fn empty_chunk(chunk: &Chunk) -> Chunk {
             deltas: Vec::new(),
             delete_horizon_ms: None,
         })),
+        producer: None,
     }))
 }

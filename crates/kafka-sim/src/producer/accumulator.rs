@@ -2,7 +2,7 @@
 //! closed batches waiting to be sent (or re-sent after a retriable error).
 
 use crate::ids::{BrokerId, ProduceHandle, SimTime};
-use crate::record::{BatchData, Header};
+use crate::record::{BatchData, Header, ProducerIds};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -21,14 +21,21 @@ pub(super) struct ProducerBatch {
     pub(super) created_ms: SimTime,
     pub(super) attempts: u32,
     pub(super) handles: Vec<(u32, ProduceHandle)>,
+    /// Set when an idempotent producer first sends the batch; kept on retries.
+    #[serde(default)]
+    pub(super) ids: Option<ProducerIds>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub(super) struct PartitionQueue {
     pub(super) open: Option<OpenBatch>,
     pub(super) ready: VecDeque<ProducerBatch>,
-    pub(super) in_flight: bool,
+    /// Batches of this partition in flight: at most 1 without idempotence, 5 with it.
+    pub(super) in_flight: u8,
     pub(super) retry_at: SimTime,
+    /// The idempotent producer's next sequence number for this partition.
+    #[serde(default)]
+    pub(super) next_sequence: u32,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
@@ -46,6 +53,7 @@ pub(super) fn close_open(q: &mut PartitionQueue) {
             created_ms: b.created_ms,
             attempts: 0,
             handles: b.handles,
+            ids: None,
         });
     }
 }
@@ -84,4 +92,18 @@ pub(super) fn append_to_queue(
         open.handles.push((index, h));
     }
     closed
+}
+
+/// Puts a batch back for a retry: an idempotent producer's in sequence order among the other
+/// batches waiting (`RecordAccumulator.insertInSequenceOrder`), otherwise first.
+pub(super) fn reenqueue(q: &mut PartitionQueue, b: ProducerBatch) {
+    let at = match b.ids {
+        Some(ids) => q
+            .ready
+            .iter()
+            .position(|x| x.ids.is_none_or(|i| i.base_sequence > ids.base_sequence))
+            .unwrap_or(q.ready.len()),
+        None => 0,
+    };
+    q.ready.insert(at, b);
 }

@@ -40,6 +40,7 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
     let mut g = Gen {
         r: SplitMix64::new(seed ^ 0x5eed_5eed_5eed_5eed),
         logs: SplitMix64::new(seed ^ 0x1065_1065_1065_1065),
+        idempotence: SplitMix64::new(seed ^ 0x1de0_1de0_1de0_1de0),
         steps: Vec::new(),
         alive: Vec::new(),
         dead: Vec::new(),
@@ -116,6 +117,8 @@ struct Gen {
     r: SplitMix64,
     /// Log configs (retention, compaction) of the topics.
     logs: SplitMix64,
+    /// Whether acks=all producers are idempotent (a third are not): a stream of its own too.
+    idempotence: SplitMix64,
     steps: Vec<Step>,
     alive: Vec<u32>,
     dead: Vec<u32>,
@@ -206,6 +209,12 @@ impl Gen {
         [Acks::Zero, Acks::One, Acks::All, Acks::All, Acks::All][self.r.below(5) as usize]
     }
 
+    /// `enable_idempotence` for a producer with `acks`: Kafka's default (on) for two thirds of
+    /// the acks=all producers, off for the rest, so both kinds retry through the same faults.
+    fn idempotence(&mut self, acks: Acks) -> Option<bool> {
+        (acks == Acks::All && self.idempotence.below(3) == 0).then_some(false)
+    }
+
     fn start_producer(&mut self, at: u64) {
         // A fresh id every time: a producer's acks never change while it has requests in
         // flight (the acked-record check reads a producer's acks by name).
@@ -218,6 +227,7 @@ impl Gen {
         };
         let rate = 5 + self.r.below(120);
         let acks = self.acks();
+        let enable_idempotence = self.idempotence(acks);
         self.push(
             at,
             Command::StartProducer {
@@ -226,6 +236,7 @@ impl Gen {
                 rate_per_s: u64::from(rate),
                 keys,
                 acks,
+                enable_idempotence,
                 value_bytes: None,
                 partitioner: PartitionerKind::Default,
                 max_records: None,
@@ -259,6 +270,7 @@ impl Gen {
     fn produce(&mut self, at: u64) {
         let (topic, _) = self.topic();
         let acks = self.acks();
+        let enable_idempotence = self.idempotence(acks);
         let key = format!("key-{}", self.r.below(10));
         // Some tombstones, for the compacted topics.
         let value = if self.logs.below(5) == 0 {
@@ -275,6 +287,7 @@ impl Gen {
                 headers: Vec::new(),
                 partition: None,
                 acks,
+                enable_idempotence,
             },
         );
     }

@@ -507,6 +507,7 @@ mod tests {
             rate_per_s: 50,
             keys: None,
             acks: Acks::One,
+            enable_idempotence: None,
             value_bytes: None,
             partitioner: Default::default(),
             max_records: None,

@@ -48,6 +48,7 @@ pub fn produce(
             headers: Vec::new(),
             partition: Some(partition),
             acks,
+            enable_idempotence: None,
         })
         .expect("produce accepted")
     {
@@ -63,6 +64,7 @@ pub fn start_load(e: &mut Engine, id: &str, topic: &str, rate: u64, acks: Acks) 
         rate_per_s: rate,
         keys: Some((0..16).map(|i| format!("k{i}")).collect()),
         acks,
+        enable_idempotence: None,
         value_bytes: None,
         partitioner: Default::default(),
         max_records: None,
