@@ -413,11 +413,13 @@ impl Broker {
                             topic,
                             error: None,
                             leaders: t.partitions.iter().map(|p| p.leader).collect(),
+                            leader_epochs: t.partitions.iter().map(|p| p.leader_epoch).collect(),
                         },
                         None => TopicMetadata {
                             topic,
                             error: Some(ErrorKind::UnknownTopicOrPartitionException),
                             leaders: Vec::new(),
+                            leader_epochs: Vec::new(),
                         },
                     })
                     .collect();

@@ -75,6 +75,9 @@ pub struct TopicMetadata {
     pub error: Option<ErrorKind>,
     /// Leader of each partition, `None` if offline.
     pub leaders: Vec<Option<BrokerId>>,
+    /// Leader epoch of each partition (what a newer leader in a produce error is compared to).
+    #[serde(default)]
+    pub leader_epochs: Vec<Epoch>,
 }
 
 /// Which offset a ListOffsets request asks for.
@@ -241,6 +244,11 @@ pub enum Message {
     ProduceResponse {
         request_id: u64,
         results: Vec<(TopicPartition, ProduceResult)>,
+        /// KIP-951: for a partition answered NOT_LEADER_OR_FOLLOWER, the leader and leader
+        /// epoch this broker knows (`CurrentLeader`), so the producer need not wait for
+        /// metadata.
+        #[serde(default)]
+        current_leaders: Vec<(TopicPartition, BrokerId, Epoch)>,
     },
     /// Made by the network, not by a node: the destination of request `request_id` is down
     /// (connection refused).

@@ -619,11 +619,16 @@ impl Producer {
         &mut self,
         request_id: u64,
         results: Vec<(TopicPartition, ProduceResult)>,
+        current_leaders: Vec<(TopicPartition, BrokerId, Epoch)>,
         ctx: &mut Ctx,
     ) {
         let Some(inf) = self.in_flight.remove(&request_id) else {
             return;
         };
+        let mut hinted = false;
+        for (tp, leader, epoch) in current_leaders {
+            hinted |= self.learn_leader(&tp, leader, epoch);
+        }
         for (tp, mut b) in inf.batches {
             self.queue_mut(&tp).in_flight -= 1;
             let result = results
@@ -644,20 +649,54 @@ impl Producer {
                     b.attempts += 1;
                     self.stats.batches_retried += 1;
                     // Exponential backoff (Kafka 3.7+: retry.backoff.ms doubling up to
-                    // retry.backoff.max.ms; Kafka's 20% jitter is left out).
-                    let backoff =
-                        (RETRY_BACKOFF_MS << (b.attempts - 1).min(8)).min(RETRY_BACKOFF_MAX_MS);
+                    // retry.backoff.max.ms; Kafka's 20% jitter is left out), skipped when the
+                    // partition has another leader than the one that failed (KIP-951,
+                    // `RecordAccumulator.shouldBackoff`).
+                    let moved = self
+                        .topics
+                        .get(&tp.topic)
+                        .and_then(|t| t.leaders.get(tp.partition.0 as usize).copied().flatten())
+                        .is_some_and(|l| l != inf.broker);
+                    let backoff = if moved {
+                        0
+                    } else {
+                        (RETRY_BACKOFF_MS << (b.attempts - 1).min(8)).min(RETRY_BACKOFF_MAX_MS)
+                    };
                     let at = ctx.now + backoff;
                     let q = self.queue_mut(&tp);
                     reenqueue(q, b);
                     q.retry_at = at;
-                    self.timer(ctx, at, ProducerTimer::Wakeup);
-                    self.request_metadata(ctx);
+                    if backoff > 0 {
+                        self.timer(ctx, at, ProducerTimer::Wakeup);
+                    }
+                    if !hinted {
+                        self.request_metadata(ctx);
+                    }
                 }
                 Err(e) => self.fail_batch(Some(&tp), b, KafkaError::of(e), ctx),
             }
         }
         self.drain(ctx);
+    }
+
+    /// KIP-951: takes the leader a produce error named if its epoch is newer than the one
+    /// known (`Metadata.updatePartitionLeadership`). Returns whether it did.
+    fn learn_leader(&mut self, tp: &TopicPartition, leader: BrokerId, epoch: Epoch) -> bool {
+        let Some(ts) = self.topics.get_mut(&tp.topic) else {
+            return false;
+        };
+        let p = tp.partition.0 as usize;
+        if p >= ts.leaders.len() || ts.leader_epochs.get(p).is_some_and(|e| *e >= epoch) {
+            return false;
+        }
+        ts.leader_epochs.resize(ts.leaders.len(), Epoch(0));
+        ts.leader_epochs[p] = epoch;
+        ts.leaders[p] = Some(leader);
+        if !ts.available.contains(&(p as u32)) {
+            ts.available.push(p as u32);
+            ts.available.sort_unstable();
+        }
+        true
     }
 
     /// Whether a batch of `tp` with a lower sequence under the same producer id is still
@@ -754,14 +793,25 @@ impl Producer {
                 ts.queues
                     .resize_with(t.leaders.len(), PartitionQueue::default);
             }
-            ts.available = t
-                .leaders
+            let mut leaders = t.leaders;
+            let mut epochs = t.leader_epochs;
+            epochs.resize(leaders.len(), Epoch(0));
+            // `Metadata.updateLatestMetadata`: a partition's leader from an older leader
+            // epoch than the one known (from a KIP-951 answer) is not taken.
+            for (p, known) in ts.leader_epochs.iter().enumerate().take(leaders.len()) {
+                if *known > epochs[p] {
+                    epochs[p] = *known;
+                    leaders[p] = ts.leaders.get(p).copied().flatten();
+                }
+            }
+            ts.available = leaders
                 .iter()
                 .enumerate()
                 .filter(|(_, l)| l.is_some())
                 .map(|(i, _)| i as u32)
                 .collect();
-            ts.leaders = t.leaders;
+            ts.leaders = leaders;
+            ts.leader_epochs = epochs;
         }
         let mut closed = false;
         let mut still_waiting = VecDeque::new();
@@ -829,7 +879,8 @@ impl Producer {
             Message::ProduceResponse {
                 request_id,
                 results,
-            } => self.on_produce_result(request_id, results, ctx),
+                current_leaders,
+            } => self.on_produce_result(request_id, results, current_leaders, ctx),
             Message::InitProducerIdResponse { request_id, result }
                 if self.init_pid_in_flight == Some(request_id) =>
             {
@@ -854,7 +905,7 @@ impl Producer {
                 .iter()
                 .map(|(tp, _)| (tp.clone(), Err(ErrorKind::NetworkException)))
                 .collect();
-            self.on_produce_result(request_id, results, ctx);
+            self.on_produce_result(request_id, results, Vec::new(), ctx);
         }
     }
 

@@ -158,10 +158,21 @@ impl Broker {
             self.finish_commit(d.client, request_id, *commit, ok, ctx);
             return;
         }
-        let results = d
+        let results: Vec<_> = d
             .results
             .into_iter()
             .map(|(tp, r)| (tp, r.unwrap_or(Err(ErrorKind::TimeoutException))))
+            .collect();
+        // KIP-951 (`ReplicaManager.appendRecords` fills `currentLeader`): where this broker
+        // is not the leader, the leader its metadata names.
+        let current_leaders = results
+            .iter()
+            .filter(|(_, r)| *r == Err(ErrorKind::NotLeaderOrFollowerException))
+            .filter_map(|(tp, _)| {
+                let p = self.metadata.partition(tp)?;
+                let leader = p.leader.filter(|l| *l != self.id)?;
+                Some((tp.clone(), leader, p.leader_epoch))
+            })
             .collect();
         ctx.send(
             self.node(),
@@ -169,6 +180,7 @@ impl Broker {
             Message::ProduceResponse {
                 request_id,
                 results,
+                current_leaders,
             },
         );
     }

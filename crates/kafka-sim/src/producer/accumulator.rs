@@ -1,7 +1,7 @@
 //! The record accumulator: per partition an open batch filling up to `batch.size`, and the
 //! closed batches waiting to be sent (or re-sent after a retriable error).
 
-use crate::ids::{BrokerId, ProduceHandle, SimTime};
+use crate::ids::{BrokerId, Epoch, ProduceHandle, SimTime};
 use crate::record::{BatchData, Header, ProducerIds};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -41,6 +41,9 @@ pub(super) struct PartitionQueue {
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub(super) struct TopicState {
     pub(super) leaders: Vec<Option<BrokerId>>,
+    /// The leader epoch each leader was learnt with.
+    #[serde(default)]
+    pub(super) leader_epochs: Vec<Epoch>,
     pub(super) available: Vec<u32>,
     pub(super) queues: Vec<PartitionQueue>,
 }

@@ -1,0 +1,67 @@
+//! When the Java producer sends and retries: KIP-951's new leader in a NOT_LEADER_OR_FOLLOWER
+//! answer (retried at once, no backoff, no metadata round trip), a backlog after an outage
+//! sent in full `batch.size` batches (`RecordAccumulator`), and the sticky partitioner
+//! switching only at a batch boundary (`BuiltInPartitioner.updatePartitionInfo`).
+
+mod common;
+
+use common::*;
+use kafka_sim::check::{run_checked, Checker};
+use kafka_sim::{BrokerId, Command, Engine, Event, Offset};
+
+fn run(e: &mut Engine, c: &mut Checker, ms: u64) {
+    let until = e.now() + ms;
+    run_checked(e, c, until).unwrap();
+}
+
+/// The leader of t-0 moves from 2 back to 1 by a preferred election while the producer's
+/// metadata still names 2: broker 2 answers NOT_LEADER_OR_FOLLOWER with leader 1 and its
+/// epoch (`ProduceResponse.CurrentLeader`, KIP-951), and the producer resends to broker 1 at
+/// once instead of after `retry.backoff.ms` and a metadata refresh (`Sender.completeBatch`,
+/// `RecordAccumulator.shouldBackoff`).
+#[test]
+fn not_leader_answer_names_the_new_leader_and_the_retry_goes_at_once_kip_951() {
+    let mut e = engine(3, 11);
+    let mut c = Checker::new();
+    create(&mut e, "t", 1, 3, &[("min.insync.replicas", "2")]);
+    run(&mut e, &mut c, 500);
+    kill(&mut e, 1);
+    run(&mut e, &mut c, 12_000);
+    let t = tp("t", 0);
+    assert_eq!(leader(&e, &t), Some(BrokerId(2)));
+    // The producer learns leader 2.
+    let first = produce(&mut e, "t", 0, "a", kafka_sim::Acks::All);
+    restart(&mut e, 1);
+    run(&mut e, &mut c, 20_000);
+    assert_eq!(acked_offset(&e, first).unwrap().1, Some(Offset(0)));
+    assert!(e.partition_view(&t).unwrap().isr.contains(&BrokerId(1)));
+    e.apply(Command::ElectPreferredLeaders { topic: None })
+        .unwrap();
+    run(&mut e, &mut c, 100);
+    assert_eq!(leader(&e, &t), Some(BrokerId(1)));
+    let sent_at = e.now();
+    let second = produce(&mut e, "t", 0, "b", kafka_sim::Acks::All);
+    run(&mut e, &mut c, 2_000);
+    assert_eq!(acked_offset(&e, second).unwrap().1, Some(Offset(1)));
+    let acked_at = e
+        .events()
+        .iter()
+        .rev()
+        .find(|x| matches!(&x.event, Event::ProduceAcked { base_offset, .. } if *base_offset == Offset(1)))
+        .unwrap()
+        .at;
+    // linger 5 ms, to broker 2 and back (4 ms), to broker 1, replication and back (~8 ms);
+    // a retry after `retry.backoff.ms` would take more than 100 ms.
+    assert!(
+        acked_at - sent_at < 40,
+        "acked {} ms after the send",
+        acked_at - sent_at
+    );
+    let p = e
+        .producers_view()
+        .into_iter()
+        .find(|p| p.name == "producer-acks-all")
+        .unwrap();
+    assert_eq!(p.stats.batches_retried, 1, "one retry, to the new leader");
+    c.finish(&e).unwrap();
+}
