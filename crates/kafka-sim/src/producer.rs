@@ -48,6 +48,10 @@ pub const RETRY_BACKOFF_MS: u64 = 100;
 pub const RETRY_BACKOFF_MAX_MS: u64 = 1_000;
 /// `max.in.flight.requests.per.connection`.
 pub const MAX_IN_FLIGHT_PER_BROKER: usize = 5;
+/// `reconnect.backoff.ms` and `reconnect.backoff.max.ms`: after a connection to a broker
+/// fails, nothing is sent to it for this long, doubling per failure (no jitter).
+pub const RECONNECT_BACKOFF_MS: u64 = 50;
+pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
 /// `metadata.max.age.ms`.
 pub const METADATA_MAX_AGE_MS: u64 = 300_000;
 /// `max.request.size`.
@@ -159,6 +163,11 @@ pub struct Producer {
     /// A sequenced batch failed for good: take a new producer id once nothing is in flight.
     #[serde(default)]
     pid_reset: bool,
+    /// Brokers whose connection failed: `(broker, reconnect at, failures in a row)`. Their
+    /// partitions are not drained until then (`NetworkClient.ready`), so a dead leader's
+    /// records stay in the accumulator and fill whole batches.
+    #[serde(default)]
+    disconnected: Vec<(BrokerId, SimTime, u32)>,
 }
 
 impl Producer {
@@ -193,6 +202,7 @@ impl Producer {
             producer_id: None,
             init_pid_in_flight: None,
             pid_reset: false,
+            disconnected: Vec::new(),
         }
     }
 
@@ -381,6 +391,10 @@ impl Producer {
         // Without a producer id an idempotent producer sends nothing (but still expires).
         let can_send = !self.idempotent || pid.is_some();
         let per_partition = self.max_in_flight_per_partition();
+        // A broker whose connection failed gets nothing before its reconnect time, then one
+        // request (the reconnection) until it answers.
+        let reconnecting: Vec<(BrokerId, SimTime)> =
+            self.disconnected.iter().map(|d| (d.0, d.1)).collect();
         loop {
             let mut per_broker: SortedMap<BrokerId, Vec<(TopicPartition, ProducerBatch)>> =
                 SortedMap::new();
@@ -431,7 +445,11 @@ impl Producer {
                         need_metadata = true;
                         continue;
                     };
-                    if flying.get(&leader).copied().unwrap_or(0) >= MAX_IN_FLIGHT_PER_BROKER {
+                    let flying_to = flying.get(&leader).copied().unwrap_or(0);
+                    let unready = reconnecting
+                        .iter()
+                        .any(|(b, at)| *b == leader && (ctx.now < *at || flying_to > 0));
+                    if flying_to >= MAX_IN_FLIGHT_PER_BROKER || unready {
                         continue;
                     }
                     let mut b = q.ready.pop_front().expect("checked");
@@ -867,7 +885,7 @@ impl Producer {
 
     // ----- dispatch -------------------------------------------------------------------------
 
-    pub fn handle(&mut self, _from: NodeId, message: Message, ctx: &mut Ctx) {
+    pub fn handle(&mut self, from: NodeId, message: Message, ctx: &mut Ctx) {
         match message {
             Message::MetadataResponse {
                 request_id,
@@ -880,7 +898,11 @@ impl Producer {
                 request_id,
                 results,
                 current_leaders,
-            } => self.on_produce_result(request_id, results, current_leaders, ctx),
+            } => {
+                // An answer: the connection works.
+                self.disconnected.retain(|d| NodeId::Broker(d.0) != from);
+                self.on_produce_result(request_id, results, current_leaders, ctx)
+            }
             Message::InitProducerIdResponse { request_id, result }
                 if self.init_pid_in_flight == Some(request_id) =>
             {
@@ -900,6 +922,25 @@ impl Producer {
             self.bootstrap_cursor += 1;
             self.on_producer_id(Err(ErrorKind::NetworkException), ctx);
         } else if let Some(inf) = self.in_flight.get(&request_id) {
+            // `NetworkClient`: the connection is closed; reconnect after a backoff.
+            let broker = inf.broker;
+            let failures = match self.disconnected.iter_mut().find(|d| d.0 == broker) {
+                Some(d) => {
+                    d.2 += 1;
+                    d.2
+                }
+                None => {
+                    self.disconnected.push((broker, 0, 1));
+                    1
+                }
+            };
+            let at = ctx.now
+                + (RECONNECT_BACKOFF_MS << (failures - 1).min(8)).min(RECONNECT_BACKOFF_MAX_MS);
+            if let Some(d) = self.disconnected.iter_mut().find(|d| d.0 == broker) {
+                d.1 = at;
+            }
+            self.timer(ctx, at, ProducerTimer::Wakeup);
+            let inf = &self.in_flight[&request_id];
             let results = inf
                 .batches
                 .iter()

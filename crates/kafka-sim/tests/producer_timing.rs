@@ -65,3 +65,65 @@ fn not_leader_answer_names_the_new_leader_and_the_retry_goes_at_once_kip_951() {
     assert_eq!(p.stats.batches_retried, 1, "one retry, to the new leader");
     c.finish(&e).unwrap();
 }
+
+/// Appends by the leader of t-0 after `from` ms: the batch sizes the producer sent.
+fn appended_counts(e: &Engine, from: u64) -> Vec<u32> {
+    e.events()
+        .iter()
+        .filter(|x| x.at >= from)
+        .filter_map(|x| match &x.event {
+            Event::RecordsAppended { tp, count, .. } if tp.topic.as_ref() == "t" => Some(*count),
+            _ => None,
+        })
+        .collect()
+}
+
+fn backlog_after_outage(enable_idempotence: Option<bool>) -> Vec<u32> {
+    let mut e = engine(3, 5);
+    let mut c = Checker::new();
+    create(&mut e, "t", 1, 3, &[("min.insync.replicas", "2")]);
+    e.apply(Command::StartProducer {
+        id: "load".into(),
+        topic: "t".into(),
+        rate_per_s: 2_000,
+        keys: Some(vec!["k".into()]),
+        acks: kafka_sim::Acks::All,
+        enable_idempotence,
+        value_bytes: Some(100),
+        partitioner: Default::default(),
+        max_records: None,
+    })
+    .unwrap();
+    run(&mut e, &mut c, 2_000);
+    kill(&mut e, 1);
+    let killed_at = e.now();
+    run(&mut e, &mut c, 20_000);
+    let t = tp("t", 0);
+    assert_ne!(leader(&e, &t), Some(BrokerId(1)));
+    c.finish(&e).unwrap();
+    // Everything from the election on: the retried batches, then the backlog.
+    appended_counts(&e, killed_at)
+}
+
+/// `RecordAccumulator`: while a partition has no leader its records keep filling the open
+/// batch up to `batch.size` (16384 bytes: 147 records of 100 bytes with key "k") instead of
+/// closing a small batch every `linger.ms`, and nothing is drained to the dead leader while
+/// its connection is down (`NetworkClient.ready`, `reconnect.backoff.ms`), so after the
+/// failover the backlog goes out in full batches: only the batch that was in flight when the
+/// leader died is small.
+#[test]
+fn backlog_after_an_outage_goes_out_in_full_batches_record_accumulator() {
+    for enable in [None, Some(false)] {
+        let counts = backlog_after_outage(enable);
+        // 2,000 records/s for at least `broker.session.timeout.ms` (9 s) before the election.
+        let full = counts[1..].iter().take_while(|n| **n >= 147).count();
+        assert!(
+            full >= 120,
+            "idempotence {enable:?}: only {full} full batches before a smaller one: {counts:?}"
+        );
+        assert!(
+            counts[0] < 147,
+            "the batch in flight at the kill: {counts:?}"
+        );
+    }
+}
