@@ -90,24 +90,32 @@ impl Partitioner {
         }
     }
 
-    /// Accounts `bytes` appended to the sticky partition of `topic`; after `batch.size` bytes
-    /// the next partition is drawn at random among the available ones (as Kafka does, the
-    /// draw may pick the same partition again).
+    /// `BuiltInPartitioner.updatePartitionInfo`: accounts `bytes` appended to the sticky
+    /// partition of `topic` (the batch's growth, its header included when the record opened
+    /// it). After `batch.size` bytes the next partition is drawn at random among the available
+    /// ones (the draw may pick the same partition again), but only if `at_batch_boundary`
+    /// (the partition's batches are all full, `RecordAccumulator.allBatchesFull`), or in any
+    /// case after twice `batch.size`. Returns whether it switched.
     pub fn sticky_appended(
         &mut self,
         topic: &Arc<str>,
         bytes: u64,
+        at_batch_boundary: bool,
         num_partitions: u32,
         available: &[u32],
         rng: &mut SplitMix64,
-    ) {
-        if let Some(s) = self.sticky.get_mut(topic) {
-            s.produced_bytes += bytes;
-            if s.produced_bytes >= STICKY_BATCH_SIZE_BYTES {
-                s.partition = next_partition(num_partitions, available, rng);
-                s.produced_bytes = 0;
-            }
+    ) -> bool {
+        let Some(s) = self.sticky.get_mut(topic) else {
+            return false;
+        };
+        s.produced_bytes += bytes;
+        let due = s.produced_bytes >= STICKY_BATCH_SIZE_BYTES && at_batch_boundary
+            || s.produced_bytes >= 2 * STICKY_BATCH_SIZE_BYTES;
+        if due {
+            s.partition = next_partition(num_partitions, available, rng);
+            s.produced_bytes = 0;
         }
+        due
     }
 
     /// The current sticky partition of a topic, if one was chosen.

@@ -29,7 +29,8 @@ mod accumulator;
 mod load;
 use crate::sorted::SortedMap;
 use accumulator::{
-    append_to_queue, close_open, reenqueue, PartitionQueue, ProducerBatch, TopicState,
+    append_to_queue, close_open, reenqueue, sticky_appended, sticky_partition, PartitionQueue,
+    ProducerBatch, TopicState,
 };
 pub use load::Continuous;
 use std::collections::VecDeque;
@@ -328,7 +329,26 @@ impl Producer {
             ),
         };
         self.stats.records_sent += 1;
-        let closed = append_to_queue(
+        let sticky = r.partition.is_none()
+            && r.key.is_none()
+            && self.partitioner.kind == PartitionerKind::Default;
+        let (partition, switched) = if sticky {
+            sticky_partition(
+                &mut self.partitioner,
+                &r.topic,
+                &mut ts.queues,
+                partition,
+                None,
+                r.value.as_deref(),
+                &r.headers,
+                &ts.available,
+                ctx.rng,
+                ctx.now,
+            )
+        } else {
+            (partition, false)
+        };
+        let (closed, grown) = append_to_queue(
             &mut ts.queues[partition as usize],
             &mut self.batch_seq,
             r.key.as_deref(),
@@ -337,26 +357,21 @@ impl Producer {
             r.handle,
             ctx.now,
         );
-        let opened = ts.queues[partition as usize]
-            .open
-            .as_ref()
-            .filter(|b| b.data.len() == 1)
-            .map(|b| b.seq);
-        let sticky = r.partition.is_none()
-            && r.key.is_none()
-            && self.partitioner.kind == PartitionerKind::Default;
+        let q = &ts.queues[partition as usize];
+        let opened = q.open.as_ref().filter(|b| b.data.len() == 1).map(|b| b.seq);
         if sticky {
             // KIP-794 counts the bytes produced to the sticky partition.
-            let size = u64::from(crate::record::record_size_bytes(
-                0,
-                0,
-                None,
-                r.value.as_deref(),
-                &[],
-            ));
-            self.partitioner
-                .sticky_appended(&r.topic, size, n, &ts.available, ctx.rng);
+            sticky_appended(
+                &mut self.partitioner,
+                &r.topic,
+                q,
+                grown,
+                n,
+                &ts.available,
+                ctx.rng,
+            );
         }
+        let closed = closed || switched;
         if let Some(seq) = opened {
             let topic = r.topic.clone();
             self.timer(

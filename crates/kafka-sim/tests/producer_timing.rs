@@ -127,3 +127,43 @@ fn backlog_after_an_outage_goes_out_in_full_batches_record_accumulator() {
         );
     }
 }
+
+/// `BuiltInPartitioner` with `RecordAccumulator.partitionChanged`: a keyless producer fast
+/// enough to fill batches before `linger.ms` switches partitions only when the record does
+/// not fit the current batch, so every batch it sends is full (148 keyless records of 100 bytes),
+/// never a full batch followed by a scrap on the same partition.
+#[test]
+fn sticky_partitioner_switches_only_at_a_batch_boundary_built_in_partitioner() {
+    let mut e = engine(3, 9);
+    let mut c = Checker::new();
+    create(&mut e, "t", 6, 1, &[]);
+    e.apply(Command::StartProducer {
+        id: "keyless".into(),
+        topic: "t".into(),
+        rate_per_s: 200_000,
+        keys: None,
+        acks: kafka_sim::Acks::All,
+        enable_idempotence: None,
+        value_bytes: Some(100),
+        partitioner: Default::default(),
+        max_records: Some(148 * 60),
+    })
+    .unwrap();
+    run(&mut e, &mut c, 3_000);
+    let counts = appended_counts(&e, 0);
+    assert_eq!(counts.iter().sum::<u32>(), 148 * 60);
+    assert!(
+        counts.iter().all(|n| *n == 148),
+        "batches of a sticky partition: {counts:?}"
+    );
+    let partitions: std::collections::BTreeSet<u32> = e
+        .events()
+        .iter()
+        .filter_map(|x| match &x.event {
+            Event::RecordsAppended { tp, .. } => Some(tp.partition.0),
+            _ => None,
+        })
+        .collect();
+    assert!(partitions.len() >= 4, "spread over {partitions:?}");
+    c.finish(&e).unwrap();
+}

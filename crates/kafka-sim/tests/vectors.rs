@@ -136,7 +136,7 @@ fn sticky_partitioner_switches_after_batch_size_bytes() {
         for _ in 0..2000 {
             let part = p.partition(&topic, None, None, 6, &available, &mut rng);
             seq.push(part);
-            p.sticky_appended(&topic, 100, 6, &available, &mut rng);
+            p.sticky_appended(&topic, 100, true, 6, &available, &mut rng);
         }
         seq
     };
@@ -157,8 +157,30 @@ fn sticky_partitioner_switches_after_batch_size_bytes() {
     for _ in 0..500 {
         let part = p.partition(&topic, None, None, 6, &[2, 4], &mut rng);
         assert!(part == 2 || part == 4);
-        p.sticky_appended(&topic, 5000, 6, &[2, 4], &mut rng);
+        p.sticky_appended(&topic, 5000, true, 6, &[2, 4], &mut rng);
     }
+}
+
+/// `BuiltInPartitioner.updatePartitionInfo`: past `batch.size` bytes the switch waits for a
+/// batch boundary, but never past twice `batch.size`.
+#[test]
+fn sticky_switch_waits_for_a_batch_boundary_up_to_twice_batch_size() {
+    let topic: Arc<str> = Arc::from("t");
+    let available: Vec<u32> = (0..6).collect();
+    let mut p = Partitioner::new(PartitionerKind::Default);
+    let mut rng = SplitMix64::new(1);
+    p.partition(&topic, None, None, 6, &available, &mut rng);
+    let switched_after = |p: &mut Partitioner, rng: &mut SplitMix64, boundary_at: u64| {
+        (1..=1_000u64)
+            .find(|i| p.sticky_appended(&topic, 100, *i == boundary_at, 6, &available, rng))
+            .unwrap()
+    };
+    // Not at a boundary: no switch until 2 x 16384 bytes (328 records of 100 bytes).
+    assert_eq!(switched_after(&mut p, &mut rng, 0), 328);
+    // A boundary after 200 records (20,000 bytes): the switch happens there.
+    assert_eq!(switched_after(&mut p, &mut rng, 200), 200);
+    // A boundary before batch.size bytes does not switch.
+    assert_eq!(switched_after(&mut p, &mut rng, 100), 328);
 }
 
 #[test]

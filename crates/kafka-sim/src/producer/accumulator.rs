@@ -2,7 +2,9 @@
 //! closed batches waiting to be sent (or re-sent after a retriable error).
 
 use crate::ids::{BrokerId, Epoch, ProduceHandle, SimTime};
-use crate::record::{BatchData, Header, ProducerIds};
+use crate::partitioner::Partitioner;
+use crate::record::{BatchData, Header, ProducerIds, BATCH_SIZE_BYTES};
+use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -62,7 +64,8 @@ pub(super) fn close_open(q: &mut PartitionQueue) {
 }
 
 /// Appends to the partition's open batch, closing it first when the record does not fit.
-/// Returns true if a batch was closed (so there is something to send).
+/// Returns true if a batch was closed (so there is something to send), and the bytes the
+/// open batch grew by.
 pub(super) fn append_to_queue(
     q: &mut PartitionQueue,
     batch_seq: &mut u64,
@@ -71,7 +74,7 @@ pub(super) fn append_to_queue(
     headers: Vec<Header>,
     handle: Option<ProduceHandle>,
     now: SimTime,
-) -> bool {
+) -> (bool, u32) {
     let mut closed = false;
     if let Some(open) = &q.open {
         let size = open.data.next_record_size(key, value, &headers, now);
@@ -90,11 +93,61 @@ pub(super) fn append_to_queue(
         }
     });
     let index = open.data.len();
-    open.data.push(key, value, headers, now);
+    let grown = open.data.push(key, value, headers, now);
     if let Some(h) = handle {
         open.handles.push((index, h));
     }
-    closed
+    (closed, grown)
+}
+
+/// The sticky partition a keyless record goes to. Kafka switches at a batch boundary
+/// (`RecordAccumulator.partitionChanged`): when the partition has no open batch, or the record
+/// does not fit it, a switch `batch.size` bytes made due but deferred happens now, before the
+/// append, and the full batch is closed. Returns the partition and whether a batch closed.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn sticky_partition(
+    partitioner: &mut Partitioner,
+    topic: &Arc<str>,
+    queues: &mut [PartitionQueue],
+    chosen: u32,
+    key: Option<&[u8]>,
+    value: Option<&[u8]>,
+    headers: &[Header],
+    available: &[u32],
+    rng: &mut SplitMix64,
+    now: SimTime,
+) -> (u32, bool) {
+    let n = queues.len() as u32;
+    let q = &mut queues[chosen as usize];
+    let boundary = q.open.as_ref().is_none_or(|b| {
+        !b.data
+            .has_room_for(b.data.next_record_size(key, value, headers, now))
+    });
+    if !boundary || !partitioner.sticky_appended(topic, 0, true, n, available, rng) {
+        return (chosen, false);
+    }
+    let closed = q.open.is_some();
+    close_open(q);
+    let p = partitioner.sticky_partition(topic).unwrap_or(chosen);
+    (p, closed)
+}
+
+/// After a keyless record's append: counts its bytes for the sticky partitioner, which may
+/// switch now only if the batch it went to is full (`MemoryRecordsBuilder.isFull`).
+pub(super) fn sticky_appended(
+    partitioner: &mut Partitioner,
+    topic: &Arc<str>,
+    q: &PartitionQueue,
+    grown: u32,
+    n: u32,
+    available: &[u32],
+    rng: &mut SplitMix64,
+) {
+    let full = q
+        .open
+        .as_ref()
+        .is_none_or(|b| b.data.size_bytes() >= BATCH_SIZE_BYTES);
+    partitioner.sticky_appended(topic, u64::from(grown), full, n, available, rng);
 }
 
 /// Puts a batch back for a retry: an idempotent producer's in sequence order among the other

@@ -2,7 +2,7 @@
 //! cycled from a list (or null keys), values `<id>-<seq>` padded to `value_bytes`. Records
 //! are written straight into the accumulator; nothing is allocated per record.
 
-use super::accumulator::append_to_queue;
+use super::accumulator::{append_to_queue, sticky_appended, sticky_partition};
 use super::{Producer, ProducerTimer, LINGER_MS};
 use crate::ctx::{Ctx, Timer};
 use crate::partitioner::PartitionerKind;
@@ -109,8 +109,27 @@ impl Producer {
                 &ts.available,
                 ctx.rng,
             );
+            let sticky = key.is_none() && self.partitioner.kind == PartitionerKind::Default;
+            let p = if sticky {
+                let (p, switched) = sticky_partition(
+                    &mut self.partitioner,
+                    &topic,
+                    &mut ts.queues,
+                    p,
+                    None,
+                    Some(&self.scratch),
+                    &[],
+                    &ts.available,
+                    ctx.rng,
+                    ctx.now,
+                );
+                closed |= switched;
+                p
+            } else {
+                p
+            };
             let q = &mut ts.queues[p as usize];
-            closed |= append_to_queue(
+            let (batch_closed, grown) = append_to_queue(
                 q,
                 &mut self.batch_seq,
                 key.as_deref(),
@@ -119,6 +138,7 @@ impl Producer {
                 None,
                 ctx.now,
             );
+            closed |= batch_closed;
             if q.open.as_ref().is_some_and(|b| b.data.len() == 1) {
                 let seq = q.open.as_ref().expect("checked").seq;
                 ctx.timer(
@@ -133,16 +153,17 @@ impl Producer {
                     },
                 );
             }
-            if key.is_none() && self.partitioner.kind == PartitionerKind::Default {
-                let size = u64::from(crate::record::record_size_bytes(
-                    0,
-                    0,
-                    None,
-                    Some(&self.scratch),
-                    &[],
-                ));
-                self.partitioner
-                    .sticky_appended(&topic, size, partitions, &ts.available, ctx.rng);
+            if sticky {
+                let q = &ts.queues[p as usize];
+                sticky_appended(
+                    &mut self.partitioner,
+                    &topic,
+                    q,
+                    grown,
+                    partitions,
+                    &ts.available,
+                    ctx.rng,
+                );
             }
         }
         self.stats.records_sent += n;
