@@ -47,6 +47,7 @@ pub enum ErrorKind {
     InvalidGroupIdException,
     ConfigException,
     OutOfOrderSequenceException,
+    InvalidProducerEpochException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -97,6 +98,7 @@ impl ErrorKind {
             ErrorKind::InvalidGroupIdException => "InvalidGroupIdException",
             ErrorKind::ConfigException => "ConfigException",
             ErrorKind::OutOfOrderSequenceException => "OutOfOrderSequenceException",
+            ErrorKind::InvalidProducerEpochException => "InvalidProducerEpochException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }
@@ -159,6 +161,9 @@ impl ErrorKind {
             }
             ErrorKind::OutOfOrderSequenceException => {
                 "The broker received an out of order sequence number."
+            }
+            ErrorKind::InvalidProducerEpochException => {
+                "Producer attempted to produce with an old epoch."
             }
             _ => "",
         }

@@ -8,9 +8,9 @@
 //! InitProducerId, a sequence number per partition on each batch (kept on retries, so the
 //! leader answers a resent batch it already has with the original offsets), up to 5 batches
 //! in flight per partition with retries put back in sequence order. A batch that fails for
-//! good leaves a gap in the sequence: the producer waits for its requests in flight, then
-//! takes a new producer id and numbers its unsent batches from 0 (`TransactionManager`'s
-//! epoch bump for an idempotent producer). Without idempotence: one batch in flight per
+//! good leaves a gap in the sequence: the producer bumps its epoch (`TransactionManager.
+//! bumpIdempotentProducerEpoch`, no request), and each partition, once its batches of the old
+//! epoch are answered, numbers its next batches from 0 again. Without idempotence: one batch in flight per
 //! partition (to keep order on retry), and a resent batch is appended again.
 //!
 //! Simplification: NotEnoughReplicas fails the batch at once (see README).
@@ -161,7 +161,8 @@ pub struct Producer {
     pub producer_id: Option<(u64, u16)>,
     #[serde(default)]
     init_pid_in_flight: Option<u64>,
-    /// A sequenced batch failed for good: take a new producer id once nothing is in flight.
+    /// A batch of the current epoch failed for good: bump the epoch before the next send
+    /// (`epochBumpRequired`).
     #[serde(default)]
     pid_reset: bool,
     /// Brokers whose connection failed: `(broker, reconnect at, failures in a row)`. Their
@@ -392,14 +393,20 @@ impl Producer {
     /// Sends every sendable batch: one PRODUCE per leader broker, one batch per partition,
     /// again while batches and in-flight room remain (Kafka's sender loop).
     pub fn drain(&mut self, ctx: &mut Ctx) {
+        if self.pid_reset {
+            self.pid_reset = false;
+            // `bumpIdempotentProducerEpoch`: a new epoch of the same id; past the largest
+            // epoch (a Java short), a new producer id.
+            self.producer_id = self
+                .producer_id
+                .filter(|p| p.1 < i16::MAX as u16)
+                .map(|(id, epoch)| (id, epoch + 1));
+        }
         let pid = if self.idempotent {
-            match self.producer_id {
-                Some(pid) if !self.pid_reset => Some(pid),
-                _ => {
-                    self.maybe_init_producer_id(ctx);
-                    None
-                }
+            if self.producer_id.is_none() {
+                self.maybe_init_producer_id(ctx);
             }
+            self.producer_id
         } else {
             None
         };
@@ -449,12 +456,23 @@ impl Producer {
                     // A batch sent before goes again only as the first in flight
                     // (`RecordAccumulator.shouldStopDrainBatchesForPartition`), so retries
                     // keep their order.
-                    let resent = q.ready.front().is_some_and(|b| {
-                        b.ids
-                            .is_some_and(|i| pid.is_some_and(|p| p.0 == i.producer_id))
-                    });
+                    let current = |i: ProducerIds| {
+                        pid.is_some_and(|p| (p.0, p.1) == (i.producer_id, i.producer_epoch))
+                    };
+                    let resent = q.ready.front().is_some_and(|b| b.ids.is_some_and(current));
                     if resent && q.in_flight > 0 {
                         continue;
+                    }
+                    if let Some((_, epoch)) = pid {
+                        if q.sequence_epoch != epoch {
+                            // `maybeUpdateProducerIdAndEpoch`: after an epoch bump, once the
+                            // old epoch's batches are answered, sequences start again at 0.
+                            if q.in_flight > 0 {
+                                continue;
+                            }
+                            q.sequence_epoch = epoch;
+                            q.next_sequence = 0;
+                        }
                     }
                     let Some(leader) = ts.leaders.get(p).copied().flatten() else {
                         need_metadata = true;
@@ -469,8 +487,8 @@ impl Producer {
                     }
                     let mut b = q.ready.pop_front().expect("checked");
                     if let Some((id, epoch)) = pid {
-                        // First send under this producer id: the next sequence numbers.
-                        if b.ids.is_none_or(|i| i.producer_id != id) {
+                        // First send in this epoch: the next sequence numbers.
+                        if !b.ids.is_some_and(current) {
                             b.ids = Some(ProducerIds {
                                 producer_id: id,
                                 producer_epoch: epoch,
@@ -547,7 +565,7 @@ impl Producer {
     }
 
     /// Asks a broker for a producer id, when an idempotent producer needs one and has
-    /// nothing in flight (a reset waits for the answers to the old id's batches).
+    /// nothing in flight.
     fn maybe_init_producer_id(&mut self, ctx: &mut Ctx) {
         if self.init_pid_in_flight.is_some()
             || !self.in_flight.is_empty()
@@ -575,9 +593,9 @@ impl Producer {
         match result {
             Ok(pid) => {
                 self.producer_id = Some(pid);
-                self.pid_reset = false;
                 for q in self.topics.values_mut().flat_map(|t| t.queues.iter_mut()) {
                     q.next_sequence = 0;
+                    q.sequence_epoch = pid.1;
                 }
                 self.drain(ctx);
             }
@@ -634,8 +652,11 @@ impl Producer {
     ) {
         let n = b.data.len();
         self.stats.batches_failed += 1;
-        // Its sequence numbers will never be written: the next batches would be out of order.
-        self.pid_reset |= b.ids.is_some();
+        // Its sequence numbers will never be written: the next batches would be out of order
+        // (a batch of an older epoch needs no new bump: `TransactionManager.isStaleBatch`).
+        self.pid_reset |= b
+            .ids
+            .is_some_and(|i| self.producer_id == Some((i.producer_id, i.producer_epoch)));
         self.record_failed(u64::from(n), &error, ctx.now);
         ctx.emit(Event::ProduceFailed {
             producer: self.name.clone(),
@@ -674,7 +695,9 @@ impl Producer {
                     // An earlier batch is still unresolved, or the id is being replaced:
                     // the gap is not (yet) this batch's fault (`TransactionManager.canRetry`).
                     || (e == ErrorKind::OutOfOrderSequenceException
-                        && (self.pid_reset || self.earlier_unresolved(&tp, &b)))
+                        && (self.pid_reset
+                            || self.stale(&b)
+                            || self.earlier_unresolved(&tp, &b)))
             };
             match result {
                 Ok((base, epoch)) => self.acked(&tp, Some(base), b, epoch, ctx),
@@ -732,15 +755,22 @@ impl Producer {
         true
     }
 
-    /// Whether a batch of `tp` with a lower sequence under the same producer id is still
-    /// waiting or in flight.
+    /// Whether the batch was numbered in an older epoch (it is numbered again when resent).
+    fn stale(&self, b: &ProducerBatch) -> bool {
+        b.ids
+            .is_some_and(|i| self.producer_id != Some((i.producer_id, i.producer_epoch)))
+    }
+
+    /// Whether a batch of `tp` with a lower sequence in the same epoch is still waiting or
+    /// in flight.
     fn earlier_unresolved(&self, tp: &TopicPartition, b: &ProducerBatch) -> bool {
         let Some(ids) = b.ids else {
             return false;
         };
         let earlier = |x: &ProducerBatch| {
             x.ids.is_some_and(|i| {
-                i.producer_id == ids.producer_id && i.base_sequence < ids.base_sequence
+                (i.producer_id, i.producer_epoch) == (ids.producer_id, ids.producer_epoch)
+                    && i.base_sequence < ids.base_sequence
             })
         };
         let waiting = self

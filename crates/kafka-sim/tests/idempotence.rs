@@ -95,3 +95,37 @@ fn idempotence_asked_for_with_acks_1_is_a_config_exception() {
         .unwrap_err();
     assert_eq!(err.to_string(), "ConfigException: Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
 }
+
+/// `TransactionManager.bumpIdempotentProducerEpoch`: a batch that fails for good
+/// (NotEnoughReplicas) leaves its sequence numbers unwritten; the producer bumps its epoch
+/// and the partition's next batch starts again at sequence 0, so it is written instead of
+/// being refused as out of order.
+#[test]
+fn a_failed_batch_bumps_the_epoch_and_the_next_batch_is_written_transaction_manager() {
+    let mut e = engine(3, 3);
+    create(&mut e, "t", 1, 3, &[("min.insync.replicas", "2")]);
+    let mut c = Checker::new();
+    run_checked(&mut e, &mut c, 500).unwrap();
+    let a = produce(&mut e, "t", 0, "a", Acks::All);
+    run_checked(&mut e, &mut c, 1_500).unwrap();
+    assert_eq!(acked_offset(&e, a).unwrap().1, Some(Offset(0)));
+    kill(&mut e, 2);
+    kill(&mut e, 3);
+    run_checked(&mut e, &mut c, 20_000).unwrap();
+    let b = produce(&mut e, "t", 0, "b", Acks::All);
+    run_checked(&mut e, &mut c, 21_000).unwrap();
+    assert_eq!(failed(&e, b), Some("NotEnoughReplicasException"));
+    restart(&mut e, 2);
+    restart(&mut e, 3);
+    run_checked(&mut e, &mut c, 60_000).unwrap();
+    let d = produce(&mut e, "t", 0, "c", Acks::All);
+    run_checked(&mut e, &mut c, 62_000).unwrap();
+    assert_eq!(acked_offset(&e, d).unwrap().1, Some(Offset(1)));
+    let p = e
+        .producers_view()
+        .into_iter()
+        .find(|p| p.name == "producer-acks-all")
+        .unwrap();
+    assert_eq!(p.stats.batches_failed, 1, "only b failed");
+    c.finish(&e).unwrap();
+}

@@ -72,6 +72,9 @@ impl ProducerStates {
             if !in_sequence {
                 return Err(ErrorKind::OutOfOrderSequenceException);
             }
+        } else if ids.producer_epoch < e.epoch {
+            // `ProducerAppendInfo.checkProducerEpoch`.
+            return Err(ErrorKind::InvalidProducerEpochException);
         } else if ids.base_sequence != 0 {
             // "Invalid sequence number for new epoch": a new epoch starts at sequence 0.
             return Err(ErrorKind::OutOfOrderSequenceException);
@@ -114,5 +117,101 @@ impl ProducerStates {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::Epoch;
+    use crate::record::BatchData;
+    use std::sync::Arc;
+
+    fn ids(epoch: u16, seq: u32) -> ProducerIds {
+        ProducerIds {
+            producer_id: 7,
+            producer_epoch: epoch,
+            base_sequence: seq,
+        }
+    }
+
+    /// A batch of `n` records at `base` written by producer 7.
+    fn batch(base: u64, n: u32, ids: ProducerIds) -> RecordBatch {
+        let mut data = BatchData::default();
+        for _ in 0..n {
+            data.push(None, Some(b"v"), Vec::new(), 0);
+        }
+        let mut b = RecordBatch::new(Offset(base), Epoch(0), None, Arc::new(data));
+        b.producer = Some(ids);
+        b
+    }
+
+    /// `ProducerStateManagerTest`: the last 5 batches answer duplicates, older ones and gaps
+    /// are out of order, a new epoch starts at 0, an older epoch is refused.
+    #[test]
+    fn duplicates_gaps_and_epochs_as_producer_state_manager() {
+        let mut s = ProducerStates::default();
+        assert_eq!(
+            s.check(ids(0, 42), 2),
+            Ok(SequenceCheck::Append),
+            "unknown id"
+        );
+        for i in 0..6u32 {
+            s.update(&batch(u64::from(i) * 2, 2, ids(0, i * 2)));
+        }
+        // Batches 1..=5 (sequences 2..=11) are retained, batch 0 is not.
+        assert_eq!(
+            s.check(ids(0, 10), 2),
+            Ok(SequenceCheck::Duplicate {
+                base: Offset(10),
+                end: Offset(12)
+            })
+        );
+        assert_eq!(
+            s.check(ids(0, 2), 2),
+            Ok(SequenceCheck::Duplicate {
+                base: Offset(2),
+                end: Offset(4)
+            })
+        );
+        let out_of_order = Err(ErrorKind::OutOfOrderSequenceException);
+        assert_eq!(s.check(ids(0, 0), 2), out_of_order, "older than the last 5");
+        assert_eq!(s.check(ids(0, 14), 2), out_of_order, "a gap");
+        assert_eq!(s.check(ids(0, 12), 2), Ok(SequenceCheck::Append));
+        assert_eq!(
+            s.check(ids(1, 3), 2),
+            out_of_order,
+            "a new epoch starts at 0"
+        );
+        assert_eq!(s.check(ids(1, 0), 2), Ok(SequenceCheck::Append));
+        s.update(&batch(12, 2, ids(1, 0)));
+        assert_eq!(
+            s.check(ids(0, 12), 2),
+            Err(ErrorKind::InvalidProducerEpochException)
+        );
+    }
+
+    /// `UnifiedLog.truncateTo` reloads the state: a truncated batch is forgotten, so its
+    /// resend is appended again rather than answered from a batch no longer in the log.
+    #[test]
+    fn rebuilt_state_forgets_truncated_batches() {
+        let chunks: Vec<Chunk> = (0..3u32)
+            .map(|i| Chunk::whole(Arc::new(batch(u64::from(i) * 2, 2, ids(0, i * 2)))))
+            .collect();
+        let s = ProducerStates::rebuild(chunks[..2].iter());
+        assert_eq!(s.check(ids(0, 4), 2), Ok(SequenceCheck::Append));
+        let mut cut = chunks[2].clone();
+        cut.end = 1;
+        let s = ProducerStates::rebuild(chunks[..2].iter().chain([&cut]));
+        assert_eq!(
+            s.check(ids(0, 4), 2),
+            Ok(SequenceCheck::Append),
+            "half a batch"
+        );
+        let s = ProducerStates::rebuild(chunks.iter());
+        assert!(matches!(
+            s.check(ids(0, 4), 2),
+            Ok(SequenceCheck::Duplicate { .. })
+        ));
     }
 }

@@ -35,9 +35,12 @@ pub(super) struct PartitionQueue {
     /// Batches of this partition in flight: at most 1 without idempotence, 5 with it.
     pub(super) in_flight: u8,
     pub(super) retry_at: SimTime,
-    /// The idempotent producer's next sequence number for this partition.
+    /// The idempotent producer's next sequence number for this partition, and the producer
+    /// epoch it counts in.
     #[serde(default)]
     pub(super) next_sequence: u32,
+    #[serde(default)]
+    pub(super) sequence_epoch: u16,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
