@@ -13,7 +13,8 @@
 //! - [`record`], [`log`]: shared record batches (compacted ones keep their offsets with gaps)
 //!   and a replica's log: segments, log start, LEO, epoch cache; `log/retention.rs` deletes old
 //!   segments (`retention.ms`, `retention.bytes`), `log/cleaner.rs` compacts
-//!   (`cleanup.policy=compact`).
+//!   (`cleanup.policy=compact`), `log/producer_state.rs` keeps idempotent producers' last
+//!   batches (duplicates, sequence gaps).
 //! - [`replica`]: a replica's HW and, as leader, its view of followers (ISR rules).
 //! - [`network`], [`message`]: envelopes in flight and what they carry.
 //! - [`metadata`]: the cluster metadata image.
@@ -21,8 +22,10 @@
 //!   `controller/admin.rs`: topic admin operations). `apply.rs`: commands into the engine.
 //! - [`broker`]: brokers (`broker/produce.rs`: PRODUCE as leader; `broker/fetch.rs`:
 //!   replication by FETCH, both sides; `broker/logs.rs`: the log manager's retention checks
-//!   and the log cleaner, on the broker's own replicas).
-//! - [`producer`]: the producer client (metadata, batching, retries, load generation).
+//!   and the log cleaner, on the broker's own replicas; `broker/producer_ids.rs`:
+//!   InitProducerId from blocks of ids the controller hands out).
+//! - [`producer`]: the producer client (metadata, idempotence, batching, the sticky
+//!   partitioner's batch boundaries, retries, load generation).
 //! - [`consumer`]: the consumer client (group membership in `consumer/membership.rs`, fetch,
 //!   positions, poll and commits in `consumer/fetching.rs`); [`group`]: groups on the
 //!   coordinator and their `__consumer_offsets` records (protocol in `broker/coordinator.rs`,
