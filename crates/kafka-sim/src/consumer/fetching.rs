@@ -419,8 +419,8 @@ impl Consumer {
             self.fail(ErrorKind::OffsetOutOfRangeException, message, ctx);
             return;
         }
-        // Out of range (below the log start after retention, or above the HW after an unclean
-        // election): reset by `auto.offset.reset`.
+        // Out of range (below the log start after retention, or beyond the log end after an
+        // unclean election): reset by `auto.offset.reset`.
         self.reset_positions(out_of_range.into_iter().map(|(tp, _)| tp).collect(), ctx);
         self.schedule_poll(ctx);
         self.maybe_fetch(ctx);
