@@ -218,6 +218,16 @@ fn main() {
                 .first()
                 .map(|r| (t - r.timestamp_ms) as f64 / 60_000.0);
             let estimated: u64 = fp.values().sum();
+            println!(
+                "t={:>6.2} h  live {:>8} MB  (+{} MB)  peak {:>8} MB  estimated {:>8} MB  oldest record {:>6.1} min  wall {:>6.1} s",
+                t as f64 / 3_600_000.0,
+                mb(live),
+                mb(live.saturating_sub(previous)),
+                mb(PEAK.load(Ordering::Relaxed) - before),
+                mb(estimated),
+                oldest.unwrap_or(0.0),
+                wall.elapsed().as_secs_f64()
+            );
             // Bytes per retained record and batch of the preset's topic: what a long run's
             // memory should grow with (not with what was ever produced).
             let (records, batches) = e.retained(p.topic);
@@ -230,16 +240,6 @@ fn main() {
                 p.topic,
                 log_bytes as f64 / records.max(1) as f64,
                 log_bytes as f64 / batches.max(1) as f64
-            );
-            println!(
-                "t={:>6.2} h  live {:>8} MB  (+{} MB)  peak {:>8} MB  estimated {:>8} MB  oldest record {:>6.1} min  wall {:>6.1} s",
-                t as f64 / 3_600_000.0,
-                mb(live),
-                mb(live.saturating_sub(previous)),
-                mb(PEAK.load(Ordering::Relaxed) - before),
-                mb(estimated),
-                oldest.unwrap_or(0.0),
-                wall.elapsed().as_secs_f64()
             );
             for (k, v) in &fp {
                 if *v >= 100_000 {
