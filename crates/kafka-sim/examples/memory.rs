@@ -229,6 +229,19 @@ fn main() {
                 oldest.unwrap_or(0.0),
                 wall.elapsed().as_secs_f64()
             );
+            // Bytes per retained record and batch of the preset's topic: what a long run's
+            // memory should grow with (not with what was ever produced).
+            let (records, batches) = e.retained(p.topic);
+            let log_bytes = fp
+                .get(&format!("log records: {}", p.topic))
+                .copied()
+                .unwrap_or(0);
+            println!(
+                "      retained by {}: {records} records in {batches} batches, {:.1} bytes/record, {:.0} bytes/batch (log records)",
+                p.topic,
+                log_bytes as f64 / records.max(1) as f64,
+                log_bytes as f64 / batches.max(1) as f64
+            );
             for (k, v) in &fp {
                 if *v >= 100_000 {
                     println!("      {k:<44} {:>9} MB", mb(*v));

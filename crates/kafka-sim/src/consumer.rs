@@ -208,8 +208,10 @@ pub struct Consumer {
     looking_up: SortedSet<TopicPartition>,
     /// Partitions without a position and no reset policy (`auto.offset.reset=none`).
     failed: SortedSet<TopicPartition>,
-    /// Fetched records not handed to the application yet, in arrival order.
-    buffer: VecDeque<(TopicPartition, Chunk)>,
+    /// Fetched records not handed to the application yet, in arrival order, each with the
+    /// leader's log start offset in the response that brought it (FetchResponse's
+    /// `LogStartOffset`), which `RecordsDelivered` reports for the checker.
+    buffer: VecDeque<(TopicPartition, Chunk, Offset)>,
     #[serde(with = "crate::ids::map_as_pairs")]
     buffered: SortedMap<TopicPartition, u32>,
     inflight: SortedMap<u64, Req>,
@@ -300,12 +302,12 @@ impl Consumer {
 
     /// The fetched chunks waiting for the application (for `crate::footprint`).
     pub(crate) fn buffered_chunks(&self) -> impl Iterator<Item = &Chunk> {
-        self.buffer.iter().map(|(_, c)| c)
+        self.buffer.iter().map(|(_, c, _)| c)
     }
 
     /// Records fetched and waiting for the application.
     pub fn buffered_records(&self) -> u64 {
-        self.buffer.iter().map(|(_, c)| u64::from(c.len())).sum()
+        self.buffer.iter().map(|(_, c, _)| u64::from(c.len())).sum()
     }
 
     /// Sends a request and arms its timeout.

@@ -276,6 +276,9 @@ pub enum Event {
         count: u32,
         /// The records themselves (shared with the log, never copied).
         records: Vec<Chunk>,
+        /// The leader's log start offset when it served them (FetchResponse's
+        /// `LogStartOffset`): no delivered offset is below it.
+        log_start_offset: Offset,
     },
     /// The coordinator stored committed offsets (replicated to the ISR of its partition).
     OffsetsCommitted {

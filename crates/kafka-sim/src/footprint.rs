@@ -60,6 +60,23 @@ impl Batches {
 }
 
 impl Engine {
+    /// Records and batches the leaders of `topic` retain (each batch is shared by the
+    /// replicas holding it): what the log's memory should be proportional to.
+    pub fn retained(&self, topic: &str) -> (u64, u64) {
+        let (mut records, mut batches) = (0, 0);
+        for b in self.brokers.values() {
+            for (tp, r) in &b.replicas {
+                if &*tp.topic == topic && r.leader_state().is_some() {
+                    for c in r.log.chunks() {
+                        records += u64::from(c.len());
+                        batches += 1;
+                    }
+                }
+            }
+        }
+        (records, batches)
+    }
+
     /// Estimated heap bytes per structure (see the module documentation).
     pub fn footprint(&self) -> Footprint {
         let mut f = Footprint::new();

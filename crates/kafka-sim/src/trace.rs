@@ -291,6 +291,7 @@ pub fn details(event: &Event) -> String {
             base_offset,
             count,
             records,
+            ..
         } => {
             let end = records
                 .last()

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use kafka_sim::command::JoinGroupSpec;
+use kafka_sim::command::{JoinGroupSpec, ResetTarget};
 use kafka_sim::consumer::OffsetReset;
 use kafka_sim::{Acks, Command, Engine, Event, Offset, TopicPartition};
 use std::collections::BTreeMap;
@@ -426,4 +426,154 @@ fn memory_of_a_long_run_with_retention_stays_flat() {
     assert!(sizes.iter().all(|s| s <= high), "{sizes:?}");
     // Without retention the log would hold 20 minutes of records, four times a peak.
     assert!(*high < sizes[20] * 3, "{sizes:?}");
+}
+
+/// `LogCleaner.cleanFilthiestLog` runs `deleteOldSegments` for every compacted log
+/// (`LogCleanerManager.deletableLogs`), and for a `compact`-only log that is the log start
+/// pass: a follower that learned its leader's log start from a fetch while the topic was
+/// `compact,delete` drops the segments below it once the topic is `compact` only.
+#[test]
+fn a_compacted_follower_deletes_segments_below_its_leaders_log_start() {
+    let mut e = engine(3, 5);
+    create(
+        &mut e,
+        "cd",
+        1,
+        3,
+        &[
+            ("cleanup.policy", "compact,delete"),
+            ("segment.ms", "2000"),
+            ("retention.ms", "20000"),
+            // Never dirty enough: cleaning would merge the old segments into a young one.
+            ("min.cleanable.dirty.ratio", "1"),
+        ],
+    );
+    start_load(&mut e, "p", "cd", 20, Acks::All);
+    // Broker 3's log manager restarts with it: its cleaner wakes at 23, 38, 53 s, the
+    // leader's (broker 1) at 15, 30, 45, 60 s.
+    e.advance_to(1_000);
+    kill(&mut e, 3);
+    e.advance_to(8_000);
+    restart(&mut e, 3);
+    run_checked(&mut e, 46_000);
+    let t = tp("cd", 0);
+    let leader_start =
+        |e: &Engine| e.partition_view(&t).unwrap().replica_states[0].log_start_offset;
+    let start = leader_start(&e);
+    assert!(
+        deletions(&e, &t).iter().any(|d| d.0 == 45_000 && d.1 == 1),
+        "the leader deleted by retention.ms at 45 s: {:?}",
+        deletions(&e, &t)
+    );
+    let follower = |e: &Engine| e.partition_view(&t).unwrap().replica_states[2].clone();
+    assert_eq!(follower(&e).broker.0, 3);
+    assert_eq!(follower(&e).log_start_offset, start, "learned from a fetch");
+    let mut configs = BTreeMap::new();
+    configs.insert("cleanup.policy".to_string(), Some("compact".to_string()));
+    e.apply(Command::SetTopicConfig {
+        topic: "cd".into(),
+        configs,
+    })
+    .unwrap();
+    stop(&mut e, "p");
+    let segments_before = follower(&e).segments;
+    run_checked(&mut e, 54_000);
+    let reasons: Vec<(u64, u32, String)> = e
+        .events()
+        .iter()
+        .filter_map(|te| match &te.event {
+            Event::SegmentsDeleted {
+                broker, tp, reason, ..
+            } if *tp == t && te.at > 46_000 => Some((te.at, broker.0, reason.to_string())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons, [(53_000, 3, "log-start-offset".to_string())]);
+    assert!(follower(&e).segments < segments_before);
+    assert_eq!(follower(&e).log_start_offset, start);
+    check_invariants(&e);
+}
+
+/// Offsets `consumer` was handed, in delivery order.
+fn delivered_offsets(e: &Engine, consumer: &str) -> Vec<u64> {
+    e.events()
+        .iter()
+        .filter_map(|te| match &te.event {
+            Event::RecordsDelivered {
+                consumer: c,
+                records,
+                ..
+            } if &**c == consumer => Some(records),
+            _ => None,
+        })
+        .flat_map(|chunks| chunks.iter().flat_map(|c| c.records().map(|r| r.offset.0)))
+        .collect()
+}
+
+fn reset_to_earliest(e: &mut Engine, group: &str, topic: &str) -> Vec<(TopicPartition, Offset)> {
+    e.apply(Command::ResetOffsets {
+        group: group.into(),
+        topic: topic.into(),
+        to: ResetTarget::Earliest,
+    })
+    .expect("the group is empty");
+    e.events()
+        .iter()
+        .rev()
+        .find_map(|te| match &te.event {
+            Event::OffsetsReset { group: g, offsets } if &**g == group => Some(offsets.clone()),
+            _ => None,
+        })
+        .expect("OffsetsReset")
+}
+
+/// Reprocessing as `kafka-consumer-groups --reset-offsets --to-earliest --execute` does it
+/// (`ConsumerGroupCommand` asks ListOffsets for the earliest offset, the leader's log start):
+/// within retention the group reads every record again from offset 0; once retention deleted
+/// the oldest segments it starts at the new log start, and never sees a deleted record.
+#[test]
+fn reprocessing_from_earliest_rereads_what_retention_kept() {
+    let mut e = engine(3, 9);
+    create(
+        &mut e,
+        "re",
+        1,
+        3,
+        &[("segment.ms", "5000"), ("retention.ms", "100000")],
+    );
+    start_load(&mut e, "p", "re", 10, Acks::All);
+    join(&mut e, "g", "first", "re", OffsetReset::Earliest);
+    run_checked(&mut e, 20_000);
+    leave(&mut e, "g", "first");
+    run_checked(&mut e, 21_000);
+    let first = delivered_offsets(&e, "first");
+    assert!(first.len() > 150, "{}", first.len());
+    assert_eq!(first, (0..first.len() as u64).collect::<Vec<_>>());
+    // Within retention: back to offset 0, and every record is read again, in order.
+    let t = tp("re", 0);
+    assert_eq!(
+        reset_to_earliest(&mut e, "g", "re"),
+        [(t.clone(), Offset(0))]
+    );
+    join(&mut e, "g", "again", "re", OffsetReset::Latest);
+    run_checked(&mut e, 40_000);
+    leave(&mut e, "g", "again");
+    run_checked(&mut e, 41_000);
+    let again = delivered_offsets(&e, "again");
+    assert_eq!(again[..first.len()], first[..], "the same records again");
+    // The retention check at 330 s deletes the segments older than 100 s.
+    run_checked(&mut e, 331_000);
+    let start = e.partition_view(&t).unwrap().replica_states[0].log_start_offset;
+    assert!(
+        start.0 > 2_000,
+        "retention moved the log start: {}",
+        start.0
+    );
+    assert_eq!(reset_to_earliest(&mut e, "g", "re"), [(t.clone(), start)]);
+    join(&mut e, "g", "after", "re", OffsetReset::Latest);
+    run_checked(&mut e, 340_000);
+    let after = delivered_offsets(&e, "after");
+    assert_eq!(after[0], start.0, "starts at the new log start");
+    assert!(after.len() > 100);
+    check_invariants(&e);
 }

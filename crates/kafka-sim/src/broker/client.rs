@@ -1,6 +1,7 @@
 //! Serving consumers: FETCH from a client reads only below the high watermark and is
 //! long-polled up to `fetch.max.wait.ms` when nothing is committed yet (woken when the HW
-//! moves); LIST_OFFSETS answers the log start, the HW, or the first offset at a timestamp.
+//! moves); outside `[log start, LEO]` it is OFFSET_OUT_OF_RANGE. LIST_OFFSETS answers the log
+//! start, the HW, or the first offset at a timestamp.
 
 use super::{Broker, BrokerTimer, ParkedFetch};
 use crate::ctx::Ctx;
@@ -40,7 +41,10 @@ impl Broker {
             return FetchResult::Error(ErrorKind::NotLeaderOrFollowerException);
         }
         let hw = r.high_watermark;
-        if fp.fetch_offset > hw || fp.fetch_offset < r.log.log_start_offset() {
+        // `UnifiedLog.read` / `LocalLog.read`: below the log start or beyond the log end is
+        // OFFSET_OUT_OF_RANGE; between the HW and the LEO (a new leader whose HW has not
+        // caught up with its predecessor's yet) the answer is empty and the consumer waits.
+        if fp.fetch_offset > r.log.log_end_offset() || fp.fetch_offset < r.log.log_start_offset() {
             return FetchResult::Error(ErrorKind::OffsetOutOfRangeException);
         }
         FetchResult::Records {
@@ -150,5 +154,81 @@ pub fn offset_for(log: &Log, hw: Offset, spec: OffsetSpec) -> Offset {
             .records(log.log_start_offset(), hw)
             .find(|r| r.timestamp_ms >= t)
             .map_or(hw, |r| r.offset),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::command::Command;
+    use crate::controller::NewTopic;
+    use crate::engine::{Engine, EngineConfig};
+    use crate::error::ErrorKind;
+    use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
+    use crate::message::{Acks, FetchPartition, FetchResult};
+
+    /// Kafka's `LocalLog.read`: a consumer fetch above the HW but not beyond the LEO is
+    /// answered empty (it happens when a new leader's HW still lags its predecessor's, which
+    /// consumers already read up to); only beyond the LEO, or below the log start, is it
+    /// OFFSET_OUT_OF_RANGE, which would make the consumer reset by `auto.offset.reset`.
+    #[test]
+    fn a_fetch_between_the_hw_and_the_leo_is_empty_not_out_of_range() {
+        let mut e = Engine::new(EngineConfig::default());
+        e.apply(Command::CreateTopic(NewTopic {
+            topic: "t".into(),
+            partitions: Some(1),
+            replication_factor: Some(3),
+            fixed_start_index: Some(0),
+            ..NewTopic::default()
+        }))
+        .unwrap();
+        for i in 0..10 {
+            e.apply(Command::Produce {
+                topic: "t".into(),
+                key: None,
+                value: Some(format!("v{i}").into_bytes()),
+                headers: Vec::new(),
+                partition: Some(0),
+                acks: Acks::All,
+                enable_idempotence: None,
+            })
+            .unwrap();
+            e.advance_to(e.now() + 100);
+        }
+        e.advance_to(5_000);
+        let tp = TopicPartition::new("t", 0);
+        let broker = e.brokers.get_mut(&BrokerId(1)).unwrap();
+        let r = broker.replicas.get_mut(&tp).unwrap();
+        assert_eq!(r.log.log_end_offset(), Offset(10));
+        // A leader whose HW lags its log end.
+        r.high_watermark = Offset(5);
+        let fetch = |o: u64| {
+            broker.client_fetch_one(&FetchPartition {
+                tp: tp.clone(),
+                fetch_offset: Offset(o),
+                last_fetched_epoch: None,
+                current_leader_epoch: Epoch(0),
+            })
+        };
+        let records = |r: FetchResult| match r {
+            FetchResult::Records { chunks, .. } => {
+                Some(chunks.iter().map(|c| u64::from(c.len())).sum::<u64>())
+            }
+            _ => None,
+        };
+        assert_eq!(
+            records(fetch(3)),
+            Some(2),
+            "below the HW: the committed records"
+        );
+        assert_eq!(
+            records(fetch(7)),
+            Some(0),
+            "above the HW, below the LEO: empty"
+        );
+        assert_eq!(records(fetch(10)), Some(0), "at the LEO: empty");
+        assert_eq!(
+            fetch(11),
+            FetchResult::Error(ErrorKind::OffsetOutOfRangeException)
+        );
     }
 }

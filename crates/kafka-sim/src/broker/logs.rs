@@ -6,7 +6,8 @@
 //!   compacted deletes its old segments (`retention.ms`, `retention.bytes`, below the log start).
 //! - The log cleaner (one thread, `log.cleaner.threads=1`): every `log.cleaner.backoff.ms` it
 //!   compacts the compacted logs whose dirty ratio is above `min.cleanable.dirty.ratio`, the
-//!   filthiest first, then applies retention to `compact,delete` logs.
+//!   filthiest first, then deletes old segments of every compacted log (`deleteOldSegments`:
+//!   below the log start, and by retention for `compact,delete` logs).
 //!
 //! Segment rolls happen on append (`Log::append_batch`, `Log::append_chunks`); the roll
 //! settings come from the topic's configs in this broker's metadata image.
@@ -101,12 +102,14 @@ impl Broker {
                 });
             }
         }
-        // `cleanerManager.deletableLogs`: retention of `compact,delete` logs.
+        // `cleanerManager.deletableLogs`: every compacted log deletes its old segments,
+        // by retention for `compact,delete`, and below the log start for all (a follower
+        // following its leader's log start).
         for (tp, r) in self.replicas.iter_mut() {
             let Some(t) = self.metadata.topics.get(&tp.topic) else {
                 continue;
             };
-            if t.config.cleanup_compact && t.config.cleanup_delete {
+            if t.config.cleanup_compact {
                 let deleted = r
                     .log
                     .delete_old_segments(&t.config, r.high_watermark, ctx.now);

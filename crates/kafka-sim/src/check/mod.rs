@@ -19,11 +19,15 @@
 //!   `min.insync.replicas >= 2` are never lost without an unclean election.
 //! - `groups.rs`: consumer-group invariants (consumers read only committed records, one
 //!   owner per partition per generation, commits never above the HW).
+//! - `log_start.rs`: no consumer receives a record below the log start it was served with.
+//! - `compaction.rs`: the log cleaner never removes the latest value of a key.
 //! - `scenario.rs`: a scenario run checked after every step ([`run_scenario_checked`]).
 
 mod acked;
 mod changes;
+mod compaction;
 mod groups;
+mod log_start;
 mod logs;
 mod scenario;
 mod structure;
@@ -72,6 +76,12 @@ pub enum Invariant {
     /// No log holds an idempotent producer's batch (producer id, epoch, sequence) twice:
     /// the leader answers a resent batch with the original offsets (`ProducerStateManager`).
     NoDuplicateIdempotentBatch,
+    /// No consumer receives a record below the leader's log start offset at the time the
+    /// leader served it (retention made it unreadable).
+    ConsumerAboveLogStart,
+    /// Compaction never removes the latest record of a key (unless it is a tombstone past
+    /// `delete.retention.ms`).
+    CompactionKeepsLatest,
 }
 
 impl Invariant {
@@ -93,6 +103,8 @@ impl Invariant {
             Invariant::OneOwnerPerGeneration => "one-owner-per-generation",
             Invariant::CommitAtMostHw => "commit-at-most-hw",
             Invariant::NoDuplicateIdempotentBatch => "no-duplicate-idempotent-batch",
+            Invariant::ConsumerAboveLogStart => "consumer-above-log-start",
+            Invariant::CompactionKeepsLatest => "compaction-keeps-latest",
         }
     }
 }
@@ -193,6 +205,8 @@ pub struct Checker {
     logs: logs::State,
     acked: acked::State,
     groups: groups::State,
+    log_start: log_start::State,
+    compaction: compaction::State,
 }
 
 impl Checker {
@@ -203,6 +217,15 @@ impl Checker {
     /// How many times [`Checker::check`] ran.
     pub fn checks(&self) -> u64 {
         self.checks
+    }
+
+    /// How much the log lifecycle invariants really checked: deliveries served after the
+    /// log start had moved, and latest key values found in place after a cleaning.
+    pub fn log_coverage(&self) -> (u64, u64) {
+        (
+            self.log_start.deliveries_checked,
+            self.compaction.keys_verified,
+        )
     }
 
     /// Expected losses found so far (never violations, always visible).
@@ -261,19 +284,25 @@ impl Checker {
                 _ => {}
             }
             self.groups.observe(&te.event);
+            self.log_start.observe(&te.event, te.at);
+            self.compaction.observe(&te.event);
         }
         self.events_seen = events.len();
         let now = engine.now();
         self.structure.check_registrations_if_changed(engine, now)?;
         let (structure, logs) = (&mut self.structure, &mut self.logs);
+        let compaction = &mut self.compaction;
         self.changes.for_each_changed(engine, |b, tp, r| {
             structure.check_replica(b, tp, r, now)?;
+            compaction.replica_changed(engine, tp, r, now);
             logs.check_replica(b, tp, r, now)
         })?;
         for tp in &dirty {
             self.acked.verify(engine, tp, now)?;
         }
         self.groups.check(&self.logs, now)?;
+        self.log_start.check()?;
+        self.compaction.check(engine, now)?;
         Ok(())
     }
 
@@ -295,6 +324,7 @@ impl Checker {
         for tp in &tps {
             self.acked.verify(engine, tp, engine.now())?;
         }
+        self.compaction.verify_all(engine, now)?;
         Ok(())
     }
 }
@@ -335,3 +365,5 @@ impl Engine {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_log;

@@ -266,6 +266,7 @@ fn inject_delivery(
             base_offset,
             count,
             records,
+            log_start_offset: Offset(0),
         },
     );
 }

@@ -380,12 +380,16 @@ impl Consumer {
                 continue;
             }
             match result {
-                FetchResult::Records { chunks, .. } => {
+                FetchResult::Records {
+                    chunks,
+                    log_start_offset,
+                    ..
+                } => {
                     for c in chunks {
                         // Record-less (compacted) ranges too: the position moves past them.
                         if c.span() > 0 {
                             *self.buffered.entry(tp.clone()).or_default() += 1;
-                            self.buffer.push_back((tp.clone(), c));
+                            self.buffer.push_back((tp.clone(), c, log_start_offset));
                         }
                     }
                 }
@@ -415,8 +419,8 @@ impl Consumer {
             self.fail(ErrorKind::OffsetOutOfRangeException, message, ctx);
             return;
         }
-        // Out of range (below the log start after retention, or above the HW after an unclean
-        // election): reset by `auto.offset.reset`.
+        // Out of range (below the log start after retention, or beyond the log end after an
+        // unclean election): reset by `auto.offset.reset`.
         self.reset_positions(out_of_range.into_iter().map(|(tp, _)| tp).collect(), ctx);
         self.schedule_poll(ctx);
         self.maybe_fetch(ctx);
@@ -463,9 +467,10 @@ impl Consumer {
         }
         let max = self.config.max_poll_records.max(1);
         let mut n: u32 = 0;
-        let mut pieces: SortedMap<TopicPartition, Vec<Chunk>> = SortedMap::new();
+        // Per partition: the served log start and the pieces handed out.
+        let mut pieces: SortedMap<TopicPartition, (Offset, Vec<Chunk>)> = SortedMap::new();
         while n < max {
-            let Some((tp, chunk)) = self.buffer.pop_front() else {
+            let Some((tp, chunk, log_start)) = self.buffer.pop_front() else {
                 break;
             };
             let left = self.buffered.get_mut(&tp).map(|c| {
@@ -486,20 +491,22 @@ impl Consumer {
             let (piece, rest) = chunk.take_records(pos, max - n);
             if let Some(rest) = rest {
                 *self.buffered.entry(tp.clone()).or_default() += 1;
-                self.buffer.push_front((tp.clone(), rest));
+                self.buffer.push_front((tp.clone(), rest, log_start));
             }
             self.positions.insert(tp.clone(), piece.end_offset());
             let take = piece.len();
             if take > 0 {
                 n += take;
-                pieces.entry(tp).or_default().push(piece);
+                let (start, chunks) = pieces.entry(tp).or_insert((log_start, Vec::new()));
+                *start = (*start).min(log_start);
+                chunks.push(piece);
             }
         }
         self.stats.polls += 1;
         if n > 0 {
             self.stats.records_delivered += u64::from(n);
             let (group, consumer) = self.emit_group();
-            for (tp, records) in pieces {
+            for (tp, (log_start_offset, records)) in pieces {
                 let count = records.iter().map(|c| c.len()).sum();
                 let base_offset = records
                     .iter()
@@ -512,6 +519,7 @@ impl Consumer {
                     base_offset,
                     count,
                     records,
+                    log_start_offset,
                 });
             }
             if let Some(rate) = self.config.process_rate_per_s.filter(|r| *r > 0) {

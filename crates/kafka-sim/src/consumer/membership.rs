@@ -162,7 +162,7 @@ impl Consumer {
         self.looking_up.remove(tp);
         self.failed.remove(tp);
         if self.buffered.remove(tp).is_some() {
-            self.buffer.retain(|(t, _)| t != tp);
+            self.buffer.retain(|(t, _, _)| t != tp);
         }
     }
 

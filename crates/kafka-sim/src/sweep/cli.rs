@@ -160,6 +160,11 @@ pub fn main(args: &[String]) -> ExitCode {
         "verify: expected acked-record loss (made visible, not violations): {} seed(s), {} record(s); acks=all records lost after unclean elections: {}",
         summary.seeds_with_loss, summary.records_lost, summary.acks_all_lost_after_unclean
     );
+    let log = &summary.log;
+    println!(
+        "verify: log lifecycle: {} segment deletions, {} cleanings; {} deliveries checked against a moved log start, {} latest key values found in place after cleanings",
+        log.deletions, log.cleanings, log.deliveries_above_log_start, log.keys_verified
+    );
     let failed = summary.failed.len() as u64;
     println!("verify: {} passed, {failed} failed", summary.seeds - failed);
     eprintln!(

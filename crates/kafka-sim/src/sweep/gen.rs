@@ -11,16 +11,22 @@
 //! and started, brokers added. Some topics roll segments every few seconds and delete them
 //! by `retention.ms` / `retention.bytes`; some are compacted (`cleanup.policy=compact`, or
 //! `compact,delete`) with a low `min.cleanable.dirty.ratio`, so the cleaner runs during the
-//! run (these choices come from a second random stream, so the rest of a seed's workload is
-//! what it was without them). At most RF-1 brokers are down (dead or isolated) at once,
+//! run. The log lifecycle is pushed hard: slow consumer groups fall behind short-retention
+//! topics (their positions drop below the log start: OFFSET_OUT_OF_RANGE and
+//! `auto.offset.reset`, `none` included) and some reprocess from the earliest offset; compacted
+//! topics get tombstones for the keys the producers repeat; a run with a short-retention
+//! topic lasts past the second retention check (330 s); and a topic may switch
+//! `cleanup.policy` or shorten `retention.ms` mid-run. These choices come from a second random
+//! stream, so the rest of a seed's workload is what it was without them. At most RF-1 brokers are down (dead or isolated) at once,
 //! Kafka's precondition for keeping acked records. At the end the network heals, every
 //! broker restarts, and the cluster runs a minute more to settle.
 
 use crate::assignor::AssignorKind;
-use crate::command::{Command, JoinGroupSpec};
+use crate::command::{Command, JoinGroupSpec, ResetTarget};
 use crate::consumer::OffsetReset;
 use crate::controller::NewTopic;
 use crate::ids::BrokerId;
+use crate::log::{LOG_INITIAL_TASK_DELAY_MS, LOG_RETENTION_CHECK_INTERVAL_MS};
 use crate::message::Acks;
 use crate::partitioner::PartitionerKind;
 use crate::rng::SplitMix64;
@@ -78,6 +84,7 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
         }
     }
     let end = t + 5_000;
+    g.log_workload(end);
     if !g.isolated.is_empty() {
         g.push(end, Command::HealNetwork {});
     }
@@ -89,11 +96,25 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
             },
         );
     }
+    // Past the second retention check (`log.retention.check.interval.ms` after the first),
+    // so every leader deletes by retention at least twice; the producers stop where the run
+    // used to end (the quiet tail costs little), so the check empties the logs and moves
+    // every log start past what slow consumers have read.
+    let short = g.topics.iter().any(|t| t.log == LogKind::Short);
+    let second_check = LOG_INITIAL_TASK_DELAY_MS + LOG_RETENTION_CHECK_INTERVAL_MS + 10_000;
+    let until_ms = if short && end + 60_000 < second_check {
+        for id in std::mem::take(&mut g.producers) {
+            g.push(end + 60_000, Command::StopProducer { id });
+        }
+        second_check
+    } else {
+        end + 60_000
+    };
     g.steps.sort_by_key(|s| s.at_ms);
     Scenario {
         seed,
         brokers,
-        until_ms: end + 60_000,
+        until_ms,
         latency_ms: crate::network::DEFAULT_LATENCY_MS,
         description: Some(format!(
             "kafka-sim verify workload for seed {seed}{}",
@@ -111,6 +132,17 @@ struct Topic {
     name: String,
     partitions: u32,
     rf: u32,
+    log: LogKind,
+}
+
+/// A topic's log configs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum LogKind {
+    /// Kafka's defaults.
+    Default,
+    /// Segments of a few seconds, deleted after seconds or a few KB.
+    Short,
+    Compacted,
 }
 
 struct Gen {
@@ -155,7 +187,7 @@ impl Gen {
         if self.w.unclean {
             configs.extend([config("unclean.leader.election.enable", "true")]);
         }
-        self.log_configs(&mut configs);
+        let log = self.log_configs(&mut configs);
         self.push(
             0,
             Command::CreateTopic(NewTopic {
@@ -170,12 +202,13 @@ impl Gen {
             name,
             partitions,
             rf,
+            log,
         });
     }
 
     /// A third of the topics keep a short log (segments of a few seconds, deleted after
     /// seconds or a few KB), a quarter are compacted, the rest keep Kafka's defaults.
-    fn log_configs(&mut self, configs: &mut BTreeMap<String, String>) {
+    fn log_configs(&mut self, configs: &mut BTreeMap<String, String>) -> LogKind {
         let l = &mut self.logs;
         match l.below(12) {
             0..=3 => {
@@ -184,6 +217,7 @@ impl Gen {
                 if l.below(2) == 0 {
                     configs.extend([config("retention.bytes", 1_000 + l.below(30_000))]);
                 }
+                LogKind::Short
             }
             4..=6 => {
                 let policy = ["compact", "compact,delete"][l.below(2) as usize];
@@ -195,8 +229,111 @@ impl Gen {
                 if policy == "compact,delete" {
                     configs.extend([config("retention.ms", 5_000 + l.below(40_000))]);
                 }
+                LogKind::Compacted
             }
-            _ => {}
+            _ => LogKind::Default,
+        }
+    }
+
+    /// The log lifecycle's own load, all from the second stream, before `end`: slow groups
+    /// behind short-retention topics (some reprocessing from the earliest offset),
+    /// tombstones for the producers' keys on compacted topics, and a mid-run config change.
+    fn log_workload(&mut self, end: u64) {
+        for i in 0..self.topics.len() {
+            let (name, log) = (self.topics[i].name.clone(), self.topics[i].log);
+            match log {
+                LogKind::Short => {
+                    // Its own producer, so the topic grows while the group lags.
+                    let id = format!("pl{i}");
+                    let rate = 10 + self.logs.below(30);
+                    let at = 10 + u64::from(self.logs.below(1_000));
+                    self.push(
+                        at,
+                        Command::StartProducer {
+                            id: id.clone(),
+                            topic: name.clone(),
+                            rate_per_s: u64::from(rate),
+                            keys: None,
+                            acks: Acks::All,
+                            value_bytes: None,
+                            partitioner: PartitionerKind::Default,
+                            max_records: None,
+                            enable_idempotence: None,
+                        },
+                    );
+                    self.producers.push(id);
+                    self.slow_group(i, &name, end);
+                }
+                LogKind::Compacted => {
+                    for _ in 0..3 + self.logs.below(6) {
+                        let at = 2_000 + u64::from(self.logs.below(end as u32));
+                        let key = format!("k{}", self.logs.below(5));
+                        self.push(at, tombstone(&name, key));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.logs.below(4) == 0 {
+            let i = self.logs.below(self.topics.len() as u32) as usize;
+            let topic = self.topics[i].name.clone();
+            let at = 5_000 + u64::from(self.logs.below(end as u32));
+            if self.logs.below(2) == 0 {
+                let policy = ["delete", "compact", "compact,delete"][self.logs.below(3) as usize];
+                self.set_config(at, topic, "cleanup.policy", policy.to_string());
+            } else {
+                let ms = 2_000 + self.logs.below(20_000);
+                self.set_config(at, topic, "retention.ms", ms.to_string());
+            }
+        }
+    }
+
+    /// A group that processes a few records a second on topic `i`, so retention deletes
+    /// records it has not read yet; half of them leave, reset to the earliest offset and
+    /// come back (`kafka-consumer-groups --reset-offsets --to-earliest`).
+    fn slow_group(&mut self, i: usize, topic: &str, end: u64) {
+        let l = &mut self.logs;
+        let group = format!("slow{i}");
+        // The first member has no committed offset (`none` would fail at once); the one
+        // that comes back after the reset may fall behind again and then follows its policy.
+        let first_reset = [OffsetReset::Earliest, OffsetReset::Latest][l.below(2) as usize];
+        let again_reset = [
+            OffsetReset::Earliest,
+            OffsetReset::Earliest,
+            OffsetReset::Latest,
+            OffsetReset::None,
+        ][l.below(4) as usize];
+        let rate = 1 + l.below(10);
+        let join_at = 10 + u64::from(l.below(5_000));
+        let reprocess_at = (l.below(2) == 0).then(|| 30_000 + u64::from(l.below(end as u32)));
+        let join = |consumer: String, reset: OffsetReset| {
+            let mut spec = JoinGroupSpec::new(&group, &consumer, &[topic]);
+            spec.auto_offset_reset = reset;
+            spec.process_rate_per_s = Some(u64::from(rate));
+            spec.max_poll_records = Some(1 + rate);
+            Command::JoinGroup(Box::new(spec))
+        };
+        let first = join(format!("s{i}-0"), first_reset);
+        let again = join(format!("s{i}-1"), again_reset);
+        self.push(join_at, first);
+        if let Some(at) = reprocess_at {
+            self.push(
+                at,
+                Command::LeaveGroup {
+                    group: group.clone(),
+                    consumer: format!("s{i}-0"),
+                },
+            );
+            // Once the group is empty (else Kafka refuses the reset; so does the engine).
+            self.push(
+                at + 3_000,
+                Command::ResetOffsets {
+                    group,
+                    topic: topic.to_string(),
+                    to: ResetTarget::Earliest,
+                },
+            );
+            self.push(at + 4_000, again);
         }
     }
 
@@ -418,6 +555,19 @@ impl Gen {
             }
             _ => self.produce(at),
         }
+    }
+}
+
+/// An acks=all tombstone (null value) for `key`.
+fn tombstone(topic: &str, key: String) -> Command {
+    Command::Produce {
+        topic: topic.to_string(),
+        key: Some(key.into_bytes()),
+        value: None,
+        headers: Vec::new(),
+        partition: None,
+        acks: Acks::All,
+        enable_idempotence: None,
     }
 }
 

@@ -22,6 +22,27 @@ pub use gen::Workload;
 /// How many trace lines a failure shows.
 pub const TRACE_TAIL_LINES: usize = 40;
 
+/// How hard a run exercised the log lifecycle, so a sweep shows its checks were real.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogCoverage {
+    /// `SegmentsDeleted` and `LogCleaned` events.
+    pub deletions: u64,
+    pub cleanings: u64,
+    /// Deliveries served after the log start had moved (`consumer-above-log-start`).
+    pub deliveries_above_log_start: u64,
+    /// Latest key values found in place after a cleaning (`compaction-keeps-latest`).
+    pub keys_verified: u64,
+}
+
+impl LogCoverage {
+    fn add(&mut self, o: &LogCoverage) {
+        self.deletions += o.deletions;
+        self.cleanings += o.cleanings;
+        self.deliveries_above_log_start += o.deliveries_above_log_start;
+        self.keys_verified += o.keys_verified;
+    }
+}
+
 /// A seed's workload broke an invariant.
 #[derive(Clone, Debug)]
 pub struct Failure {
@@ -43,6 +64,7 @@ pub struct SeedReport {
     /// Checks run (one per event-producing step or command).
     pub checks: u64,
     pub events: u64,
+    pub log: LogCoverage,
     /// Expected losses (made visible, never violations).
     pub losses: Vec<Loss>,
     pub failure: Option<Failure>,
@@ -52,6 +74,7 @@ pub struct SeedReport {
 pub struct DocRun {
     pub checks: u64,
     pub events: u64,
+    pub log: LogCoverage,
     pub losses: Vec<Loss>,
     pub violation: Option<Violation>,
     pub trace_tail: String,
@@ -61,9 +84,17 @@ pub struct DocRun {
 pub fn run_doc(scenario: &Scenario) -> DocRun {
     let run = run_scenario_checked(scenario, None);
     let events = run.run.engine.events();
+    let count = |name: &str| events.iter().filter(|e| e.event.name() == name).count() as u64;
+    let (deliveries_above_log_start, keys_verified) = run.checker.log_coverage();
     DocRun {
         checks: run.checker.checks(),
         events: events.len() as u64,
+        log: LogCoverage {
+            deletions: count("SegmentsDeleted"),
+            cleanings: count("LogCleaned"),
+            deliveries_above_log_start,
+            keys_verified,
+        },
         losses: run.checker.losses().to_vec(),
         trace_tail: run
             .violation
@@ -105,6 +136,7 @@ pub fn run_seed(seed: u64, w: Workload) -> SeedReport {
         seed,
         checks: run.checks,
         events: run.events,
+        log: run.log,
         losses: run.losses,
         failure,
     }
@@ -117,6 +149,7 @@ pub struct Summary {
     pub failed: Vec<u64>,
     pub checks: u64,
     pub events: u64,
+    pub log: LogCoverage,
     /// Seeds with at least one expected loss, and the records lost.
     pub seeds_with_loss: u64,
     pub records_lost: u64,
@@ -129,6 +162,7 @@ impl Summary {
         self.seeds += 1;
         self.checks += r.checks;
         self.events += r.events;
+        self.log.add(&r.log);
         if r.failure.is_some() {
             self.failed.push(r.seed);
         }
