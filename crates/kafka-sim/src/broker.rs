@@ -566,16 +566,16 @@ impl Broker {
         }
     }
 
-    fn min_insync_replicas(&self, topic: &str) -> u32 {
+    fn min_insync_replicas(&self, tp: &TopicPartition) -> u32 {
         self.metadata
             .topics
-            .get(topic)
-            .map_or(1, |t| t.config.min_insync_replicas)
+            .get(&tp.topic)
+            .map_or(1, |t| t.effective_min_isr(tp.partition.0))
     }
 
     /// Recomputes a led partition's HW and answers the acks=all requests it satisfies.
     pub(crate) fn advance_hw(&mut self, tp: &TopicPartition, ctx: &mut Ctx) {
-        let min_isr = self.min_insync_replicas(&tp.topic);
+        let min_isr = self.min_insync_replicas(tp);
         let me = self.id;
         let Some(replica) = self.replicas.get_mut(tp) else {
             return;
