@@ -99,19 +99,7 @@ impl Controller {
         let topic_id = new_topic_id(rng);
         let mut partitions = Vec::with_capacity(assignment.len());
         for replicas in assignment {
-            let isr: Vec<BrokerId> = replicas
-                .iter()
-                .copied()
-                .filter(|b| self.usable(*b))
-                .collect();
-            let leader = isr.first().copied();
-            partitions.push(PartitionRegistration {
-                replicas,
-                isr,
-                leader,
-                leader_epoch: Epoch(0),
-                partition_epoch: 0,
-            });
+            partitions.push(self.new_partition(replicas)?);
         }
         let rf = partitions.first().map_or(0, |p| p.replicas.len() as u32);
         ctx.emit(Event::TopicCreated {
@@ -237,7 +225,7 @@ impl Controller {
                 "Replication factor must be larger than 0, or -1 to use the default value.",
             ));
         }
-        let brokers = self.unfenced();
+        let brokers = self.placeable()?;
         if rf as usize > brokers.len() {
             return Err(rf_error(rf, brokers.len()));
         }
@@ -253,6 +241,43 @@ impl Controller {
             0,
             rng,
         ))
+    }
+
+    /// The brokers new replicas may go to: as KRaft's `ClusterControlManager.usableBrokers`,
+    /// every registered broker, fenced ones included (so a fenced broker still counts for
+    /// the replication factor and the topic starts under-replicated), but at least one must
+    /// be unfenced (`StripedReplicaPlacer`: "All brokers are currently fenced.").
+    fn placeable(&self) -> Result<Vec<BrokerId>, KafkaError> {
+        if self.unfenced().is_empty() {
+            return Err(err(
+                ErrorKind::InvalidReplicationFactorException,
+                "All brokers are currently fenced.",
+            ));
+        }
+        Ok(self.registrations.keys().copied().collect())
+    }
+
+    /// A new partition on `replicas`: ISR the unfenced ones, the first of them leads
+    /// (`ReplicationControlManager.createTopic`); none unfenced refuses the request.
+    fn new_partition(&self, replicas: Vec<BrokerId>) -> Result<PartitionRegistration, KafkaError> {
+        let isr: Vec<BrokerId> = replicas
+            .iter()
+            .copied()
+            .filter(|b| self.usable(*b))
+            .collect();
+        if isr.is_empty() {
+            return Err(err(
+                ErrorKind::InvalidReplicationFactorException,
+                "Unable to start the partition in a valid state, as all the brokers are currently fenced or in controlled shutdown.",
+            ));
+        }
+        Ok(PartitionRegistration {
+            leader: isr.first().copied(),
+            replicas,
+            isr,
+            leader_epoch: Epoch(0),
+            partition_epoch: 0,
+        })
     }
 
     pub fn alter_partitions(
@@ -282,7 +307,7 @@ impl Controller {
             return Err(too_many_partitions(i64::from(count)));
         }
         let rf = t.partitions[0].replicas.len();
-        let brokers = self.unfenced();
+        let brokers = self.placeable()?;
         if rf > brokers.len() {
             return Err(rf_error(rf as i32, brokers.len()));
         }
@@ -299,15 +324,10 @@ impl Controller {
         );
         let name = t.name.clone();
         let mut new_parts = Vec::new();
-        for (i, replicas) in added.into_iter().enumerate() {
-            let isr: Vec<BrokerId> = replicas.clone();
-            let p = PartitionRegistration {
-                leader: isr.first().copied(),
-                replicas,
-                isr,
-                leader_epoch: Epoch(0),
-                partition_epoch: 0,
-            };
+        for replicas in added {
+            new_parts.push(self.new_partition(replicas)?);
+        }
+        for (i, p) in new_parts.iter().enumerate() {
             ctx.emit(Event::PartitionCreated {
                 tp: TopicPartition::new(name.clone(), existing as u32 + i as u32),
                 replicas: p.replicas.clone(),
@@ -315,7 +335,6 @@ impl Controller {
                 epoch: p.leader_epoch,
                 isr: p.isr.clone(),
             });
-            new_parts.push(p);
         }
         self.image_mut()
             .topics

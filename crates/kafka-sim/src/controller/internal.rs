@@ -1,7 +1,7 @@
 //! Internal topics the controller creates on a broker's request: `__consumer_offsets`, made
 //! on the first FindCoordinator as Kafka's auto-creation does, with
 //! `offsets.topic.num.partitions`=50 and `offsets.topic.replication.factor`=3 (capped at the
-//! live brokers so that small simulated clusters work, see README) and the topic's configs:
+//! registered brokers so that small simulated clusters work, see README) and the topic's configs:
 //! `cleanup.policy=compact` (the log cleaner keeps the last commit per key),
 //! `compression.type=producer` and `segment.bytes` = [`OFFSETS_TOPIC_SEGMENT_BYTES`].
 
@@ -19,8 +19,9 @@ impl Controller {
         if self.image.topics.contains_key(OFFSETS_TOPIC) {
             return;
         }
-        let live = self.unfenced().len() as u32;
-        if live == 0 {
+        // Counted as the placer counts: registered brokers, fenced ones included.
+        let registered = self.registrations.len() as u32;
+        if registered == 0 {
             return;
         }
         let configs: BTreeMap<String, String> = BTreeMap::from_iter(
@@ -35,7 +36,7 @@ impl Controller {
         let req = NewTopic {
             topic: OFFSETS_TOPIC.to_string(),
             partitions: Some(OFFSETS_TOPIC_PARTITIONS as i32),
-            replication_factor: Some(OFFSETS_TOPIC_REPLICATION_FACTOR.min(live) as i32),
+            replication_factor: Some(OFFSETS_TOPIC_REPLICATION_FACTOR.min(registered) as i32),
             configs,
             ..NewTopic::default()
         };
