@@ -2,13 +2,13 @@
 //! command returns before touching anything, so the state is unchanged.
 
 use crate::broker::Broker;
-use crate::command::{Command, Outcome};
+use crate::command::{Command, ElectionType, Outcome};
 use crate::controller::NewTopic;
 use crate::ctx::{Ctx, Outbox};
 use crate::engine::{Engine, MAX_BROKERS, MAX_RATE_PER_S, MAX_VALUE_BYTES};
 use crate::error::{ErrorKind, KafkaError};
-use crate::event::Event;
-use crate::ids::{BrokerId, ClientId, ProduceHandle};
+use crate::event::{ElectionKind, Event};
+use crate::ids::{BrokerId, ClientId, ProduceHandle, TopicPartition};
 use crate::message::Acks;
 use crate::partitioner::PartitionerKind;
 use crate::producer::{NewRecord, Producer, MAX_REQUEST_SIZE_BYTES};
@@ -48,6 +48,11 @@ impl Engine {
             Command::ElectPreferredLeaders { topic } => {
                 self.elect_preferred_leaders(topic.as_deref(), out)
             }
+            Command::ElectLeaders {
+                topic,
+                partition,
+                election_type,
+            } => self.elect_leaders(&topic, partition, election_type, out),
             Command::Produce {
                 topic,
                 key,
@@ -139,13 +144,56 @@ impl Engine {
         Ok(Outcome::Done)
     }
 
+    /// `kafka-leader-election --election-type preferred`, for every partition of `topic`
+    /// (or of every topic: `--all-topic-partitions`).
     fn elect_preferred_leaders(
         &mut self,
         topic: Option<&str>,
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
+        let partitions = match topic {
+            None => None,
+            Some(t) => {
+                let n = self
+                    .controller
+                    .image
+                    .topics
+                    .get(t)
+                    .map_or(0, |t| t.partitions.len());
+                if n == 0 {
+                    return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
+                }
+                Some((0..n as u32).map(|p| TopicPartition::new(t, p)).collect())
+            }
+        };
         let mut ctx = ctx!(self, out);
-        self.controller.elect_preferred(topic, &mut ctx)?;
+        self.controller
+            .elect_leaders(partitions, ElectionKind::Preferred, &mut ctx)?;
+        Ok(Outcome::Done)
+    }
+
+    /// `kafka-leader-election --topic T --partition P --election-type preferred|unclean`.
+    fn elect_leaders(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        election: ElectionType,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
+        let kind = match election {
+            ElectionType::Preferred => ElectionKind::Preferred,
+            ElectionType::Unclean => ElectionKind::Unclean,
+        };
+        if partition < 0 {
+            return Err(KafkaError::new(
+                ErrorKind::UnknownTopicOrPartitionException,
+                format!("No such partition as {topic}-{partition}"),
+            ));
+        }
+        let tp = TopicPartition::new(topic, partition as u32);
+        let mut ctx = ctx!(self, out);
+        self.controller
+            .elect_leaders(Some(vec![tp]), kind, &mut ctx)?;
         Ok(Outcome::Done)
     }
 

@@ -46,6 +46,9 @@ pub enum ErrorKind {
     NoOffsetForPartitionException,
     InvalidGroupIdException,
     ConfigException,
+    PreferredLeaderNotAvailableException,
+    EligibleLeadersNotAvailableException,
+    ElectionNotNeededException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -95,6 +98,13 @@ impl ErrorKind {
             ErrorKind::NoOffsetForPartitionException => "NoOffsetForPartitionException",
             ErrorKind::InvalidGroupIdException => "InvalidGroupIdException",
             ErrorKind::ConfigException => "ConfigException",
+            ErrorKind::PreferredLeaderNotAvailableException => {
+                "PreferredLeaderNotAvailableException"
+            }
+            ErrorKind::EligibleLeadersNotAvailableException => {
+                "EligibleLeadersNotAvailableException"
+            }
+            ErrorKind::ElectionNotNeededException => "ElectionNotNeededException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }
@@ -154,6 +164,15 @@ impl ErrorKind {
             }
             ErrorKind::InvalidRecordException => {
                 "This record has failed the validation on broker and hence will be rejected."
+            }
+            ErrorKind::PreferredLeaderNotAvailableException => {
+                "The preferred leader was not available."
+            }
+            ErrorKind::EligibleLeadersNotAvailableException => {
+                "Eligible topic partition leaders are not available."
+            }
+            ErrorKind::ElectionNotNeededException => {
+                "Leader election not needed for topic partition."
             }
             _ => "",
         }

@@ -84,6 +84,15 @@ pub enum Event {
     BrokerUnfenced {
         broker: BrokerId,
     },
+    /// The answer to `kafka-leader-election` (`elect_leaders`, `elect_preferred_leaders`):
+    /// partitions elected, partitions whose leader was already the desired one, and those
+    /// that failed, with Kafka's error; [`crate::trace`] words it as the tool prints it.
+    LeaderElectionResult {
+        election: ElectionKind,
+        succeeded: Vec<TopicPartition>,
+        not_needed: Vec<TopicPartition>,
+        failed: Vec<(TopicPartition, ErrorKind)>,
+    },
     LeaderElected {
         tp: TopicPartition,
         leader: BrokerId,
@@ -324,6 +333,7 @@ impl Event {
             Event::BrokerFenced { .. } => "BrokerFenced",
             Event::BrokerUnfenced { .. } => "BrokerUnfenced",
             Event::LeaderElected { .. } => "LeaderElected",
+            Event::LeaderElectionResult { .. } => "LeaderElection",
             Event::PartitionOffline { .. } => "PartitionOffline",
             Event::IsrShrunk { .. } => "IsrShrunk",
             Event::IsrExpanded { .. } => "IsrExpanded",

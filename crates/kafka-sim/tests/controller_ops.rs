@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use kafka_sim::{Acks, Offset};
+use kafka_sim::{Acks, BrokerId, Command, ElectionType, Engine, Event, Offset};
 
 /// `Partition.effectiveMinIsr` (KAFKA-15583, Kafka 3.7): min.insync.replicas above the
 /// replication factor is capped at the replica count, for the NotEnoughReplicas check and
@@ -20,4 +20,145 @@ fn min_insync_above_replication_factor_is_capped_partition_effective_min_isr() {
     assert!(acked_offset(&e, one).is_some());
     let l = leader(&e, &tp("t", 0)).unwrap().0;
     assert_eq!(hw_of(&e, l, &tp("t", 0)), Offset(2), "both records visible");
+}
+
+/// The last `kafka-leader-election` answer, worded as the tool prints it.
+fn last_election_answer(e: &Engine) -> String {
+    let ev = events_named(e, "LeaderElection");
+    kafka_sim::trace::details(ev.last().expect("an election answer"))
+}
+
+/// A partition whose only ISR member (broker 1) is down while brokers 2 and 3, behind it,
+/// are back: offline, waiting for a clean leader. Returns when it went offline.
+fn offline_with_stale_replicas(e: &mut Engine) -> u64 {
+    create(e, "t", 1, 3, &[]);
+    e.advance_to(50);
+    produce(e, "t", 0, "kept", Acks::All);
+    e.advance_to(500);
+    kill(e, 2);
+    kill(e, 3);
+    e.advance_to(10_000);
+    produce(e, "t", 0, "only-on-1", Acks::All);
+    e.advance_to(11_000);
+    kill(e, 1);
+    restart(e, 2);
+    restart(e, 3);
+    run_checked(e, 25_000);
+    assert_eq!(leader(e, &tp("t", 0)), None);
+    e.events()
+        .iter()
+        .rev()
+        .find(|t| matches!(t.event, Event::PartitionOffline { .. }))
+        .expect("offline")
+        .at
+}
+
+fn allow_unclean(e: &mut Engine) {
+    e.apply(Command::SetTopicConfig {
+        topic: "t".into(),
+        configs: [(
+            "unclean.leader.election.enable".to_string(),
+            Some("true".to_string()),
+        )]
+        .into(),
+    })
+    .unwrap();
+}
+
+/// KRaft (`QuorumController.maybeScheduleNextElectUncleanLeaders`,
+/// `ReplicationControlManager.maybeElectUncleanLeaders`): enabling unclean election elects
+/// nothing; the periodic task does, `unclean.leader.election.interval.ms` (5 minutes) after
+/// the partition lost its leader.
+#[test]
+fn unclean_config_change_elects_nothing_the_periodic_task_does_quorum_controller() {
+    let mut e = engine(3, 6);
+    let offline_at = offline_with_stale_replicas(&mut e);
+    allow_unclean(&mut e);
+    run_checked(&mut e, offline_at + 299_999);
+    assert_eq!(
+        leader(&e, &tp("t", 0)),
+        None,
+        "the config change elects nothing"
+    );
+    run_checked(&mut e, offline_at + 300_000);
+    let p = e.partition_view(&tp("t", 0)).unwrap();
+    assert_eq!(p.leader, Some(BrokerId(2)));
+    assert_eq!(p.isr, vec![BrokerId(2)]);
+    assert_eq!(
+        events_named(&e, "AckedRecordsLost").len(),
+        1,
+        "loss reported"
+    );
+}
+
+/// `kafka-leader-election --election-type unclean` (`ReplicationControlManager.electLeader`)
+/// elects at once, whatever the topic's config; a partition with a leader answers
+/// ELECTION_NOT_NEEDED.
+#[test]
+fn explicit_unclean_election_is_immediate_replication_control_manager() {
+    let mut e = engine(3, 6);
+    offline_with_stale_replicas(&mut e);
+    let unclean = |e: &mut Engine| {
+        e.apply(Command::ElectLeaders {
+            topic: "t".into(),
+            partition: 0,
+            election_type: ElectionType::Unclean,
+        })
+        .unwrap()
+    };
+    unclean(&mut e);
+    assert_eq!(leader(&e, &tp("t", 0)), Some(BrokerId(2)));
+    assert_eq!(
+        last_election_answer(&e),
+        "Successfully completed leader election (UNCLEAN) for partitions t-0"
+    );
+    unclean(&mut e);
+    assert_eq!(
+        last_election_answer(&e),
+        "Valid replica already elected for partitions t-0"
+    );
+    run_checked(&mut e, 30_000);
+}
+
+/// `ReplicationControlManager.electLeader`: a preferred election that cannot happen answers
+/// PREFERRED_LEADER_NOT_AVAILABLE, an unneeded one ELECTION_NOT_NEEDED, as
+/// `kafka-leader-election` prints them.
+#[test]
+fn preferred_election_answers_not_available_and_not_needed_replication_control_manager() {
+    let mut e = engine(3, 2);
+    create(&mut e, "t", 2, 3, &[]);
+    e.advance_to(100);
+    let preferred = |e: &mut Engine, p: i32| {
+        e.apply(Command::ElectLeaders {
+            topic: "t".into(),
+            partition: p,
+            election_type: ElectionType::Preferred,
+        })
+        .unwrap()
+    };
+    preferred(&mut e, 0);
+    assert_eq!(
+        last_election_answer(&e),
+        "Valid replica already elected for partitions t-0"
+    );
+    kill(&mut e, 1);
+    e.advance_to(12_000);
+    assert_ne!(leader(&e, &tp("t", 0)), Some(BrokerId(1)));
+    preferred(&mut e, 0);
+    assert_eq!(
+        last_election_answer(&e),
+        "Error completing leader election (PREFERRED) for partition: t-0: org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: The preferred leader was not available."
+    );
+    let err = e
+        .apply(Command::ElectLeaders {
+            topic: "t".into(),
+            partition: 7,
+            election_type: ElectionType::Preferred,
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "UnknownTopicOrPartitionException: No such partition as t-7"
+    );
+    run_checked(&mut e, 13_000);
 }

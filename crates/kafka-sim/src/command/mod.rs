@@ -117,6 +117,13 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         topic: Option<String>,
     },
+    /// `kafka-leader-election --topic T --partition P --election-type preferred|unclean`.
+    ElectLeaders {
+        topic: String,
+        #[serde(deserialize_with = "form::i32")]
+        partition: i32,
+        election_type: ElectionType,
+    },
     /// Start a consumer with `client.id` = `consumer` in `group`, subscribed to `topics`.
     JoinGroup(Box<JoinGroupSpec>),
     /// The consumer closes: commits (with auto-commit) and sends LeaveGroup.
@@ -195,6 +202,14 @@ pub enum ResetTarget {
     ShiftBy(#[serde(deserialize_with = "form::i64")] i64),
     /// Epoch milliseconds (simulated time).
     DatetimeMs(#[serde(deserialize_with = "form::time_ms")] u64),
+}
+
+/// `kafka-leader-election --election-type`; in JSON `"preferred"` or `"unclean"`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionType {
+    Preferred,
+    Unclean,
 }
 
 /// What an accepted command returns.

@@ -6,7 +6,7 @@ use super::{Controller, MAX_PARTITIONS_PER_TOPIC};
 use crate::command::form;
 use crate::ctx::Ctx;
 use crate::error::{ErrorKind, KafkaError};
-use crate::event::{ElectionKind, Event};
+use crate::event::Event;
 use crate::ids::{BrokerId, Epoch, TopicPartition};
 use crate::metadata::{PartitionRegistration, TopicImage};
 use crate::placement::{assign_replicas, StartIndex};
@@ -361,70 +361,16 @@ impl Controller {
             topic: name.clone(),
             configs: config.describe(),
         });
-        let unclean = config.unclean_leader_election_enable;
+        // KRaft elects nothing on this change: leaderless partitions wait for a broker to
+        // unfence, the periodic unclean election or `kafka-leader-election`.
         self.image_mut()
             .topics
             .get_mut(topic)
             .expect("checked above")
             .config = config;
-        if unclean {
-            self.elect_offline(&name, None, ctx);
-        }
         self.publish(ctx);
         Ok(())
     }
-
-    /// Moves leadership back to each partition's first replica where it is in the ISR and
-    /// unfenced. `topic: None` = all topics.
-    pub fn elect_preferred(
-        &mut self,
-        topic: Option<&str>,
-        ctx: &mut Ctx,
-    ) -> Result<(), KafkaError> {
-        if let Some(t) = topic {
-            if !self.image.topics.contains_key(t) {
-                return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
-            }
-        }
-        let mut changes = Vec::new();
-        for (name, t) in &self.image.topics {
-            if topic.is_some_and(|x| x != &**name) {
-                continue;
-            }
-            for (i, p) in t.partitions.iter().enumerate() {
-                if let Some(preferred) = preferred_move(p, |b| self.usable(b)) {
-                    changes.push((TopicPartition::new(name.clone(), i as u32), preferred));
-                }
-            }
-        }
-        for (tp, leader) in changes {
-            let p = self.image_mut().partition_mut(&tp).expect("exists");
-            p.leader = Some(leader);
-            p.leader_epoch = Epoch(p.leader_epoch.0 + 1);
-            p.partition_epoch += 1;
-            let (epoch, isr) = (p.leader_epoch, p.isr.clone());
-            ctx.emit(Event::LeaderElected {
-                tp,
-                leader,
-                epoch,
-                isr,
-                election: ElectionKind::Preferred,
-            });
-        }
-        self.publish(ctx);
-        Ok(())
-    }
-}
-
-/// The broker a preferred leader election moves `p`'s leadership to, if it moves: the first
-/// replica, when it does not lead already, is in the ISR and `usable` (unfenced).
-pub(crate) fn preferred_move(
-    p: &PartitionRegistration,
-    usable: impl Fn(BrokerId) -> bool,
-) -> Option<BrokerId> {
-    let preferred = *p.replicas.first()?;
-    (p.leader != Some(preferred) && p.isr.contains(&preferred) && usable(preferred))
-        .then_some(preferred)
 }
 
 fn rf_error(rf: i32, brokers: usize) -> KafkaError {

@@ -163,10 +163,11 @@ impl Engine {
             })
             .collect();
         let shrinks = self.isr_shrink_deadlines(&fences);
-        let election_at = self.controller.leader_rebalance_at;
-        for (tp, reg) in self.partitions() {
-            if let Some(d) = self.preferred_election(&tp, reg, election_at, &fences, &shrinks) {
-                out.push(d);
+        if let Some(election_at) = self.controller.leader_rebalance_at {
+            for (tp, reg) in self.partitions() {
+                if let Some(d) = self.preferred_election(&tp, reg, election_at, &fences, &shrinks) {
+                    out.push(d);
+                }
             }
         }
         out.extend(shrinks.into_iter().map(|(_, d)| d));
