@@ -211,8 +211,11 @@ impl Engine {
         acks: Acks,
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
-        let topic = record.topic.clone();
-        let partitions = self.topic_partitions(&topic)?;
+        // A missing topic is no error here: the producer waits for it in its metadata (and
+        // the broker auto-creates it, `auto.create.topics.enable`), failing after
+        // `max.block.ms` if it never comes.
+        crate::topic::validate_topic_name(&record.topic)?;
+        let partitions = self.partition_count(&record.topic);
         if let Some(p) = partition {
             if p < 0 {
                 return Err(KafkaError::new(
@@ -220,7 +223,7 @@ impl Engine {
                     format!("Invalid partition: {p}"),
                 ));
             }
-            if p as u32 >= partitions {
+            if let Some(partitions) = partitions.filter(|n| p as u32 >= *n) {
                 return Err(KafkaError::new(
                     ErrorKind::KafkaException,
                     format!("Invalid partition given with record: {p} is not in the range [0...{partitions})."),
@@ -269,7 +272,7 @@ impl Engine {
                 ));
             }
         }
-        self.topic_partitions(topic)?;
+        crate::topic::validate_topic_name(topic)?;
         let ProducerLoad {
             rate_per_s,
             keys,
@@ -420,6 +423,7 @@ impl Engine {
             ));
         }
         let mut b = Broker::new(id, None);
+        b.auto_create_topics = self.config.auto_create_topics_enable;
         let mut ctx = ctx!(self, out);
         ctx.emit(Event::BrokerAdded { broker: id });
         b.start(&mut ctx);
@@ -436,19 +440,13 @@ impl Engine {
         })
     }
 
-    /// The partition count of an existing topic, or the producer's metadata timeout error.
-    fn topic_partitions(&self, topic: &str) -> Result<u32, KafkaError> {
+    /// The partition count of an existing topic.
+    fn partition_count(&self, topic: &str) -> Option<u32> {
         self.controller
             .image
             .topics
             .get(topic)
             .map(|t| t.partitions.len() as u32)
-            .ok_or_else(|| {
-                KafkaError::new(
-                    ErrorKind::TimeoutException,
-                    format!("Topic {topic} not present in metadata after 60000 ms."),
-                )
-            })
     }
 
     fn ensure_producer(

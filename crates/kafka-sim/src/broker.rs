@@ -155,6 +155,9 @@ pub struct Broker {
     /// When this incarnation sends its next heartbeat (or registration) to the controller.
     #[serde(default)]
     pub(crate) heartbeat_at: SimTime,
+    /// `auto.create.topics.enable` (Kafka's default true).
+    #[serde(default = "crate::command::form::yes")]
+    pub(crate) auto_create_topics: bool,
 }
 
 impl Broker {
@@ -173,6 +176,7 @@ impl Broker {
             groups: SortedMap::new(),
             isr_check_at: 0,
             heartbeat_at: 0,
+            auto_create_topics: true,
         }
     }
 
@@ -397,11 +401,14 @@ impl Broker {
                             error: None,
                             leaders: t.partitions.iter().map(|p| p.leader).collect(),
                         },
-                        None => TopicMetadata {
-                            topic,
-                            error: Some(ErrorKind::UnknownTopicOrPartitionException),
-                            leaders: Vec::new(),
-                        },
+                        None => {
+                            let error = self.auto_create(&topic, ctx);
+                            TopicMetadata {
+                                topic,
+                                error: Some(error),
+                                leaders: Vec::new(),
+                            }
+                        }
                     })
                     .collect();
                 ctx.send(
@@ -437,6 +444,24 @@ impl Broker {
 
     /// Applies a newer metadata image: becomes leader or follower where the controller says
     /// so, and adopts committed ISR changes.
+    /// A client's metadata request named a missing topic: with `auto.create.topics.enable`
+    /// (`KafkaApis.handleTopicMetadataRequest`, `AutoTopicCreationManager`) the broker asks
+    /// the controller to create it and answers LEADER_NOT_AVAILABLE meanwhile; without it,
+    /// or for an invalid name, the topic is unknown.
+    fn auto_create(&self, topic: &Arc<str>, ctx: &mut Ctx) -> ErrorKind {
+        if !self.auto_create_topics || crate::topic::validate_topic_name(topic).is_err() {
+            return ErrorKind::UnknownTopicOrPartitionException;
+        }
+        ctx.send(
+            self.node(),
+            NodeId::Controller,
+            Message::AutoCreateTopic {
+                topic: topic.clone(),
+            },
+        );
+        ErrorKind::LeaderNotAvailableException
+    }
+
     pub fn apply_image(&mut self, image: Arc<MetadataImage>, ctx: &mut Ctx) {
         if image.version <= self.metadata.version {
             return;

@@ -267,6 +267,7 @@ impl Controller {
         };
         match message {
             Message::CreateOffsetsTopic => self.create_offsets_topic(ctx),
+            Message::AutoCreateTopic { topic } => self.auto_create_topic(&topic, ctx),
             Message::BrokerRegistration {
                 request_id,
                 incarnation,

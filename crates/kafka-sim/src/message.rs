@@ -229,6 +229,11 @@ pub enum Message {
     },
     /// A broker asks the controller to create `__consumer_offsets` (first FindCoordinator).
     CreateOffsetsTopic,
+    /// A broker asks the controller to create a topic a client's metadata request named
+    /// (`AutoTopicCreationManager`, `auto.create.topics.enable=true`).
+    AutoCreateTopic {
+        topic: Arc<str>,
+    },
     GroupRequest {
         request_id: u64,
         request: Box<GroupRequest>,
@@ -265,6 +270,7 @@ pub enum MessageKind {
     ProduceResponse,
     Disconnected,
     CreateOffsetsTopic,
+    AutoCreateTopic,
     FindCoordinator,
     FindCoordinatorResponse,
     JoinGroup,
@@ -301,6 +307,7 @@ impl Message {
             Message::ProduceResponse { .. } => MessageKind::ProduceResponse,
             Message::Disconnected { .. } => MessageKind::Disconnected,
             Message::CreateOffsetsTopic => MessageKind::CreateOffsetsTopic,
+            Message::AutoCreateTopic { .. } => MessageKind::AutoCreateTopic,
             Message::GroupRequest { request, .. } => match **request {
                 GroupRequest::FindCoordinator { .. } => MessageKind::FindCoordinator,
                 GroupRequest::JoinGroup { .. } => MessageKind::JoinGroup,

@@ -72,7 +72,7 @@ fn commands_that_make_no_sense_are_typed_errors_that_change_nothing() {
             broker: BrokerId(99),
         },
         Command::Produce {
-            topic: "missing".into(),
+            topic: "bad topic!".into(),
             key: None,
             value: Some(b"v".to_vec()),
             headers: Vec::new(),

@@ -162,3 +162,83 @@ fn preferred_election_answers_not_available_and_not_needed_replication_control_m
     );
     run_checked(&mut e, 13_000);
 }
+
+fn produce_to(e: &mut Engine, topic: &str) -> kafka_sim::ProduceHandle {
+    match e
+        .apply(Command::Produce {
+            topic: topic.into(),
+            key: None,
+            value: Some(b"v".to_vec()),
+            headers: Vec::new(),
+            partition: None,
+            acks: Acks::All,
+        })
+        .expect("accepted: the producer waits for the topic")
+    {
+        kafka_sim::Outcome::Produced(h) => h,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// `AutoTopicCreationManager` (`auto.create.topics.enable=true`, Kafka's default): a
+/// producer's metadata request for a missing topic creates it with `num.partitions`=1 and
+/// `default.replication.factor`=1, and the record is delivered.
+#[test]
+fn produce_to_a_missing_topic_creates_it_auto_topic_creation_manager() {
+    let mut e = engine(3, 4);
+    let h = produce_to(&mut e, "orders");
+    run_checked(&mut e, 2_000);
+    assert_eq!(
+        acked_offset(&e, h),
+        Some((tp("orders", 0), Some(Offset(0))))
+    );
+    let t = &e.topics_view()[0];
+    assert_eq!(t.name, "orders");
+    assert_eq!(t.partitions.len(), 1);
+    assert_eq!(t.partitions[0].replicas.len(), 1);
+}
+
+/// The consumer's metadata request auto-creates too (`allow.auto.create.topics=true`).
+#[test]
+fn a_consumer_subscribing_to_a_missing_topic_creates_it_auto_topic_creation_manager() {
+    let mut e = engine(3, 4);
+    e.apply(Command::JoinGroup(Box::new(
+        kafka_sim::command::JoinGroupSpec::new("g", "c1", &["clicks"]),
+    )))
+    .unwrap();
+    run_checked(&mut e, 10_000);
+    assert!(e.partition_view(&tp("clicks", 0)).is_some());
+}
+
+/// With `auto.create.topics.enable=false` the producer waits for the topic for
+/// `max.block.ms`=60000 (`KafkaProducer.waitOnMetadata`) and only then fails.
+#[test]
+fn without_auto_creation_the_producer_fails_after_max_block_ms_kafka_producer() {
+    let mut e = Engine::new(kafka_sim::EngineConfig {
+        seed: 4,
+        auto_create_topics_enable: false,
+        ..Default::default()
+    });
+    let h = produce_to(&mut e, "orders");
+    run_checked(&mut e, 59_999);
+    assert_eq!(e.delivery(h), Some(&kafka_sim::Delivery::Pending));
+    run_checked(&mut e, 62_000);
+    assert_eq!(failed(&e, h), Some("TimeoutException"));
+    assert!(e.topics_view().is_empty());
+}
+
+/// The scenario's top level carries the cluster setting, written back only when off.
+#[test]
+fn scenario_top_level_reads_auto_create_topics_enable() {
+    let text = r#"{"brokers": 1, "auto_create_topics_enable": false, "until_ms": 61000,
+        "steps": [{"at_ms": 0, "op": "produce", "topic": "orders", "value": "v"}]}"#;
+    let s = kafka_sim::scenario::parse_scenario(text).unwrap();
+    assert!(!s.auto_create_topics_enable);
+    assert!(s.to_json().contains("\"auto_create_topics_enable\": false"));
+    let run = kafka_sim::scenario::run_scenario(&s, None);
+    assert_eq!(run.acks_report(&s), "error TimeoutException\n");
+    let on = kafka_sim::scenario::parse_scenario(&text.replace("false", "true")).unwrap();
+    assert!(!on.to_json().contains("auto_create_topics_enable"));
+    let run = kafka_sim::scenario::run_scenario(&on, None);
+    assert_eq!(run.acks_report(&on), "ack orders-0@0\n");
+}

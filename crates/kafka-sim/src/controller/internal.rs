@@ -1,4 +1,5 @@
-//! Internal topics the controller creates on a broker's request: `__consumer_offsets`, made
+//! Topics the controller creates on a broker's request: auto-created topics, and
+//! `__consumer_offsets`, made
 //! on the first FindCoordinator as Kafka's auto-creation does, with
 //! `offsets.topic.num.partitions`=50 and `offsets.topic.replication.factor`=3 (capped at the
 //! registered brokers so that small simulated clusters work, see README) and the topic's configs:
@@ -15,6 +16,25 @@ use crate::group::{
 use std::collections::BTreeMap;
 
 impl Controller {
+    /// A topic created because a client's metadata request named it: `num.partitions`=1
+    /// and `default.replication.factor`=1 (`AutoTopicCreationManager`). Several brokers may
+    /// ask for the same topic; the first request creates it, the others find it exists.
+    pub(crate) fn auto_create_topic(&mut self, topic: &str, ctx: &mut Ctx) {
+        if self.image.topics.contains_key(topic) {
+            return;
+        }
+        let req = NewTopic {
+            topic: topic.to_string(),
+            partitions: Some(1),
+            replication_factor: Some(1),
+            ..NewTopic::default()
+        };
+        let mut rng = ctx.rng.clone();
+        if self.create_topic(&req, &mut rng, ctx).is_ok() {
+            *ctx.rng = rng;
+        }
+    }
+
     pub(crate) fn create_offsets_topic(&mut self, ctx: &mut Ctx) {
         if self.image.topics.contains_key(OFFSETS_TOPIC) {
             return;

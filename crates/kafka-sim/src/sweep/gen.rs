@@ -94,6 +94,7 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
         brokers,
         until_ms: end + 60_000,
         latency_ms: crate::network::DEFAULT_LATENCY_MS,
+        auto_create_topics_enable: true,
         description: Some(format!(
             "kafka-sim verify workload for seed {seed}{}",
             if w.unclean {
