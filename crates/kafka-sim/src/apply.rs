@@ -2,7 +2,7 @@
 //! command returns before touching anything, so the state is unchanged.
 
 use crate::broker::Broker;
-use crate::command::{Command, ElectionType, Outcome};
+use crate::command::{Command, ElectionType, IsolateFrom, Outcome};
 use crate::controller::NewTopic;
 use crate::ctx::{Ctx, Outbox};
 use crate::engine::{Engine, MAX_BROKERS, MAX_RATE_PER_S, MAX_VALUE_BYTES};
@@ -10,6 +10,7 @@ use crate::error::{ErrorKind, KafkaError};
 use crate::event::{ElectionKind, Event};
 use crate::ids::{BrokerId, ClientId, ProduceHandle, TopicPartition};
 use crate::message::Acks;
+use crate::network::NodeId;
 use crate::partitioner::PartitionerKind;
 use crate::producer::{NewRecord, Producer, MAX_REQUEST_SIZE_BYTES};
 use crate::record::{record_size_bytes, BATCH_HEADER_BYTES};
@@ -97,7 +98,8 @@ impl Engine {
             Command::StopProducer { id } => self.stop_producer(&id, out),
             Command::KillBroker { broker } => self.kill_broker(broker, out),
             Command::RestartBroker { broker } => self.restart_broker(broker, out),
-            Command::IsolateBroker { broker } => self.isolate_broker(broker, out),
+            Command::IsolateBroker { broker, from } => self.isolate_broker(broker, from, out),
+            Command::StopBroker { broker } => self.stop_broker(broker, out),
             Command::HealNetwork {} => self.heal_network(out),
             Command::AddBroker { broker } => self.add_broker(broker, out),
             Command::JoinGroup(spec) => self.join_group(&spec, out),
@@ -198,7 +200,7 @@ impl Engine {
     }
 
     fn heal_network(&mut self, out: &mut Outbox) -> Result<Outcome, KafkaError> {
-        self.network.isolated.clear();
+        self.network.heal();
         out.events.push(Event::NetworkHealed);
         Ok(Outcome::Done)
     }
@@ -380,17 +382,50 @@ impl Engine {
     fn isolate_broker(
         &mut self,
         broker: BrokerId,
+        from: IsolateFrom,
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
         self.broker_checked(broker)?;
-        if self.network.isolated.contains(&broker) {
+        if self.network.is_cut(broker) {
             return Err(KafkaError::new(
                 ErrorKind::IllegalStateException,
                 format!("Broker {} is already isolated.", broker.0),
             ));
         }
-        self.network.isolated.insert(broker);
-        out.events.push(Event::BrokerIsolated { broker });
+        match from {
+            IsolateFrom::All => self.network.isolated.insert(broker),
+            IsolateFrom::Cluster => self.network.cut_from_cluster.insert(broker),
+        };
+        out.events.push(Event::BrokerIsolated { broker, from });
+        Ok(Outcome::Done)
+    }
+
+    /// Controlled shutdown (`BrokerLifecycleManager`, the controller's
+    /// `handleBrokerInControlledShutdown`): the broker tells the controller it wants to shut
+    /// down, the controller moves its leaderships to other ISR members and drops it from the
+    /// ISRs, and fences it once it leads nothing; then the process ends. Unlike a crash, no
+    /// partition waits `broker.session.timeout.ms` for a new leader. A broker that cannot
+    /// reach the controller gives up on the controlled shutdown and just stops.
+    fn stop_broker(&mut self, broker: BrokerId, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+        let b = self.broker_checked(broker)?;
+        if !b.alive {
+            return Err(KafkaError::new(
+                ErrorKind::IllegalStateException,
+                format!("Broker {} is already stopped.", broker.0),
+            ));
+        }
+        let reaches = self
+            .network
+            .connected(NodeId::Broker(broker), NodeId::Controller);
+        let mut ctx = ctx!(self, out);
+        ctx.emit(Event::BrokerStopped { broker });
+        if reaches {
+            self.controller.controlled_shutdown(broker, &mut ctx);
+        }
+        self.brokers
+            .get_mut(&broker)
+            .expect("checked")
+            .kill(&mut ctx);
         Ok(Outcome::Done)
     }
 

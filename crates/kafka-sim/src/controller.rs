@@ -250,6 +250,15 @@ impl Controller {
         None
     }
 
+    /// A broker's controlled shutdown: its leaderships move and it leaves the ISRs as at a
+    /// fence, but now rather than after `broker.session.timeout.ms`.
+    pub fn controlled_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        if self.usable(broker) {
+            self.fence(broker, ctx);
+        }
+        self.publish(ctx);
+    }
+
     fn unfence(&mut self, broker: BrokerId, ctx: &mut Ctx) {
         if let Some(r) = self.registrations.get_mut(&broker) {
             r.fenced = false;

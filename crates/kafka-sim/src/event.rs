@@ -2,6 +2,7 @@
 //! user (or the app's animation and event log) cares about. Events are per batch, not per
 //! record, so a million records make thousands of events, not millions.
 
+use crate::command::IsolateFrom;
 use crate::error::{ErrorKind, KafkaError};
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::record::Chunk;
@@ -64,6 +65,13 @@ pub enum Event {
         broker: BrokerId,
     },
     BrokerIsolated {
+        broker: BrokerId,
+        /// `All` links, or only those to the `Cluster`.
+        #[serde(default)]
+        from: IsolateFrom,
+    },
+    /// `stop_broker`: a controlled shutdown (leaderships moved first), then the process ends.
+    BrokerStopped {
         broker: BrokerId,
     },
     NetworkHealed,
@@ -327,6 +335,7 @@ impl Event {
             Event::BrokerRestarted { .. } => "BrokerRestarted",
             Event::BrokerAdded { .. } => "BrokerAdded",
             Event::BrokerIsolated { .. } => "BrokerIsolated",
+            Event::BrokerStopped { .. } => "BrokerStopped",
             Event::NetworkHealed => "NetworkHealed",
             Event::BrokerRegistered { .. } => "BrokerRegistered",
             Event::BrokerRegistrationRejected { .. } => "RegistrationRejected",

@@ -2,6 +2,7 @@
 //! `     1200 ms  LeaderElected       orders-0 leader=2 epoch=1 isr=[2,3]`.
 //! Lines are formatted only when asked for, never on the engine's hot path.
 
+use crate::command::IsolateFrom;
 use crate::error::ErrorKind;
 use crate::event::{ElectionKind, Event, TimedEvent};
 use crate::ids::{BrokerId, Offset, TopicPartition};
@@ -115,9 +116,13 @@ pub fn details(event: &Event) -> String {
         Event::BrokerKilled { broker }
         | Event::BrokerRestarted { broker }
         | Event::BrokerAdded { broker }
-        | Event::BrokerIsolated { broker }
+        | Event::BrokerStopped { broker }
         | Event::BrokerFenced { broker }
         | Event::BrokerUnfenced { broker } => format!("broker={}", broker.0),
+        Event::BrokerIsolated { broker, from } => match from {
+            IsolateFrom::All => format!("broker={}", broker.0),
+            IsolateFrom::Cluster => format!("broker={} from=cluster", broker.0),
+        },
         Event::NetworkHealed => String::new(),
         Event::BrokerRegistered {
             broker,

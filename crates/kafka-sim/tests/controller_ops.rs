@@ -242,3 +242,107 @@ fn scenario_top_level_reads_auto_create_topics_enable() {
     let run = kafka_sim::scenario::run_scenario(&on, None);
     assert_eq!(run.acks_report(&on), "ack orders-0@0\n");
 }
+
+/// Controlled shutdown (`ReplicationControlManager.handleBrokerInControlledShutdown`): the
+/// leaderships of a stopped broker move at once and it leaves the ISRs, where a crash
+/// leaves its partitions leaderless for `broker.session.timeout.ms`; `restart_broker`
+/// brings it back into the ISR.
+#[test]
+fn stop_broker_moves_leaderships_before_stopping_replication_control_manager() {
+    let mut e = engine(3, 9);
+    create(&mut e, "t", 3, 3, &[("min.insync.replicas", "2")]);
+    e.advance_to(100);
+    let warm = produce(&mut e, "t", 0, "warm", Acks::All);
+    e.advance_to(1_000);
+    assert!(acked_offset(&e, warm).is_some());
+    let led_by_1: Vec<u32> = (0..3)
+        .filter(|p| leader(&e, &tp("t", *p)) == Some(BrokerId(1)))
+        .collect();
+    assert!(!led_by_1.is_empty());
+    e.apply(Command::StopBroker {
+        broker: BrokerId(1),
+    })
+    .unwrap();
+    for p in &led_by_1 {
+        let v = e.partition_view(&tp("t", *p)).unwrap();
+        assert!(
+            v.leader.is_some() && v.leader != Some(BrokerId(1)),
+            "moved at once"
+        );
+        assert!(!v.isr.contains(&BrokerId(1)));
+    }
+    assert!(!e.brokers_view()[0].alive);
+    // acks=all records are acknowledged by the new leaders within a retry (the producer
+    // finds broker 1 gone and refreshes its metadata), not after a session timeout.
+    let h = produce(&mut e, "t", led_by_1[0] as i32, "v", Acks::All);
+    run_checked(&mut e, 1_500);
+    assert!(acked_offset(&e, h).is_some(), "{}", trace_tail(&e, 40));
+    let err = e
+        .apply(Command::StopBroker {
+            broker: BrokerId(1),
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "IllegalStateException: Broker 1 is already stopped."
+    );
+    restart(&mut e, 1);
+    run_checked(&mut e, 5_000);
+    let v = e.partition_view(&tp("t", led_by_1[0])).unwrap();
+    assert!(v.isr.contains(&BrokerId(1)), "back in the ISR");
+}
+
+/// A leader cut from the controller and the other brokers while clients still reach it
+/// (split brain): it accepts acks=1 writes, acks=all ones wait (its HW cannot move without
+/// the followers, `Partition.maybeIncrementLeaderHW`), the controller elects another
+/// leader after the fence, and when the network heals the old leader truncates its acks=1
+/// records (`AbstractFetcherThread` truncation by leader epoch): reported, never silent.
+#[test]
+fn a_leader_cut_from_the_cluster_accepts_acks_1_then_truncates_partition() {
+    let mut e = engine(3, 2);
+    create(&mut e, "t", 1, 3, &[("min.insync.replicas", "2")]);
+    e.advance_to(50);
+    // Both producers learn that broker 1 leads.
+    let early_one = produce(&mut e, "t", 0, "early-1", Acks::One);
+    let early_all = produce(&mut e, "t", 0, "early-all", Acks::All);
+    run_checked(&mut e, 1_000);
+    assert!(acked_offset(&e, early_one).is_some() && acked_offset(&e, early_all).is_some());
+    e.apply(Command::IsolateBroker {
+        broker: BrokerId(1),
+        from: kafka_sim::IsolateFrom::Cluster,
+    })
+    .unwrap();
+    e.advance_to(1_100);
+    let one = produce(&mut e, "t", 0, "split-1", Acks::One);
+    let all = produce(&mut e, "t", 0, "split-all", Acks::All);
+    run_checked(&mut e, 1_200);
+    assert_eq!(
+        acked_offset(&e, one),
+        Some((tp("t", 0), Some(Offset(2)))),
+        "the old leader still takes acks=1 writes"
+    );
+    run_checked(&mut e, 14_000);
+    assert_eq!(
+        e.delivery(all),
+        Some(&kafka_sim::Delivery::Pending),
+        "acks=all hangs"
+    );
+    assert_eq!(
+        leader(&e, &tp("t", 0)),
+        Some(BrokerId(2)),
+        "the controller moved on"
+    );
+    e.apply(Command::HealNetwork {}).unwrap();
+    run_checked(&mut e, 60_000);
+    let lost = events_named(&e, "AckedRecordsLost");
+    assert!(!lost.is_empty(), "the acks=1 record is lost, and reported");
+    assert_eq!(
+        leo(&e, 1, &tp("t", 0)),
+        leo(&e, 2, &tp("t", 0)),
+        "truncated and caught up"
+    );
+    assert!(
+        acked_offset(&e, all).is_some(),
+        "acks=all acked by the new leader"
+    );
+}

@@ -96,8 +96,17 @@ pub enum Command {
         #[serde(deserialize_with = "form::broker")]
         broker: BrokerId,
     },
-    /// Cut every link of a broker (to the controller, other brokers and clients).
+    /// Cut a broker's links: every one (`from: "all"`, the default), or only those to the
+    /// controller and the other brokers (`"cluster"`: clients still reach it).
     IsolateBroker {
+        #[serde(deserialize_with = "form::broker")]
+        broker: BrokerId,
+        #[serde(default, skip_serializing_if = "form::is_default")]
+        from: IsolateFrom,
+    },
+    /// Controlled shutdown: the broker asks the controller to move its leaderships, then
+    /// stops (a crash is `kill_broker`; `restart_broker` brings it back).
+    StopBroker {
         #[serde(deserialize_with = "form::broker")]
         broker: BrokerId,
     },
@@ -202,6 +211,26 @@ pub enum ResetTarget {
     ShiftBy(#[serde(deserialize_with = "form::i64")] i64),
     /// Epoch milliseconds (simulated time).
     DatetimeMs(#[serde(deserialize_with = "form::time_ms")] u64),
+}
+
+/// Which links `isolate_broker` cuts; in JSON `"all"` or `"cluster"`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolateFrom {
+    /// Every link: controller, other brokers and clients.
+    #[default]
+    All,
+    /// The controller and the other brokers; clients still reach the broker.
+    Cluster,
+}
+
+impl IsolateFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IsolateFrom::All => "all",
+            IsolateFrom::Cluster => "cluster",
+        }
+    }
 }
 
 /// `kafka-leader-election --election-type`; in JSON `"preferred"` or `"unclean"`.

@@ -4,11 +4,13 @@
 //! The workload: 3-5 brokers; 1-3 topics with random partitions, replication factor and
 //! `min.insync.replicas`; continuous producers with acks 0, 1 or all, keyed or not; single
 //! records; consumer groups (every assignor, earliest or latest, some slow); and faults at
-//! random times: broker kills and restarts, isolations and heals, consumers killed, leaving
-//! and joining,
+//! random times: broker kills, controlled shutdowns (`stop_broker`) and restarts, isolations
+//! (from everything, or only from the cluster while clients still reach the broker) and
+//! heals, consumers killed, leaving and joining,
 //! `min.insync.replicas` changes, toggles of `unclean.leader.election.enable` (rare, or always
-//! on in the positive control), partition increases, preferred elections, producers stopped
-//! and started, brokers added. Some topics roll segments every few seconds and delete them
+//! on in the positive control), partition increases, preferred elections (all partitions,
+//! or `elect_leaders` preferred or unclean for one), producers stopped and started, brokers
+//! added. Some topics roll segments every few seconds and delete them
 //! by `retention.ms` / `retention.bytes`; some are compacted (`cleanup.policy=compact`, or
 //! `compact,delete`) with a low `min.cleanable.dirty.ratio`, so the cleaner runs during the
 //! run (these choices come from a second random stream, so the rest of a seed's workload is
@@ -17,7 +19,7 @@
 //! broker restarts, and the cluster runs a minute more to settle.
 
 use crate::assignor::AssignorKind;
-use crate::command::{Command, JoinGroupSpec};
+use crate::command::{Command, ElectionType, IsolateFrom, JoinGroupSpec};
 use crate::consumer::OffsetReset;
 use crate::controller::NewTopic;
 use crate::ids::BrokerId;
@@ -307,12 +309,17 @@ impl Gen {
                 let b = self.pick(&up).expect("non-empty");
                 self.alive.retain(|x| *x != b);
                 self.dead.push(b);
-                self.push(
-                    at,
-                    Command::KillBroker {
-                        broker: BrokerId(b),
-                    },
-                );
+                let broker = BrokerId(b);
+                // A third are controlled shutdowns (leaderships moved first), the rest crashes.
+                // The positive control keeps its crashes only (and so the random stream it
+                // had): a controlled shutdown leaves the ISR first, which is what keeps acked
+                // records safe, and the control is there to lose some.
+                let command = if !self.w.unclean && self.r.below(3) == 0 {
+                    Command::StopBroker { broker }
+                } else {
+                    Command::KillBroker { broker }
+                };
+                self.push(at, command);
             }
             0..=6 if !self.dead.is_empty() => {
                 let b = self.pick(&self.dead.clone()).expect("non-empty");
@@ -328,10 +335,17 @@ impl Gen {
             7 | 8 if down < self.max_down() && up.len() > 1 => {
                 let b = self.pick(&up).expect("non-empty");
                 self.isolated.push(b);
+                // Half cut only from the cluster: clients still reach it (split brain).
+                let from = if self.w.unclean {
+                    IsolateFrom::All
+                } else {
+                    [IsolateFrom::All, IsolateFrom::Cluster][self.r.below(2) as usize]
+                };
                 self.push(
                     at,
                     Command::IsolateBroker {
                         broker: BrokerId(b),
+                        from,
                     },
                 );
             }
@@ -366,7 +380,24 @@ impl Gen {
                     },
                 );
             }
-            14 => self.push(at, Command::ElectPreferredLeaders { topic: None }),
+            14 if self.w.unclean || self.r.below(2) == 0 => {
+                self.push(at, Command::ElectPreferredLeaders { topic: None })
+            }
+            14 => {
+                let i = self.r.below(self.topics.len() as u32) as usize;
+                let partition = self.r.below(self.topics[i].partitions) as i32;
+                let election_type =
+                    [ElectionType::Preferred, ElectionType::Unclean][self.r.below(2) as usize];
+                let topic = self.topics[i].name.clone();
+                self.push(
+                    at,
+                    Command::ElectLeaders {
+                        topic,
+                        partition,
+                        election_type,
+                    },
+                );
+            }
             15 if !self.producers.is_empty() => {
                 let i = self.r.below(self.producers.len() as u32) as usize;
                 let id = self.producers.remove(i);

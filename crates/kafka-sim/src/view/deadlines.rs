@@ -201,7 +201,7 @@ impl Engine {
             let next_heartbeat = self
                 .brokers
                 .get(b)
-                .filter(|x| self.broker_serving(*b) && x.broker_epoch == Some(r.broker_epoch))
+                .filter(|x| self.broker_in_cluster(*b) && x.broker_epoch == Some(r.broker_epoch))
                 .map(|x| {
                     x.heartbeat_at + self.network.latency(NodeId::Broker(*b), NodeId::Controller)
                 });
@@ -265,7 +265,7 @@ impl Engine {
         follower: BrokerId,
         fences: &Fences,
     ) -> Option<SimTime> {
-        if !self.broker_serving(leader) || small_map::get(fences, &leader).is_some() {
+        if !self.broker_in_cluster(leader) || small_map::get(fences, &leader).is_some() {
             return None;
         }
         let broker = self.brokers.get(&leader)?;
@@ -295,7 +295,7 @@ impl Engine {
             .followers
             .get(&follower)
             .map_or(0, |x| x.last_caught_up_ms);
-        let stalled = !self.broker_serving(follower)
+        let stalled = !self.broker_in_cluster(follower)
             || self.now.saturating_sub(caught_up) > follower_stall_ms(rtt);
         if !stalled {
             return None;
