@@ -43,6 +43,7 @@ impl Engine {
             Command::AlterPartitions { topic, partitions } => {
                 self.alter_partitions(&topic, partitions, out)
             }
+            Command::DeleteTopic { topic } => self.delete_topic(&topic, out),
             Command::SetTopicConfig { topic, configs } => {
                 self.set_topic_config(&topic, &configs, out)
             }
@@ -132,6 +133,21 @@ impl Engine {
         self.controller
             .alter_partitions(topic, partitions, &mut rng, &mut ctx)?;
         self.rng = rng;
+        Ok(Outcome::Done)
+    }
+
+    /// `kafka-topics --delete` (internal topics are refused, as `TopicCommand` refuses them).
+    fn delete_topic(&mut self, topic: &str, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+        if topic == crate::group::OFFSETS_TOPIC {
+            return Err(KafkaError::new(
+                ErrorKind::IllegalArgumentException,
+                format!("Topic {topic} is a kafka internal topic and is not allowed to be marked for deletion."),
+            ));
+        }
+        let mut ctx = ctx!(self, out);
+        self.controller.delete_topic(topic, &mut ctx)?;
+        // Acks of the old topic say nothing about a topic of the same name created later.
+        self.ledger.forget_topic(topic);
         Ok(Outcome::Done)
     }
 

@@ -155,6 +155,10 @@ pub struct Broker {
     /// When this incarnation sends its next heartbeat (or registration) to the controller.
     #[serde(default)]
     pub(crate) heartbeat_at: SimTime,
+    /// The topic id its replicas of each topic belong to: a topic deleted and created again
+    /// under the same name has a new id, and the old logs go (`LogManager`'s stray logs).
+    #[serde(default)]
+    pub(crate) topic_ids: SortedMap<Arc<str>, String>,
     /// `auto.create.topics.enable` (Kafka's default true).
     #[serde(default = "crate::command::form::yes")]
     pub(crate) auto_create_topics: bool,
@@ -177,6 +181,7 @@ impl Broker {
             isr_check_at: 0,
             heartbeat_at: 0,
             auto_create_topics: true,
+            topic_ids: SortedMap::new(),
         }
     }
 
@@ -467,6 +472,8 @@ impl Broker {
             return;
         }
         self.metadata = image.clone();
+        // Stray logs first: replicas of deleted topics, or of an older topic of that name.
+        self.drop_deleted_topics(&image, ctx);
         let me = self.id;
         for (name, t) in &image.topics {
             for (i, reg) in t.partitions.iter().enumerate() {
@@ -474,6 +481,9 @@ impl Broker {
                     continue;
                 }
                 let tp = TopicPartition::new(name.clone(), i as u32);
+                if !self.topic_ids.contains_key(name) {
+                    self.topic_ids.insert(name.clone(), t.topic_id.clone());
+                }
                 let replica = self
                     .replicas
                     .entry(tp.clone())
@@ -523,6 +533,28 @@ impl Broker {
             self.fetchers.entry(l).or_default();
             self.maybe_send_fetch(l, ctx);
         }
+    }
+
+    /// Replicas of topics the image no longer has were deleted: their logs go (requests
+    /// waiting on them fail), and the groups this broker coordinates lose their committed
+    /// offsets for them, by tombstones in `__consumer_offsets`
+    /// (`GroupCoordinatorService.onPartitionsDeleted`).
+    fn drop_deleted_topics(&mut self, image: &MetadataImage, ctx: &mut Ctx) {
+        let gone: Vec<TopicPartition> = self
+            .replicas
+            .keys()
+            .filter(|tp| {
+                image.topics.get(&tp.topic).map(|t| &t.topic_id) != self.topic_ids.get(&tp.topic)
+            })
+            .cloned()
+            .collect();
+        self.topic_ids.retain(|t, _| image.topics.contains_key(t));
+        for tp in &gone {
+            let waiting = self.take_waiting(tp);
+            self.fail_waiting(waiting, ctx);
+            self.replicas.remove(tp);
+        }
+        self.delete_offsets_of_deleted_topics(image, ctx);
     }
 
     fn make_leader(&mut self, tp: &TopicPartition, reg: &PartitionRegistration, ctx: &mut Ctx) {

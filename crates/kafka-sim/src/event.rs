@@ -51,6 +51,11 @@ pub enum Event {
         epoch: Epoch,
         isr: Vec<BrokerId>,
     },
+    /// The controller removed the topic (`RemoveTopicRecord`); brokers delete its logs as
+    /// they learn of it.
+    TopicDeleted {
+        topic: Arc<str>,
+    },
     TopicConfigChanged {
         topic: Arc<str>,
         configs: String,
@@ -329,6 +334,7 @@ impl Event {
         match self {
             Event::CommandRejected { .. } => "CommandRejected",
             Event::TopicCreated { .. } => "TopicCreated",
+            Event::TopicDeleted { .. } => "TopicDeleted",
             Event::PartitionCreated { .. } => "PartitionCreated",
             Event::TopicConfigChanged { .. } => "TopicConfigChanged",
             Event::BrokerKilled { .. } => "BrokerKilled",

@@ -112,6 +112,7 @@ pub fn details(event: &Event) -> String {
             epoch.0,
             brokers(isr)
         ),
+        Event::TopicDeleted { topic } => topic.to_string(),
         Event::TopicConfigChanged { topic, configs } => format!("{topic} configs={configs}"),
         Event::BrokerKilled { broker }
         | Event::BrokerRestarted { broker }

@@ -346,3 +346,73 @@ fn a_leader_cut_from_the_cluster_accepts_acks_1_then_truncates_partition() {
         "acks=all acked by the new leader"
     );
 }
+
+/// `kafka-topics --delete` (`ReplicationControlManager.deleteTopic`, brokers' stray-log
+/// deletion, `OffsetMetadataManager.onPartitionsDeleted`): the topic, its partitions and
+/// logs go from every broker, the group's committed offsets for it are tombstoned (a new
+/// coordinator does not bring them back), and a topic created again under the name starts
+/// empty.
+#[test]
+fn delete_topic_removes_logs_and_committed_offsets_replication_control_manager() {
+    let mut e = engine(3, 5);
+    create(&mut e, "t", 2, 3, &[]);
+    e.advance_to(100);
+    for i in 0..4 {
+        produce(&mut e, "t", i % 2, "v", Acks::All);
+    }
+    let mut spec = kafka_sim::command::JoinGroupSpec::new("g", "c1", &["t"]);
+    spec.auto_offset_reset = kafka_sim::consumer::OffsetReset::Earliest;
+    e.apply(Command::JoinGroup(Box::new(spec))).unwrap();
+    run_checked(&mut e, 15_000);
+    e.apply(Command::LeaveGroup {
+        group: "g".into(),
+        consumer: "c1".into(),
+    })
+    .unwrap();
+    run_checked(&mut e, 16_000);
+    assert!(e
+        .group_view("g")
+        .unwrap()
+        .partitions
+        .iter()
+        .any(|p| p.committed.is_some()));
+    let replicas_before: u32 = e.brokers_view().iter().map(|b| b.replica_count).sum();
+    e.apply(Command::DeleteTopic { topic: "t".into() }).unwrap();
+    run_checked(&mut e, 17_000);
+    assert!(e.partition_view(&tp("t", 0)).is_none());
+    let replicas_after: u32 = e.brokers_view().iter().map(|b| b.replica_count).sum();
+    assert_eq!(
+        replicas_before - replicas_after,
+        6,
+        "2 partitions x 3 replicas deleted"
+    );
+    assert!(
+        e.group_view("g").unwrap().partitions.is_empty(),
+        "offsets deleted"
+    );
+    // The coordinator moves (its broker crashes): the tombstones keep the offsets deleted.
+    let coordinator = e.group_view("g").unwrap().coordinator.unwrap();
+    kill(&mut e, coordinator.0);
+    run_checked(&mut e, 30_000);
+    assert!(e.group_view("g").is_none_or(|g| g.partitions.is_empty()));
+    // Created again (auto-creation, by a producer): a new, empty topic.
+    restart(&mut e, coordinator.0);
+    let h = produce(&mut e, "t", 0, "new", Acks::All);
+    run_checked(&mut e, 40_000);
+    assert_eq!(acked_offset(&e, h), Some((tp("t", 0), Some(Offset(0)))));
+    let err = e
+        .apply(Command::DeleteTopic {
+            topic: "__consumer_offsets".into(),
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "IllegalArgumentException: Topic __consumer_offsets is a kafka internal topic and is not allowed to be marked for deletion.");
+    let err = e
+        .apply(Command::DeleteTopic {
+            topic: "missing".into(),
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        kafka_sim::ErrorKind::UnknownTopicOrPartitionException
+    );
+}

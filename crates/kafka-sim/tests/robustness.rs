@@ -56,6 +56,7 @@ fn random_command(r: &mut SplitMix64) -> Command {
             },
             max_records: None,
         },
+        7 if r.below(4) == 0 => Command::DeleteTopic { topic },
         7 => Command::StopProducer {
             id: format!("p{}", r.below(3)),
         },

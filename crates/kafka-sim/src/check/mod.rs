@@ -247,6 +247,12 @@ impl Checker {
                     }
                     dirty.insert(tp.clone());
                 }
+                Event::TopicDeleted { topic } => {
+                    self.structure.forget_topic(topic);
+                    self.logs.forget_topic(topic);
+                    self.acked.forget_topic(topic);
+                    dirty.retain(|tp| tp.topic != *topic);
+                }
                 Event::LogTruncated { tp, .. } => {
                     dirty.insert(tp.clone());
                 }

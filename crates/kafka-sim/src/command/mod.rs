@@ -37,6 +37,11 @@ pub enum Command {
         #[serde(deserialize_with = "form::config_changes")]
         configs: BTreeMap<String, Option<String>>,
     },
+    /// `kafka-topics --delete`: the topic, its partitions and their logs go; groups'
+    /// committed offsets for it are deleted.
+    DeleteTopic {
+        topic: String,
+    },
     /// Send one record with a producer using `acks`.
     Produce {
         topic: String,

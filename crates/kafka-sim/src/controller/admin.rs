@@ -346,6 +346,18 @@ impl Controller {
         Ok(())
     }
 
+    /// `DeleteTopics` (`ReplicationControlManager.deleteTopic`): the topic leaves the image.
+    pub fn delete_topic(&mut self, topic: &str, ctx: &mut Ctx) -> Result<(), KafkaError> {
+        let Some(t) = self.image.topics.get(topic) else {
+            return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
+        };
+        let name = t.name.clone();
+        self.image_mut().topics.remove(topic);
+        ctx.emit(Event::TopicDeleted { topic: name });
+        self.publish(ctx);
+        Ok(())
+    }
+
     pub fn set_topic_config(
         &mut self,
         topic: &str,

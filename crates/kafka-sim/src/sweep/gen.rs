@@ -9,8 +9,8 @@
 //! heals, consumers killed, leaving and joining,
 //! `min.insync.replicas` changes, toggles of `unclean.leader.election.enable` (rare, or always
 //! on in the positive control), partition increases, preferred elections (all partitions,
-//! or `elect_leaders` preferred or unclean for one), producers stopped and started, brokers
-//! added. Some topics roll segments every few seconds and delete them
+//! or `elect_leaders` preferred or unclean for one), topics deleted (and auto-created again
+//! by the clients still using them), producers stopped and started, brokers added. Some topics roll segments every few seconds and delete them
 //! by `retention.ms` / `retention.bytes`; some are compacted (`cleanup.policy=compact`, or
 //! `compact,delete`) with a low `min.cleanable.dirty.ratio`, so the cleaner runs during the
 //! run (these choices come from a second random stream, so the rest of a seed's workload is
@@ -124,10 +124,11 @@ struct Gen {
     dead: Vec<u32>,
     isolated: Vec<u32>,
     topics: Vec<Topic>,
-    producers: Vec<String>,
+    /// Running producers as `(id, topic)`.
+    producers: Vec<(String, String)>,
     next_producer: u32,
-    /// Running consumers as `(group, consumer id)`.
-    consumers: Vec<(String, String)>,
+    /// Running consumers as `(group, consumer id, topic)`.
+    consumers: Vec<(String, String, String)>,
     next_consumer: u32,
     w: Workload,
 }
@@ -225,7 +226,7 @@ impl Gen {
             at,
             Command::StartProducer {
                 id: id.clone(),
-                topic,
+                topic: topic.clone(),
                 rate_per_s: u64::from(rate),
                 keys,
                 acks,
@@ -234,7 +235,28 @@ impl Gen {
                 max_records: None,
             },
         );
-        self.producers.push(id);
+        self.producers.push((id, topic));
+    }
+
+    fn delete_topic(&mut self, at: u64) {
+        let i = self.r.below(self.topics.len() as u32) as usize;
+        let topic = self.topics.remove(i).name;
+        let (stopping, running) = std::mem::take(&mut self.producers)
+            .into_iter()
+            .partition(|(_, t)| *t == topic);
+        self.producers = running;
+        for (id, _) in stopping {
+            self.push(at, Command::StopProducer { id });
+        }
+        let (leaving, staying) = std::mem::take(&mut self.consumers)
+            .into_iter()
+            .partition(|(_, _, t)| *t == topic);
+        self.consumers = staying;
+        for (group, consumer, _) in leaving {
+            self.push(at, Command::LeaveGroup { group, consumer });
+        }
+        // Time for the closing commits and the last batches.
+        self.push(at + 10_000, Command::DeleteTopic { topic });
     }
 
     fn join_group(&mut self, at: u64, group: u32) {
@@ -256,7 +278,7 @@ impl Gen {
             spec.process_rate_per_s = Some(u64::from(1 + self.r.below(200)));
         }
         self.push(at, Command::JoinGroup(Box::new(spec)));
-        self.consumers.push((group, consumer));
+        self.consumers.push((group, consumer, topic));
     }
 
     fn produce(&mut self, at: u64) {
@@ -368,6 +390,11 @@ impl Gen {
                     value.to_string(),
                 );
             }
+            // Now and then a topic is deleted, as an operator would: its producers stopped
+            // and its consumers closed first, and no later step names it.
+            13 if !self.w.unclean && self.topics.len() > 1 && self.r.below(2) == 0 => {
+                self.delete_topic(at);
+            }
             13 => {
                 let i = self.r.below(self.topics.len() as u32) as usize;
                 self.topics[i].partitions += 1 + self.r.below(2);
@@ -400,13 +427,13 @@ impl Gen {
             }
             15 if !self.producers.is_empty() => {
                 let i = self.r.below(self.producers.len() as u32) as usize;
-                let id = self.producers.remove(i);
+                let (id, _) = self.producers.remove(i);
                 self.push(at, Command::StopProducer { id });
             }
             16 => self.start_producer(at),
             17 | 18 if !self.consumers.is_empty() => {
                 let i = self.r.below(self.consumers.len() as u32) as usize;
-                let (group, consumer) = self.consumers.remove(i);
+                let (group, consumer, _) = self.consumers.remove(i);
                 let command = if self.r.below(2) == 0 {
                     Command::KillConsumer { group, consumer }
                 } else {
