@@ -128,7 +128,7 @@ fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
                 format!("Broker {} restarted: it registers with the controller, catches up from the leaders and rejoins the ISRs.", broker.0),
                 true,
             ),
-            Event::BrokerIsolated { broker } => say(
+            Event::BrokerIsolated { broker, .. } => say(
                 format!("Broker {} is cut off from the network: it runs, but nobody hears it; the controller fences it after broker.session.timeout.ms=9000.", broker.0),
                 true,
             ),

@@ -195,6 +195,7 @@ impl Preset {
             brokers: self.brokers(),
             until_ms: 0,
             latency_ms: LATENCY_MS,
+            auto_create_topics_enable: true,
             description: Some(format!("KafkaScope: {}", self.name())),
             steps: commands
                 .into_iter()

@@ -741,6 +741,7 @@ mod tests {
                     headers: Vec::new(),
                     partition: None,
                     acks: kafka_sim::Acks::All,
+                    enable_idempotence: None,
                 },
             ),
         );

@@ -122,6 +122,7 @@ pub(crate) mod tests {
             headers: Vec::new(),
             partition: None,
             acks: kafka_sim::Acks::All,
+            enable_idempotence: None,
         };
         state = act(state, 15_000, Action::Command(Panel::Produce, record));
         let create = Action::CreateTopic {

@@ -106,6 +106,7 @@ fn engine(p: &Preset, extra: &BTreeMap<String, String>) -> Engine {
         brokers: p.brokers,
         latency_ms: 150,
         record_events: true,
+        auto_create_topics_enable: true,
     });
     let mut configs = BTreeMap::from([("min.insync.replicas".to_string(), "2".to_string())]);
     configs.extend(extra.clone());

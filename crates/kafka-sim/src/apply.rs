@@ -2,14 +2,15 @@
 //! command returns before touching anything, so the state is unchanged.
 
 use crate::broker::Broker;
-use crate::command::{Command, Outcome};
+use crate::command::{Command, ElectionType, IsolateFrom, Outcome};
 use crate::controller::NewTopic;
 use crate::ctx::{Ctx, Outbox};
 use crate::engine::{Engine, MAX_BROKERS, MAX_RATE_PER_S, MAX_VALUE_BYTES};
 use crate::error::{ErrorKind, KafkaError};
-use crate::event::Event;
-use crate::ids::{BrokerId, ClientId, ProduceHandle};
+use crate::event::{ElectionKind, Event};
+use crate::ids::{BrokerId, ClientId, ProduceHandle, TopicPartition};
 use crate::message::Acks;
+use crate::network::NodeId;
 use crate::partitioner::PartitionerKind;
 use crate::producer::{NewRecord, Producer, MAX_REQUEST_SIZE_BYTES};
 use crate::record::{record_size_bytes, BATCH_HEADER_BYTES};
@@ -42,12 +43,18 @@ impl Engine {
             Command::AlterPartitions { topic, partitions } => {
                 self.alter_partitions(&topic, partitions, out)
             }
+            Command::DeleteTopic { topic } => self.delete_topic(&topic, out),
             Command::SetTopicConfig { topic, configs } => {
                 self.set_topic_config(&topic, &configs, out)
             }
             Command::ElectPreferredLeaders { topic } => {
                 self.elect_preferred_leaders(topic.as_deref(), out)
             }
+            Command::ElectLeaders {
+                topic,
+                partition,
+                election_type,
+            } => self.elect_leaders(&topic, partition, election_type, out),
             Command::Produce {
                 topic,
                 key,
@@ -96,7 +103,8 @@ impl Engine {
             Command::StopProducer { id } => self.stop_producer(&id, out),
             Command::KillBroker { broker } => self.kill_broker(broker, out),
             Command::RestartBroker { broker } => self.restart_broker(broker, out),
-            Command::IsolateBroker { broker } => self.isolate_broker(broker, out),
+            Command::IsolateBroker { broker, from } => self.isolate_broker(broker, from, out),
+            Command::StopBroker { broker } => self.stop_broker(broker, out),
             Command::HealNetwork {} => self.heal_network(out),
             Command::AddBroker { broker } => self.add_broker(broker, out),
             Command::JoinGroup(spec) => self.join_group(&spec, out),
@@ -132,6 +140,21 @@ impl Engine {
         Ok(Outcome::Done)
     }
 
+    /// `kafka-topics --delete` (internal topics are refused, as `TopicCommand` refuses them).
+    fn delete_topic(&mut self, topic: &str, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+        if topic == crate::group::OFFSETS_TOPIC {
+            return Err(KafkaError::new(
+                ErrorKind::IllegalArgumentException,
+                format!("Topic {topic} is a kafka internal topic and is not allowed to be marked for deletion."),
+            ));
+        }
+        let mut ctx = ctx!(self, out);
+        self.controller.delete_topic(topic, &mut ctx)?;
+        // Acks of the old topic say nothing about a topic of the same name created later.
+        self.ledger.forget_topic(topic);
+        Ok(Outcome::Done)
+    }
+
     fn set_topic_config(
         &mut self,
         topic: &str,
@@ -143,18 +166,61 @@ impl Engine {
         Ok(Outcome::Done)
     }
 
+    /// `kafka-leader-election --election-type preferred`, for every partition of `topic`
+    /// (or of every topic: `--all-topic-partitions`).
     fn elect_preferred_leaders(
         &mut self,
         topic: Option<&str>,
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
+        let partitions = match topic {
+            None => None,
+            Some(t) => {
+                let n = self
+                    .controller
+                    .image
+                    .topics
+                    .get(t)
+                    .map_or(0, |t| t.partitions.len());
+                if n == 0 {
+                    return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
+                }
+                Some((0..n as u32).map(|p| TopicPartition::new(t, p)).collect())
+            }
+        };
         let mut ctx = ctx!(self, out);
-        self.controller.elect_preferred(topic, &mut ctx)?;
+        self.controller
+            .elect_leaders(partitions, ElectionKind::Preferred, &mut ctx)?;
+        Ok(Outcome::Done)
+    }
+
+    /// `kafka-leader-election --topic T --partition P --election-type preferred|unclean`.
+    fn elect_leaders(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        election: ElectionType,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
+        let kind = match election {
+            ElectionType::Preferred => ElectionKind::Preferred,
+            ElectionType::Unclean => ElectionKind::Unclean,
+        };
+        if partition < 0 {
+            return Err(KafkaError::new(
+                ErrorKind::UnknownTopicOrPartitionException,
+                format!("No such partition as {topic}-{partition}"),
+            ));
+        }
+        let tp = TopicPartition::new(topic, partition as u32);
+        let mut ctx = ctx!(self, out);
+        self.controller
+            .elect_leaders(Some(vec![tp]), kind, &mut ctx)?;
         Ok(Outcome::Done)
     }
 
     fn heal_network(&mut self, out: &mut Outbox) -> Result<Outcome, KafkaError> {
-        self.network.isolated.clear();
+        self.network.heal();
         out.events.push(Event::NetworkHealed);
         Ok(Outcome::Done)
     }
@@ -169,8 +235,11 @@ impl Engine {
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
         let idempotent = idempotence(acks, enable_idempotence)?;
-        let topic = record.topic.clone();
-        let partitions = self.topic_partitions(&topic)?;
+        // A missing topic is no error here: the producer waits for it in its metadata (and
+        // the broker auto-creates it, `auto.create.topics.enable`), failing after
+        // `max.block.ms` if it never comes.
+        crate::topic::validate_topic_name(&record.topic)?;
+        let partitions = self.partition_count(&record.topic);
         if let Some(p) = partition {
             if p < 0 {
                 return Err(KafkaError::new(
@@ -178,7 +247,7 @@ impl Engine {
                     format!("Invalid partition: {p}"),
                 ));
             }
-            if p as u32 >= partitions {
+            if let Some(partitions) = partitions.filter(|n| p as u32 >= *n) {
                 return Err(KafkaError::new(
                     ErrorKind::KafkaException,
                     format!("Invalid partition given with record: {p} is not in the range [0...{partitions})."),
@@ -233,7 +302,7 @@ impl Engine {
                 ));
             }
         }
-        self.topic_partitions(topic)?;
+        crate::topic::validate_topic_name(topic)?;
         let ProducerLoad {
             rate_per_s,
             keys,
@@ -344,17 +413,50 @@ impl Engine {
     fn isolate_broker(
         &mut self,
         broker: BrokerId,
+        from: IsolateFrom,
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
         self.broker_checked(broker)?;
-        if self.network.isolated.contains(&broker) {
+        if self.network.is_cut(broker) {
             return Err(KafkaError::new(
                 ErrorKind::IllegalStateException,
                 format!("Broker {} is already isolated.", broker.0),
             ));
         }
-        self.network.isolated.insert(broker);
-        out.events.push(Event::BrokerIsolated { broker });
+        match from {
+            IsolateFrom::All => self.network.isolated.insert(broker),
+            IsolateFrom::Cluster => self.network.cut_from_cluster.insert(broker),
+        };
+        out.events.push(Event::BrokerIsolated { broker, from });
+        Ok(Outcome::Done)
+    }
+
+    /// Controlled shutdown (`BrokerLifecycleManager`, the controller's
+    /// `handleBrokerInControlledShutdown`): the broker tells the controller it wants to shut
+    /// down, the controller moves its leaderships to other ISR members and drops it from the
+    /// ISRs, and fences it once it leads nothing; then the process ends. Unlike a crash, no
+    /// partition waits `broker.session.timeout.ms` for a new leader. A broker that cannot
+    /// reach the controller gives up on the controlled shutdown and just stops.
+    fn stop_broker(&mut self, broker: BrokerId, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+        let b = self.broker_checked(broker)?;
+        if !b.alive {
+            return Err(KafkaError::new(
+                ErrorKind::IllegalStateException,
+                format!("Broker {} is already stopped.", broker.0),
+            ));
+        }
+        let reaches = self
+            .network
+            .connected(NodeId::Broker(broker), NodeId::Controller);
+        let mut ctx = ctx!(self, out);
+        ctx.emit(Event::BrokerStopped { broker });
+        if reaches {
+            self.controller.controlled_shutdown(broker, &mut ctx);
+        }
+        self.brokers
+            .get_mut(&broker)
+            .expect("checked")
+            .kill(&mut ctx);
         Ok(Outcome::Done)
     }
 
@@ -387,6 +489,7 @@ impl Engine {
             ));
         }
         let mut b = Broker::new(id, None);
+        b.auto_create_topics = self.config.auto_create_topics_enable;
         let mut ctx = ctx!(self, out);
         ctx.emit(Event::BrokerAdded { broker: id });
         b.start(&mut ctx);
@@ -403,19 +506,13 @@ impl Engine {
         })
     }
 
-    /// The partition count of an existing topic, or the producer's metadata timeout error.
-    fn topic_partitions(&self, topic: &str) -> Result<u32, KafkaError> {
+    /// The partition count of an existing topic.
+    fn partition_count(&self, topic: &str) -> Option<u32> {
         self.controller
             .image
             .topics
             .get(topic)
             .map(|t| t.partitions.len() as u32)
-            .ok_or_else(|| {
-                KafkaError::new(
-                    ErrorKind::TimeoutException,
-                    format!("Topic {topic} not present in metadata after 60000 ms."),
-                )
-            })
     }
 
     fn ensure_producer(

@@ -164,6 +164,13 @@ pub struct Broker {
     pid_waiters: Vec<(NodeId, u64)>,
     #[serde(default)]
     pid_allocation: Option<u64>,
+    /// The topic id its replicas of each topic belong to: a topic deleted and created again
+    /// under the same name has a new id, and the old logs go (`LogManager`'s stray logs).
+    #[serde(default)]
+    pub(crate) topic_ids: SortedMap<Arc<str>, String>,
+    /// `auto.create.topics.enable` (Kafka's default true).
+    #[serde(default = "crate::command::form::yes")]
+    pub(crate) auto_create_topics: bool,
 }
 
 impl Broker {
@@ -185,6 +192,8 @@ impl Broker {
             producer_ids: None,
             pid_waiters: Vec::new(),
             pid_allocation: None,
+            auto_create_topics: true,
+            topic_ids: SortedMap::new(),
         }
     }
 
@@ -415,12 +424,15 @@ impl Broker {
                             leaders: t.partitions.iter().map(|p| p.leader).collect(),
                             leader_epochs: t.partitions.iter().map(|p| p.leader_epoch).collect(),
                         },
-                        None => TopicMetadata {
-                            topic,
-                            error: Some(ErrorKind::UnknownTopicOrPartitionException),
-                            leaders: Vec::new(),
-                            leader_epochs: Vec::new(),
-                        },
+                        None => {
+                            let error = self.auto_create(&topic, ctx);
+                            TopicMetadata {
+                                topic,
+                                error: Some(error),
+                                leaders: Vec::new(),
+                                leader_epochs: Vec::new(),
+                            }
+                        }
                     })
                     .collect();
                 ctx.send(
@@ -462,11 +474,31 @@ impl Broker {
 
     /// Applies a newer metadata image: becomes leader or follower where the controller says
     /// so, and adopts committed ISR changes.
+    /// A client's metadata request named a missing topic: with `auto.create.topics.enable`
+    /// (`KafkaApis.handleTopicMetadataRequest`, `AutoTopicCreationManager`) the broker asks
+    /// the controller to create it and answers LEADER_NOT_AVAILABLE meanwhile; without it,
+    /// or for an invalid name, the topic is unknown.
+    fn auto_create(&self, topic: &Arc<str>, ctx: &mut Ctx) -> ErrorKind {
+        if !self.auto_create_topics || crate::topic::validate_topic_name(topic).is_err() {
+            return ErrorKind::UnknownTopicOrPartitionException;
+        }
+        ctx.send(
+            self.node(),
+            NodeId::Controller,
+            Message::AutoCreateTopic {
+                topic: topic.clone(),
+            },
+        );
+        ErrorKind::LeaderNotAvailableException
+    }
+
     pub fn apply_image(&mut self, image: Arc<MetadataImage>, ctx: &mut Ctx) {
         if image.version <= self.metadata.version {
             return;
         }
         self.metadata = image.clone();
+        // Stray logs first: replicas of deleted topics, or of an older topic of that name.
+        self.drop_deleted_topics(&image, ctx);
         let me = self.id;
         for (name, t) in &image.topics {
             for (i, reg) in t.partitions.iter().enumerate() {
@@ -474,6 +506,9 @@ impl Broker {
                     continue;
                 }
                 let tp = TopicPartition::new(name.clone(), i as u32);
+                if !self.topic_ids.contains_key(name) {
+                    self.topic_ids.insert(name.clone(), t.topic_id.clone());
+                }
                 let replica = self
                     .replicas
                     .entry(tp.clone())
@@ -523,6 +558,28 @@ impl Broker {
             self.fetchers.entry(l).or_default();
             self.maybe_send_fetch(l, ctx);
         }
+    }
+
+    /// Replicas of topics the image no longer has were deleted: their logs go (requests
+    /// waiting on them fail), and the groups this broker coordinates lose their committed
+    /// offsets for them, by tombstones in `__consumer_offsets`
+    /// (`GroupCoordinatorService.onPartitionsDeleted`).
+    fn drop_deleted_topics(&mut self, image: &MetadataImage, ctx: &mut Ctx) {
+        let gone: Vec<TopicPartition> = self
+            .replicas
+            .keys()
+            .filter(|tp| {
+                image.topics.get(&tp.topic).map(|t| &t.topic_id) != self.topic_ids.get(&tp.topic)
+            })
+            .cloned()
+            .collect();
+        self.topic_ids.retain(|t, _| image.topics.contains_key(t));
+        for tp in &gone {
+            let waiting = self.take_waiting(tp);
+            self.fail_waiting(waiting, ctx);
+            self.replicas.remove(tp);
+        }
+        self.delete_offsets_of_deleted_topics(image, ctx);
     }
 
     fn make_leader(&mut self, tp: &TopicPartition, reg: &PartitionRegistration, ctx: &mut Ctx) {
@@ -591,16 +648,16 @@ impl Broker {
         }
     }
 
-    fn min_insync_replicas(&self, topic: &str) -> u32 {
+    fn min_insync_replicas(&self, tp: &TopicPartition) -> u32 {
         self.metadata
             .topics
-            .get(topic)
-            .map_or(1, |t| t.config.min_insync_replicas)
+            .get(&tp.topic)
+            .map_or(1, |t| t.effective_min_isr(tp.partition.0))
     }
 
     /// Recomputes a led partition's HW and answers the acks=all requests it satisfies.
     pub(crate) fn advance_hw(&mut self, tp: &TopicPartition, ctx: &mut Ctx) {
-        let min_isr = self.min_insync_replicas(&tp.topic);
+        let min_isr = self.min_insync_replicas(tp);
         let me = self.id;
         let Some(replica) = self.replicas.get_mut(tp) else {
             return;

@@ -16,16 +16,16 @@ use crate::network::NodeId;
 use serde::{Deserialize, Serialize};
 
 mod admin;
+mod elections;
 mod internal;
 use crate::sorted::SortedMap;
-pub(crate) use admin::preferred_move;
 pub use admin::NewTopic;
+pub(crate) use elections::preferred_move;
+pub use elections::{LEADER_IMBALANCE_CHECK_INTERVAL_MS, UNCLEAN_LEADER_ELECTION_INTERVAL_MS};
 use std::sync::Arc;
 
 /// `broker.session.timeout.ms`.
 pub const BROKER_SESSION_TIMEOUT_MS: u64 = 9_000;
-/// `leader.imbalance.check.interval.seconds` (300) in ms; `auto.leader.rebalance.enable=true`.
-pub const LEADER_IMBALANCE_CHECK_INTERVAL_MS: u64 = 300_000;
 /// The simulator's cap on partitions per topic (Kafka has none; this bounds memory).
 pub const MAX_PARTITIONS_PER_TOPIC: i32 = 10_000;
 
@@ -33,6 +33,7 @@ pub const MAX_PARTITIONS_PER_TOPIC: i32 = 10_000;
 pub enum ControllerTimer {
     SessionCheck { broker: BrokerId },
     LeaderRebalance,
+    UncleanElection,
 }
 
 /// A broker's registration with the controller.
@@ -59,9 +60,14 @@ pub struct Controller {
     next_broker_epoch: u64,
     dirty: bool,
     /// When the automatic preferred leader election runs next
-    /// (`leader.imbalance.check.interval.seconds`).
+    /// (`leader.imbalance.check.interval.seconds` after a partition became imbalanced);
+    /// `None` while nothing is imbalanced.
     #[serde(default)]
-    pub(crate) leader_rebalance_at: SimTime,
+    pub(crate) leader_rebalance_at: Option<SimTime>,
+    /// When the periodic unclean election runs next (`unclean.leader.election.interval.ms`
+    /// after a partition lost its leader); `None` while every partition has one.
+    #[serde(default)]
+    pub(crate) unclean_election_at: Option<SimTime>,
     /// The first producer id of the next block handed to a broker (`ProducerIdControlManager`).
     #[serde(default)]
     next_producer_id: u64,
@@ -78,7 +84,8 @@ impl Controller {
             registrations: SortedMap::new(),
             next_broker_epoch: 1,
             dirty: false,
-            leader_rebalance_at: 0,
+            leader_rebalance_at: None,
+            unclean_election_at: None,
             next_producer_id: 0,
         };
         let image = Arc::make_mut(&mut c.image);
@@ -106,15 +113,7 @@ impl Controller {
                 Timer::Controller(ControllerTimer::SessionCheck { broker: b }),
             );
         }
-        self.schedule_leader_rebalance(ctx);
-    }
-
-    fn schedule_leader_rebalance(&mut self, ctx: &mut Ctx) {
-        self.leader_rebalance_at = ctx.now + LEADER_IMBALANCE_CHECK_INTERVAL_MS;
-        ctx.timer(
-            self.leader_rebalance_at,
-            Timer::Controller(ControllerTimer::LeaderRebalance),
-        );
+        self.schedule_periodic(ctx);
     }
 
     pub fn broker_epoch(&self, broker: BrokerId) -> Option<u64> {
@@ -141,6 +140,7 @@ impl Controller {
     /// Publishes the image to every registered broker if it changed (models the brokers'
     /// metadata log fetch; dead or cut-off brokers miss it and catch up by heartbeat).
     pub fn publish(&mut self, ctx: &mut Ctx) {
+        self.schedule_periodic(ctx);
         if !self.dirty {
             return;
         }
@@ -257,42 +257,13 @@ impl Controller {
         None
     }
 
-    /// Elects leaders for offline partitions (of `topic`, or all) now that `broker` (or any
-    /// broker) may be usable again.
-    fn elect_offline(&mut self, topic: &str, _broker: Option<BrokerId>, ctx: &mut Ctx) {
-        let mut todo = Vec::new();
-        for (name, t) in &self.image.topics {
-            if !topic.is_empty() && &**name != topic {
-                continue;
-            }
-            for (i, p) in t.partitions.iter().enumerate() {
-                if p.leader.is_none() {
-                    todo.push((
-                        TopicPartition::new(name.clone(), i as u32),
-                        t.config.unclean_leader_election_enable,
-                    ));
-                }
-            }
+    /// A broker's controlled shutdown: its leaderships move and it leaves the ISRs as at a
+    /// fence, but now rather than after `broker.session.timeout.ms`.
+    pub fn controlled_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        if self.usable(broker) {
+            self.fence(broker, ctx);
         }
-        for (tp, unclean) in todo {
-            let reg = self.image.partition(&tp).expect("exists").clone();
-            if let Some((leader, kind)) = self.choose_leader(&reg.replicas, &reg.isr, unclean) {
-                let p = self.image_mut().partition_mut(&tp).expect("exists");
-                p.leader = Some(leader);
-                p.leader_epoch = Epoch(p.leader_epoch.0 + 1);
-                p.partition_epoch += 1;
-                if kind == ElectionKind::Unclean {
-                    p.isr = vec![leader];
-                }
-                ctx.emit(Event::LeaderElected {
-                    tp,
-                    leader,
-                    epoch: p.leader_epoch,
-                    isr: p.isr.clone(),
-                    election: kind,
-                });
-            }
-        }
+        self.publish(ctx);
     }
 
     fn unfence(&mut self, broker: BrokerId, ctx: &mut Ctx) {
@@ -301,7 +272,7 @@ impl Controller {
         }
         self.image_mut().brokers.insert(broker, false);
         ctx.emit(Event::BrokerUnfenced { broker });
-        self.elect_offline("", Some(broker), ctx);
+        self.elect_offline(ctx);
     }
 
     // ----- messages and timers ----------------------------------------------------------
@@ -312,6 +283,7 @@ impl Controller {
         };
         match message {
             Message::CreateOffsetsTopic => self.create_offsets_topic(ctx),
+            Message::AutoCreateTopic { topic } => self.auto_create_topic(&topic, ctx),
             Message::BrokerRegistration {
                 request_id,
                 incarnation,
@@ -504,8 +476,16 @@ impl Controller {
                 }
             }
             ControllerTimer::LeaderRebalance => {
-                let _ = self.elect_preferred(None, ctx);
-                self.schedule_leader_rebalance(ctx);
+                if self.leader_rebalance_at == Some(ctx.now) {
+                    self.leader_rebalance_at = None;
+                    self.balance_partition_leaders(ctx);
+                }
+            }
+            ControllerTimer::UncleanElection => {
+                if self.unclean_election_at == Some(ctx.now) {
+                    self.unclean_election_at = None;
+                    self.elect_offline(ctx);
+                }
             }
         }
         self.publish(ctx);

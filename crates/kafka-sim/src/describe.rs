@@ -73,18 +73,46 @@ pub fn dump_topic(engine: &Engine, topic: &str) -> Option<String> {
 pub fn earliest_offsets(engine: &Engine, topic: &str) -> Option<String> {
     let t = engine.controller.image.topics.get(topic)?;
     let mut s = String::new();
-    for (p, reg) in t.partitions.iter().enumerate() {
-        let tp = TopicPartition::new(t.name.clone(), p as u32);
-        let Some(r) = reg
-            .leader
-            .and_then(|l| engine.brokers.get(&l))
-            .and_then(|b| b.replicas.get(&tp))
-        else {
-            continue;
-        };
-        let _ = writeln!(s, "{topic}:{p}:{}", r.log.log_start_offset().0);
+    for p in 0..t.partitions.len() as u32 {
+        if let Some(o) = list_offset(engine, &TopicPartition::new(t.name.clone(), p), false) {
+            let _ = writeln!(s, "{topic}:{p}:{o}");
+        }
     }
     Some(s)
+}
+
+/// `kafka-get-offsets.sh --time -2|-1` (`GetOffsetShell`) without `--topic`: every
+/// partition of every topic, internal ones included (the tool excludes them only with
+/// `--exclude-internal-topics`), sorted as it sorts them, by the text `topic-partition`;
+/// `latest` is the HW (ListOffsets for read_uncommitted), `earliest` the log start. A
+/// partition without a leader is skipped (the tool says so on stderr).
+pub fn get_offsets(engine: &Engine, latest: bool) -> String {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for t in engine.controller.image.topics.values() {
+        for p in 0..t.partitions.len() as u32 {
+            let tp = TopicPartition::new(t.name.clone(), p);
+            if let Some(o) = list_offset(engine, &tp, latest) {
+                rows.push((tp.to_string(), format!("{}:{p}:{o}", t.name)));
+            }
+        }
+    }
+    crate::sorting::sort_by(&mut rows, |a, b| a.0.cmp(&b.0));
+    rows.into_iter().map(|(_, line)| line + "\n").collect()
+}
+
+/// ListOffsets on the partition's leader: the HW (`latest`) or the log start.
+fn list_offset(engine: &Engine, tp: &TopicPartition, latest: bool) -> Option<u64> {
+    let reg = engine.controller.image.partition(tp)?;
+    let r = reg
+        .leader
+        .and_then(|l| engine.brokers.get(&l))
+        .filter(|b| b.alive)
+        .and_then(|b| b.replicas.get(tp))?;
+    Some(if latest {
+        r.high_watermark.0
+    } else {
+        r.log.log_start_offset().0
+    })
 }
 
 /// `kafka-consumer-groups.sh --describe` for one group, as `ConsumerGroupCommand` prints it:

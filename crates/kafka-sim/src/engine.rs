@@ -41,6 +41,10 @@ pub struct EngineConfig {
     pub latency_ms: u64,
     /// Keep events for [`Engine::events`] (turn off for long benchmark runs).
     pub record_events: bool,
+    /// The brokers' `auto.create.topics.enable` (Kafka's default true): a producer's or
+    /// consumer's metadata request for a missing topic creates it.
+    #[serde(default = "crate::command::form::yes")]
+    pub auto_create_topics_enable: bool,
 }
 
 impl Default for EngineConfig {
@@ -50,6 +54,7 @@ impl Default for EngineConfig {
             brokers: 3,
             latency_ms: DEFAULT_LATENCY_MS,
             record_events: true,
+            auto_create_topics_enable: true,
         }
     }
 }
@@ -147,7 +152,11 @@ impl Engine {
         let controller = Controller::new(&ids);
         let brokers = ids
             .iter()
-            .map(|&b| (b, Broker::new(b, controller.broker_epoch(b))))
+            .map(|&b| {
+                let mut broker = Broker::new(b, controller.broker_epoch(b));
+                broker.auto_create_topics = config.auto_create_topics_enable;
+                (b, broker)
+            })
             .collect();
         let mut e = Engine {
             rng: SplitMix64::new(config.seed),

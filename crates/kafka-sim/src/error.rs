@@ -48,6 +48,9 @@ pub enum ErrorKind {
     ConfigException,
     OutOfOrderSequenceException,
     InvalidProducerEpochException,
+    PreferredLeaderNotAvailableException,
+    EligibleLeadersNotAvailableException,
+    ElectionNotNeededException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -99,6 +102,13 @@ impl ErrorKind {
             ErrorKind::ConfigException => "ConfigException",
             ErrorKind::OutOfOrderSequenceException => "OutOfOrderSequenceException",
             ErrorKind::InvalidProducerEpochException => "InvalidProducerEpochException",
+            ErrorKind::PreferredLeaderNotAvailableException => {
+                "PreferredLeaderNotAvailableException"
+            }
+            ErrorKind::EligibleLeadersNotAvailableException => {
+                "EligibleLeadersNotAvailableException"
+            }
+            ErrorKind::ElectionNotNeededException => "ElectionNotNeededException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }
@@ -164,6 +174,15 @@ impl ErrorKind {
             }
             ErrorKind::InvalidProducerEpochException => {
                 "Producer attempted to produce with an old epoch."
+            }
+            ErrorKind::PreferredLeaderNotAvailableException => {
+                "The preferred leader was not available."
+            }
+            ErrorKind::EligibleLeadersNotAvailableException => {
+                "Eligible topic partition leaders are not available."
+            }
+            ErrorKind::ElectionNotNeededException => {
+                "Leader election not needed for topic partition."
             }
             _ => "",
         }

@@ -2,6 +2,7 @@
 //! user (or the app's animation and event log) cares about. Events are per batch, not per
 //! record, so a million records make thousands of events, not millions.
 
+use crate::command::IsolateFrom;
 use crate::error::{ErrorKind, KafkaError};
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::record::Chunk;
@@ -50,6 +51,11 @@ pub enum Event {
         epoch: Epoch,
         isr: Vec<BrokerId>,
     },
+    /// The controller removed the topic (`RemoveTopicRecord`); brokers delete its logs as
+    /// they learn of it.
+    TopicDeleted {
+        topic: Arc<str>,
+    },
     TopicConfigChanged {
         topic: Arc<str>,
         configs: String,
@@ -64,6 +70,13 @@ pub enum Event {
         broker: BrokerId,
     },
     BrokerIsolated {
+        broker: BrokerId,
+        /// `All` links, or only those to the `Cluster`.
+        #[serde(default)]
+        from: IsolateFrom,
+    },
+    /// `stop_broker`: a controlled shutdown (leaderships moved first), then the process ends.
+    BrokerStopped {
         broker: BrokerId,
     },
     NetworkHealed,
@@ -83,6 +96,15 @@ pub enum Event {
     },
     BrokerUnfenced {
         broker: BrokerId,
+    },
+    /// The answer to `kafka-leader-election` (`elect_leaders`, `elect_preferred_leaders`):
+    /// partitions elected, partitions whose leader was already the desired one, and those
+    /// that failed, with Kafka's error; [`crate::trace`] words it as the tool prints it.
+    LeaderElectionResult {
+        election: ElectionKind,
+        succeeded: Vec<TopicPartition>,
+        not_needed: Vec<TopicPartition>,
+        failed: Vec<(TopicPartition, ErrorKind)>,
     },
     LeaderElected {
         tp: TopicPartition,
@@ -315,18 +337,21 @@ impl Event {
         match self {
             Event::CommandRejected { .. } => "CommandRejected",
             Event::TopicCreated { .. } => "TopicCreated",
+            Event::TopicDeleted { .. } => "TopicDeleted",
             Event::PartitionCreated { .. } => "PartitionCreated",
             Event::TopicConfigChanged { .. } => "TopicConfigChanged",
             Event::BrokerKilled { .. } => "BrokerKilled",
             Event::BrokerRestarted { .. } => "BrokerRestarted",
             Event::BrokerAdded { .. } => "BrokerAdded",
             Event::BrokerIsolated { .. } => "BrokerIsolated",
+            Event::BrokerStopped { .. } => "BrokerStopped",
             Event::NetworkHealed => "NetworkHealed",
             Event::BrokerRegistered { .. } => "BrokerRegistered",
             Event::BrokerRegistrationRejected { .. } => "RegistrationRejected",
             Event::BrokerFenced { .. } => "BrokerFenced",
             Event::BrokerUnfenced { .. } => "BrokerUnfenced",
             Event::LeaderElected { .. } => "LeaderElected",
+            Event::LeaderElectionResult { .. } => "LeaderElection",
             Event::PartitionOffline { .. } => "PartitionOffline",
             Event::IsrShrunk { .. } => "IsrShrunk",
             Event::IsrExpanded { .. } => "IsrExpanded",

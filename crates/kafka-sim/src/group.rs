@@ -266,23 +266,32 @@ pub enum StoredRecord {
         group: Arc<str>,
         record: GroupRecord,
     },
+    /// A tombstone: the committed offset was deleted (its topic was).
+    OffsetDeleted { group: Arc<str>, tp: TopicPartition },
 }
 
 /// Decodes a record of `__consumer_offsets` (ignores anything else).
 pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Option<StoredRecord> {
     let key = std::str::from_utf8(key?).ok()?;
-    let value = std::str::from_utf8(value?).ok()?;
     if let Some(rest) = key.strip_prefix("offset:") {
         let mut parts = rest.rsplitn(3, ',');
         let partition: u32 = parts.next()?.parse().ok()?;
         let topic = parts.next()?;
         let group = parts.next()?;
+        let Some(value) = value else {
+            return Some(StoredRecord::OffsetDeleted {
+                group: Arc::from(group),
+                tp: TopicPartition::new(topic, partition),
+            });
+        };
+        let value = std::str::from_utf8(value).ok()?;
         return Some(StoredRecord::Offset {
             group: Arc::from(group),
             tp: TopicPartition::new(topic, partition),
             offset: Offset(value.parse().ok()?),
         });
     }
+    let value = std::str::from_utf8(value?).ok()?;
     let group = key.strip_prefix("group:")?;
     Some(StoredRecord::Group {
         group: Arc::from(group),

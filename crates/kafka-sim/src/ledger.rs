@@ -43,6 +43,12 @@ impl AckLedger {
 
     /// Drops the acked offsets below `offset`: every replica's log starts above them
     /// (retention deleted them), so no leader can lose them any more.
+    /// Forgets a deleted topic's acks and losses.
+    pub fn forget_topic(&mut self, topic: &str) {
+        self.ranges.retain(|tp, _| &*tp.topic != topic);
+        self.lost.retain(|tp, _| &*tp.topic != topic);
+    }
+
     pub fn forget_below(&mut self, tp: &TopicPartition, offset: Offset) {
         let Some(ranges) = self.ranges.get_mut(tp) else {
             return;

@@ -86,7 +86,7 @@ pub mod trace;
 pub mod view;
 pub mod workload;
 
-pub use command::{Command, Outcome};
+pub use command::{Command, ElectionType, IsolateFrom, Outcome};
 pub use controller::NewTopic;
 pub use engine::{Engine, EngineConfig};
 pub use error::{ErrorKind, KafkaError};

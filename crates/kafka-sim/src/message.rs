@@ -257,6 +257,11 @@ pub enum Message {
     },
     /// A broker asks the controller to create `__consumer_offsets` (first FindCoordinator).
     CreateOffsetsTopic,
+    /// A broker asks the controller to create a topic a client's metadata request named
+    /// (`AutoTopicCreationManager`, `auto.create.topics.enable=true`).
+    AutoCreateTopic {
+        topic: Arc<str>,
+    },
     GroupRequest {
         request_id: u64,
         request: Box<GroupRequest>,
@@ -297,6 +302,7 @@ pub enum MessageKind {
     AllocateProducerIdsResponse,
     Disconnected,
     CreateOffsetsTopic,
+    AutoCreateTopic,
     FindCoordinator,
     FindCoordinatorResponse,
     JoinGroup,
@@ -337,6 +343,7 @@ impl Message {
             Message::AllocateProducerIdsResponse { .. } => MessageKind::AllocateProducerIdsResponse,
             Message::Disconnected { .. } => MessageKind::Disconnected,
             Message::CreateOffsetsTopic => MessageKind::CreateOffsetsTopic,
+            Message::AutoCreateTopic { .. } => MessageKind::AutoCreateTopic,
             Message::GroupRequest { request, .. } => match **request {
                 GroupRequest::FindCoordinator { .. } => MessageKind::FindCoordinator,
                 GroupRequest::JoinGroup { .. } => MessageKind::JoinGroup,

@@ -33,6 +33,20 @@ pub struct TopicImage {
     pub partitions: Vec<PartitionRegistration>,
 }
 
+impl TopicImage {
+    /// The `min.insync.replicas` a partition's leader applies: since Kafka 3.7 (KAFKA-15583,
+    /// `Partition.effectiveMinIsr`) it is capped at the replica count, so a topic with
+    /// replication factor 1 and `min.insync.replicas=2` still takes acks=all writes and
+    /// advances its HW, for the NotEnoughReplicas check and the HW alike.
+    pub fn effective_min_isr(&self, partition: u32) -> u32 {
+        let replicas = self
+            .partitions
+            .get(partition as usize)
+            .map_or(1, |p| p.replicas.len() as u32);
+        self.config.min_insync_replicas.min(replicas.max(1))
+    }
+}
+
 /// A versioned snapshot of the cluster metadata.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub struct MetadataImage {

@@ -1,6 +1,7 @@
 //! The simulated network: every request and response is an [`Envelope`] with a send time and
 //! a delivery time. Links have a latency (default [`DEFAULT_LATENCY_MS`]); isolating a broker
-//! cuts all its links, so messages to or from it are lost (senders notice by timeouts).
+//! cuts all its links, or only those to the controller and the other brokers, so messages on
+//! a cut link are lost (senders notice by timeouts).
 
 use crate::ids::{BrokerId, ClientId, EnvelopeId, SimTime};
 use crate::message::Message;
@@ -61,6 +62,10 @@ pub struct Network {
     pub link_latency_ms: SortedMap<(NodeId, NodeId), u64>,
     /// Brokers cut off from every other node.
     pub isolated: SortedSet<BrokerId>,
+    /// Brokers cut off from the controller and the other brokers while clients still reach
+    /// them (`isolate_broker` with `from: "cluster"`: the split-brain case).
+    #[serde(default)]
+    pub cut_from_cluster: SortedSet<BrokerId>,
     // A queue (appended in id order, removed as delivered): a B-tree, not a sorted vector.
     pub in_flight: BTreeMap<EnvelopeId, Envelope>,
     next_id: u64,
@@ -84,7 +89,24 @@ impl Network {
     /// Whether messages can pass between two nodes right now.
     pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
         let cut = |n: NodeId| n.broker().is_some_and(|b| self.isolated.contains(&b));
-        !(cut(a) || cut(b))
+        // A broker cut from the cluster keeps only its links to clients.
+        let off_cluster = |n: NodeId, other: NodeId| {
+            !matches!(other, NodeId::Client(_))
+                && n.broker()
+                    .is_some_and(|b| self.cut_from_cluster.contains(&b))
+        };
+        !(cut(a) || cut(b) || off_cluster(a, b) || off_cluster(b, a))
+    }
+
+    /// Whether `broker` has any link cut (isolated from all, or from the cluster).
+    pub fn is_cut(&self, broker: BrokerId) -> bool {
+        self.isolated.contains(&broker) || self.cut_from_cluster.contains(&broker)
+    }
+
+    /// Restores every cut link.
+    pub fn heal(&mut self) {
+        self.isolated.clear();
+        self.cut_from_cluster.clear();
     }
 
     /// Puts a message on the wire; returns its id and delivery time.

@@ -35,6 +35,9 @@ pub struct Scenario {
     pub brokers: u32,
     pub until_ms: u64,
     pub latency_ms: u64,
+    /// The brokers' `auto.create.topics.enable` (default true); written only when off.
+    #[serde(skip_serializing_if = "form::is_true")]
+    pub auto_create_topics_enable: bool,
     /// What the run is, for people (ignored by the simulator).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -141,6 +144,8 @@ struct TopLevel<'a> {
     #[serde(default, deserialize_with = "latency_ms")]
     latency_ms: Option<u64>,
     #[serde(default)]
+    auto_create_topics_enable: Option<bool>,
+    #[serde(default)]
     description: Option<String>,
     #[serde(borrow, deserialize_with = "step_list")]
     steps: Vec<&'a RawValue>,
@@ -232,6 +237,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, ScenarioError> {
         brokers: top.brokers.unwrap_or(3) as u32,
         until_ms,
         latency_ms: top.latency_ms.unwrap_or(DEFAULT_LATENCY_MS),
+        auto_create_topics_enable: top.auto_create_topics_enable.unwrap_or(true),
         description: top.description,
         steps,
     })
@@ -253,6 +259,7 @@ impl Scenario {
             brokers: self.brokers,
             latency_ms: self.latency_ms,
             record_events: true,
+            auto_create_topics_enable: self.auto_create_topics_enable,
         })
     }
 

@@ -2,7 +2,9 @@
 //! `     1200 ms  LeaderElected       orders-0 leader=2 epoch=1 isr=[2,3]`.
 //! Lines are formatted only when asked for, never on the engine's hot path.
 
-use crate::event::{Event, TimedEvent};
+use crate::command::IsolateFrom;
+use crate::error::ErrorKind;
+use crate::event::{ElectionKind, Event, TimedEvent};
 use crate::ids::{BrokerId, Offset, TopicPartition};
 use std::fmt::Write;
 
@@ -43,6 +45,48 @@ fn offsets(list: &[(TopicPartition, Offset)]) -> String {
     format!("[{}]", parts.join(","))
 }
 
+/// What `kafka-leader-election` (`LeaderElectionCommand`) prints for its answer: the
+/// partitions elected, those that already had the desired leader, then one line per failure
+/// with the exception as Java prints it.
+pub fn leader_election_lines(
+    election: ElectionKind,
+    succeeded: &[TopicPartition],
+    not_needed: &[TopicPartition],
+    failed: &[(TopicPartition, ErrorKind)],
+) -> Vec<String> {
+    let kind = match election {
+        ElectionKind::Unclean => "UNCLEAN",
+        _ => "PREFERRED",
+    };
+    let list = |l: &[TopicPartition]| {
+        l.iter()
+            .map(|tp| tp.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = Vec::new();
+    if !succeeded.is_empty() {
+        out.push(format!(
+            "Successfully completed leader election ({kind}) for partitions {}",
+            list(succeeded)
+        ));
+    }
+    if !not_needed.is_empty() {
+        out.push(format!(
+            "Valid replica already elected for partitions {}",
+            list(not_needed)
+        ));
+    }
+    for (tp, e) in failed {
+        out.push(format!(
+            "Error completing leader election ({kind}) for partition: {tp}: org.apache.kafka.common.errors.{}: {}",
+            e.name(),
+            e.default_message()
+        ));
+    }
+    out
+}
+
 /// The details column of an event.
 pub fn details(event: &Event) -> String {
     match event {
@@ -68,13 +112,18 @@ pub fn details(event: &Event) -> String {
             epoch.0,
             brokers(isr)
         ),
+        Event::TopicDeleted { topic } => topic.to_string(),
         Event::TopicConfigChanged { topic, configs } => format!("{topic} configs={configs}"),
         Event::BrokerKilled { broker }
         | Event::BrokerRestarted { broker }
         | Event::BrokerAdded { broker }
-        | Event::BrokerIsolated { broker }
+        | Event::BrokerStopped { broker }
         | Event::BrokerFenced { broker }
         | Event::BrokerUnfenced { broker } => format!("broker={}", broker.0),
+        Event::BrokerIsolated { broker, from } => match from {
+            IsolateFrom::All => format!("broker={}", broker.0),
+            IsolateFrom::Cluster => format!("broker={} from=cluster", broker.0),
+        },
         Event::NetworkHealed => String::new(),
         Event::BrokerRegistered {
             broker,
@@ -96,6 +145,12 @@ pub fn details(event: &Event) -> String {
             brokers(isr),
             election.as_str()
         ),
+        Event::LeaderElectionResult {
+            election,
+            succeeded,
+            not_needed,
+            failed,
+        } => leader_election_lines(*election, succeeded, not_needed, failed).join("; "),
         Event::PartitionOffline { tp, epoch, isr } => {
             format!("{tp} leader=none epoch={} isr={}", epoch.0, brokers(isr))
         }

@@ -23,7 +23,7 @@ pub struct BrokerView {
     pub id: BrokerId,
     /// The process runs.
     pub alive: bool,
-    /// All its links are cut.
+    /// Its links are cut (all, or those to the controller and the other brokers).
     pub isolated: bool,
     /// The controller fenced it (or never registered it).
     pub fenced: bool,
@@ -172,7 +172,7 @@ impl Engine {
             .map(|b| BrokerView {
                 id: b.id,
                 alive: b.alive,
-                isolated: self.network.isolated.contains(&b.id),
+                isolated: self.network.is_cut(b.id),
                 fenced: !self.controller.image.is_unfenced(b.id),
                 leader_count: b
                     .replicas
@@ -260,10 +260,15 @@ impl Engine {
         })
     }
 
-    /// Whether `broker`'s process runs and its links are up, so it can answer requests.
+    /// Whether `broker`'s process runs and clients reach it, so it can answer requests.
     pub(crate) fn broker_serving(&self, broker: BrokerId) -> bool {
         self.brokers.get(&broker).is_some_and(|b| b.alive)
             && !self.network.isolated.contains(&broker)
+    }
+
+    /// Whether `broker`'s process runs and reaches the controller and the other brokers.
+    pub(crate) fn broker_in_cluster(&self, broker: BrokerId) -> bool {
+        self.brokers.get(&broker).is_some_and(|b| b.alive) && !self.network.is_cut(broker)
     }
 
     /// The HW of the partition's current leader (controller's view), if it has one.

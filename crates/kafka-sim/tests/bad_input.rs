@@ -72,7 +72,7 @@ fn commands_that_make_no_sense_are_typed_errors_that_change_nothing() {
             broker: BrokerId(99),
         },
         Command::Produce {
-            topic: "missing".into(),
+            topic: "bad topic!".into(),
             key: None,
             value: Some(b"v".to_vec()),
             headers: Vec::new(),
@@ -255,19 +255,36 @@ fn command() -> impl Strategy<Value = Command> {
         (0usize..3).prop_map(|id| Command::StopProducer {
             id: format!("p{id}")
         }),
-        broker
-            .clone()
-            .prop_map(|broker| Command::KillBroker { broker }),
+        (broker.clone(), any::<bool>()).prop_map(|(broker, stop)| if stop {
+            Command::StopBroker { broker }
+        } else {
+            Command::KillBroker { broker }
+        }),
         broker
             .clone()
             .prop_map(|broker| Command::RestartBroker { broker }),
-        broker
-            .clone()
-            .prop_map(|broker| Command::IsolateBroker { broker }),
+        (broker.clone(), any::<bool>()).prop_map(|(broker, cluster)| Command::IsolateBroker {
+            broker,
+            from: if cluster {
+                kafka_sim::IsolateFrom::Cluster
+            } else {
+                kafka_sim::IsolateFrom::All
+            },
+        }),
         Just(Command::HealNetwork {}),
         proptest::option::of(broker).prop_map(|broker| Command::AddBroker { broker }),
-        proptest::option::of(topic_name())
-            .prop_map(|topic| Command::ElectPreferredLeaders { topic }),
+        (proptest::option::of(topic_name()), any::<u8>()).prop_map(|(topic, b)| match topic {
+            Some(topic) if b % 3 > 0 => Command::ElectLeaders {
+                topic,
+                partition: i32::from(b % 5) - 1,
+                election_type: if b % 3 == 1 {
+                    kafka_sim::ElectionType::Preferred
+                } else {
+                    kafka_sim::ElectionType::Unclean
+                },
+            },
+            topic => Command::ElectPreferredLeaders { topic },
+        }),
         (group.clone(), consumer.clone(), topic_name()).prop_map(|(g, c, t)| {
             Command::JoinGroup(Box::new(JoinGroupSpec::new(&g, &c, &[t.as_str()])))
         }),

@@ -222,3 +222,30 @@ fn usage_errors_exit_2() {
     assert!(stderr.contains("--log-start-offsets: topic 'nope' does not exist"));
     assert!(Path::new(&crate_dir().join("scenarios/basic.json")).exists());
 }
+
+/// `kafka-get-offsets.sh --time -1|-2` (`GetOffsetShell`): every partition of every topic,
+/// internal topics included by default, sorted by the `topic-partition` text, printed as
+/// `topic:partition:offset`; latest is the HW, earliest the log start.
+#[test]
+fn get_offsets_prints_every_partition_as_get_offset_shell() {
+    let (code, latest, err) = run(&["run", "scenarios/groups.json", "--get-offsets", "latest"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = latest.lines().collect();
+    assert_eq!(lines.len(), 50 + 3, "__consumer_offsets and orders");
+    assert_eq!(
+        &lines[..3],
+        &[
+            "__consumer_offsets:0:0",
+            "__consumer_offsets:1:0",
+            "__consumer_offsets:10:0"
+        ]
+    );
+    assert_eq!(&lines[50..], &["orders:0:4", "orders:1:2", "orders:2:2"]);
+    assert!(latest.contains("__consumer_offsets:42:34\n"));
+    let (code, earliest, _) = run(&["run", "scenarios/groups.json", "--get-offsets", "-2"]);
+    assert_eq!(code, 0);
+    assert!(earliest.lines().all(|l| l.ends_with(":0")));
+    let (code, _, err) = run(&["run", "scenarios/groups.json", "--get-offsets", "soon"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--get-offsets needs earliest or latest"));
+}

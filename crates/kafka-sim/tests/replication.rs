@@ -253,7 +253,16 @@ fn unclean_election_loses_exactly_the_acked_records_above_the_new_leaders_leo() 
         .into(),
     })
     .unwrap();
-    // The controller elects at once; the ISR is the new leader alone.
+    // KRaft elects nothing on the config change (ReplicationControlManager): the partition
+    // stays offline until a broker unfences, the periodic task or an explicit election.
+    assert_eq!(e.partition_view(&t).unwrap().leader, None);
+    e.apply(Command::ElectLeaders {
+        topic: "t".into(),
+        partition: 0,
+        election_type: kafka_sim::ElectionType::Unclean,
+    })
+    .unwrap();
+    // The ISR is the new leader alone.
     let p = e.partition_view(&t).unwrap();
     assert_eq!(p.leader, Some(BrokerId(2)));
     assert_eq!(p.isr, vec![BrokerId(2)]);
@@ -405,13 +414,25 @@ fn preferred_leader_election_moves_leadership_back() {
     assert!(e.brokers_view()[0].leader_count >= 1);
 }
 
+/// QuorumController.maybeScheduleNextBalancePartitionLeaders: the rebalance is scheduled
+/// `leader.imbalance.check.interval.seconds` after the write that made a partition
+/// imbalanced (here broker 1's fence), not on a fixed clock.
 #[test]
-fn automatic_leader_rebalance_runs_every_five_minutes() {
+fn automatic_leader_rebalance_runs_an_interval_after_the_imbalance_quorum_controller() {
     let mut e = broker_1_bounced(10, 1);
-    e.advance_to(299_000);
+    let fenced = e
+        .events()
+        .iter()
+        .find(|t| matches!(t.event, Event::BrokerFenced { .. }))
+        .expect("broker 1 fenced")
+        .at;
+    assert!(fenced > 0);
+    e.advance_to(fenced + 299_999);
     assert_eq!(leader(&e, &tp("t", 0)), Some(BrokerId(2)));
-    e.advance_to(300_100);
+    e.advance_to(fenced + 300_000);
     assert_eq!(leader(&e, &tp("t", 0)), Some(BrokerId(1)));
+    // Balanced again: nothing is scheduled until the next imbalance.
+    assert!(e.deadlines_view().is_empty());
 }
 
 #[test]

@@ -58,12 +58,18 @@ fn random_command(r: &mut SplitMix64) -> Command {
             },
             max_records: None,
         },
+        7 if r.below(4) == 0 => Command::DeleteTopic { topic },
         7 => Command::StopProducer {
             id: format!("p{}", r.below(3)),
         },
+        8 if r.below(3) == 0 => Command::StopBroker { broker },
         8 => Command::KillBroker { broker },
         9 => Command::RestartBroker { broker },
-        10 => Command::IsolateBroker { broker },
+        10 => Command::IsolateBroker {
+            broker,
+            from: [kafka_sim::IsolateFrom::All, kafka_sim::IsolateFrom::Cluster]
+                [r.below(2) as usize],
+        },
         11 => Command::HealNetwork {},
         12 => Command::AddBroker {
             broker: (r.below(2) == 0).then_some(broker),

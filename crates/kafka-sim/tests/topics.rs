@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use kafka_sim::describe::describe_topics;
-use kafka_sim::{BrokerId, Command, ErrorKind, Event, NewTopic};
+use kafka_sim::{BrokerId, Command, ErrorKind, Event, NewTopic, TopicPartition};
 
 fn create_err(e: &mut kafka_sim::Engine, t: NewTopic) -> kafka_sim::KafkaError {
     let before = describe_topics(e);
@@ -78,8 +78,11 @@ fn partition_and_replication_factor_errors() {
     );
 }
 
+/// KRaft's placer (`ClusterControlManager.usableBrokers`, `StripedReplicaPlacer`) counts
+/// every registered broker, fenced ones included; `ReplicationControlManager.createTopic`
+/// then starts the partition with the unfenced replicas as ISR, under-replicated.
 #[test]
-fn killed_but_unfenced_brokers_still_count_for_replication_factor() {
+fn fenced_brokers_still_count_for_replication_factor_replication_control_manager() {
     let mut e = engine(3, 1);
     e.apply(Command::KillBroker {
         broker: BrokerId(3),
@@ -89,8 +92,27 @@ fn killed_but_unfenced_brokers_still_count_for_replication_factor() {
     // The controller has not noticed yet (session timeout): 3 brokers are registered.
     e.apply(Command::CreateTopic(topic("early", 1, 3))).unwrap();
     e.advance_to(10_000);
-    let err = create_err(&mut e, topic("late", 1, 3));
-    assert!(err.message.ends_with("only 2 broker(s) are registered."));
+    // Broker 3 is fenced now, still registered: RF 3 is placed, ISR without it.
+    e.apply(Command::CreateTopic(topic("late", 2, 3))).unwrap();
+    for p in 0..2 {
+        let v = e.partition_view(&TopicPartition::new("late", p)).unwrap();
+        assert_eq!(v.replicas.len(), 3);
+        assert!(
+            !v.isr.contains(&BrokerId(3)),
+            "a fenced broker is not in the ISR"
+        );
+        assert_eq!(v.isr.len(), 2);
+        assert_ne!(v.leader, Some(BrokerId(3)));
+    }
+    let err = create_err(&mut e, topic("too-big", 1, 4));
+    assert!(err.message.ends_with("only 3 broker(s) are registered."));
+    // RF 1 on the fenced broker alone cannot start (fixed start index 2 = broker 3).
+    let mut lone = topic("lone", 1, 1);
+    lone.fixed_start_index = Some(2);
+    assert_eq!(
+        create_err(&mut e, lone).message,
+        "Unable to start the partition in a valid state, as all the brokers are currently fenced or in controlled shutdown."
+    );
 }
 
 #[test]
@@ -203,10 +225,8 @@ fn produce_errors_up_front() {
             enable_idempotence: None,
         })
     };
-    assert_eq!(
-        produce(&mut e, "missing", None).unwrap_err().to_string(),
-        "TimeoutException: Topic missing not present in metadata after 60000 ms."
-    );
+    // A missing topic is no error up front: the producer waits for it in its metadata.
+    assert!(produce(&mut e, "missing", None).is_ok());
     assert_eq!(
         produce(&mut e, "t", Some(2)).unwrap_err().to_string(),
         "KafkaException: Invalid partition given with record: 2 is not in the range [0...2)."

@@ -76,7 +76,7 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
                 <button onclick={op(|broker| Command::RestartBroker { broker })} disabled={state != BrokerState::Dead}>
                     { format!("Restart broker {}", id.0) }
                 </button>
-                <button onclick={op(|broker| Command::IsolateBroker { broker })} disabled={state != BrokerState::Alive}
+                <button onclick={op(|broker| Command::IsolateBroker { broker, from: Default::default() })} disabled={state != BrokerState::Alive}
                         title="Cut every network link of this broker; it keeps running">
                     { format!("Isolate broker {}", id.0) }
                 </button>

@@ -1,4 +1,4 @@
-//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--log-start-offsets TOPIC] [--trace] [--describe-groups] [--deliveries] [--check]`
+//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]`
 //! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
 //!
 //! Exit codes: 0 ok, 1 a broken invariant (`--check`, `verify`), 2 bad usage or bad scenario
@@ -6,14 +6,14 @@
 
 use kafka_sim::check::run_scenario_checked;
 use kafka_sim::describe::{
-    deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets,
+    deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets, get_offsets,
 };
 use kafka_sim::scenario::{parse_scenario, run_scenario};
 use kafka_sim::trace::format_trace;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--log-start-offsets TOPIC]... [--trace] [--describe-groups] [--deliveries] [--check]
+const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]
        kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]";
 
 /// Scenario files larger than this are refused before reading (bounds memory on absurd input).
@@ -26,6 +26,8 @@ struct Args {
     describe: bool,
     dump: Vec<String>,
     log_start: Vec<String>,
+    /// `--get-offsets`: `Some(true)` for latest, `Some(false)` for earliest.
+    get_offsets: Option<bool>,
     trace: bool,
     describe_groups: bool,
     deliveries: bool,
@@ -47,6 +49,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         describe: false,
         dump: Vec::new(),
         log_start: Vec::new(),
+        get_offsets: None,
         trace: false,
         describe_groups: false,
         deliveries: false,
@@ -78,6 +81,13 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                     .ok_or("--log-start-offsets needs a topic name")?
                     .clone(),
             ),
+            "--get-offsets" => {
+                a.get_offsets = match it.next().map(String::as_str) {
+                    Some("latest") | Some("-1") => Some(true),
+                    Some("earliest") | Some("-2") => Some(false),
+                    _ => return Err("--get-offsets needs earliest or latest".to_string()),
+                }
+            }
             s if s.starts_with('-') => return Err(format!("unknown flag '{s}'")),
             s => {
                 if path.replace(s.to_string()).is_some() {
@@ -163,6 +173,9 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Some(latest) = args.get_offsets {
+        out.push_str(&get_offsets(&run.engine, latest));
     }
     if args.trace {
         out.push_str(&format_trace(run.engine.events()));

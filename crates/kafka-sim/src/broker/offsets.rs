@@ -56,6 +56,34 @@ impl Broker {
         Some((end, epoch))
     }
 
+    /// Deletes the committed offsets of topics `image` no longer has from the groups this
+    /// broker coordinates: a tombstone per offset in the group's `__consumer_offsets`
+    /// partition (`OffsetMetadataManager.onPartitionsDeleted`), so a coordinator that loads
+    /// the partition later does not bring them back.
+    pub(crate) fn delete_offsets_of_deleted_topics(
+        &mut self,
+        image: &crate::metadata::MetadataImage,
+        ctx: &mut Ctx,
+    ) {
+        let mut tombstones: Vec<(Arc<str>, TopicPartition)> = Vec::new();
+        for (name, g) in &self.groups {
+            for tp in g.offsets.keys() {
+                if !image.topics.contains_key(&tp.topic) {
+                    tombstones.push((name.clone(), tp.clone()));
+                }
+            }
+        }
+        for (group, tp) in tombstones {
+            let offsets_tp = self.offsets_tp(&group);
+            let record = [(offset_key(&group, &tp), None)];
+            if self.append_internal(&offsets_tp, &record, ctx).is_some() {
+                if let Some(g) = self.groups.get_mut(&group) {
+                    g.offsets.remove(&tp);
+                }
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn offset_commit(
         &mut self,
@@ -237,6 +265,11 @@ impl Broker {
                         .or_insert_with(|| Group::new(group))
                         .offsets
                         .insert(tp, offset);
+                }
+                Some(StoredRecord::OffsetDeleted { group, tp }) => {
+                    if let Some(g) = groups.get_mut(&group) {
+                        g.offsets.remove(&tp);
+                    }
                 }
                 Some(StoredRecord::Group { group, record }) => {
                     let g = groups

@@ -76,7 +76,7 @@ impl Broker {
         if topic.config.cleanup_compact && (0..data.len()).any(|i| data.key(i).is_none()) {
             return Some(Err(ErrorKind::InvalidRecordException));
         }
-        let min_isr = topic.config.min_insync_replicas;
+        let min_isr = topic.effective_min_isr(tp.partition.0);
         let log_append_time = topic.config.message_timestamp_type == TimestampType::LogAppendTime;
         let Some(replica) = self.replicas.get_mut(tp) else {
             return Some(Err(ErrorKind::NotLeaderOrFollowerException));

@@ -43,6 +43,13 @@ pub(super) struct State {
 }
 
 impl State {
+    /// A deleted topic: its acks promised nothing about a later topic of its name.
+    pub(super) fn forget_topic(&mut self, topic: &str) {
+        self.acked.retain(|tp, _| &*tp.topic != topic);
+        self.unclean.retain(|tp, _| &*tp.topic != topic);
+        self.reported.retain(|tp, _| &*tp.topic != topic);
+    }
+
     pub(super) fn losses(&self) -> &[Loss] {
         &self.losses
     }

@@ -49,6 +49,11 @@ pub(super) struct State {
 impl State {
     pub(super) fn observe(&mut self, event: &Event) {
         match event {
+            // Deliveries and commits of a deleted topic are not checked against a topic
+            // created later under its name.
+            Event::TopicDeleted { topic } => self.pending.retain(|p| match p {
+                Pending::Delivered { tp, .. } | Pending::Committed { tp, .. } => tp.topic != *topic,
+            }),
             Event::RecordsDelivered {
                 group,
                 consumer,

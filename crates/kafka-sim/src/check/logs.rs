@@ -46,6 +46,13 @@ pub(super) struct State {
 }
 
 impl State {
+    /// A deleted topic: a topic created later under its name starts a new history.
+    pub(super) fn forget_topic(&mut self, topic: &str) {
+        self.tracks.retain(|(tp, _), _| &*tp.topic != topic);
+        self.committed.retain(|tp, _| &*tp.topic != topic);
+        self.unclean.retain(|tp| &*tp.topic != topic);
+    }
+
     pub(super) fn unclean_election(&mut self, tp: &TopicPartition) {
         self.unclean.insert(tp.clone());
         self.committed.remove(tp);

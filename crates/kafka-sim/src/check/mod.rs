@@ -274,6 +274,12 @@ impl Checker {
                     }
                     dirty.insert(tp.clone());
                 }
+                Event::TopicDeleted { topic } => {
+                    self.structure.forget_topic(topic);
+                    self.logs.forget_topic(topic);
+                    self.acked.forget_topic(topic);
+                    dirty.retain(|tp| tp.topic != *topic);
+                }
                 Event::LogTruncated { tp, .. } => {
                     dirty.insert(tp.clone());
                 }
@@ -345,7 +351,7 @@ pub fn run_checked(
 
 impl Engine {
     /// Whether an ack of `producer` on `tp` is one Kafka promises never to lose: acks=all
-    /// while the topic's `min.insync.replicas >= 2`. Uses the producer's acks now (the sweep
+    /// while the partition's effective `min.insync.replicas` (capped at its replicas) is at least 2. Uses the producer's acks now (the sweep
     /// never changes a producer's acks while it has requests in flight).
     pub(crate) fn acks_all_guaranteed(&self, producer: &str, tp: &TopicPartition) -> bool {
         let acks_all = self
@@ -358,7 +364,7 @@ impl Engine {
             .image
             .topics
             .get(&tp.topic)
-            .map_or(1, |t| t.config.min_insync_replicas);
+            .map_or(1, |t| t.effective_min_isr(tp.partition.0));
         acks_all && min_isr >= 2
     }
 }

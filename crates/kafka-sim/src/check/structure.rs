@@ -51,6 +51,15 @@ fn violation(
 }
 
 impl State {
+    /// A deleted topic: a topic created later under its name starts at epoch 0 again.
+    pub(super) fn forget_topic(&mut self, topic: &str) {
+        self.leaders.retain(|tp, _| &*tp.topic != topic);
+        self.epochs.retain(|tp, _| &*tp.topic != topic);
+        self.tenures.retain(|(tp, _), _| &*tp.topic != topic);
+        self.log_starts.retain(|(tp, _), _| &*tp.topic != topic);
+        self.image_version = None;
+    }
+
     /// Checks the controller's registrations when its metadata image changed (every change
     /// bumps the image version when it is published; the engine publishes in the same step).
     pub(super) fn check_registrations_if_changed(

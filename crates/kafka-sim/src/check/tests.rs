@@ -235,6 +235,7 @@ fn stale_leader_role_in_old_epoch_is_fine() {
     let (mut e, mut c) = healthy();
     e.apply(Command::IsolateBroker {
         broker: BrokerId(1),
+        from: Default::default(),
     })
     .unwrap();
     run_checked(&mut e, &mut c, 20_000).unwrap();

@@ -429,6 +429,10 @@ pub(crate) fn keys<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>
 }
 
 /// `true` (serde's `default = "..."` takes a function).
+pub(crate) fn is_true(v: &bool) -> bool {
+    *v
+}
+
 pub(crate) fn yes() -> bool {
     true
 }

@@ -37,6 +37,11 @@ pub enum Command {
         #[serde(deserialize_with = "form::config_changes")]
         configs: BTreeMap<String, Option<String>>,
     },
+    /// `kafka-topics --delete`: the topic, its partitions and their logs go; groups'
+    /// committed offsets for it are deleted.
+    DeleteTopic {
+        topic: String,
+    },
     /// Send one record with a producer using `acks`.
     Produce {
         topic: String,
@@ -102,8 +107,17 @@ pub enum Command {
         #[serde(deserialize_with = "form::broker")]
         broker: BrokerId,
     },
-    /// Cut every link of a broker (to the controller, other brokers and clients).
+    /// Cut a broker's links: every one (`from: "all"`, the default), or only those to the
+    /// controller and the other brokers (`"cluster"`: clients still reach it).
     IsolateBroker {
+        #[serde(deserialize_with = "form::broker")]
+        broker: BrokerId,
+        #[serde(default, skip_serializing_if = "form::is_default")]
+        from: IsolateFrom,
+    },
+    /// Controlled shutdown: the broker asks the controller to move its leaderships, then
+    /// stops (a crash is `kill_broker`; `restart_broker` brings it back).
+    StopBroker {
         #[serde(deserialize_with = "form::broker")]
         broker: BrokerId,
     },
@@ -122,6 +136,13 @@ pub enum Command {
     ElectPreferredLeaders {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         topic: Option<String>,
+    },
+    /// `kafka-leader-election --topic T --partition P --election-type preferred|unclean`.
+    ElectLeaders {
+        topic: String,
+        #[serde(deserialize_with = "form::i32")]
+        partition: i32,
+        election_type: ElectionType,
     },
     /// Start a consumer with `client.id` = `consumer` in `group`, subscribed to `topics`.
     JoinGroup(Box<JoinGroupSpec>),
@@ -201,6 +222,34 @@ pub enum ResetTarget {
     ShiftBy(#[serde(deserialize_with = "form::i64")] i64),
     /// Epoch milliseconds (simulated time).
     DatetimeMs(#[serde(deserialize_with = "form::time_ms")] u64),
+}
+
+/// Which links `isolate_broker` cuts; in JSON `"all"` or `"cluster"`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolateFrom {
+    /// Every link: controller, other brokers and clients.
+    #[default]
+    All,
+    /// The controller and the other brokers; clients still reach the broker.
+    Cluster,
+}
+
+impl IsolateFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IsolateFrom::All => "all",
+            IsolateFrom::Cluster => "cluster",
+        }
+    }
+}
+
+/// `kafka-leader-election --election-type`; in JSON `"preferred"` or `"unclean"`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionType {
+    Preferred,
+    Unclean,
 }
 
 /// What an accepted command returns.

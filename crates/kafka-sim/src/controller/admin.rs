@@ -6,7 +6,7 @@ use super::{Controller, MAX_PARTITIONS_PER_TOPIC};
 use crate::command::form;
 use crate::ctx::Ctx;
 use crate::error::{ErrorKind, KafkaError};
-use crate::event::{ElectionKind, Event};
+use crate::event::Event;
 use crate::ids::{BrokerId, Epoch, TopicPartition};
 use crate::metadata::{PartitionRegistration, TopicImage};
 use crate::placement::{assign_replicas, StartIndex};
@@ -99,19 +99,7 @@ impl Controller {
         let topic_id = new_topic_id(rng);
         let mut partitions = Vec::with_capacity(assignment.len());
         for replicas in assignment {
-            let isr: Vec<BrokerId> = replicas
-                .iter()
-                .copied()
-                .filter(|b| self.usable(*b))
-                .collect();
-            let leader = isr.first().copied();
-            partitions.push(PartitionRegistration {
-                replicas,
-                isr,
-                leader,
-                leader_epoch: Epoch(0),
-                partition_epoch: 0,
-            });
+            partitions.push(self.new_partition(replicas)?);
         }
         let rf = partitions.first().map_or(0, |p| p.replicas.len() as u32);
         ctx.emit(Event::TopicCreated {
@@ -237,7 +225,7 @@ impl Controller {
                 "Replication factor must be larger than 0, or -1 to use the default value.",
             ));
         }
-        let brokers = self.unfenced();
+        let brokers = self.placeable()?;
         if rf as usize > brokers.len() {
             return Err(rf_error(rf, brokers.len()));
         }
@@ -253,6 +241,43 @@ impl Controller {
             0,
             rng,
         ))
+    }
+
+    /// The brokers new replicas may go to: as KRaft's `ClusterControlManager.usableBrokers`,
+    /// every registered broker, fenced ones included (so a fenced broker still counts for
+    /// the replication factor and the topic starts under-replicated), but at least one must
+    /// be unfenced (`StripedReplicaPlacer`: "All brokers are currently fenced.").
+    fn placeable(&self) -> Result<Vec<BrokerId>, KafkaError> {
+        if self.unfenced().is_empty() {
+            return Err(err(
+                ErrorKind::InvalidReplicationFactorException,
+                "All brokers are currently fenced.",
+            ));
+        }
+        Ok(self.registrations.keys().copied().collect())
+    }
+
+    /// A new partition on `replicas`: ISR the unfenced ones, the first of them leads
+    /// (`ReplicationControlManager.createTopic`); none unfenced refuses the request.
+    fn new_partition(&self, replicas: Vec<BrokerId>) -> Result<PartitionRegistration, KafkaError> {
+        let isr: Vec<BrokerId> = replicas
+            .iter()
+            .copied()
+            .filter(|b| self.usable(*b))
+            .collect();
+        if isr.is_empty() {
+            return Err(err(
+                ErrorKind::InvalidReplicationFactorException,
+                "Unable to start the partition in a valid state, as all the brokers are currently fenced or in controlled shutdown.",
+            ));
+        }
+        Ok(PartitionRegistration {
+            leader: isr.first().copied(),
+            replicas,
+            isr,
+            leader_epoch: Epoch(0),
+            partition_epoch: 0,
+        })
     }
 
     pub fn alter_partitions(
@@ -282,7 +307,7 @@ impl Controller {
             return Err(too_many_partitions(i64::from(count)));
         }
         let rf = t.partitions[0].replicas.len();
-        let brokers = self.unfenced();
+        let brokers = self.placeable()?;
         if rf > brokers.len() {
             return Err(rf_error(rf as i32, brokers.len()));
         }
@@ -299,15 +324,10 @@ impl Controller {
         );
         let name = t.name.clone();
         let mut new_parts = Vec::new();
-        for (i, replicas) in added.into_iter().enumerate() {
-            let isr: Vec<BrokerId> = replicas.clone();
-            let p = PartitionRegistration {
-                leader: isr.first().copied(),
-                replicas,
-                isr,
-                leader_epoch: Epoch(0),
-                partition_epoch: 0,
-            };
+        for replicas in added {
+            new_parts.push(self.new_partition(replicas)?);
+        }
+        for (i, p) in new_parts.iter().enumerate() {
             ctx.emit(Event::PartitionCreated {
                 tp: TopicPartition::new(name.clone(), existing as u32 + i as u32),
                 replicas: p.replicas.clone(),
@@ -315,7 +335,6 @@ impl Controller {
                 epoch: p.leader_epoch,
                 isr: p.isr.clone(),
             });
-            new_parts.push(p);
         }
         self.image_mut()
             .topics
@@ -323,6 +342,18 @@ impl Controller {
             .expect("checked above")
             .partitions
             .extend(new_parts);
+        self.publish(ctx);
+        Ok(())
+    }
+
+    /// `DeleteTopics` (`ReplicationControlManager.deleteTopic`): the topic leaves the image.
+    pub fn delete_topic(&mut self, topic: &str, ctx: &mut Ctx) -> Result<(), KafkaError> {
+        let Some(t) = self.image.topics.get(topic) else {
+            return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
+        };
+        let name = t.name.clone();
+        self.image_mut().topics.remove(topic);
+        ctx.emit(Event::TopicDeleted { topic: name });
         self.publish(ctx);
         Ok(())
     }
@@ -342,70 +373,16 @@ impl Controller {
             topic: name.clone(),
             configs: config.describe(),
         });
-        let unclean = config.unclean_leader_election_enable;
+        // KRaft elects nothing on this change: leaderless partitions wait for a broker to
+        // unfence, the periodic unclean election or `kafka-leader-election`.
         self.image_mut()
             .topics
             .get_mut(topic)
             .expect("checked above")
             .config = config;
-        if unclean {
-            self.elect_offline(&name, None, ctx);
-        }
         self.publish(ctx);
         Ok(())
     }
-
-    /// Moves leadership back to each partition's first replica where it is in the ISR and
-    /// unfenced. `topic: None` = all topics.
-    pub fn elect_preferred(
-        &mut self,
-        topic: Option<&str>,
-        ctx: &mut Ctx,
-    ) -> Result<(), KafkaError> {
-        if let Some(t) = topic {
-            if !self.image.topics.contains_key(t) {
-                return Err(KafkaError::of(ErrorKind::UnknownTopicOrPartitionException));
-            }
-        }
-        let mut changes = Vec::new();
-        for (name, t) in &self.image.topics {
-            if topic.is_some_and(|x| x != &**name) {
-                continue;
-            }
-            for (i, p) in t.partitions.iter().enumerate() {
-                if let Some(preferred) = preferred_move(p, |b| self.usable(b)) {
-                    changes.push((TopicPartition::new(name.clone(), i as u32), preferred));
-                }
-            }
-        }
-        for (tp, leader) in changes {
-            let p = self.image_mut().partition_mut(&tp).expect("exists");
-            p.leader = Some(leader);
-            p.leader_epoch = Epoch(p.leader_epoch.0 + 1);
-            p.partition_epoch += 1;
-            let (epoch, isr) = (p.leader_epoch, p.isr.clone());
-            ctx.emit(Event::LeaderElected {
-                tp,
-                leader,
-                epoch,
-                isr,
-                election: ElectionKind::Preferred,
-            });
-        }
-        self.publish(ctx);
-        Ok(())
-    }
-}
-
-/// The broker a preferred leader election moves `p`'s leadership to, if it moves: the first
-/// replica, when it does not lead already, is in the ISR and `usable` (unfenced).
-pub(crate) fn preferred_move(
-    p: &PartitionRegistration,
-    usable: impl Fn(BrokerId) -> bool,
-) -> Option<BrokerId> {
-    let preferred = *p.replicas.first()?;
-    (p.leader != Some(preferred) && p.isr.contains(&preferred) && usable(preferred))
-        .then_some(preferred)
 }
 
 fn rf_error(rf: i32, brokers: usize) -> KafkaError {

@@ -1,7 +1,8 @@
-//! Internal topics the controller creates on a broker's request: `__consumer_offsets`, made
+//! Topics the controller creates on a broker's request: auto-created topics, and
+//! `__consumer_offsets`, made
 //! on the first FindCoordinator as Kafka's auto-creation does, with
 //! `offsets.topic.num.partitions`=50 and `offsets.topic.replication.factor`=3 (capped at the
-//! live brokers so that small simulated clusters work, see README) and the topic's configs:
+//! registered brokers so that small simulated clusters work, see README) and the topic's configs:
 //! `cleanup.policy=compact` (the log cleaner keeps the last commit per key),
 //! `compression.type=producer` and `segment.bytes` = [`OFFSETS_TOPIC_SEGMENT_BYTES`].
 
@@ -15,12 +16,32 @@ use crate::group::{
 use std::collections::BTreeMap;
 
 impl Controller {
+    /// A topic created because a client's metadata request named it: `num.partitions`=1
+    /// and `default.replication.factor`=1 (`AutoTopicCreationManager`). Several brokers may
+    /// ask for the same topic; the first request creates it, the others find it exists.
+    pub(crate) fn auto_create_topic(&mut self, topic: &str, ctx: &mut Ctx) {
+        if self.image.topics.contains_key(topic) {
+            return;
+        }
+        let req = NewTopic {
+            topic: topic.to_string(),
+            partitions: Some(1),
+            replication_factor: Some(1),
+            ..NewTopic::default()
+        };
+        let mut rng = ctx.rng.clone();
+        if self.create_topic(&req, &mut rng, ctx).is_ok() {
+            *ctx.rng = rng;
+        }
+    }
+
     pub(crate) fn create_offsets_topic(&mut self, ctx: &mut Ctx) {
         if self.image.topics.contains_key(OFFSETS_TOPIC) {
             return;
         }
-        let live = self.unfenced().len() as u32;
-        if live == 0 {
+        // Counted as the placer counts: registered brokers, fenced ones included.
+        let registered = self.registrations.len() as u32;
+        if registered == 0 {
             return;
         }
         let configs: BTreeMap<String, String> = BTreeMap::from_iter(
@@ -35,7 +56,7 @@ impl Controller {
         let req = NewTopic {
             topic: OFFSETS_TOPIC.to_string(),
             partitions: Some(OFFSETS_TOPIC_PARTITIONS as i32),
-            replication_factor: Some(OFFSETS_TOPIC_REPLICATION_FACTOR.min(live) as i32),
+            replication_factor: Some(OFFSETS_TOPIC_REPLICATION_FACTOR.min(registered) as i32),
             configs,
             ..NewTopic::default()
         };

@@ -4,11 +4,13 @@
 //! The workload: 3-5 brokers; 1-3 topics with random partitions, replication factor and
 //! `min.insync.replicas`; continuous producers with acks 0, 1 or all, keyed or not; single
 //! records; consumer groups (every assignor, earliest or latest, some slow); and faults at
-//! random times: broker kills and restarts, isolations and heals, consumers killed, leaving
-//! and joining,
+//! random times: broker kills, controlled shutdowns (`stop_broker`) and restarts, isolations
+//! (from everything, or only from the cluster while clients still reach the broker) and
+//! heals, consumers killed, leaving and joining,
 //! `min.insync.replicas` changes, toggles of `unclean.leader.election.enable` (rare, or always
-//! on in the positive control), partition increases, preferred elections, producers stopped
-//! and started, brokers added. Some topics roll segments every few seconds and delete them
+//! on in the positive control), partition increases, preferred elections (all partitions,
+//! or `elect_leaders` preferred or unclean for one), topics deleted (and auto-created again
+//! by the clients still using them), producers stopped and started, brokers added. Some topics roll segments every few seconds and delete them
 //! by `retention.ms` / `retention.bytes`; some are compacted (`cleanup.policy=compact`, or
 //! `compact,delete`) with a low `min.cleanable.dirty.ratio`, so the cleaner runs during the
 //! run. The log lifecycle is pushed hard: slow consumer groups fall behind short-retention
@@ -22,7 +24,7 @@
 //! broker restarts, and the cluster runs a minute more to settle.
 
 use crate::assignor::AssignorKind;
-use crate::command::{Command, JoinGroupSpec, ResetTarget};
+use crate::command::{Command, ElectionType, IsolateFrom, JoinGroupSpec, ResetTarget};
 use crate::consumer::OffsetReset;
 use crate::controller::NewTopic;
 use crate::ids::BrokerId;
@@ -103,7 +105,7 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
     let short = g.topics.iter().any(|t| t.log == LogKind::Short);
     let second_check = LOG_INITIAL_TASK_DELAY_MS + LOG_RETENTION_CHECK_INTERVAL_MS + 10_000;
     let until_ms = if short && end + 60_000 < second_check {
-        for id in std::mem::take(&mut g.producers) {
+        for (id, _) in std::mem::take(&mut g.producers) {
             g.push(end + 60_000, Command::StopProducer { id });
         }
         second_check
@@ -116,6 +118,7 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
         brokers,
         until_ms,
         latency_ms: crate::network::DEFAULT_LATENCY_MS,
+        auto_create_topics_enable: true,
         description: Some(format!(
             "kafka-sim verify workload for seed {seed}{}",
             if w.unclean {
@@ -156,10 +159,11 @@ struct Gen {
     dead: Vec<u32>,
     isolated: Vec<u32>,
     topics: Vec<Topic>,
-    producers: Vec<String>,
+    /// Running producers as `(id, topic)`.
+    producers: Vec<(String, String)>,
     next_producer: u32,
-    /// Running consumers as `(group, consumer id)`.
-    consumers: Vec<(String, String)>,
+    /// Running consumers as `(group, consumer id, topic)`.
+    consumers: Vec<(String, String, String)>,
     next_consumer: u32,
     w: Workload,
 }
@@ -261,7 +265,7 @@ impl Gen {
                             enable_idempotence: None,
                         },
                     );
-                    self.producers.push(id);
+                    self.producers.push((id, name.clone()));
                     self.slow_group(i, &name, end);
                 }
                 LogKind::Compacted => {
@@ -369,7 +373,7 @@ impl Gen {
             at,
             Command::StartProducer {
                 id: id.clone(),
-                topic,
+                topic: topic.clone(),
                 rate_per_s: u64::from(rate),
                 keys,
                 acks,
@@ -379,7 +383,28 @@ impl Gen {
                 max_records: None,
             },
         );
-        self.producers.push(id);
+        self.producers.push((id, topic));
+    }
+
+    fn delete_topic(&mut self, at: u64) {
+        let i = self.r.below(self.topics.len() as u32) as usize;
+        let topic = self.topics.remove(i).name;
+        let (stopping, running) = std::mem::take(&mut self.producers)
+            .into_iter()
+            .partition(|(_, t)| *t == topic);
+        self.producers = running;
+        for (id, _) in stopping {
+            self.push(at, Command::StopProducer { id });
+        }
+        let (leaving, staying) = std::mem::take(&mut self.consumers)
+            .into_iter()
+            .partition(|(_, _, t)| *t == topic);
+        self.consumers = staying;
+        for (group, consumer, _) in leaving {
+            self.push(at, Command::LeaveGroup { group, consumer });
+        }
+        // Time for the closing commits and the last batches.
+        self.push(at + 10_000, Command::DeleteTopic { topic });
     }
 
     fn join_group(&mut self, at: u64, group: u32) {
@@ -401,7 +426,7 @@ impl Gen {
             spec.process_rate_per_s = Some(u64::from(1 + self.r.below(200)));
         }
         self.push(at, Command::JoinGroup(Box::new(spec)));
-        self.consumers.push((group, consumer));
+        self.consumers.push((group, consumer, topic));
     }
 
     fn produce(&mut self, at: u64) {
@@ -456,12 +481,17 @@ impl Gen {
                 let b = self.pick(&up).expect("non-empty");
                 self.alive.retain(|x| *x != b);
                 self.dead.push(b);
-                self.push(
-                    at,
-                    Command::KillBroker {
-                        broker: BrokerId(b),
-                    },
-                );
+                let broker = BrokerId(b);
+                // A third are controlled shutdowns (leaderships moved first), the rest crashes.
+                // The positive control keeps its crashes only (and so the random stream it
+                // had): a controlled shutdown leaves the ISR first, which is what keeps acked
+                // records safe, and the control is there to lose some.
+                let command = if !self.w.unclean && self.r.below(3) == 0 {
+                    Command::StopBroker { broker }
+                } else {
+                    Command::KillBroker { broker }
+                };
+                self.push(at, command);
             }
             0..=6 if !self.dead.is_empty() => {
                 let b = self.pick(&self.dead.clone()).expect("non-empty");
@@ -477,10 +507,17 @@ impl Gen {
             7 | 8 if down < self.max_down() && up.len() > 1 => {
                 let b = self.pick(&up).expect("non-empty");
                 self.isolated.push(b);
+                // Half cut only from the cluster: clients still reach it (split brain).
+                let from = if self.w.unclean {
+                    IsolateFrom::All
+                } else {
+                    [IsolateFrom::All, IsolateFrom::Cluster][self.r.below(2) as usize]
+                };
                 self.push(
                     at,
                     Command::IsolateBroker {
                         broker: BrokerId(b),
+                        from,
                     },
                 );
             }
@@ -503,6 +540,11 @@ impl Gen {
                     value.to_string(),
                 );
             }
+            // Now and then a topic is deleted, as an operator would: its producers stopped
+            // and its consumers closed first, and no later step names it.
+            13 if !self.w.unclean && self.topics.len() > 1 && self.r.below(2) == 0 => {
+                self.delete_topic(at);
+            }
             13 => {
                 let i = self.r.below(self.topics.len() as u32) as usize;
                 self.topics[i].partitions += 1 + self.r.below(2);
@@ -515,16 +557,33 @@ impl Gen {
                     },
                 );
             }
-            14 => self.push(at, Command::ElectPreferredLeaders { topic: None }),
+            14 if self.w.unclean || self.r.below(2) == 0 => {
+                self.push(at, Command::ElectPreferredLeaders { topic: None })
+            }
+            14 => {
+                let i = self.r.below(self.topics.len() as u32) as usize;
+                let partition = self.r.below(self.topics[i].partitions) as i32;
+                let election_type =
+                    [ElectionType::Preferred, ElectionType::Unclean][self.r.below(2) as usize];
+                let topic = self.topics[i].name.clone();
+                self.push(
+                    at,
+                    Command::ElectLeaders {
+                        topic,
+                        partition,
+                        election_type,
+                    },
+                );
+            }
             15 if !self.producers.is_empty() => {
                 let i = self.r.below(self.producers.len() as u32) as usize;
-                let id = self.producers.remove(i);
+                let (id, _) = self.producers.remove(i);
                 self.push(at, Command::StopProducer { id });
             }
             16 => self.start_producer(at),
             17 | 18 if !self.consumers.is_empty() => {
                 let i = self.r.below(self.consumers.len() as u32) as usize;
-                let (group, consumer) = self.consumers.remove(i);
+                let (group, consumer, _) = self.consumers.remove(i);
                 let command = if self.r.below(2) == 0 {
                     Command::KillConsumer { group, consumer }
                 } else {

@@ -163,10 +163,11 @@ impl Engine {
             })
             .collect();
         let shrinks = self.isr_shrink_deadlines(&fences);
-        let election_at = self.controller.leader_rebalance_at;
-        for (tp, reg) in self.partitions() {
-            if let Some(d) = self.preferred_election(&tp, reg, election_at, &fences, &shrinks) {
-                out.push(d);
+        if let Some(election_at) = self.controller.leader_rebalance_at {
+            for (tp, reg) in self.partitions() {
+                if let Some(d) = self.preferred_election(&tp, reg, election_at, &fences, &shrinks) {
+                    out.push(d);
+                }
             }
         }
         out.extend(shrinks.into_iter().map(|(_, d)| d));
@@ -200,7 +201,7 @@ impl Engine {
             let next_heartbeat = self
                 .brokers
                 .get(b)
-                .filter(|x| self.broker_serving(*b) && x.broker_epoch == Some(r.broker_epoch))
+                .filter(|x| self.broker_in_cluster(*b) && x.broker_epoch == Some(r.broker_epoch))
                 .map(|x| {
                     x.heartbeat_at + self.network.latency(NodeId::Broker(*b), NodeId::Controller)
                 });
@@ -264,7 +265,7 @@ impl Engine {
         follower: BrokerId,
         fences: &Fences,
     ) -> Option<SimTime> {
-        if !self.broker_serving(leader) || small_map::get(fences, &leader).is_some() {
+        if !self.broker_in_cluster(leader) || small_map::get(fences, &leader).is_some() {
             return None;
         }
         let broker = self.brokers.get(&leader)?;
@@ -294,7 +295,7 @@ impl Engine {
             .followers
             .get(&follower)
             .map_or(0, |x| x.last_caught_up_ms);
-        let stalled = !self.broker_serving(follower)
+        let stalled = !self.broker_in_cluster(follower)
             || self.now.saturating_sub(caught_up) > follower_stall_ms(rtt);
         if !stalled {
             return None;

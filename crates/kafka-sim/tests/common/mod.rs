@@ -89,6 +89,7 @@ pub fn restart(e: &mut Engine, broker: u32) {
 pub fn isolate(e: &mut Engine, broker: u32) {
     e.apply(Command::IsolateBroker {
         broker: BrokerId(broker),
+        from: Default::default(),
     })
     .unwrap();
 }
