@@ -156,31 +156,86 @@ fn parse_int(name: &str, value: &str, min: i64) -> Result<i64, KafkaError> {
 /// `min.cleanable.dirty.ratio`: a `DOUBLE` between 0 and 1, as parts per million. Java's
 /// range check lets NaN through (every comparison with it is false), and then no ratio is
 /// ever above it: a NaN ratio never cleans, so it becomes a ratio above 1.
+///
+/// Read as an exact decimal rather than through `f64`: Rust's float parser carries a 10 KB
+/// table of powers of five that would be most of this function's cost in the browser bundle.
 fn parse_ratio_ppm(name: &str, value: &str) -> Result<u64, KafkaError> {
     let v = value.trim();
-    let java_spelling = v.trim_start_matches(['+', '-']);
-    let n: f64 = match java_spelling {
-        "NaN" => f64::NAN,
-        "Infinity" => v.parse::<f64>().unwrap_or(f64::INFINITY),
-        s if s
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) =>
-        {
-            v.parse()
-                .map_err(|_| invalid_value(name, value, "Not a number of type DOUBLE"))?
-        }
-        _ => return Err(invalid_value(name, value, "Not a number of type DOUBLE")),
+    let (negative, unsigned) = match v.as_bytes().first() {
+        Some(b'-') => (true, &v[1..]),
+        Some(b'+') => (false, &v[1..]),
+        _ => (false, v),
     };
-    if n.is_nan() {
-        return Ok(1_000_001);
+    let not_double = || invalid_value(name, value, "Not a number of type DOUBLE");
+    let (digits, exp10) = match unsigned {
+        "NaN" => return Ok(1_000_001),
+        "Infinity" => (vec![1], i64::MAX / 2),
+        _ => decimal(unsigned).ok_or_else(not_double)?,
+    };
+    if digits.is_empty() {
+        return Ok(0);
     }
-    if n < 0.0 {
+    if negative {
         return Err(invalid_value(name, value, "Value must be at least 0"));
     }
-    if n > 1.0 {
+    // `digits` (no leading zeros) times 10^exp10: `whole` digits before the decimal point.
+    let whole = digits.len() as i64 + exp10;
+    let one = whole == 1 && digits[1..].iter().all(|&d| d == 0) && digits[0] == 1;
+    if whole > 1 || (whole == 1 && !one) {
         return Err(invalid_value(name, value, "Value must be no more than 1"));
     }
-    Ok((n * 1_000_000.0).round() as u64)
+    // The value times a million, rounded half up: its first `whole + 6` digits, then the next.
+    let kept = whole + 6;
+    if kept < 0 {
+        return Ok(0);
+    }
+    let kept = kept as usize;
+    let ppm = digits
+        .iter()
+        .chain(std::iter::repeat(&0))
+        .take(kept)
+        .fold(0u64, |n, &d| n * 10 + u64::from(d));
+    Ok(ppm + u64::from(digits.get(kept).is_some_and(|&d| d >= 5)))
+}
+
+/// A decimal as Java's `Double.parseDouble` writes it (`0.5`, `.5`, `5.`, `5e-1`): its
+/// significant digits without leading zeros (empty for zero) and the power of ten they scale
+/// by. `None` if it is not one.
+fn decimal(text: &str) -> Option<(Vec<u8>, i64)> {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+    if int.len() + frac.len() == 0 || !all_digits(int) || !all_digits(frac) {
+        return None;
+    }
+    let exponent = match exponent {
+        None => 0,
+        Some(e) => {
+            let unsigned = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if unsigned.is_empty() || !all_digits(unsigned) {
+                return None;
+            }
+            // Saturating: an exponent this large is far outside [0, 1] anyway.
+            let n = unsigned
+                .bytes()
+                .fold(0i64, |n, c| (n * 10 + i64::from(c - b'0')).min(1 << 40));
+            if e.starts_with('-') {
+                -n
+            } else {
+                n
+            }
+        }
+    };
+    let digits: Vec<u8> = int
+        .bytes()
+        .chain(frac.bytes())
+        .map(|c| c - b'0')
+        .skip_while(|&d| d == 0)
+        .collect();
+    Some((digits, exponent - frac.len() as i64))
 }
 
 impl TopicConfig {
@@ -492,5 +547,65 @@ mod tests {
             with("retention.ms", "3600000").unwrap().describe(),
             "retention.ms=3600000"
         );
+    }
+
+    /// The exact decimal reading agrees with Java's (and Rust's) double parsing on every
+    /// spelling a user may write, in range and out.
+    #[test]
+    fn ratios_read_as_doubles_are() {
+        let ppm = |v: &str| parse_ratio_ppm("min.cleanable.dirty.ratio", v);
+        for v in [
+            "0",
+            "0.5",
+            ".5",
+            "1.",
+            "0.",
+            "1",
+            "1.0",
+            "1.000",
+            "0.25",
+            "0.000001",
+            "0.0000004",
+            "0.0000006",
+            "5e-1",
+            "5E-1",
+            "50e-2",
+            "0.05e1",
+            "1e0",
+            "0.1e+1",
+            "000.75",
+            "+0.3",
+            "-0",
+            "-0.0",
+            "  0.9 ",
+            "0.123456789",
+            "0.9999996",
+            "1e-400",
+            "0e999",
+        ] {
+            let f: f64 = v.trim().parse().unwrap();
+            assert_eq!(ppm(v).unwrap(), (f * 1e6).round() as u64, "{v}");
+        }
+        for (v, says) in [
+            ("1.0000001", "no more than 1"),
+            ("2", "no more than 1"),
+            ("10e-1", ""),
+            ("1e1", "no more than 1"),
+            ("Infinity", "no more than 1"),
+            ("-0.1", "at least 0"),
+            ("-Infinity", "at least 0"),
+            ("e5", "DOUBLE"),
+            ("1e", "DOUBLE"),
+            (".", "DOUBLE"),
+            ("0x1p-1", "DOUBLE"),
+            ("--1", "DOUBLE"),
+            ("1e+-1", "DOUBLE"),
+        ] {
+            match ppm(v) {
+                Ok(n) => assert!(says.is_empty() && n == 1_000_000, "{v}: {n}"),
+                Err(e) => assert!(e.message.contains(says) && !says.is_empty(), "{v}: {e}"),
+            }
+        }
+        assert_eq!(ppm("NaN").unwrap(), 1_000_001, "NaN never cleans");
     }
 }
