@@ -5,7 +5,7 @@
 
 use kafka_sim::sorted::SortedSet;
 
-use kafka_sim::{BrokerId, ElectionKind, Event, SimTime, TimedEvent, TopicPartition};
+use kafka_sim::{BrokerId, ElectionKind, Event, IsolateFrom, SimTime, TimedEvent, TopicPartition};
 
 use crate::scene::words;
 
@@ -128,8 +128,20 @@ fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
                 format!("Broker {} restarted: it registers with the controller, catches up from the leaders and rejoins the ISRs.", broker.0),
                 true,
             ),
-            Event::BrokerIsolated { broker, .. } => say(
+            Event::BrokerIsolated { broker, from: IsolateFrom::All } => say(
                 format!("Broker {} is cut off from the network: it runs, but nobody hears it; the controller fences it after broker.session.timeout.ms=9000.", broker.0),
+                true,
+            ),
+            Event::BrokerIsolated { broker, from: IsolateFrom::Cluster } => say(
+                format!("Broker {} is cut off from the controller and the other brokers, but clients still reach it: as leader it takes acks=1 writes no follower copies (lost when it rejoins), while acks=all writes wait; the controller fences it after broker.session.timeout.ms=9000.", broker.0),
+                true,
+            ),
+            Event::BrokerStopped { broker } => say(
+                format!("Broker {} shut down cleanly (controlled shutdown): the controller moved its leaderships and took it out of the ISRs first, so no partition waited for a timeout.", broker.0),
+                true,
+            ),
+            Event::TopicDeleted { topic } => say(
+                format!("Topic {topic} was deleted: its partitions, their logs and the groups' committed offsets for it are gone."),
                 true,
             ),
             Event::NetworkHealed => say("The network is healed: every link works again.".to_string(), false),
@@ -301,6 +313,49 @@ mod tests {
         assert!(fence.text.contains("moved to the ISR"), "{fence:?}");
         assert!(fence.announce);
         assert!(later.iter().all(|t| !t.text.contains("RecordsAppended")));
+    }
+
+    #[test]
+    fn a_controlled_shutdown_is_told_apart_from_a_crash_and_its_leaders_move_at_once() {
+        let mut engine = opening_engine();
+        engine.advance_to(10_000);
+        engine.take_events();
+        engine
+            .apply(Command::StopBroker {
+                broker: BrokerId(1),
+            })
+            .unwrap();
+        let stopped = narrate(&engine.take_events());
+        let told = stopped
+            .iter()
+            .find(|t| t.text.starts_with("Broker 1 shut down cleanly"))
+            .expect("the controlled shutdown is told");
+        assert!(told.text.contains("moved its leaderships"), "{told:?}");
+        // No fencing countdown follows: its leaderships moved before it stopped.
+        let later = told_after(&mut engine, 12_000);
+        assert!(
+            later.iter().all(|t| !t.text.contains("no heartbeat")),
+            "{later:?}"
+        );
+    }
+
+    #[test]
+    fn a_broker_cut_from_the_cluster_is_told_as_reachable_by_clients() {
+        let mut engine = opening_engine();
+        engine.advance_to(10_000);
+        engine.take_events();
+        engine
+            .apply(Command::IsolateBroker {
+                broker: BrokerId(2),
+                from: kafka_sim::IsolateFrom::Cluster,
+            })
+            .unwrap();
+        let told = narrate(&engine.take_events());
+        assert!(
+            told.iter()
+                .any(|t| t.text.contains("clients still reach it")),
+            "{told:?}"
+        );
     }
 
     #[test]

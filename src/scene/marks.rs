@@ -24,6 +24,8 @@ fn notable(e: &Event) -> Option<(&'static str, String)> {
     Some(match e {
         Event::BrokerKilled { broker } => ("fault", format!("broker {} killed", broker.0)),
         Event::BrokerIsolated { broker, .. } => ("fault", format!("broker {} isolated", broker.0)),
+        Event::BrokerStopped { broker } => ("fault", format!("broker {} stopped", broker.0)),
+        Event::TopicDeleted { topic } => ("fault", format!("topic {topic} deleted")),
         Event::BrokerRestarted { broker } => ("recover", format!("broker {} restarted", broker.0)),
         Event::NetworkHealed => ("recover", "network healed".to_string()),
         Event::LeaderElected { tp, leader, .. } => {

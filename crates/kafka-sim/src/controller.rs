@@ -43,6 +43,11 @@ pub struct Registration {
     pub incarnation: u32,
     pub fenced: bool,
     pub last_heartbeat_ms: SimTime,
+    /// Its controlled shutdown is done: this incarnation stays fenced, whatever heartbeat
+    /// still arrives from it (`BrokerHeartbeatManager` keeps a broker that finished its
+    /// controlled shutdown fenced until it registers again).
+    #[serde(default)]
+    pub shut_down: bool,
 }
 
 impl Registration {
@@ -99,6 +104,7 @@ impl Controller {
                     incarnation: 0,
                     fenced: false,
                     last_heartbeat_ms: 0,
+                    shut_down: false,
                 },
             );
             c.next_broker_epoch += 1;
@@ -263,6 +269,9 @@ impl Controller {
         if self.usable(broker) {
             self.fence(broker, ctx);
         }
+        if let Some(r) = self.registrations.get_mut(&broker) {
+            r.shut_down = true;
+        }
         self.publish(ctx);
     }
 
@@ -307,6 +316,7 @@ impl Controller {
                                 incarnation,
                                 fenced: true,
                                 last_heartbeat_ms: ctx.now,
+                                shut_down: false,
                             },
                         );
                         ctx.emit(Event::BrokerRegistered {
@@ -341,7 +351,7 @@ impl Controller {
                 let valid = self
                     .registrations
                     .get(&broker)
-                    .is_some_and(|r| r.broker_epoch == broker_epoch);
+                    .is_some_and(|r| r.broker_epoch == broker_epoch && !r.shut_down);
                 let result = if valid {
                     let r = self.registrations.get_mut(&broker).expect("valid");
                     r.last_heartbeat_ms = ctx.now;

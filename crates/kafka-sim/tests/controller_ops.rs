@@ -253,6 +253,35 @@ fn scenario_top_level_reads_auto_create_topics_enable() {
 /// leaderships of a stopped broker move at once and it leaves the ISRs, where a crash
 /// leaves its partitions leaderless for `broker.session.timeout.ms`; `restart_broker`
 /// brings it back into the ISR.
+/// A broker whose controlled shutdown is done stays fenced (`BrokerHeartbeatManager`): a
+/// heartbeat it sent just before stopping, still on the wire, does not unfence it, so no
+/// session timeout fences it a second time. Stopped at every millisecond of one heartbeat
+/// interval, so that some stop has a heartbeat in flight.
+#[test]
+fn a_stopped_broker_stays_fenced_whatever_heartbeat_arrives_broker_heartbeat_manager() {
+    for stop_at in 4_000..6_000 {
+        let mut e = engine(3, 9);
+        e.advance_to(stop_at);
+        e.apply(Command::StopBroker {
+            broker: BrokerId(1),
+        })
+        .unwrap();
+        e.take_events();
+        e.advance_to(stop_at + 12_000);
+        let changes: Vec<_> = e
+            .take_events()
+            .into_iter()
+            .filter(|t| {
+                matches!(
+                    t.event,
+                    Event::BrokerUnfenced { .. } | Event::BrokerFenced { .. }
+                )
+            })
+            .collect();
+        assert!(changes.is_empty(), "stopped at {stop_at}: {changes:?}");
+    }
+}
+
 #[test]
 fn stop_broker_moves_leaderships_before_stopping_replication_control_manager() {
     let mut e = engine(3, 9);

@@ -1,5 +1,6 @@
 //! A broker's card: its state as the simulator and the controller see it, the countdown to its
-//! fencing, its replicas, and what can be done to it (kill, restart, isolate).
+//! fencing, its replicas, and what can be done to it (kill, stop, restart, isolate, cut from the
+//! cluster).
 
 use kafka_sim::view::{BrokerView, ReplicaRole};
 use kafka_sim::TopicPartition;
@@ -13,7 +14,7 @@ use crate::scene::reasons::Reason;
 use crate::state::forms::Panel;
 use crate::state::selection::Selection;
 use crate::state::Action;
-use kafka_sim::{BrokerId, Command};
+use kafka_sim::{BrokerId, Command, IsolateFrom};
 
 #[derive(Properties, PartialEq)]
 pub struct BrokerCardProps {
@@ -73,12 +74,20 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
                         title="The process dies; its log stays on disk">
                     { format!("Kill broker {}", id.0) }
                 </button>
+                <button onclick={op(|broker| Command::StopBroker { broker })} disabled={state == BrokerState::Dead}
+                        title="Controlled shutdown: the controller moves its leaderships and takes it out of the ISRs before it stops">
+                    { format!("Stop broker {}", id.0) }
+                </button>
                 <button onclick={op(|broker| Command::RestartBroker { broker })} disabled={state != BrokerState::Dead}>
                     { format!("Restart broker {}", id.0) }
                 </button>
                 <button onclick={op(|broker| Command::IsolateBroker { broker, from: Default::default() })} disabled={state != BrokerState::Alive}
                         title="Cut every network link of this broker; it keeps running">
                     { format!("Isolate broker {}", id.0) }
+                </button>
+                <button onclick={op(|broker| Command::IsolateBroker { broker, from: IsolateFrom::Cluster })} disabled={state != BrokerState::Alive}
+                        title="Split brain: cut it from the controller and the other brokers while clients still reach it">
+                    { format!("Cut broker {} from the cluster", id.0) }
                 </button>
                 <button onclick={heal} disabled={state != BrokerState::Isolated}>{ "Heal network" }</button>
             </div>
