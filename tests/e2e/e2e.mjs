@@ -287,6 +287,44 @@ check('restarting the broker brings it back into every ISR', async ({ page }) =>
   await page.getByLabel('Speed').selectOption('1');
 });
 
+check('stopping a broker gracefully moves its leaderships at once, unlike a crash: no partition waits for a fence', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByLabel('Speed').selectOption('1');
+  const victim = await leaderOf(page, 'orders-0');
+  await openBroker(page, victim);
+  await page.getByRole('button', { name: `Stop broker ${victim}` }).click();
+  await nextFrames(page);
+  // Within a frame, at 1x: orders-0 has another leader and no partition is flagged leaderless.
+  const leader = await leaderOf(page, 'orders-0');
+  if (leader === null || leader === victim) throw new Error(`orders-0 is led by ${leader} after the stop`);
+  const down = await page.locator('g.partition.leader-down').count();
+  if (down !== 0) throw new Error(`${down} partition(s) wait for a leader`);
+  const narration = await page.getByLabel('What just happened').textContent();
+  if (!narration.includes(`Broker ${victim} shut down cleanly`)) throw new Error(`narration: ${narration}`);
+  if (!(await page.getByRole('button', { name: `Restart broker ${victim}` }).isEnabled())) throw new Error('cannot restart it');
+  await page.close();
+});
+
+check('deleting a topic removes it; a producer still writing to it creates it again (auto.create.topics.enable)', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await tab(page, 'Topics');
+  const described = async () => page.getByLabel('Topic description').textContent();
+  await page.getByLabel('New topic').fill('scratch');
+  await page.getByRole('button', { name: 'Create topic' }).click();
+  await until('scratch is described', async () => (await described()).includes('Topic: scratch'));
+  await page.getByRole('button', { name: 'Delete topic scratch' }).click();
+  await until('scratch is gone', async () => !(await described()).includes('Topic: scratch'));
+  const narration = await page.getByLabel('What just happened').textContent();
+  if (!narration.includes('Topic scratch was deleted')) throw new Error(`narration: ${narration}`);
+  // The opening producer writes to orders: deleting orders brings it back as Kafka would, one partition, RF 1.
+  await page.getByRole('button', { name: 'Delete topic orders' }).click();
+  await until('orders comes back with one partition', async () => {
+    const text = await page.getByLabel('Topic description').textContent();
+    return /Topic: orders\tTopicId: \S+\tPartitionCount: 1\tReplicationFactor: 1/.test(text);
+  }, 20000);
+  await page.close();
+});
+
 check('acks=all with 2 of 3 brokers dead: the producer turns red with NotEnoughReplicasException', async ({ browser }) => {
   const page = await freshPage(browser);
   await page.getByLabel('Speed').selectOption('20');

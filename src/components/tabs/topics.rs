@@ -1,5 +1,5 @@
-//! The topics tab: create one (Kafka validates it; errors show inline and change nothing), set
-//! the partition count, flip the two configs that decide durability (`min.insync.replicas`,
+//! The topics tab: create one (Kafka validates it; errors show inline and change nothing), delete
+//! one, set the partition count, flip the two configs that decide durability (`min.insync.replicas`,
 //! `unclean.leader.election.enable`), and the live `kafka-topics.sh --describe`, exactly as
 //! Kafka prints it.
 
@@ -8,7 +8,9 @@ use yew::prelude::*;
 
 use crate::components::inline_error::InlineError;
 use crate::components::text_field::use_text_field;
+use crate::state::forms::Panel;
 use crate::state::Action;
+use kafka_sim::Command;
 
 /// What the panel shows of one topic.
 #[derive(Clone, PartialEq)]
@@ -119,6 +121,17 @@ fn topic_row(props: &TopicRowProps) -> Html {
             }
         })
     };
+    let on_delete = {
+        let topic = t.name.clone();
+        props.dispatch.reform(move |_: MouseEvent| {
+            Action::Command(
+                Panel::Topics,
+                Command::DeleteTopic {
+                    topic: topic.clone(),
+                },
+            )
+        })
+    };
     let choices = (t.replication_factor.max(1) as u32).max(t.min_insync_replicas);
     html! {
         <div class="topic-row">
@@ -143,6 +156,10 @@ fn topic_row(props: &TopicRowProps) -> Html {
                        aria-label={format!("Partition count of {}", t.name)} />
                 <button type="submit">{ "Set partitions" }</button>
             </form>
+            <button class="danger" onclick={on_delete}
+                    title="kafka-topics --delete: its partitions, logs and committed offsets go; a client still using it creates it again (auto.create.topics.enable)">
+                { format!("Delete topic {}", t.name) }
+            </button>
         </div>
     }
 }
