@@ -299,7 +299,10 @@ check('stopping a broker gracefully moves its leaderships at once, unlike a cras
   if (leader === null || leader === victim) throw new Error(`orders-0 is led by ${leader} after the stop`);
   const down = await page.locator('g.partition.leader-down').count();
   if (down !== 0) throw new Error(`${down} partition(s) wait for a leader`);
-  const narration = await page.getByLabel('What just happened').textContent();
+  // Told in the narration (the newest line, or among the earlier ones while groups form).
+  const more = page.getByRole('button', { name: 'Earlier explanations' });
+  if (await more.count()) await more.click();
+  const narration = await page.locator('.narration').textContent();
   if (!narration.includes(`Broker ${victim} shut down cleanly`)) throw new Error(`narration: ${narration}`);
   if (!(await page.getByRole('button', { name: `Restart broker ${victim}` }).isEnabled())) throw new Error('cannot restart it');
   await page.close();
@@ -314,7 +317,9 @@ check('deleting a topic removes it; a producer still writing to it creates it ag
   await until('scratch is described', async () => (await described()).includes('Topic: scratch'));
   await page.getByRole('button', { name: 'Delete topic scratch' }).click();
   await until('scratch is gone', async () => !(await described()).includes('Topic: scratch'));
-  const narration = await page.getByLabel('What just happened').textContent();
+  const more = page.getByRole('button', { name: 'Earlier explanations' });
+  if (await more.count()) await more.click();
+  const narration = await page.locator('.narration').textContent();
   if (!narration.includes('Topic scratch was deleted')) throw new Error(`narration: ${narration}`);
   // The opening producer writes to orders: deleting orders brings it back as Kafka would, one partition, RF 1.
   await page.getByRole('button', { name: 'Delete topic orders' }).click();
