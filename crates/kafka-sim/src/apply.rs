@@ -94,6 +94,11 @@ impl Engine {
                 out,
             ),
             Command::StopProducer { id } => self.stop_producer(&id, out),
+            Command::Transaction {
+                transactional_id,
+                records,
+                outcome,
+            } => self.transaction(&transactional_id, records, outcome, out),
             Command::KillBroker { broker } => self.kill_broker(broker, out),
             Command::RestartBroker { broker } => self.restart_broker(broker, out),
             Command::IsolateBroker { broker } => self.isolate_broker(broker, out),
@@ -169,8 +174,32 @@ impl Engine {
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
         let idempotent = idempotence(acks, enable_idempotence)?;
-        let topic = record.topic.clone();
-        let partitions = self.topic_partitions(&topic)?;
+        self.check_record(&mut record, partition)?;
+        // One producer per setting: acks=all without idempotence is a producer of its own.
+        let name = if acks == Acks::All && !idempotent {
+            "producer-acks-all-non-idempotent".to_string()
+        } else {
+            format!("producer-acks-{}", acks.as_str())
+        };
+        let client = self.ensure_producer(&name, acks, PartitionerKind::Default);
+        self.producers.get_mut(&client).expect("ensured").idempotent = idempotent;
+        self.next_handle += 1;
+        let handle = ProduceHandle(self.next_handle);
+        self.handle_owner.insert(handle, client);
+        let mut ctx = ctx!(self, out);
+        let p = self.producers.get_mut(&client).expect("just ensured");
+        p.send(record, Some(handle), &mut ctx);
+        Ok(Outcome::Produced(handle))
+    }
+
+    /// `KafkaProducer.send`'s checks: the topic exists, the partition is in range, the
+    /// record fits `max.request.size`. Sets the record's partition.
+    pub(crate) fn check_record(
+        &self,
+        record: &mut NewRecord,
+        partition: Option<i32>,
+    ) -> Result<(), KafkaError> {
+        let partitions = self.topic_partitions(&record.topic)?;
         if let Some(p) = partition {
             if p < 0 {
                 return Err(KafkaError::new(
@@ -200,21 +229,7 @@ impl Engine {
                 format!("The message is {size} bytes when serialized which is larger than {MAX_REQUEST_SIZE_BYTES}, which is the value of the max.request.size configuration."),
             ));
         }
-        // One producer per setting: acks=all without idempotence is a producer of its own.
-        let name = if acks == Acks::All && !idempotent {
-            "producer-acks-all-non-idempotent".to_string()
-        } else {
-            format!("producer-acks-{}", acks.as_str())
-        };
-        let client = self.ensure_producer(&name, acks, PartitionerKind::Default);
-        self.producers.get_mut(&client).expect("ensured").idempotent = idempotent;
-        self.next_handle += 1;
-        let handle = ProduceHandle(self.next_handle);
-        self.handle_owner.insert(handle, client);
-        let mut ctx = ctx!(self, out);
-        let p = self.producers.get_mut(&client).expect("just ensured");
-        p.send(record, Some(handle), &mut ctx);
-        Ok(Outcome::Produced(handle))
+        Ok(())
     }
 
     fn start_producer(
@@ -280,6 +295,9 @@ impl Engine {
     }
 
     fn stop_producer(&mut self, id: &str, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+        if self.kill_transactional(id, out) {
+            return Ok(Outcome::Done);
+        }
         let running = self
             .producer_names
             .get(id)

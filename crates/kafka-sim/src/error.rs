@@ -48,6 +48,11 @@ pub enum ErrorKind {
     ConfigException,
     OutOfOrderSequenceException,
     InvalidProducerEpochException,
+    /// An InitProducerId of the same transactional id gave a newer epoch.
+    ProducerFencedException,
+    /// The coordinator is still completing the previous transaction (retriable).
+    ConcurrentTransactionsException,
+    InvalidTxnStateException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -99,6 +104,9 @@ impl ErrorKind {
             ErrorKind::ConfigException => "ConfigException",
             ErrorKind::OutOfOrderSequenceException => "OutOfOrderSequenceException",
             ErrorKind::InvalidProducerEpochException => "InvalidProducerEpochException",
+            ErrorKind::ProducerFencedException => "ProducerFencedException",
+            ErrorKind::ConcurrentTransactionsException => "ConcurrentTransactionsException",
+            ErrorKind::InvalidTxnStateException => "InvalidTxnStateException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }
@@ -164,6 +172,15 @@ impl ErrorKind {
             }
             ErrorKind::InvalidProducerEpochException => {
                 "Producer attempted to produce with an old epoch."
+            }
+            ErrorKind::ProducerFencedException => {
+                "There is a newer producer with the same transactionalId which fences the current one."
+            }
+            ErrorKind::ConcurrentTransactionsException => {
+                "The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing."
+            }
+            ErrorKind::InvalidTxnStateException => {
+                "The producer attempted a transactional operation in an invalid state."
             }
             _ => "",
         }

@@ -49,6 +49,7 @@
 
 mod apply;
 mod apply_group;
+mod apply_txn;
 pub mod assignor;
 pub mod broker;
 pub mod check;

@@ -1,17 +1,21 @@
 //! The data side of the consumer: metadata, positions (committed offset via OffsetFetch,
 //! else `auto.offset.reset` via ListOffsets), FETCH from leaders (one request per leader at
 //! a time, a partition is fetched again only once its buffered records were handed out),
-//! `poll()` with `max.poll.records` and the processing rate, and offset commits.
+//! `poll()` with `max.poll.records` and the processing rate, and offset commits. A
+//! read_committed consumer reads below the last stable offset and skips aborted batches.
 
-use super::{CommitPurpose, Consumer, ConsumerTimer, MemberState, OffsetReset, Req};
+use super::{
+    CommitPurpose, Consumer, ConsumerTimer, IsolationLevel, MemberState, OffsetReset, Req,
+};
 use super::{AUTO_COMMIT_INTERVAL_MS, METADATA_MAX_AGE_MS};
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::log::AbortedTxn;
 use crate::message::TopicMetadata;
 use crate::message::{FetchPartition, FetchResult, GroupRequest, Message, OffsetSpec};
-use crate::record::Chunk;
+use crate::record::{Chunk, Txn};
 use crate::sorted::SortedMap;
 use std::sync::Arc;
 
@@ -174,6 +178,7 @@ impl Consumer {
         }
         let spec = match self.config.auto_offset_reset {
             OffsetReset::Earliest => OffsetSpec::Earliest,
+            OffsetReset::Latest if self.read_committed() => OffsetSpec::LastStable,
             OffsetReset::Latest => OffsetSpec::Latest,
             OffsetReset::None => {
                 let names: Vec<String> = partitions.iter().map(|t| t.to_string()).collect();
@@ -358,6 +363,7 @@ impl Consumer {
             let message = Message::Fetch {
                 request_id: ctx.id(),
                 partitions,
+                read_committed: self.read_committed(),
             };
             self.request(b, message, Req::Fetch { broker: b, offsets }, ctx);
         }
@@ -380,8 +386,15 @@ impl Consumer {
                 continue;
             }
             match result {
-                FetchResult::Records { chunks, .. } => {
-                    for c in chunks {
+                FetchResult::Records {
+                    chunks, aborted, ..
+                } => {
+                    for mut c in chunks {
+                        if is_aborted(&c, &aborted) {
+                            // `CompletedFetch.nextFetchedRecord`: an aborted transaction's
+                            // batch is skipped, its offsets passed over.
+                            c = c.without_records();
+                        }
                         // Record-less (compacted) ranges too: the position moves past them.
                         if c.span() > 0 {
                             *self.buffered.entry(tp.clone()).or_default() += 1;
@@ -420,6 +433,10 @@ impl Consumer {
         self.reset_positions(out_of_range.into_iter().map(|(tp, _)| tp).collect(), ctx);
         self.schedule_poll(ctx);
         self.maybe_fetch(ctx);
+    }
+
+    fn read_committed(&self) -> bool {
+        self.config.isolation_level == IsolationLevel::ReadCommitted
     }
 
     // ----- poll -------------------------------------------------------------------------
@@ -521,4 +538,17 @@ impl Consumer {
         self.schedule_poll(ctx);
         self.maybe_fetch(ctx);
     }
+}
+
+/// Whether `c` is a batch of one of the `aborted` transactions (only a read_committed fetch
+/// gets any): the producer's transactional records from the transaction's first offset up to
+/// its abort marker (`CompletedFetch.abortedProducerIds`).
+fn is_aborted(c: &Chunk, aborted: &[AbortedTxn]) -> bool {
+    let (Some(Txn::Data), Some(ids)) = (c.batch.txn, c.batch.producer) else {
+        return false;
+    };
+    let at = c.base_offset();
+    aborted
+        .iter()
+        .any(|a| a.producer_id == ids.producer_id && a.first <= at && at <= a.last)
 }

@@ -179,7 +179,7 @@ impl Log {
                             {
                                 prev.end += chunk.span();
                             }
-                            _ => new_chunks.push_back(empty_chunk(chunk)),
+                            _ => new_chunks.push_back(chunk.without_records()),
                         }
                     }
                 }
@@ -280,22 +280,7 @@ fn compact_chunk(
         // A rewritten batch holds only some records of the producer's batch: it no longer
         // stands for that batch's sequence range.
         producer: None,
+        txn: None,
     };
     (Some(Chunk::whole(Arc::new(batch))), gone)
-}
-
-/// A record-less batch covering the offsets of `chunk`, in its epoch.
-fn empty_chunk(chunk: &Chunk) -> Chunk {
-    Chunk::whole(Arc::new(RecordBatch {
-        base_offset: chunk.base_offset(),
-        leader_epoch: chunk.epoch(),
-        log_append_time_ms: None,
-        data: Arc::new(BatchData::default()),
-        compacted: Some(Box::new(Compacted {
-            span: chunk.span(),
-            deltas: Vec::new(),
-            delete_horizon_ms: None,
-        })),
-        producer: None,
-    }))
 }
