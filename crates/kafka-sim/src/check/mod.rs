@@ -19,6 +19,8 @@
 //!   `min.insync.replicas >= 2` are never lost without an unclean election.
 //! - `groups.rs`: consumer-group invariants (consumers read only committed records, one
 //!   owner per partition per generation, commits never above the HW).
+//! - `txns.rs`: a read_committed consumer never receives an aborted (or open) transaction's
+//!   record.
 //! - `scenario.rs`: a scenario run checked after every step ([`run_scenario_checked`]).
 
 mod acked;
@@ -27,6 +29,7 @@ mod groups;
 mod logs;
 mod scenario;
 mod structure;
+mod txns;
 
 pub use scenario::{run_scenario_checked, CheckedRun};
 
@@ -72,6 +75,9 @@ pub enum Invariant {
     /// No log holds an idempotent producer's batch (producer id, epoch, sequence) twice:
     /// the leader answers a resent batch with the original offsets (`ProducerStateManager`).
     NoDuplicateIdempotentBatch,
+    /// A read_committed consumer never receives a record of an aborted (or still open)
+    /// transaction (`FetchCollector` skips aborted batches, the LSO holds back open ones).
+    ReadCommittedNoAborted,
 }
 
 impl Invariant {
@@ -93,6 +99,7 @@ impl Invariant {
             Invariant::OneOwnerPerGeneration => "one-owner-per-generation",
             Invariant::CommitAtMostHw => "commit-at-most-hw",
             Invariant::NoDuplicateIdempotentBatch => "no-duplicate-idempotent-batch",
+            Invariant::ReadCommittedNoAborted => "read-committed-no-aborted",
         }
     }
 }
@@ -261,6 +268,7 @@ impl Checker {
                 _ => {}
             }
             self.groups.observe(&te.event);
+            txns::check_delivery(engine, &te.event, te.at)?;
         }
         self.events_seen = events.len();
         let now = engine.now();
