@@ -21,7 +21,7 @@ use std::sync::Arc;
 mod cleaner;
 mod producer_state;
 mod retention;
-pub use producer_state::{AbortedTxn, ProducerStates, SequenceCheck, BATCHES_RETAINED};
+pub use producer_state::{is_aborted, AbortedTxn, ProducerStates, SequenceCheck, BATCHES_RETAINED};
 
 pub use cleaner::{CleanResult, Dirtiness, LOG_CLEANER_BACKOFF_MS};
 pub use retention::{

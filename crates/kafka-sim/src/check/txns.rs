@@ -73,14 +73,3 @@ pub(super) fn check_delivery(
     }
     Ok(())
 }
-
-impl Engine {
-    /// Whether `consumer` of `group` reads with `isolation.level=read_committed`.
-    pub(crate) fn is_read_committed(&self, group: &str, consumer: &str) -> bool {
-        self.consumers.values().any(|c| {
-            &*c.config.group == group
-                && &*c.config.client_id == consumer
-                && c.config.isolation_level == crate::consumer::IsolationLevel::ReadCommitted
-        })
-    }
-}

@@ -12,10 +12,10 @@ use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
-use crate::log::AbortedTxn;
+use crate::log::is_aborted;
 use crate::message::TopicMetadata;
 use crate::message::{FetchPartition, FetchResult, GroupRequest, Message, OffsetSpec};
-use crate::record::{Chunk, Txn};
+use crate::record::Chunk;
 use crate::sorted::SortedMap;
 use std::sync::Arc;
 
@@ -538,17 +538,4 @@ impl Consumer {
         self.schedule_poll(ctx);
         self.maybe_fetch(ctx);
     }
-}
-
-/// Whether `c` is a batch of one of the `aborted` transactions (only a read_committed fetch
-/// gets any): the producer's transactional records from the transaction's first offset up to
-/// its abort marker (`CompletedFetch.abortedProducerIds`).
-fn is_aborted(c: &Chunk, aborted: &[AbortedTxn]) -> bool {
-    let (Some(Txn::Data), Some(ids)) = (c.batch.txn, c.batch.producer) else {
-        return false;
-    };
-    let at = c.base_offset();
-    aborted
-        .iter()
-        .any(|a| a.producer_id == ids.producer_id && a.first <= at && at <= a.last)
 }

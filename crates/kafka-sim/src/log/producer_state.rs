@@ -193,6 +193,19 @@ impl ProducerStates {
     }
 }
 
+/// Whether `c` is a batch of one of the `aborted` transactions: the producer's
+/// transactional records from the transaction's first offset up to its abort marker (what a
+/// read_committed reader skips, `CompletedFetch.abortedProducerIds`).
+pub fn is_aborted(c: &Chunk, aborted: &[AbortedTxn]) -> bool {
+    let (Some(Txn::Data), Some(ids)) = (c.batch.txn, c.batch.producer) else {
+        return false;
+    };
+    let at = c.base_offset();
+    aborted
+        .iter()
+        .any(|a| a.producer_id == ids.producer_id && a.first <= at && at <= a.last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
