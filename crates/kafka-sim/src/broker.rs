@@ -187,7 +187,7 @@ pub struct Broker {
     pub txns: SortedMap<Arc<str>, txn::TxnMeta>,
     /// WriteTxnMarkers in flight: the transaction and its marker round.
     #[serde(default)]
-    pub(crate) marker_requests: SortedMap<u64, (Arc<str>, u64)>,
+    pub(crate) marker_requests: Vec<(u64, Arc<str>, u64)>,
 }
 
 impl Broker {
@@ -210,7 +210,7 @@ impl Broker {
             pid_waiters: Vec::new(),
             pid_allocation: None,
             txns: SortedMap::new(),
-            marker_requests: SortedMap::new(),
+            marker_requests: Vec::new(),
         }
     }
 
@@ -520,7 +520,7 @@ impl Broker {
                 if let Some(leader) = leader {
                     self.fetch_failed(leader, ctx);
                 }
-                if self.marker_requests.contains_key(&request_id) {
+                if self.marker_requests.iter().any(|r| r.0 == request_id) {
                     self.on_markers_written(request_id, Vec::new(), ctx);
                 }
             }

@@ -14,7 +14,7 @@ use crate::assignor::java::offsets_partition_for;
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
-use crate::ids::{SimTime, TopicPartition};
+use crate::ids::{BrokerId, SimTime, TopicPartition};
 use crate::message::{Message, ProduceResult, TxnRequest};
 use crate::network::NodeId;
 use crate::sorted::SortedMap;
@@ -363,10 +363,10 @@ impl Broker {
         m.awaiting = 0;
         let (producer_id, epoch, round) = (m.producer_id, m.epoch, m.round);
         let commit = m.state == TxnState::PrepareCommit;
-        let mut per: SortedMap<u32, Vec<TopicPartition>> = SortedMap::new();
+        let mut per: Vec<(BrokerId, Vec<TopicPartition>)> = Vec::new();
         for tp in &m.pending {
             if let Some(l) = self.metadata.partition(tp).and_then(|p| p.leader) {
-                per.entry(l.0).or_default().push(tp.clone());
+                crate::small_map::entry(&mut per, l).push(tp.clone());
             }
         }
         m.awaiting = per.len() as u32;
@@ -377,7 +377,7 @@ impl Broker {
         };
         for (leader, partitions) in per {
             let request_id = ctx.id();
-            self.marker_requests.insert(request_id, (id.clone(), round));
+            self.marker_requests.push((request_id, id.clone(), round));
             let msg = Message::WriteTxnMarkers {
                 request_id,
                 producer_id,
@@ -385,11 +385,7 @@ impl Broker {
                 commit,
                 partitions,
             };
-            ctx.send(
-                self.node(),
-                NodeId::Broker(crate::ids::BrokerId(leader)),
-                msg,
-            );
+            ctx.send(self.node(), NodeId::Broker(leader), msg);
         }
         let t = BrokerTimer::TxnMarkers {
             id: id.clone(),
@@ -404,9 +400,10 @@ impl Broker {
         results: Vec<(TopicPartition, ProduceResult)>,
         ctx: &mut Ctx,
     ) {
-        let Some((id, round)) = self.marker_requests.remove(&request_id) else {
+        let Some(i) = self.marker_requests.iter().position(|r| r.0 == request_id) else {
             return;
         };
+        let (_, id, round) = self.marker_requests.swap_remove(i);
         let Some(m) = self.txns.get_mut(&id).filter(|m| m.round == round) else {
             return;
         };
