@@ -205,3 +205,95 @@ fn dump_with_isolation_level_cli() {
     );
     assert!(out.contains("a1") && out.contains("d1"));
 }
+
+/// `TransactionCoordinator.handleInitProducerId` on an open transaction: the new producer's
+/// InitProducerId aborts the dead producer's transaction at once (epoch bump), retries on
+/// ConcurrentTransactions, and gets the epoch after it; no wait for the timeout.
+#[test]
+fn a_new_producer_aborts_the_open_transaction_of_its_id_transaction_coordinator() {
+    let text = r#"{"seed": 5, "brokers": 3, "until_ms": 20000, "steps": [
+      {"at_ms": 0, "op": "create_topic", "topic": "t", "partitions": 1, "replication_factor": 3},
+      {"at_ms": 100, "op": "join_group", "group": "rc", "consumer": "c1", "topics": "t", "auto_offset_reset": "earliest", "isolation_level": "read_committed"},
+      {"at_ms": 1000, "op": "transaction", "transactional_id": "app", "records": [{"topic": "t", "value": "warmup"}], "outcome": "commit"},
+      {"at_ms": 3000, "op": "transaction", "transactional_id": "app", "records": [{"topic": "t", "value": "dead"}], "outcome": "commit"},
+      {"at_ms": 3020, "op": "stop_producer", "id": "app"},
+      {"at_ms": 5000, "op": "transaction", "transactional_id": "app", "records": [{"topic": "t", "value": "new"}], "outcome": "commit"}
+    ]}"#;
+    let e = run(text, 20_000);
+    let completed: Vec<(u64, u16, bool)> = e
+        .events()
+        .iter()
+        .filter_map(|te| match &te.event {
+            Event::TransactionCompleted {
+                epoch, committed, ..
+            } => Some((te.at, *epoch, *committed)),
+            _ => None,
+        })
+        .collect();
+    // warmup committed in epoch 0; "dead" aborted by the next InitProducerId (epoch 2 after
+    // the second producer's epoch 1); "new" committed in epoch 3.
+    assert_eq!(completed.len(), 3, "{completed:?}");
+    assert!(
+        completed[0].2 && !completed[1].2 && completed[2].2,
+        "{completed:?}"
+    );
+    assert!(
+        (5_000..6_000).contains(&completed[1].0),
+        "aborted at once: {completed:?}"
+    );
+    assert!(completed[2].1 > completed[1].1);
+    assert!(!e
+        .events()
+        .iter()
+        .any(|te| matches!(te.event, Event::TransactionTimedOut { .. })));
+    assert_eq!(values(&delivered(&e, "rc")), ["new", "warmup"]);
+}
+
+/// `TransactionStateManager.loadTransactionsForTxnTopicPartition`: the coordinator dies while
+/// a dead producer's transaction is open; the new leader of its `__transaction_state`
+/// partition loads it from the log and aborts it when it times out.
+#[test]
+fn a_new_coordinator_loads_an_open_transaction_and_times_it_out_transaction_state_manager() {
+    let text = r#"{"seed": 1, "brokers": 3, "until_ms": 10000, "steps": [
+      {"at_ms": 0, "op": "create_topic", "topic": "t", "partitions": 1, "replication_factor": 3, "configs": {"min.insync.replicas": "2"}},
+      {"at_ms": 100, "op": "join_group", "group": "rc", "consumer": "c1", "topics": "t", "auto_offset_reset": "earliest", "isolation_level": "read_committed"},
+      {"at_ms": 1000, "op": "transaction", "transactional_id": "warm", "records": [{"topic": "t", "value": "w"}], "outcome": "commit"},
+      {"at_ms": 3000, "op": "transaction", "transactional_id": "dead", "records": [{"topic": "t", "value": "d"}], "outcome": "commit"},
+      {"at_ms": 3020, "op": "stop_producer", "id": "dead"},
+      {"at_ms": 3100, "op": "produce", "topic": "t", "value": "plain"}
+    ]}"#;
+    let s = parse_scenario(text).unwrap();
+    let mut r = run_scenario_checked(&s, Some(10_000));
+    assert!(r.violation.is_none());
+    let e = &mut r.run.engine;
+    let txn_tp = TopicPartition::new(
+        "__transaction_state",
+        kafka_sim::assignor::java::offsets_partition_for("dead", 50),
+    );
+    let coordinator = e.partition_view(&txn_tp).unwrap().leader.unwrap();
+    assert_eq!(
+        e.partition_view(&tp(0)).unwrap().last_stable_offset,
+        Offset(2)
+    );
+    e.apply(kafka_sim::Command::KillBroker {
+        broker: coordinator,
+    })
+    .unwrap();
+    kafka_sim::check::run_checked(e, &mut r.checker, 90_000).unwrap();
+    let by = e
+        .events()
+        .iter()
+        .find_map(|te| match &te.event {
+            Event::TransactionTimedOut {
+                broker,
+                transactional_id,
+                ..
+            } if &**transactional_id == "dead" => Some(*broker),
+            _ => None,
+        })
+        .expect("timed out by the new coordinator");
+    assert_ne!(by, coordinator);
+    let p = e.partition_view(&tp(0)).unwrap();
+    assert_eq!(p.last_stable_offset, p.high_watermark);
+    assert_eq!(values(&delivered(e, "rc")), ["plain", "w"]);
+}
