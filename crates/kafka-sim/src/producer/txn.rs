@@ -128,7 +128,7 @@ impl Producer {
                 let commit = t.commit && !t.failed;
                 if t.failed {
                     // The unsent records fail with the transaction.
-                    self.drop_unsent(ctx);
+                    self.drop_unsent();
                 }
                 let t = self.txn.as_deref_mut().expect("checked");
                 t.phase = TxnPhase::Ending;
@@ -177,7 +177,7 @@ impl Producer {
             (_, Err(ErrorKind::ProducerFencedException | ErrorKind::InvalidTxnStateException))
             | (_, Err(ErrorKind::InvalidProducerEpochException)) => {
                 let e = result.expect_err("matched");
-                self.drop_unsent(ctx);
+                self.drop_unsent();
                 self.txn_done(false, Some(e), ctx);
             }
             (_, Err(e)) => {
@@ -254,7 +254,7 @@ impl Producer {
     }
 
     /// Records not yet sent fail with the transaction.
-    fn drop_unsent(&mut self, ctx: &mut Ctx) {
+    fn drop_unsent(&mut self) {
         let mut n = 0;
         for ts in self.topics.values_mut() {
             for q in ts.queues.iter_mut() {
@@ -267,7 +267,6 @@ impl Producer {
             }
         }
         n += self.waiting.drain(..).count() as u64;
-        let _ = ctx;
         self.stats.records_failed += n;
     }
 
