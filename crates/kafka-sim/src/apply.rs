@@ -101,6 +101,11 @@ impl Engine {
                 out,
             ),
             Command::StopProducer { id } => self.stop_producer(&id, out),
+            Command::Transaction {
+                transactional_id,
+                records,
+                outcome,
+            } => self.transaction(&transactional_id, records, outcome, out),
             Command::KillBroker { broker } => self.kill_broker(broker, out),
             Command::RestartBroker { broker } => self.restart_broker(broker, out),
             Command::IsolateBroker { broker, from } => self.isolate_broker(broker, from, out),
@@ -235,6 +240,32 @@ impl Engine {
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
         let idempotent = idempotence(acks, enable_idempotence)?;
+        self.check_record(&mut record, partition)?;
+        // One producer per setting: acks=all without idempotence is a producer of its own.
+        let name = if acks == Acks::All && !idempotent {
+            "producer-acks-all-non-idempotent".to_string()
+        } else {
+            format!("producer-acks-{}", acks.as_str())
+        };
+        let client = self.ensure_producer(&name, acks, PartitionerKind::Default);
+        self.producers.get_mut(&client).expect("ensured").idempotent = idempotent;
+        self.next_handle += 1;
+        let handle = ProduceHandle(self.next_handle);
+        self.handle_owner.insert(handle, client);
+        let mut ctx = ctx!(self, out);
+        let p = self.producers.get_mut(&client).expect("just ensured");
+        p.send(record, Some(handle), &mut ctx);
+        Ok(Outcome::Produced(handle))
+    }
+
+    /// `KafkaProducer.send`'s checks: a valid topic name, the partition in range (once the topic is
+    /// known), the
+    /// record fits `max.request.size`. Sets the record's partition.
+    pub(crate) fn check_record(
+        &self,
+        record: &mut NewRecord,
+        partition: Option<i32>,
+    ) -> Result<(), KafkaError> {
         // A missing topic is no error here: the producer waits for it in its metadata (and
         // the broker auto-creates it, `auto.create.topics.enable`), failing after
         // `max.block.ms` if it never comes.
@@ -269,21 +300,7 @@ impl Engine {
                 format!("The message is {size} bytes when serialized which is larger than {MAX_REQUEST_SIZE_BYTES}, which is the value of the max.request.size configuration."),
             ));
         }
-        // One producer per setting: acks=all without idempotence is a producer of its own.
-        let name = if acks == Acks::All && !idempotent {
-            "producer-acks-all-non-idempotent".to_string()
-        } else {
-            format!("producer-acks-{}", acks.as_str())
-        };
-        let client = self.ensure_producer(&name, acks, PartitionerKind::Default);
-        self.producers.get_mut(&client).expect("ensured").idempotent = idempotent;
-        self.next_handle += 1;
-        let handle = ProduceHandle(self.next_handle);
-        self.handle_owner.insert(handle, client);
-        let mut ctx = ctx!(self, out);
-        let p = self.producers.get_mut(&client).expect("just ensured");
-        p.send(record, Some(handle), &mut ctx);
-        Ok(Outcome::Produced(handle))
+        Ok(())
     }
 
     fn start_producer(
@@ -349,6 +366,9 @@ impl Engine {
     }
 
     fn stop_producer(&mut self, id: &str, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+        if self.kill_transactional(id, out) {
+            return Ok(Outcome::Done);
+        }
         let running = self
             .producer_names
             .get(id)

@@ -226,5 +226,6 @@ fn validate_join(spec: &JoinGroupSpec) -> Result<ConsumerConfig, KafkaError> {
         auto_offset_reset: spec.auto_offset_reset,
         enable_auto_commit: spec.enable_auto_commit,
         max_poll_records,
+        isolation_level: spec.isolation_level,
     })
 }

@@ -22,6 +22,8 @@ mod offsets;
 mod produce;
 mod producer_ids;
 mod rebalance;
+pub mod txn;
+use crate::record::Txn;
 use crate::sorted::SortedMap;
 pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_BYTES};
 pub use coordinator::CLIENT_HOST;
@@ -101,6 +103,17 @@ pub enum BrokerTimer {
     LogRetention,
     /// The log cleaner's next pass, after `log.cleaner.backoff.ms`.
     LogCleaner,
+    /// A transaction's `transaction.timeout.ms` check.
+    TxnTimeout {
+        id: Arc<str>,
+        producer_id: u64,
+        epoch: u16,
+    },
+    /// A marker round's retry or timeout.
+    TxnMarkers {
+        id: Arc<str>,
+        round: u64,
+    },
 }
 
 /// An acks=1/all produce request the leader answers once every part is resolved.
@@ -112,6 +125,9 @@ pub(crate) struct DelayedProduce {
     /// Set when this is an offset commit waiting for `__consumer_offsets` replication.
     #[serde(default)]
     pub commit: Option<Box<PendingCommit>>,
+    /// Set when this is a WriteTxnMarkers request.
+    #[serde(default)]
+    pub markers: bool,
 }
 
 /// A follower's fetch waiting for data (long poll).
@@ -119,6 +135,8 @@ pub(crate) struct DelayedProduce {
 pub(crate) struct ParkedFetch {
     pub request_id: u64,
     pub partitions: Vec<FetchPartition>,
+    #[serde(default)]
+    pub read_committed: bool,
 }
 
 /// The follower side of replication towards one leader broker.
@@ -171,6 +189,12 @@ pub struct Broker {
     /// `auto.create.topics.enable` (Kafka's default true).
     #[serde(default = "crate::command::form::yes")]
     pub(crate) auto_create_topics: bool,
+    /// Transactions this broker coordinates (it leads their `__transaction_state` partitions).
+    #[serde(default)]
+    pub txns: SortedMap<Arc<str>, txn::TxnMeta>,
+    /// WriteTxnMarkers in flight: the transaction and its marker round.
+    #[serde(default)]
+    pub(crate) marker_requests: Vec<(u64, Arc<str>, u64)>,
 }
 
 impl Broker {
@@ -194,6 +218,8 @@ impl Broker {
             pid_allocation: None,
             auto_create_topics: true,
             topic_ids: SortedMap::new(),
+            txns: SortedMap::new(),
+            marker_requests: Vec::new(),
         }
     }
 
@@ -252,6 +278,8 @@ impl Broker {
         }
         self.producer_ids = None;
         self.pid_allocation = None;
+        self.txns.clear();
+        self.marker_requests.clear();
         for (follower, p) in std::mem::take(&mut self.parked) {
             ctx.send(
                 self.node(),
@@ -343,6 +371,12 @@ impl Broker {
             | BrokerTimer::GroupSync { .. }) => self.on_group_timer(t, ctx),
             BrokerTimer::LogRetention => self.retention_check(ctx),
             BrokerTimer::LogCleaner => self.cleaner_pass(ctx),
+            BrokerTimer::TxnTimeout {
+                id,
+                producer_id,
+                epoch,
+            } => self.on_txn_timeout(id, producer_id, epoch, ctx),
+            BrokerTimer::TxnMarkers { id, round } => self.on_markers_timer(id, round, ctx),
             BrokerTimer::ProduceTimeout { request_id } => {
                 if let Some(mut d) = self.delayed.remove(&request_id) {
                     for r in d.results.iter_mut() {
@@ -381,10 +415,16 @@ impl Broker {
             Message::Fetch {
                 request_id,
                 partitions,
+                read_committed,
             } => match from {
                 NodeId::Broker(follower) => self.serve_fetch(follower, request_id, partitions, ctx),
                 NodeId::Client(client) => {
-                    self.serve_client_fetch(client, request_id, partitions, ctx)
+                    let fetch = ParkedFetch {
+                        request_id,
+                        partitions,
+                        read_committed,
+                    };
+                    self.serve_client_fetch(client, fetch, ctx)
                 }
                 NodeId::Controller => {}
             },
@@ -448,8 +488,35 @@ impl Broker {
             Message::Produce {
                 request_id,
                 acks,
+                transactional,
                 batches,
-            } => self.handle_produce(from, request_id, acks, batches, ctx),
+            } => {
+                let txn = transactional.then_some(Txn::Data);
+                let batches = batches
+                    .into_iter()
+                    .map(|(tp, data, ids)| (tp, data, ids, txn))
+                    .collect();
+                self.handle_produce(from, request_id, acks, batches, ctx)
+            }
+            Message::TxnRequest {
+                request_id,
+                transactional_id,
+                request,
+            } => self.handle_txn(from, request_id, transactional_id, request, ctx),
+            Message::WriteTxnMarkers {
+                request_id,
+                producer_id,
+                epoch,
+                commit,
+                partitions,
+            } => {
+                let producer = (producer_id, epoch);
+                self.write_markers(from, request_id, producer, commit, partitions, ctx)
+            }
+            Message::WriteTxnMarkersResponse {
+                request_id,
+                results,
+            } => self.on_markers_written(request_id, results, ctx),
             Message::InitProducerId { request_id } => {
                 self.handle_init_producer_id(from, request_id, ctx)
             }
@@ -464,6 +531,9 @@ impl Broker {
                     .map(|(l, _)| *l);
                 if let Some(leader) = leader {
                     self.fetch_failed(leader, ctx);
+                }
+                if self.marker_requests.iter().any(|r| r.0 == request_id) {
+                    self.on_markers_written(request_id, Vec::new(), ctx);
                 }
             }
             _ => {}
@@ -607,6 +677,9 @@ impl Broker {
         if &*tp.topic == OFFSETS_TOPIC && !was_leader {
             self.load_groups(tp.partition.0, ctx);
         }
+        if &*tp.topic == txn::TXN_TOPIC && !was_leader {
+            self.load_txns(tp.partition.0, ctx);
+        }
     }
 
     fn make_follower(
@@ -626,6 +699,9 @@ impl Broker {
         self.fail_waiting(waiting, ctx);
         if &*tp.topic == OFFSETS_TOPIC && was_leader {
             self.unload_groups(tp.partition.0, ctx);
+        }
+        if &*tp.topic == txn::TXN_TOPIC && was_leader {
+            self.unload_txns(tp.partition.0);
         }
     }
 

@@ -66,6 +66,23 @@ impl OffsetReset {
     }
 }
 
+/// `isolation.level`: read_uncommitted (the default) reads up to the HW, aborted
+/// transactions' records included; read_committed reads up to the last stable offset and
+/// skips aborted records (`FetchCollector`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationLevel {
+    #[default]
+    ReadUncommitted,
+    ReadCommitted,
+}
+
+impl IsolationLevel {
+    pub fn is_default(&self) -> bool {
+        *self == IsolationLevel::ReadUncommitted
+    }
+}
+
 /// A consumer's configuration (the scenario's `join_group` step).
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ConsumerConfig {
@@ -81,6 +98,8 @@ pub struct ConsumerConfig {
     pub auto_offset_reset: OffsetReset,
     pub enable_auto_commit: bool,
     pub max_poll_records: u32,
+    #[serde(default)]
+    pub isolation_level: IsolationLevel,
 }
 
 /// Where the member is in the group protocol (Kafka's `MemberState`, refined).

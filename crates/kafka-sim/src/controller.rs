@@ -293,6 +293,7 @@ impl Controller {
         match message {
             Message::CreateOffsetsTopic => self.create_offsets_topic(ctx),
             Message::AutoCreateTopic { topic } => self.auto_create_topic(&topic, ctx),
+            Message::CreateTransactionTopic => self.create_transaction_topic(ctx),
             Message::BrokerRegistration {
                 request_id,
                 incarnation,

@@ -3,6 +3,7 @@
 //! `kafka-consumer-groups.sh --describe` (space-aligned columns) and the records handed to
 //! consumer applications.
 
+use crate::consumer::IsolationLevel;
 use crate::engine::Engine;
 use crate::event::Event;
 use crate::group::GroupState;
@@ -47,13 +48,19 @@ fn text(bytes: Option<&[u8]>) -> String {
 }
 
 /// Every committed record of `topic` (below the leader's HW), partitions ascending, as
-/// `Partition:P<TAB>Offset:O<TAB>KEY<TAB>VALUE`. `None` if the topic does not exist.
-pub fn dump_topic(engine: &Engine, topic: &str) -> Option<String> {
+/// `Partition:P<TAB>Offset:O<TAB>KEY<TAB>VALUE`, as `kafka-console-consumer --from-beginning`
+/// with `--isolation-level`: read_committed prints only committed transactions' records (and
+/// plain records) below the last stable offset. `None` if the topic does not exist.
+pub fn dump_topic(engine: &Engine, topic: &str, isolation: IsolationLevel) -> Option<String> {
     let t = engine.controller.image.topics.get(topic)?;
     let mut s = String::new();
     for p in 0..t.partitions.len() as u32 {
         let tp = TopicPartition::new(t.name.clone(), p);
-        for r in engine.committed_records(&tp, Offset(0), usize::MAX) {
+        let records = match isolation {
+            IsolationLevel::ReadUncommitted => engine.committed_records(&tp, Offset(0), usize::MAX),
+            IsolationLevel::ReadCommitted => engine.stable_records(&tp),
+        };
+        for r in records {
             let _ = writeln!(
                 s,
                 "Partition:{}\tOffset:{}\t{}\t{}",

@@ -51,6 +51,11 @@ pub enum ErrorKind {
     PreferredLeaderNotAvailableException,
     EligibleLeadersNotAvailableException,
     ElectionNotNeededException,
+    /// An InitProducerId of the same transactional id gave a newer epoch.
+    ProducerFencedException,
+    /// The coordinator is still completing the previous transaction (retriable).
+    ConcurrentTransactionsException,
+    InvalidTxnStateException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -109,6 +114,9 @@ impl ErrorKind {
                 "EligibleLeadersNotAvailableException"
             }
             ErrorKind::ElectionNotNeededException => "ElectionNotNeededException",
+            ErrorKind::ProducerFencedException => "ProducerFencedException",
+            ErrorKind::ConcurrentTransactionsException => "ConcurrentTransactionsException",
+            ErrorKind::InvalidTxnStateException => "InvalidTxnStateException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }
@@ -183,6 +191,15 @@ impl ErrorKind {
             }
             ErrorKind::ElectionNotNeededException => {
                 "Leader election not needed for topic partition."
+            }
+            ErrorKind::ProducerFencedException => {
+                "There is a newer producer with the same transactionalId which fences the current one."
+            }
+            ErrorKind::ConcurrentTransactionsException => {
+                "The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing."
+            }
+            ErrorKind::InvalidTxnStateException => {
+                "The producer attempted a transactional operation in an invalid state."
             }
             _ => "",
         }

@@ -329,6 +329,28 @@ pub enum Event {
         consumer: Arc<str>,
         error: KafkaError,
     },
+    /// The transaction coordinator wrote every marker: the transaction is committed (or
+    /// aborted) on all its partitions.
+    TransactionCompleted {
+        broker: BrokerId,
+        transactional_id: Arc<str>,
+        producer_id: u64,
+        epoch: u16,
+        committed: bool,
+    },
+    /// The coordinator aborts a transaction open longer than `transaction.timeout.ms`.
+    TransactionTimedOut {
+        broker: BrokerId,
+        transactional_id: Arc<str>,
+        producer_id: u64,
+    },
+    /// A transactional producer ended (`commitTransaction`/`abortTransaction` returned), or
+    /// failed: fenced by a newer producer of its transactional id, or unable to commit.
+    TransactionEnded {
+        producer: Arc<str>,
+        committed: bool,
+        error: Option<ErrorKind>,
+    },
 }
 
 impl Event {
@@ -384,6 +406,9 @@ impl Event {
             Event::ConsumerKilled { .. } => "ConsumerKilled",
             Event::ConsumerLeft { .. } => "ConsumerLeft",
             Event::ConsumerError { .. } => "ConsumerError",
+            Event::TransactionCompleted { .. } => "TransactionCompleted",
+            Event::TransactionTimedOut { .. } => "TransactionTimedOut",
+            Event::TransactionEnded { .. } => "TransactionEnded",
         }
     }
 }

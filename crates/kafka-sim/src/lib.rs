@@ -14,7 +14,8 @@
 //!   and a replica's log: segments, log start, LEO, epoch cache; `log/retention.rs` deletes old
 //!   segments (`retention.ms`, `retention.bytes`), `log/cleaner.rs` compacts
 //!   (`cleanup.policy=compact`), `log/producer_state.rs` keeps idempotent producers' last
-//!   batches (duplicates, sequence gaps).
+//!   batches (duplicates, sequence gaps), their open transactions (the last stable offset)
+//!   and the aborted ones.
 //! - [`replica`]: a replica's HW and, as leader, its view of followers (ISR rules).
 //! - [`network`], [`message`]: envelopes in flight and what they carry.
 //! - [`metadata`]: the cluster metadata image.
@@ -23,9 +24,11 @@
 //! - [`broker`]: brokers (`broker/produce.rs`: PRODUCE as leader; `broker/fetch.rs`:
 //!   replication by FETCH, both sides; `broker/logs.rs`: the log manager's retention checks
 //!   and the log cleaner, on the broker's own replicas; `broker/producer_ids.rs`:
-//!   InitProducerId from blocks of ids the controller hands out).
+//!   InitProducerId from blocks of ids the controller hands out; `broker/txn.rs`: the
+//!   transaction coordinator on `__transaction_state`, its markers and timeouts).
 //! - [`producer`]: the producer client (metadata, idempotence, batching, the sticky
-//!   partitioner's batch boundaries, retries, load generation).
+//!   partitioner's batch boundaries, retries, load generation; `producer/txn.rs`: the
+//!   transactional producer). `apply_txn.rs`: the `transaction` command.
 //! - [`consumer`]: the consumer client (group membership in `consumer/membership.rs`, fetch,
 //!   positions, poll and commits in `consumer/fetching.rs`); [`group`]: groups on the
 //!   coordinator and their `__consumer_offsets` records (protocol in `broker/coordinator.rs`,
@@ -44,11 +47,12 @@
 //!   vectors: `BTreeMap`'s behaviour with a fraction of its code in the browser bundle);
 //!   [`sorting`]: one sort for every type; [`small_map`]: maps of a handful of entries.
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
-//!   consumer groups) and a scenario run checked step by step; [`sweep`]: seeded fault
+//!   consumer groups, read_committed deliveries) and a scenario run checked step by step; [`sweep`]: seeded fault
 //!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
 
 mod apply;
 mod apply_group;
+mod apply_txn;
 pub mod assignor;
 pub mod broker;
 pub mod check;

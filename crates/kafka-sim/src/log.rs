@@ -21,7 +21,7 @@ use std::sync::Arc;
 mod cleaner;
 mod producer_state;
 mod retention;
-pub use producer_state::{ProducerStates, SequenceCheck, BATCHES_RETAINED};
+pub use producer_state::{is_aborted, AbortedTxn, ProducerStates, SequenceCheck, BATCHES_RETAINED};
 
 pub use cleaner::{CleanResult, Dirtiness, LOG_CLEANER_BACKOFF_MS};
 pub use retention::{
@@ -127,6 +127,13 @@ impl Log {
     /// The idempotent producers' state of this replica.
     pub fn producers(&self) -> &ProducerStates {
         &self.producers
+    }
+    /// `UnifiedLog.lastStableOffset`: the HW, or the first offset of an open transaction
+    /// below it.
+    pub fn last_stable_offset(&self, high_watermark: Offset) -> Offset {
+        self.producers
+            .first_unstable()
+            .map_or(high_watermark, |f| f.min(high_watermark))
     }
     pub fn epoch_entries(&self) -> &[(Epoch, Offset)] {
         &self.epochs
@@ -359,6 +366,7 @@ impl Log {
         }
         self.log_start = offset;
         self.truncate_epochs_from_start();
+        self.producers.forget_below(offset);
         true
     }
 

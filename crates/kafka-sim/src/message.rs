@@ -4,6 +4,7 @@
 use crate::assignor::{AssignorKind, Subscription};
 use crate::error::ErrorKind;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::log::AbortedTxn;
 use crate::metadata::{MetadataImage, PartitionRegistration};
 use crate::record::{BatchData, Chunk, ProducerIds};
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,9 @@ pub enum FetchResult {
         high_watermark: Offset,
         /// The leader's log start offset (followers move theirs up to it).
         log_start_offset: Offset,
+        /// For read_committed: the aborted transactions among the records.
+        #[serde(default)]
+        aborted: Vec<AbortedTxn>,
     },
     /// A follower asked for an offset below the leader's log start (retention deleted it):
     /// Kafka's OFFSET_OUT_OF_RANGE with the leader's log start and end, after which the
@@ -63,6 +67,27 @@ pub enum FetchResult {
         end_offset: Offset,
     },
     Error(ErrorKind),
+}
+
+/// What a transactional producer asks its transaction coordinator
+/// (`TransactionCoordinator.handle*`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum TxnRequest {
+    FindCoordinator,
+    /// With the producer's `transaction.timeout.ms`.
+    InitProducerId {
+        timeout_ms: u64,
+    },
+    AddPartitions {
+        producer_id: u64,
+        epoch: u16,
+        partitions: Vec<TopicPartition>,
+    },
+    EndTxn {
+        producer_id: u64,
+        epoch: u16,
+        commit: bool,
+    },
 }
 
 /// A produce result of one partition: base offset and leader epoch of the write.
@@ -87,6 +112,8 @@ pub enum OffsetSpec {
     Earliest,
     /// The high watermark (`-1`, read_uncommitted).
     Latest,
+    /// The last stable offset (`-1`, read_committed).
+    LastStable,
     /// The first offset whose timestamp is at or after this time, ms.
     Timestamp(u64),
 }
@@ -202,6 +229,9 @@ pub enum Message {
     Fetch {
         request_id: u64,
         partitions: Vec<FetchPartition>,
+        /// A consumer's `isolation.level=read_committed` (followers read uncommitted).
+        #[serde(default)]
+        read_committed: bool,
     },
     FetchResponse {
         request_id: u64,
@@ -219,6 +249,9 @@ pub enum Message {
     Produce {
         request_id: u64,
         acks: Acks,
+        /// A transactional producer's batches (`isTransactional`).
+        #[serde(default)]
+        transactional: bool,
         /// Each partition's batch, with its idempotent producer's id, epoch and sequence.
         batches: Vec<(TopicPartition, Arc<BatchData>, Option<ProducerIds>)>,
     },
@@ -262,6 +295,32 @@ pub enum Message {
     AutoCreateTopic {
         topic: Arc<str>,
     },
+    /// A broker asks the controller to create `__transaction_state` (first FindCoordinator
+    /// of a transactional id).
+    CreateTransactionTopic,
+    /// A transactional producer to a (transaction) coordinator.
+    TxnRequest {
+        request_id: u64,
+        transactional_id: Arc<str>,
+        request: TxnRequest,
+    },
+    /// FindCoordinator: `(coordinator broker, 0)`; the others: the producer id and epoch.
+    TxnResponse {
+        request_id: u64,
+        result: Result<(u64, u16), ErrorKind>,
+    },
+    /// The coordinator to a partition leader: write the transaction's marker.
+    WriteTxnMarkers {
+        request_id: u64,
+        producer_id: u64,
+        epoch: u16,
+        commit: bool,
+        partitions: Vec<TopicPartition>,
+    },
+    WriteTxnMarkersResponse {
+        request_id: u64,
+        results: Vec<(TopicPartition, ProduceResult)>,
+    },
     GroupRequest {
         request_id: u64,
         request: Box<GroupRequest>,
@@ -303,6 +362,11 @@ pub enum MessageKind {
     Disconnected,
     CreateOffsetsTopic,
     AutoCreateTopic,
+    CreateTransactionTopic,
+    TxnRequest,
+    TxnResponse,
+    WriteTxnMarkers,
+    WriteTxnMarkersResponse,
     FindCoordinator,
     FindCoordinatorResponse,
     JoinGroup,
@@ -344,6 +408,11 @@ impl Message {
             Message::Disconnected { .. } => MessageKind::Disconnected,
             Message::CreateOffsetsTopic => MessageKind::CreateOffsetsTopic,
             Message::AutoCreateTopic { .. } => MessageKind::AutoCreateTopic,
+            Message::CreateTransactionTopic => MessageKind::CreateTransactionTopic,
+            Message::TxnRequest { .. } => MessageKind::TxnRequest,
+            Message::TxnResponse { .. } => MessageKind::TxnResponse,
+            Message::WriteTxnMarkers { .. } => MessageKind::WriteTxnMarkers,
+            Message::WriteTxnMarkersResponse { .. } => MessageKind::WriteTxnMarkersResponse,
             Message::GroupRequest { request, .. } => match **request {
                 GroupRequest::FindCoordinator { .. } => MessageKind::FindCoordinator,
                 GroupRequest::JoinGroup { .. } => MessageKind::JoinGroup,
@@ -377,6 +446,8 @@ impl Message {
             | Message::Fetch { request_id, .. }
             | Message::MetadataRequest { request_id, .. }
             | Message::GroupRequest { request_id, .. }
+            | Message::TxnRequest { request_id, .. }
+            | Message::WriteTxnMarkers { request_id, .. }
             | Message::InitProducerId { request_id }
             | Message::AllocateProducerIds { request_id }
             | Message::ListOffsets { request_id, .. } => Some(*request_id),

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 mod accumulator;
 mod load;
+mod txn;
 use crate::sorted::SortedMap;
 use accumulator::{
     append_to_queue, close_open, reenqueue, sticky_appended, sticky_partition, PartitionQueue,
@@ -35,6 +36,7 @@ use accumulator::{
 pub use load::Continuous;
 use std::collections::VecDeque;
 use std::sync::Arc;
+pub use txn::{TxnClient, TxnPhase, TRANSACTION_TIMEOUT_MS};
 
 /// `linger.ms` (Kafka 4.0 default).
 pub const LINGER_MS: u64 = 5;
@@ -170,6 +172,9 @@ pub struct Producer {
     /// records stay in the accumulator and fill whole batches.
     #[serde(default)]
     disconnected: Vec<(BrokerId, SimTime, u32)>,
+    /// A transactional producer's `transactional.id` and transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn: Option<Box<TxnClient>>,
 }
 
 impl Producer {
@@ -205,6 +210,7 @@ impl Producer {
             init_pid_in_flight: None,
             pid_reset: false,
             disconnected: Vec::new(),
+            txn: None,
         }
     }
 
@@ -392,7 +398,19 @@ impl Producer {
 
     /// Sends every sendable batch: one PRODUCE per leader broker, one batch per partition,
     /// again while batches and in-flight room remain (Kafka's sender loop).
+    /// Sends what can be sent; a transactional producer then takes its next step.
     pub fn drain(&mut self, ctx: &mut Ctx) {
+        if self.txn_finished() {
+            return;
+        }
+        let mut unadded = Vec::new();
+        self.drain_batches(&mut unadded, ctx);
+        if self.txn.is_some() {
+            self.txn_step(unadded, ctx);
+        }
+    }
+
+    fn drain_batches(&mut self, unadded: &mut Vec<TopicPartition>, ctx: &mut Ctx) {
         if self.pid_reset {
             self.pid_reset = false;
             // `bumpIdempotentProducerEpoch`: a new epoch of the same id; past the largest
@@ -403,7 +421,7 @@ impl Producer {
                 .map(|(id, epoch)| (id, epoch + 1));
         }
         let pid = if self.idempotent {
-            if self.producer_id.is_none() {
+            if self.producer_id.is_none() && self.txn.is_none() {
                 self.maybe_init_producer_id(ctx);
             }
             self.producer_id
@@ -452,6 +470,17 @@ impl Producer {
                     }
                     if q.ready.is_empty() || ctx.now < q.retry_at || !can_send {
                         continue;
+                    }
+                    // A transactional producer sends to a partition once it is in the
+                    // transaction (`TransactionManager.maybeAddPartition`).
+                    if let Some(t) = self.txn.as_deref() {
+                        let tp = TopicPartition::new(topic.clone(), p as u32);
+                        if !t.added.contains(&tp) {
+                            if t.phase == TxnPhase::Sending && !unadded.contains(&tp) {
+                                unadded.push(tp);
+                            }
+                            continue;
+                        }
                     }
                     // A batch sent before goes again only as the first in flight
                     // (`RecordAccumulator.shouldStopDrainBatchesForPartition`), so retries
@@ -526,6 +555,7 @@ impl Producer {
                 let message = Message::Produce {
                     request_id,
                     acks: self.acks,
+                    transactional: self.txn.is_some(),
                     batches: batches
                         .iter()
                         .map(|(tp, b)| (tp.clone(), b.data.clone(), b.ids))
@@ -654,9 +684,11 @@ impl Producer {
         self.stats.batches_failed += 1;
         // Its sequence numbers will never be written: the next batches would be out of order
         // (a batch of an older epoch needs no new bump: `TransactionManager.isStaleBatch`).
-        self.pid_reset |= b
-            .ids
-            .is_some_and(|i| self.producer_id == Some((i.producer_id, i.producer_epoch)));
+        // A transactional producer does not bump its epoch: its transaction must abort.
+        self.pid_reset |= self.txn.is_none()
+            && b.ids
+                .is_some_and(|i| self.producer_id == Some((i.producer_id, i.producer_epoch)));
+        self.txn_batch_failed(error.kind);
         self.record_failed(u64::from(n), &error, ctx.now);
         ctx.emit(Event::ProduceFailed {
             producer: self.name.clone(),
@@ -953,12 +985,18 @@ impl Producer {
             {
                 self.on_producer_id(result, ctx)
             }
+            Message::TxnResponse { request_id, result } => {
+                self.on_txn_response(request_id, result, ctx)
+            }
             Message::Disconnected { request_id } => self.on_request_failed(request_id, ctx),
             _ => {}
         }
     }
 
     fn on_request_failed(&mut self, request_id: u64, ctx: &mut Ctx) {
+        if self.txn_request_failed(request_id, ctx) {
+            return;
+        }
         if self.metadata_in_flight == Some(request_id) {
             self.metadata_in_flight = None;
             self.bootstrap_cursor += 1;

@@ -227,6 +227,33 @@ pub struct RecordBatch {
     /// `None` for a non-idempotent producer's batch (Kafka's `NO_PRODUCER_ID`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<ProducerIds>,
+    /// Set on a transactional producer's batch (the header's `isTransactional`), and on the
+    /// control batch a transaction marker is (`isControl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn: Option<Txn>,
+}
+
+/// A batch's part in a transaction: data of an open transaction, or the one-record control
+/// batch that ends it (`EndTransactionMarker`, written by the coordinator's WriteTxnMarkers).
+/// A marker takes an offset as Kafka's does; it holds no record an application ever sees.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Txn {
+    Data,
+    Commit,
+    Abort,
+}
+
+impl Txn {
+    pub fn is_marker(self) -> bool {
+        self != Txn::Data
+    }
+}
+
+/// A marker's size: the batch header and one control record (key: version and type, 4 bytes;
+/// value: version and coordinator epoch, 6 bytes).
+fn marker_bytes() -> u32 {
+    BATCH_HEADER_BYTES + record_size_from_lens(0, 0, Some(4), Some(6), &[])
 }
 
 /// `producerId`, `producerEpoch` and `baseSequence` of a v2 batch header: what the leader's
@@ -266,7 +293,19 @@ impl RecordBatch {
             data,
             compacted: None,
             producer: None,
+            txn: None,
         }
+    }
+    /// A transaction marker of `producer` at `offset`: one offset, no data record.
+    pub fn marker(offset: Offset, leader_epoch: Epoch, producer: ProducerIds, txn: Txn) -> Self {
+        RecordBatch {
+            producer: Some(producer),
+            txn: Some(txn),
+            ..RecordBatch::new(offset, leader_epoch, None, Arc::default())
+        }
+    }
+    pub fn is_marker(&self) -> bool {
+        self.txn.is_some_and(Txn::is_marker)
     }
     /// Records in the batch.
     pub fn len(&self) -> u32 {
@@ -277,6 +316,9 @@ impl RecordBatch {
     }
     /// Offsets the batch covers (more than its records once compacted).
     pub fn span(&self) -> u32 {
+        if self.is_marker() {
+            return 1;
+        }
         self.compacted.as_ref().map_or(self.data.len(), |c| c.span)
     }
     pub fn end_offset(&self) -> Offset {
@@ -305,6 +347,9 @@ impl RecordBatch {
     }
     /// Kafka's estimate of the batch's size on disk, bytes (`segment.bytes`, `retention.bytes`).
     pub fn size_bytes(&self) -> u32 {
+        if self.is_marker() {
+            return marker_bytes();
+        }
         self.data.size_bytes()
     }
 }
@@ -396,6 +441,19 @@ impl Chunk {
     /// The records of this chunk, in offset order.
     pub fn records(&self) -> impl Iterator<Item = RecordView<'_>> {
         self.indexes().map(move |i| self.view(i))
+    }
+    /// A record-less batch covering the offsets of this chunk, in its epoch: what is left
+    /// where the cleaner removed every record, or a read_committed reader skips an aborted
+    /// transaction's batch.
+    pub fn without_records(&self) -> Chunk {
+        Chunk::whole(Arc::new(RecordBatch {
+            compacted: Some(Box::new(Compacted {
+                span: self.span(),
+                deltas: Vec::new(),
+                delete_horizon_ms: None,
+            })),
+            ..RecordBatch::new(self.base_offset(), self.epoch(), None, Arc::default())
+        }))
     }
     /// Splits off the part from `from` holding at most `max` records: the piece ends right
     /// after its last record, or at the chunk's end when the chunk has no more records (so a

@@ -276,6 +276,36 @@ pub fn details(event: &Event) -> String {
             consumer,
             broker,
         } => format!("group={group} consumer={consumer} coordinator={}", broker.0),
+        Event::TransactionCompleted {
+            broker,
+            transactional_id,
+            producer_id,
+            epoch,
+            committed,
+        } => format!(
+            "transactional.id={transactional_id} producer_id={producer_id} epoch={epoch} {} coordinator={}",
+            if *committed { "committed" } else { "aborted" },
+            broker.0
+        ),
+        Event::TransactionTimedOut {
+            broker,
+            transactional_id,
+            producer_id,
+        } => format!(
+            "transactional.id={transactional_id} producer_id={producer_id} coordinator={}",
+            broker.0
+        ),
+        Event::TransactionEnded {
+            producer,
+            committed,
+            error,
+        } => match error {
+            Some(e) => format!("producer={producer} error={}", e.name()),
+            None => format!(
+                "producer={producer} {}",
+                if *committed { "committed" } else { "aborted" }
+            ),
+        },
         Event::CoordinatorLoaded {
             broker,
             partition,

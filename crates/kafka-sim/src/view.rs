@@ -118,6 +118,9 @@ pub struct PartitionView {
     pub isr: Vec<BrokerId>,
     /// The HW of the current leader (what consumers may read up to); 0 when offline.
     pub high_watermark: Offset,
+    /// The leader's last stable offset: the HW, or the first offset of a transaction still
+    /// open below it (what read_committed consumers may read up to).
+    pub last_stable_offset: Offset,
     pub replica_states: Vec<ReplicaView>,
     pub acked_records_lost: u64,
 }
@@ -255,6 +258,7 @@ impl Engine {
             replicas: reg.replicas.clone(),
             isr: reg.isr.clone(),
             high_watermark: self.high_watermark(tp).unwrap_or(Offset(0)),
+            last_stable_offset: self.last_stable_offset(tp).unwrap_or(Offset(0)),
             replica_states,
             acked_records_lost: self.lost_records().get(tp).copied().unwrap_or(0),
         })
@@ -275,6 +279,13 @@ impl Engine {
     pub fn high_watermark(&self, tp: &TopicPartition) -> Option<Offset> {
         let leader = self.controller.image.partition(tp)?.leader?;
         Some(self.brokers.get(&leader)?.replicas.get(tp)?.high_watermark)
+    }
+
+    /// The last stable offset of the partition's current leader, if it has one.
+    pub fn last_stable_offset(&self, tp: &TopicPartition) -> Option<Offset> {
+        let leader = self.controller.image.partition(tp)?.leader?;
+        let r = self.brokers.get(&leader)?.replicas.get(tp)?;
+        Some(r.log.last_stable_offset(r.high_watermark))
     }
 
     /// Records of `tp` on `broker` in `[from, to)` (clamped to the log).
@@ -305,6 +316,23 @@ impl Engine {
             return Vec::new();
         };
         r.log.records(from, r.high_watermark).take(max).collect()
+    }
+
+    /// What a read_committed reader gets of `tp` from the leader: the records below the last
+    /// stable offset, aborted transactions' records left out.
+    pub fn stable_records(&self, tp: &TopicPartition) -> Vec<RecordView<'_>> {
+        let leader = self.controller.image.partition(tp).and_then(|p| p.leader);
+        let Some(r) = leader.and_then(|l| self.brokers.get(&l)?.replicas.get(tp)) else {
+            return Vec::new();
+        };
+        let log = &r.log;
+        let lso = log.last_stable_offset(r.high_watermark);
+        let aborted = log.producers().aborted_in(log.log_start_offset(), lso);
+        log.chunks()
+            .filter(|c| !crate::log::is_aborted(c, &aborted))
+            .flat_map(|c| c.records())
+            .filter(|v| v.offset >= log.log_start_offset() && v.offset < lso)
+            .collect()
     }
 
     /// Messages in flight, oldest first.

@@ -564,7 +564,7 @@ fn headers_and_null_values_are_stored() {
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0].value, None);
     assert_eq!(recs[0].headers[0].key, "trace");
-    let dump = kafka_sim::describe::dump_topic(&e, "t").unwrap();
+    let dump = kafka_sim::describe::dump_topic(&e, "t", Default::default()).unwrap();
     assert_eq!(dump, "Partition:0\tOffset:0\tk\tnull\n");
     // Replicas share the leader's batch instead of copying it.
     let l = leader(&e, &tp("t", 0)).unwrap();

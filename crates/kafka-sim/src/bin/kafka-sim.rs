@@ -1,10 +1,11 @@
-//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]`
+//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]`
 //! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
 //!
 //! Exit codes: 0 ok, 1 a broken invariant (`--check`, `verify`), 2 bad usage or bad scenario
 //! file (one message naming step and field).
 
 use kafka_sim::check::run_scenario_checked;
+use kafka_sim::consumer::IsolationLevel;
 use kafka_sim::describe::{
     deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets, get_offsets,
 };
@@ -13,7 +14,7 @@ use kafka_sim::trace::format_trace;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]
+const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]
        kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]";
 
 /// Scenario files larger than this are refused before reading (bounds memory on absurd input).
@@ -25,6 +26,7 @@ struct Args {
     acks: bool,
     describe: bool,
     dump: Vec<String>,
+    isolation: IsolationLevel,
     log_start: Vec<String>,
     /// `--get-offsets`: `Some(true)` for latest, `Some(false)` for earliest.
     get_offsets: Option<bool>,
@@ -48,6 +50,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         acks: false,
         describe: false,
         dump: Vec::new(),
+        isolation: IsolationLevel::ReadUncommitted,
         log_start: Vec::new(),
         get_offsets: None,
         trace: false,
@@ -76,6 +79,17 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--dump" => a
                 .dump
                 .push(it.next().ok_or("--dump needs a topic name")?.clone()),
+            "--isolation-level" => {
+                a.isolation = match it.next().map(String::as_str) {
+                    Some("read_committed") => IsolationLevel::ReadCommitted,
+                    Some("read_uncommitted") => IsolationLevel::ReadUncommitted,
+                    _ => {
+                        return Err(
+                            "--isolation-level needs read_committed or read_uncommitted".into()
+                        )
+                    }
+                }
+            }
             "--log-start-offsets" => a.log_start.push(
                 it.next()
                     .ok_or("--log-start-offsets needs a topic name")?
@@ -157,7 +171,7 @@ fn main() -> ExitCode {
         out.push_str(&describe_topics(&run.engine));
     }
     for topic in &args.dump {
-        match dump_topic(&run.engine, topic) {
+        match dump_topic(&run.engine, topic, args.isolation) {
             Some(d) => out.push_str(&d),
             None => {
                 eprintln!("kafka-sim: --dump: topic '{topic}' does not exist");

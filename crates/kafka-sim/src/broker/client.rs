@@ -1,7 +1,9 @@
 //! Serving consumers: FETCH from a client reads only below the high watermark and is
 //! long-polled up to `fetch.max.wait.ms` when nothing is committed yet (woken when the HW
 //! moves); outside `[log start, LEO]` it is OFFSET_OUT_OF_RANGE. LIST_OFFSETS answers the log
-//! start, the HW, or the first offset at a timestamp.
+//! start, the HW, or the first offset at a timestamp. A read_committed fetch reads only below
+//! the last stable offset and gets the aborted transactions among its records
+//! (`UnifiedLog.collectAbortedTransactions`), which the consumer skips.
 
 use super::{Broker, BrokerTimer, ParkedFetch};
 use crate::ctx::Ctx;
@@ -33,7 +35,7 @@ pub fn read_below(log: &Log, from: Offset, hw: Offset, max_bytes: u64) -> Vec<Ch
 }
 
 impl Broker {
-    fn client_fetch_one(&self, fp: &FetchPartition) -> FetchResult {
+    fn client_fetch_one(&self, fp: &FetchPartition, read_committed: bool) -> FetchResult {
         let Some(r) = self.replicas.get(&fp.tp) else {
             return FetchResult::Error(ErrorKind::NotLeaderOrFollowerException);
         };
@@ -47,28 +49,42 @@ impl Broker {
         if fp.fetch_offset > r.log.log_end_offset() || fp.fetch_offset < r.log.log_start_offset() {
             return FetchResult::Error(ErrorKind::OffsetOutOfRangeException);
         }
+        let (limit, aborted) = if read_committed {
+            let lso = r.log.last_stable_offset(hw);
+            let aborted = r.log.producers().aborted_in(fp.fetch_offset, lso);
+            (lso, aborted)
+        } else {
+            (hw, Vec::new())
+        };
         FetchResult::Records {
-            chunks: read_below(&r.log, fp.fetch_offset, hw, MAX_PARTITION_FETCH_BYTES),
+            chunks: read_below(&r.log, fp.fetch_offset, limit, MAX_PARTITION_FETCH_BYTES),
             high_watermark: hw,
             log_start_offset: r.log.log_start_offset(),
+            aborted,
         }
     }
 
     pub(crate) fn serve_client_fetch(
         &mut self,
         client: ClientId,
-        request_id: u64,
-        partitions: Vec<FetchPartition>,
+        fetch: ParkedFetch,
         ctx: &mut Ctx,
     ) {
-        let results: Vec<(TopicPartition, FetchResult)> = partitions
+        let request_id = fetch.request_id;
+        let results: Vec<(TopicPartition, FetchResult)> = fetch
+            .partitions
             .iter()
-            .map(|fp| (fp.tp.clone(), self.client_fetch_one(fp)))
+            .map(|fp| {
+                (
+                    fp.tp.clone(),
+                    self.client_fetch_one(fp, fetch.read_committed),
+                )
+            })
             .collect();
         let ready = results
             .iter()
             .any(|(_, r)| !matches!(r, FetchResult::Records { chunks, .. } if chunks.is_empty()));
-        if ready || partitions.is_empty() {
+        if ready || fetch.partitions.is_empty() {
             ctx.send(
                 self.node(),
                 NodeId::Client(client),
@@ -79,13 +95,7 @@ impl Broker {
             );
             return;
         }
-        self.parked_clients.insert(
-            client,
-            ParkedFetch {
-                request_id,
-                partitions,
-            },
-        );
+        self.parked_clients.insert(client, fetch);
         self.timer(
             ctx,
             ctx.now + FETCH_MAX_WAIT_MS,
@@ -113,7 +123,7 @@ impl Broker {
         let results = p
             .partitions
             .iter()
-            .map(|fp| (fp.tp.clone(), self.client_fetch_one(fp)))
+            .map(|fp| (fp.tp.clone(), self.client_fetch_one(fp, p.read_committed)))
             .collect();
         ctx.send(
             self.node(),
@@ -150,6 +160,7 @@ pub fn offset_for(log: &Log, hw: Offset, spec: OffsetSpec) -> Offset {
     match spec {
         OffsetSpec::Earliest => log.log_start_offset(),
         OffsetSpec::Latest => hw,
+        OffsetSpec::LastStable => log.last_stable_offset(hw),
         OffsetSpec::Timestamp(t) => log
             .records(log.log_start_offset(), hw)
             .find(|r| r.timestamp_ms >= t)
@@ -202,12 +213,15 @@ mod tests {
         // A leader whose HW lags its log end.
         r.high_watermark = Offset(5);
         let fetch = |o: u64| {
-            broker.client_fetch_one(&FetchPartition {
-                tp: tp.clone(),
-                fetch_offset: Offset(o),
-                last_fetched_epoch: None,
-                current_leader_epoch: Epoch(0),
-            })
+            broker.client_fetch_one(
+                &FetchPartition {
+                    tp: tp.clone(),
+                    fetch_offset: Offset(o),
+                    last_fetched_epoch: None,
+                    current_leader_epoch: Epoch(0),
+                },
+                false,
+            )
         };
         let records = |r: FetchResult| match r {
             FetchResult::Records { chunks, .. } => {

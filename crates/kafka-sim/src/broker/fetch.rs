@@ -61,6 +61,7 @@ impl Broker {
                 ParkedFetch {
                     request_id,
                     partitions,
+                    read_committed: false,
                 },
             );
             self.timer(
@@ -149,6 +150,7 @@ impl Broker {
             chunks: replica.log.read(fp.fetch_offset, REPLICA_FETCH_MAX_BYTES),
             high_watermark: replica.high_watermark,
             log_start_offset: replica.log.log_start_offset(),
+            aborted: Vec::new(),
         }
     }
 
@@ -224,6 +226,7 @@ impl Broker {
             Message::Fetch {
                 request_id,
                 partitions,
+                read_committed: false,
             },
         );
         self.timer(
@@ -267,6 +270,7 @@ impl Broker {
                     chunks,
                     high_watermark,
                     log_start_offset,
+                    ..
                 } => {
                     let leo = replica.log.log_end_offset();
                     if chunks.first().is_some_and(|c| c.base_offset() != leo) {

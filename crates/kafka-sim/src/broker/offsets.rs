@@ -32,8 +32,9 @@ pub(crate) struct PendingCommit {
 }
 
 impl Broker {
-    /// Appends records to a led `__consumer_offsets` partition. Returns the end offset.
-    fn append_internal(
+    /// Appends records to a led internal partition (`__consumer_offsets`,
+    /// `__transaction_state`). Returns the end offset.
+    pub(super) fn append_internal(
         &mut self,
         tp: &TopicPartition,
         records: &[(String, Option<String>)],
@@ -52,7 +53,7 @@ impl Broker {
         }
         // The batch stays in the log until compaction: keep no spare capacity.
         data.shrink();
-        let (_, end) = self.append_as_leader(tp, epoch, Arc::new(data), None, None, ctx);
+        let (_, end) = self.append_as_leader(tp, epoch, Arc::new(data), None, None, None, ctx);
         Some((end, epoch))
     }
 
@@ -161,6 +162,7 @@ impl Broker {
         self.delayed.insert(
             request_id,
             DelayedProduce {
+                markers: false,
                 client,
                 results: vec![(tp, None)],
                 remaining: 1,

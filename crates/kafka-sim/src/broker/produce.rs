@@ -1,7 +1,8 @@
 //! PRODUCE on the leader: checks (leadership, `min.insync.replicas` for acks=all, up front),
 //! the append of the producer's shared batch, and the answer: at once for acks=1, when the
 //! HW passes the batch for acks=all (a delayed produce, like Kafka's purgatory), never for
-//! acks=0.
+//! acks=0. Transaction markers from a coordinator (WriteTxnMarkers) take the same path as
+//! control batches, answered as acks=all.
 
 use super::{Broker, BrokerTimer, DelayedProduce, PRODUCE_TIMEOUT_MS};
 use crate::ctx::Ctx;
@@ -11,10 +12,19 @@ use crate::ids::{Epoch, Offset, TopicPartition};
 use crate::log::SequenceCheck;
 use crate::message::{Acks, Message};
 use crate::network::NodeId;
-use crate::record::{BatchData, ProducerIds, RecordBatch};
+use crate::record::{BatchData, ProducerIds, RecordBatch, Txn};
 use crate::replica::WaitingAck;
 use crate::topic::TimestampType;
 use std::sync::Arc;
+
+/// One partition's batch of a produce (or marker) request: its records, the producer's ids
+/// and its part in a transaction.
+pub(super) type PartBatch = (
+    TopicPartition,
+    Arc<BatchData>,
+    Option<ProducerIds>,
+    Option<Txn>,
+);
 
 impl Broker {
     // ----- produce ----------------------------------------------------------------------------
@@ -24,13 +34,17 @@ impl Broker {
         client: NodeId,
         request_id: u64,
         acks: Acks,
-        batches: Vec<(TopicPartition, Arc<BatchData>, Option<ProducerIds>)>,
+        batches: Vec<PartBatch>,
         ctx: &mut Ctx,
     ) {
+        let markers = batches
+            .first()
+            .is_some_and(|b| b.3.is_some_and(Txn::is_marker));
         let mut results = Vec::with_capacity(batches.len());
         let mut remaining = 0;
-        for (part, (tp, data, ids)) in batches.into_iter().enumerate() {
-            let r = self.append_produce(&tp, data, ids, acks, request_id, part as u32, ctx);
+        for (part, (tp, data, ids, txn)) in batches.into_iter().enumerate() {
+            let part = part as u32;
+            let r = self.append_produce(&tp, data, ids, txn, acks, request_id, part, ctx);
             if r.is_none() {
                 remaining += 1;
             }
@@ -44,6 +58,7 @@ impl Broker {
             results,
             remaining,
             commit: None,
+            markers,
         };
         if remaining == 0 {
             self.respond_produce(request_id, d, ctx);
@@ -64,6 +79,7 @@ impl Broker {
         tp: &TopicPartition,
         data: Arc<BatchData>,
         ids: Option<ProducerIds>,
+        txn: Option<Txn>,
         acks: Acks,
         request_id: u64,
         part: u32,
@@ -89,8 +105,10 @@ impl Broker {
         }
         let mut epoch = state.epoch;
         let checked = match ids {
-            Some(ids) => replica.log.producers().check(ids, data.len()),
-            None => Ok(SequenceCheck::Append),
+            Some(ids) if !txn.is_some_and(Txn::is_marker) => {
+                replica.log.producers().check(ids, data.len())
+            }
+            _ => Ok(SequenceCheck::Append),
         };
         let (base, required) = match checked {
             Err(e) => return Some(Err(e)),
@@ -103,7 +121,7 @@ impl Broker {
             }
             Ok(SequenceCheck::Append) => {
                 let append_time = log_append_time.then_some(ctx.now);
-                self.append_as_leader(tp, epoch, data, ids, append_time, ctx)
+                self.append_as_leader(tp, epoch, data, ids, txn, append_time, ctx)
             }
         };
         match acks {
@@ -163,6 +181,14 @@ impl Broker {
             .into_iter()
             .map(|(tp, r)| (tp, r.unwrap_or(Err(ErrorKind::TimeoutException))))
             .collect();
+        if d.markers {
+            let m = Message::WriteTxnMarkersResponse {
+                request_id,
+                results,
+            };
+            ctx.send(self.node(), d.client, m);
+            return;
+        }
         // KIP-951 (`ReplicaManager.appendRecords` fills `currentLeader`): where this broker
         // is not the leader, the leader its metadata names.
         let current_leaders = results
@@ -190,12 +216,14 @@ impl Broker {
     /// Appends `data` to this leader's replica of `tp` in `epoch`, then does what follows every
     /// leader append: the event, parked fetches woken, the HW moved. Returns the batch's base
     /// offset and the new LEO. The caller has checked that the replica exists and leads.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn append_as_leader(
         &mut self,
         tp: &TopicPartition,
         epoch: Epoch,
         data: Arc<BatchData>,
         producer: Option<ProducerIds>,
+        txn: Option<Txn>,
         log_append_time_ms: Option<u64>,
         ctx: &mut Ctx,
     ) -> (Offset, Offset) {
@@ -208,6 +236,7 @@ impl Broker {
         let count = data.len();
         let mut batch = RecordBatch::new(base, epoch, log_append_time_ms, data);
         batch.producer = producer;
+        batch.txn = txn;
         if replica.log.append_batch(Arc::new(batch), &roll) {
             ctx.emit(Event::SegmentRolled {
                 broker: self.id,
@@ -226,5 +255,30 @@ impl Broker {
         self.wake_parked(tp, ctx);
         self.advance_hw(tp, ctx);
         (base, end)
+    }
+}
+
+impl Broker {
+    /// WriteTxnMarkers on the partitions' leader: one control batch each.
+    pub(crate) fn write_markers(
+        &mut self,
+        from: NodeId,
+        request_id: u64,
+        producer: (u64, u16),
+        commit: bool,
+        partitions: Vec<TopicPartition>,
+        ctx: &mut Ctx,
+    ) {
+        let ids = ProducerIds {
+            producer_id: producer.0,
+            producer_epoch: producer.1,
+            base_sequence: 0,
+        };
+        let txn = Some(if commit { Txn::Commit } else { Txn::Abort });
+        let batches = partitions
+            .into_iter()
+            .map(|tp| (tp, Arc::default(), Some(ids), txn))
+            .collect();
+        self.handle_produce(from, request_id, Acks::All, batches, ctx);
     }
 }

@@ -29,6 +29,33 @@ impl Broker {
         self.answer_pid_waiters(ctx);
     }
 
+    /// A producer id for a transactional id now, if this broker's block has one left (else
+    /// a new block is asked for and the caller answers a retriable error).
+    pub(super) fn take_producer_id(&mut self, ctx: &mut Ctx) -> Option<u64> {
+        match &mut self.producer_ids {
+            Some((next, end)) if *next < *end => {
+                *next += 1;
+                Some(*next - 1)
+            }
+            _ => {
+                self.allocate_ids(ctx);
+                None
+            }
+        }
+    }
+
+    fn allocate_ids(&mut self, ctx: &mut Ctx) {
+        if self.pid_allocation.is_none() {
+            let request_id = ctx.id();
+            self.pid_allocation = Some(request_id);
+            ctx.send(
+                self.node(),
+                NodeId::Controller,
+                Message::AllocateProducerIds { request_id },
+            );
+        }
+    }
+
     fn answer_pid_waiters(&mut self, ctx: &mut Ctx) {
         while !self.pid_waiters.is_empty() {
             match &mut self.producer_ids {
@@ -46,15 +73,7 @@ impl Broker {
                     );
                 }
                 _ => {
-                    if self.pid_allocation.is_none() {
-                        let request_id = ctx.id();
-                        self.pid_allocation = Some(request_id);
-                        ctx.send(
-                            self.node(),
-                            NodeId::Controller,
-                            Message::AllocateProducerIds { request_id },
-                        );
-                    }
+                    self.allocate_ids(ctx);
                     return;
                 }
             }

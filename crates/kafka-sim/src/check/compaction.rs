@@ -12,7 +12,10 @@
 //! committed (the delete horizon is set by the first cleaning that keeps it, which is later).
 //! Records retention deleted lie below the log start and are not asked for.
 //!
-//! A partition that had an unclean election has no single committed history and is skipped;
+//! A key last written by a transaction is not asked for (until a plain record of it comes):
+//! the cleaner drops aborted transactions' records, so its latest value depends on an outcome
+//! this map does not follow. A partition that had an unclean election has no single committed
+//! history and is skipped;
 //! where the checker could not read some committed records (a replica's log start already
 //! above them), it forgets its map there and starts again, so it never holds a key whose
 //! newer record it missed.
@@ -104,17 +107,29 @@ impl State {
         // Records already committed when the checker first meets the partition (it was
         // attached late, or the topic became compacted) were committed at an unknown time.
         let committed_at = if new { 0 } else { now };
-        for rec in r.log.records(part.mapped.max(start), hw) {
-            let Some(key) = rec.key else { continue };
-            let latest = Latest {
-                offset: rec.offset,
-                tombstone: rec.value.is_none(),
-                committed_at,
-            };
-            match part.latest.get_mut(key) {
-                Some(l) => *l = latest,
-                None => {
-                    part.latest.insert(key.into(), latest);
+        let from = part.mapped.max(start);
+        for chunk in r.log.read(from, u64::MAX) {
+            let transactional = chunk.batch.txn.is_some();
+            let unread = |rec: &crate::record::RecordView| rec.offset >= from && rec.offset < hw;
+            for rec in chunk.records().filter(unread) {
+                let Some(key) = rec.key else { continue };
+                if transactional {
+                    // Its transaction may yet abort, and the cleaner drops aborted records
+                    // (`Cleaner.buildOffsetMap` skips them): the key's latest committed value
+                    // is no longer known here, so it is not asked for.
+                    part.latest.remove(key);
+                    continue;
+                }
+                let latest = Latest {
+                    offset: rec.offset,
+                    tombstone: rec.value.is_none(),
+                    committed_at,
+                };
+                match part.latest.get_mut(key) {
+                    Some(l) => *l = latest,
+                    None => {
+                        part.latest.insert(key.into(), latest);
+                    }
                 }
             }
         }

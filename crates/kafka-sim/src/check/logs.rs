@@ -3,6 +3,7 @@
 //! records (KIP-101 truncation relies on it), and replicas agree on every offset below both
 //! their HWs (log matching, as in Kafka's TLA+ spec), and no log holds an idempotent
 //! producer's batch twice (the same producer id, epoch and base sequence at two offsets).
+//! (Transaction markers carry no sequence and are not counted.)
 //!
 //! Log matching is checked against one reference per partition, the *committed log*: the
 //! leader epoch of each offset below the highest HW seen (with gaps where retention deleted
@@ -139,7 +140,10 @@ fn check_no_duplicate(log: &Log, track: &mut Track, to: Offset) -> Result<(), St
             break;
         };
         let b = &c.batch;
-        if let Some(ids) = b.producer.filter(|_| b.base_offset >= from) {
+        if let Some(ids) = b
+            .producer
+            .filter(|_| b.base_offset >= from && !b.is_marker())
+        {
             let key = (ids.producer_id, ids.producer_epoch, ids.base_sequence);
             if let Some(first) = track.idempotent.insert(key, b.base_offset) {
                 if first != b.base_offset {

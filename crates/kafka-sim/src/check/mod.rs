@@ -21,6 +21,8 @@
 //!   owner per partition per generation, commits never above the HW).
 //! - `log_start.rs`: no consumer receives a record below the log start it was served with.
 //! - `compaction.rs`: the log cleaner never removes the latest value of a key.
+//! - `txns.rs`: a read_committed consumer never receives an aborted (or open) transaction's
+//!   record.
 //! - `scenario.rs`: a scenario run checked after every step ([`run_scenario_checked`]).
 
 mod acked;
@@ -31,6 +33,7 @@ mod log_start;
 mod logs;
 mod scenario;
 mod structure;
+mod txns;
 
 pub use scenario::{run_scenario_checked, CheckedRun};
 
@@ -82,6 +85,9 @@ pub enum Invariant {
     /// Compaction never removes the latest record of a key (unless it is a tombstone past
     /// `delete.retention.ms`).
     CompactionKeepsLatest,
+    /// A read_committed consumer never receives a record of an aborted (or still open)
+    /// transaction (`FetchCollector` skips aborted batches, the LSO holds back open ones).
+    ReadCommittedNoAborted,
 }
 
 impl Invariant {
@@ -105,6 +111,7 @@ impl Invariant {
             Invariant::NoDuplicateIdempotentBatch => "no-duplicate-idempotent-batch",
             Invariant::ConsumerAboveLogStart => "consumer-above-log-start",
             Invariant::CompactionKeepsLatest => "compaction-keeps-latest",
+            Invariant::ReadCommittedNoAborted => "read-committed-no-aborted",
         }
     }
 }
@@ -292,6 +299,7 @@ impl Checker {
             self.groups.observe(&te.event);
             self.log_start.observe(&te.event, te.at);
             self.compaction.observe(&te.event);
+            txns::check_delivery(engine, &te.event, te.at)?;
         }
         self.events_seen = events.len();
         let now = engine.now();

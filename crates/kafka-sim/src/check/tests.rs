@@ -362,3 +362,49 @@ fn a_commit_above_the_hw_is_reported() {
     inject(&mut e, commit(41));
     assert_eq!(broken(&mut c, &e), Invariant::CommitAtMostHw);
 }
+
+/// Consumer `c1` of group `g` reading `t` with read_committed, and the leader's log holding
+/// a transaction of producer 99 at offset 40 ended by `end` at 41, replicated and committed.
+fn read_committed_with_transaction(end: crate::record::Txn) -> (Engine, Checker) {
+    use crate::record::{ProducerIds, RecordBatch, Txn};
+    let (mut e, mut c) = healthy();
+    let mut spec = crate::command::JoinGroupSpec::new("g", "c1", &["t"]);
+    spec.isolation_level = crate::consumer::IsolationLevel::ReadCommitted;
+    e.apply(Command::JoinGroup(Box::new(spec))).unwrap();
+    let leader = replica_mut(&mut e, 1);
+    let mut batch = (*leader.log.read(Offset(39), u64::MAX)[0].batch).clone();
+    let ids = ProducerIds {
+        producer_id: 99,
+        producer_epoch: 0,
+        base_sequence: 0,
+    };
+    batch.base_offset = Offset(40);
+    batch.producer = Some(ids);
+    batch.txn = Some(Txn::Data);
+    let epoch = batch.leader_epoch;
+    let roll = crate::log::Roll::default();
+    leader.log.append_batch(Arc::new(batch), &roll);
+    let marker = RecordBatch::marker(Offset(41), epoch, ids, end);
+    leader.log.append_batch(Arc::new(marker), &roll);
+    let until = e.now() + 2_000;
+    run_checked(&mut e, &mut c, until).unwrap();
+    assert_eq!(e.partition_view(&tp()).unwrap().high_watermark, Offset(42));
+    (e, c)
+}
+
+/// `FetchCollector` must skip an aborted transaction's batch for a read_committed consumer.
+#[test]
+fn a_read_committed_consumer_receiving_an_aborted_record_is_reported() {
+    let (mut e, mut c) = read_committed_with_transaction(crate::record::Txn::Abort);
+    let chunks = replica_mut(&mut e, 1).log.read(Offset(40), u64::MAX);
+    inject_delivery(&mut e, Offset(40), 1, chunks);
+    assert_eq!(broken(&mut c, &e), Invariant::ReadCommittedNoAborted);
+}
+
+#[test]
+fn a_read_committed_consumer_receiving_a_committed_transaction_is_fine() {
+    let (mut e, mut c) = read_committed_with_transaction(crate::record::Txn::Commit);
+    let chunks = replica_mut(&mut e, 1).log.read(Offset(40), u64::MAX);
+    inject_delivery(&mut e, Offset(40), 1, chunks);
+    c.check(&e).unwrap();
+}

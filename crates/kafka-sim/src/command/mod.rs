@@ -1,7 +1,7 @@
 //! What goes in: the closed set of commands a scenario (or the app) applies to the engine.
 
 use crate::assignor::AssignorKind;
-use crate::consumer::OffsetReset;
+use crate::consumer::{IsolationLevel, OffsetReset};
 use crate::controller::NewTopic;
 use crate::ids::{BrokerId, ProduceHandle};
 use crate::message::Acks;
@@ -39,9 +39,7 @@ pub enum Command {
     },
     /// `kafka-topics --delete`: the topic, its partitions and their logs go; groups'
     /// committed offsets for it are deleted.
-    DeleteTopic {
-        topic: String,
-    },
+    DeleteTopic { topic: String },
     /// Send one record with a producer using `acks`.
     Produce {
         topic: String,
@@ -95,8 +93,16 @@ pub enum Command {
         )]
         max_records: Option<u64>,
     },
-    StopProducer {
-        id: String,
+    /// `id` stops generating records; a transactional producer of that `transactional_id`
+    /// still in its transaction dies instead (no EndTxn: the coordinator aborts it after
+    /// `transaction.timeout.ms`).
+    StopProducer { id: String },
+    /// A transactional producer (`transactional.id`; acks=all, idempotent) sends `records`
+    /// in one transaction, then commits or aborts it.
+    Transaction {
+        transactional_id: String,
+        records: Vec<TxnRecord>,
+        outcome: TxnOutcome,
     },
     /// The broker process dies (its logs stay on disk).
     KillBroker {
@@ -147,15 +153,9 @@ pub enum Command {
     /// Start a consumer with `client.id` = `consumer` in `group`, subscribed to `topics`.
     JoinGroup(Box<JoinGroupSpec>),
     /// The consumer closes: commits (with auto-commit) and sends LeaveGroup.
-    LeaveGroup {
-        group: String,
-        consumer: String,
-    },
+    LeaveGroup { group: String, consumer: String },
     /// The consumer process dies without leaving: its session times out.
-    KillConsumer {
-        group: String,
-        consumer: String,
-    },
+    KillConsumer { group: String, consumer: String },
     /// `kafka-consumer-groups --reset-offsets --topic T --execute` (group must be inactive).
     ResetOffsets {
         group: String,
@@ -193,6 +193,9 @@ pub struct JoinGroupSpec {
         deserialize_with = "form::opt_poll_records"
     )]
     pub max_poll_records: Option<u32>,
+    /// `isolation.level`; Kafka's default read_uncommitted.
+    #[serde(default, skip_serializing_if = "IsolationLevel::is_default")]
+    pub isolation_level: IsolationLevel,
 }
 
 impl JoinGroupSpec {
@@ -207,8 +210,34 @@ impl JoinGroupSpec {
             auto_offset_reset: OffsetReset::Latest,
             enable_auto_commit: true,
             max_poll_records: None,
+            isolation_level: IsolationLevel::ReadUncommitted,
         }
     }
+}
+
+/// One record of a `transaction` step.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TxnRecord {
+    pub topic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "form::text")]
+    pub key: Option<Vec<u8>>,
+    #[serde(default, with = "form::text")]
+    pub value: Option<Vec<u8>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "form::opt_i32"
+    )]
+    pub partition: Option<i32>,
+}
+
+/// How a `transaction` step ends: `commitTransaction()` or `abortTransaction()`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TxnOutcome {
+    Commit,
+    Abort,
 }
 
 /// `--to-earliest`, `--to-latest`, `--to-offset`, `--shift-by`, `--to-datetime`; in JSON

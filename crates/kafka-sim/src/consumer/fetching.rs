@@ -1,14 +1,18 @@
 //! The data side of the consumer: metadata, positions (committed offset via OffsetFetch,
 //! else `auto.offset.reset` via ListOffsets), FETCH from leaders (one request per leader at
 //! a time, a partition is fetched again only once its buffered records were handed out),
-//! `poll()` with `max.poll.records` and the processing rate, and offset commits.
+//! `poll()` with `max.poll.records` and the processing rate, and offset commits. A
+//! read_committed consumer reads below the last stable offset and skips aborted batches.
 
-use super::{CommitPurpose, Consumer, ConsumerTimer, MemberState, OffsetReset, Req};
+use super::{
+    CommitPurpose, Consumer, ConsumerTimer, IsolationLevel, MemberState, OffsetReset, Req,
+};
 use super::{AUTO_COMMIT_INTERVAL_MS, METADATA_MAX_AGE_MS};
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
 use crate::ids::{BrokerId, Epoch, Offset, TopicPartition};
+use crate::log::is_aborted;
 use crate::message::TopicMetadata;
 use crate::message::{FetchPartition, FetchResult, GroupRequest, Message, OffsetSpec};
 use crate::record::Chunk;
@@ -174,6 +178,7 @@ impl Consumer {
         }
         let spec = match self.config.auto_offset_reset {
             OffsetReset::Earliest => OffsetSpec::Earliest,
+            OffsetReset::Latest if self.read_committed() => OffsetSpec::LastStable,
             OffsetReset::Latest => OffsetSpec::Latest,
             OffsetReset::None => {
                 let names: Vec<String> = partitions.iter().map(|t| t.to_string()).collect();
@@ -358,6 +363,7 @@ impl Consumer {
             let message = Message::Fetch {
                 request_id: ctx.id(),
                 partitions,
+                read_committed: self.read_committed(),
             };
             self.request(b, message, Req::Fetch { broker: b, offsets }, ctx);
         }
@@ -383,9 +389,15 @@ impl Consumer {
                 FetchResult::Records {
                     chunks,
                     log_start_offset,
+                    aborted,
                     ..
                 } => {
-                    for c in chunks {
+                    for mut c in chunks {
+                        if is_aborted(&c, &aborted) {
+                            // `CompletedFetch.nextFetchedRecord`: an aborted transaction's
+                            // batch is skipped, its offsets passed over.
+                            c = c.without_records();
+                        }
                         // Record-less (compacted) ranges too: the position moves past them.
                         if c.span() > 0 {
                             *self.buffered.entry(tp.clone()).or_default() += 1;
@@ -424,6 +436,10 @@ impl Consumer {
         self.reset_positions(out_of_range.into_iter().map(|(tp, _)| tp).collect(), ctx);
         self.schedule_poll(ctx);
         self.maybe_fetch(ctx);
+    }
+
+    fn read_committed(&self) -> bool {
+        self.config.isolation_level == IsolationLevel::ReadCommitted
     }
 
     // ----- poll -------------------------------------------------------------------------

@@ -4,9 +4,15 @@
 //! `offsets.topic.num.partitions`=50 and `offsets.topic.replication.factor`=3 (capped at the
 //! registered brokers so that small simulated clusters work, see README) and the topic's configs:
 //! `cleanup.policy=compact` (the log cleaner keeps the last commit per key),
-//! `compression.type=producer` and `segment.bytes` = [`OFFSETS_TOPIC_SEGMENT_BYTES`].
+//! `compression.type=producer` and `segment.bytes` = [`OFFSETS_TOPIC_SEGMENT_BYTES`]; and
+//! `__transaction_state`, made on the first FindCoordinator of a transactional id, with
+//! `transaction.state.log.num.partitions`=50, replication factor 3 (capped the same way),
+//! `min.insync.replicas` = `transaction.state.log.min.isr`=2 and `cleanup.policy=compact`.
 
 use super::Controller;
+use crate::broker::txn::{
+    TXN_TOPIC, TXN_TOPIC_MIN_ISR, TXN_TOPIC_PARTITIONS, TXN_TOPIC_REPLICATION_FACTOR,
+};
 use crate::controller::NewTopic;
 use crate::ctx::Ctx;
 use crate::group::{
@@ -36,7 +42,33 @@ impl Controller {
     }
 
     pub(crate) fn create_offsets_topic(&mut self, ctx: &mut Ctx) {
-        if self.image.topics.contains_key(OFFSETS_TOPIC) {
+        let configs = [
+            ("compression.type", "producer".to_string()),
+            ("segment.bytes", OFFSETS_TOPIC_SEGMENT_BYTES.to_string()),
+        ];
+        let (partitions, rf) = (OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR);
+        self.create_internal_topic(OFFSETS_TOPIC, partitions, rf, configs, ctx);
+    }
+
+    pub(crate) fn create_transaction_topic(&mut self, ctx: &mut Ctx) {
+        let configs = [
+            ("min.insync.replicas", TXN_TOPIC_MIN_ISR.to_string()),
+            ("segment.bytes", OFFSETS_TOPIC_SEGMENT_BYTES.to_string()),
+        ];
+        let (partitions, rf) = (TXN_TOPIC_PARTITIONS, TXN_TOPIC_REPLICATION_FACTOR);
+        self.create_internal_topic(TXN_TOPIC, partitions, rf, configs, ctx);
+    }
+
+    /// A compacted internal topic, its replication factor capped at the registered brokers.
+    fn create_internal_topic(
+        &mut self,
+        topic: &str,
+        partitions: u32,
+        replication_factor: u32,
+        configs: [(&str, String); 2],
+        ctx: &mut Ctx,
+    ) {
+        if self.image.topics.contains_key(topic) {
             return;
         }
         // Counted as the placer counts: registered brokers, fenced ones included.
@@ -45,18 +77,15 @@ impl Controller {
             return;
         }
         let configs: BTreeMap<String, String> = BTreeMap::from_iter(
-            [
-                ("cleanup.policy", "compact".to_string()),
-                ("compression.type", "producer".to_string()),
-                ("segment.bytes", OFFSETS_TOPIC_SEGMENT_BYTES.to_string()),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v)),
+            [("cleanup.policy", "compact".to_string())]
+                .into_iter()
+                .chain(configs)
+                .map(|(k, v)| (k.to_string(), v)),
         );
         let req = NewTopic {
-            topic: OFFSETS_TOPIC.to_string(),
-            partitions: Some(OFFSETS_TOPIC_PARTITIONS as i32),
-            replication_factor: Some(OFFSETS_TOPIC_REPLICATION_FACTOR.min(registered) as i32),
+            topic: topic.to_string(),
+            partitions: Some(partitions as i32),
+            replication_factor: Some(replication_factor.min(registered) as i32),
             configs,
             ..NewTopic::default()
         };

@@ -18,8 +18,12 @@
 //! `lastOffsetDelta`; a record-less range costs nothing here), else an empty batch covers them,
 //! so a cleaned log still covers every offset and the number of batches it keeps is bounded by
 //! the number of live keys.
+//!
+//! Transactions (`CleanedTransactionMetadata`): the cleaner stops at the first offset of an
+//! open transaction and removes the records of aborted ones; markers are kept (Kafka removes
+//! them after `delete.retention.ms` once their transaction is gone).
 
-use super::{Log, Segment};
+use super::{is_aborted, Log, Segment};
 use crate::ids::{Offset, SimTime};
 use crate::record::{BatchData, Chunk, Compacted, RecordBatch};
 use crate::sorted::SortedMap;
@@ -79,7 +83,10 @@ impl Log {
             Some(c) if c >= self.log_start && c <= self.leo => c,
             _ => self.log_start,
         };
-        let uncleanable = first_dirty.max(high_watermark.min(self.active_segment_base()));
+        // Nothing at or above the first offset of an open transaction is cleaned
+        // (`firstUnstableOffset`): its outcome decides what stays.
+        let stable = self.last_stable_offset(high_watermark);
+        let uncleanable = first_dirty.max(stable.min(self.active_segment_base()));
         // The segment holding the uncleanable offset is uncleanable as a whole.
         let first_uncleanable = self
             .segments
@@ -125,10 +132,24 @@ impl Log {
             return None;
         }
         // The offset map: each key of the dirty section and the offset of its last record.
+        // Aborted transactions' records are removed and count for no key
+        // (`Cleaner.buildOffsetMap`, `CleanedTransactionMetadata`); markers stay.
+        let aborted = self.producers.aborted_in(self.log_start, end);
         let mut latest: SortedMap<&[u8], u64> = SortedMap::new();
-        for r in self.records(d.first_dirty, end) {
-            if let Some(k) = r.key {
-                latest.insert(k, r.offset.0);
+        for c in self.chunks.iter() {
+            if c.end_offset() <= d.first_dirty || is_aborted(c, &aborted) {
+                continue;
+            }
+            if c.base_offset() >= end {
+                break;
+            }
+            for r in c
+                .records()
+                .filter(|r| r.offset >= d.first_dirty && r.offset < end)
+            {
+                if let Some(k) = r.key {
+                    latest.insert(k, r.offset.0);
+                }
             }
         }
         let segments_before = self.segments.len() as u32;
@@ -156,7 +177,9 @@ impl Log {
             {
                 let chunk = &self.chunks[next_chunk];
                 next_chunk += 1;
-                let (kept, gone) = compact_chunk(chunk, &latest, config.delete_retention_ms, now);
+                let drop_all = is_aborted(chunk, &aborted);
+                let retention = config.delete_retention_ms;
+                let (kept, gone) = compact_chunk(chunk, &latest, drop_all, retention, now);
                 removed += gone;
                 match kept {
                     Some(c) => {
@@ -174,12 +197,13 @@ impl Log {
                         match new_chunks.back_mut() {
                             Some(prev)
                                 if in_segment
+                                    && !prev.batch.is_marker()
                                     && prev.epoch() == chunk.epoch()
                                     && prev.end_offset() == chunk.base_offset() =>
                             {
                                 prev.end += chunk.span();
                             }
-                            _ => new_chunks.push_back(empty_chunk(chunk)),
+                            _ => new_chunks.push_back(chunk.without_records()),
                         }
                     }
                 }
@@ -227,6 +251,7 @@ fn group_by_size(
 fn compact_chunk(
     chunk: &Chunk,
     latest: &SortedMap<&[u8], u64>,
+    drop_all: bool,
     delete_retention_ms: u64,
     now: SimTime,
 ) -> (Option<Chunk>, u64) {
@@ -236,6 +261,9 @@ fn compact_chunk(
         .as_ref()
         .and_then(|c| c.delete_horizon_ms);
     let keep = |r: &crate::record::RecordView| -> bool {
+        if drop_all {
+            return false;
+        }
         let Some(k) = r.key else {
             return false;
         };
@@ -280,22 +308,7 @@ fn compact_chunk(
         // A rewritten batch holds only some records of the producer's batch: it no longer
         // stands for that batch's sequence range.
         producer: None,
+        txn: None,
     };
     (Some(Chunk::whole(Arc::new(batch))), gone)
-}
-
-/// A record-less batch covering the offsets of `chunk`, in its epoch.
-fn empty_chunk(chunk: &Chunk) -> Chunk {
-    Chunk::whole(Arc::new(RecordBatch {
-        base_offset: chunk.base_offset(),
-        leader_epoch: chunk.epoch(),
-        log_append_time_ms: None,
-        data: Arc::new(BatchData::default()),
-        compacted: Some(Box::new(Compacted {
-            span: chunk.span(),
-            deltas: Vec::new(),
-            delete_horizon_ms: None,
-        })),
-        producer: None,
-    }))
 }

@@ -6,10 +6,15 @@
 //! replica updates it from the batches it appends, leader or follower, and rebuilds it from
 //! its log after a truncation, so it survives a leader failover as Kafka's (rebuilt from the
 //! log and its snapshots) does.
+//!
+//! It also follows transactions as Kafka's does: a producer's first transactional offset
+//! since its last marker is its open transaction (`currentTxnFirstOffset`), the earliest of
+//! them bounds the last stable offset, and an abort marker records the aborted range (what
+//! Kafka's transaction index keeps for read_committed fetches).
 
 use crate::error::ErrorKind;
 use crate::ids::Offset;
-use crate::record::{Chunk, ProducerIds, RecordBatch};
+use crate::record::{Chunk, ProducerIds, RecordBatch, Txn};
 use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +35,18 @@ struct Entry {
     epoch: u16,
     /// Oldest first, at most [`BATCHES_RETAINED`].
     batches: Vec<BatchMeta>,
+    /// The first offset of its open transaction (`currentTxnFirstOffset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    txn_first: Option<Offset>,
+}
+
+/// An aborted transaction on this log (`AbortedTxn` of the transaction index): the producer's
+/// records in `[first, last]` are not for read_committed consumers; `last` is the marker.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct AbortedTxn {
+    pub producer_id: u64,
+    pub first: Offset,
+    pub last: Offset,
 }
 
 /// What the leader does with an idempotent batch.
@@ -44,6 +61,9 @@ pub enum SequenceCheck {
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub struct ProducerStates {
     entries: SortedMap<u64, Entry>,
+    /// Oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    aborted: Vec<AbortedTxn>,
 }
 
 impl ProducerStates {
@@ -87,24 +107,77 @@ impl ProducerStates {
         let Some(ids) = batch.producer else {
             return;
         };
+        if batch.is_marker() {
+            self.end_txn(ids, batch);
+            return;
+        }
         let meta = BatchMeta {
             first_seq: ids.base_sequence,
             last_seq: ids.base_sequence + batch.len().saturating_sub(1),
             base_offset: batch.base_offset,
             end_offset: batch.end_offset(),
         };
-        let e = self.entries.entry(ids.producer_id).or_insert(Entry {
-            epoch: ids.producer_epoch,
-            batches: Vec::new(),
-        });
-        if ids.producer_epoch != e.epoch {
-            e.epoch = ids.producer_epoch;
-            e.batches.clear();
+        let e = self.entry(ids);
+        if batch.txn == Some(Txn::Data) && e.txn_first.is_none() {
+            e.txn_first = Some(batch.base_offset);
         }
         if e.batches.len() == BATCHES_RETAINED {
             e.batches.remove(0);
         }
         e.batches.push(meta);
+    }
+
+    /// The producer's entry, at the epoch of `ids` (a newer epoch forgets the older batches,
+    /// `ProducerStateEntry.maybeUpdateProducerEpoch`).
+    fn entry(&mut self, ids: ProducerIds) -> &mut Entry {
+        let e = self.entries.entry(ids.producer_id).or_insert(Entry {
+            epoch: ids.producer_epoch,
+            batches: Vec::new(),
+            txn_first: None,
+        });
+        if ids.producer_epoch != e.epoch {
+            e.epoch = ids.producer_epoch;
+            e.batches.clear();
+        }
+        e
+    }
+
+    /// `ProducerAppendInfo.appendEndTxnMarker`: the open transaction ends here; an abort is
+    /// remembered for read_committed readers.
+    fn end_txn(&mut self, ids: ProducerIds, marker: &RecordBatch) {
+        let e = self.entry(ids);
+        let first = e.txn_first.take();
+        if let (Some(first), Some(Txn::Abort)) = (first, marker.txn) {
+            self.aborted.push(AbortedTxn {
+                producer_id: ids.producer_id,
+                first,
+                last: marker.base_offset,
+            });
+        }
+    }
+
+    /// The first offset of the earliest open transaction (`firstUnstableOffset`): the last
+    /// stable offset is the smaller of it and the HW.
+    pub fn first_unstable(&self) -> Option<Offset> {
+        self.entries.values().filter_map(|e| e.txn_first).min()
+    }
+
+    /// The aborted transactions with records in `[from, to)` (`collectAbortedTxns`), oldest
+    /// first: what a read_committed fetch gets with its records.
+    pub fn aborted_in(&self, from: Offset, to: Offset) -> Vec<AbortedTxn> {
+        let lo = self.aborted.partition_point(|a| a.last < from);
+        self.aborted[lo..]
+            .iter()
+            .filter(|a| a.first < to)
+            .copied()
+            .collect()
+    }
+
+    /// Forgets the aborted transactions that ended below the log start (their segments'
+    /// transaction indexes are deleted with them).
+    pub fn forget_below(&mut self, log_start: Offset) {
+        let n = self.aborted.partition_point(|a| a.last < log_start);
+        self.aborted.drain(..n);
     }
 
     /// The state as the log's batches give it (after a truncation). A batch counts once its
@@ -118,6 +191,19 @@ impl ProducerStates {
         }
         s
     }
+}
+
+/// Whether `c` is a batch of one of the `aborted` transactions: the producer's
+/// transactional records from the transaction's first offset up to its abort marker (what a
+/// read_committed reader skips, `CompletedFetch.abortedProducerIds`).
+pub fn is_aborted(c: &Chunk, aborted: &[AbortedTxn]) -> bool {
+    let (Some(Txn::Data), Some(ids)) = (c.batch.txn, c.batch.producer) else {
+        return false;
+    };
+    let at = c.base_offset();
+    aborted
+        .iter()
+        .any(|a| a.producer_id == ids.producer_id && a.first <= at && at <= a.last)
 }
 
 #[cfg(test)]

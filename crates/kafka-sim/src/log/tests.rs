@@ -490,3 +490,79 @@ fn cleaned_segments_merge_and_readers_skip_the_gaps() {
     );
     assert_eq!(rest.unwrap().base_offset(), Offset(17));
 }
+
+/// A transactional batch of producer `pid` at `base`.
+fn txn_batch(base: u64, records: &[(&str, Option<&str>)], pid: u64) -> Arc<RecordBatch> {
+    let mut b = (*keyed(base, records, 0, 0)).clone();
+    b.producer = Some(crate::record::ProducerIds {
+        producer_id: pid,
+        producer_epoch: 0,
+        base_sequence: 0,
+    });
+    b.txn = Some(crate::record::Txn::Data);
+    Arc::new(b)
+}
+
+fn marker(base: u64, pid: u64, end: crate::record::Txn) -> Arc<RecordBatch> {
+    let ids = crate::record::ProducerIds {
+        producer_id: pid,
+        producer_epoch: 0,
+        base_sequence: 0,
+    };
+    Arc::new(RecordBatch::marker(Offset(base), Epoch(0), ids, end))
+}
+
+/// `LogCleaner` with transactions: an aborted transaction's records go (and do not shadow an
+/// older value of their key), a committed one's are compacted as any, markers stay and keep
+/// their offsets, and nothing from the first offset of an open transaction on is cleaned
+/// (`firstUnstableOffset`); the last stable offset stops there too (`ProducerStateManager`).
+#[test]
+fn cleaner_removes_aborted_records_keeps_markers_and_stops_at_open_transactions_log_cleaner() {
+    use crate::record::Txn;
+    let mut log = Log::default();
+    let r = roll(u64::MAX, u64::MAX, 0);
+    log.append_batch(keyed(0, &[("a", Some("a0")), ("b", Some("b0"))], 0, 0), &r);
+    log.append_batch(txn_batch(2, &[("a", Some("aborted"))], 7), &r);
+    log.append_batch(marker(3, 7, Txn::Abort), &r);
+    log.append_batch(txn_batch(4, &[("b", Some("b1"))], 8), &r);
+    log.append_batch(marker(5, 8, Txn::Commit), &r);
+    log.append_batch(txn_batch(6, &[("c", Some("open"))], 9), &r);
+    log.append_batch(keyed(7, &[("d", Some("d0"))], 0, 0), &r);
+    assert_eq!(log.last_stable_offset(Offset(8)), Offset(6));
+    assert_eq!(
+        log.producers().aborted_in(Offset(0), Offset(8)),
+        [crate::log::AbortedTxn {
+            producer_id: 7,
+            first: Offset(2),
+            last: Offset(3)
+        }]
+    );
+    // Roll a segment at the open transaction, so only it holds the cleaning back.
+    log.segments.back_mut().unwrap().base_offset = Offset(0);
+    log.segments.push_back(Segment::new(Offset(6), 0));
+    log.segments.push_back(Segment::new(Offset(8), 0));
+    let d = log.dirtiness(Offset(8));
+    assert_eq!(
+        d.first_uncleanable,
+        Offset(6),
+        "stops at the open transaction"
+    );
+    log.clean(&compacted_config(), d, 10).unwrap();
+    let kept: Vec<(u64, String, Option<String>)> = contents(&log);
+    assert_eq!(
+        kept,
+        [
+            (0, "a".into(), Some("a0".into())),
+            (4, "b".into(), Some("b1".into())),
+            (6, "c".into(), Some("open".into())),
+            (7, "d".into(), Some("d0".into())),
+        ]
+    );
+    let markers: Vec<u64> = log
+        .chunks()
+        .filter(|c| c.batch.is_marker())
+        .map(|c| c.base_offset().0)
+        .collect();
+    assert_eq!(markers, [3, 5]);
+    assert_eq!(log.log_end_offset(), Offset(8));
+}

@@ -18,14 +18,20 @@
 //! `auto.offset.reset`, `none` included) and some reprocess from the earliest offset; compacted
 //! topics get tombstones for the keys the producers repeat; a run with a short-retention
 //! topic lasts past the second retention check (330 s); and a topic may switch
-//! `cleanup.policy` or shorten `retention.ms` mid-run. These choices come from a second random
-//! stream, so the rest of a seed's workload is what it was without them. At most RF-1 brokers are down (dead or isolated) at once,
+//! `cleanup.policy` or shorten `retention.ms` mid-run. Transactions (committed, aborted, some
+//! whose producer dies mid-way so the coordinator aborts them after `transaction.timeout.ms`,
+//! some reusing a transactional id so the older producer is fenced) and read_committed
+//! consumers are drawn too. These choices, like each acks=all producer's idempotence, come
+//! from random streams of their own, so the rest of a seed's workload is what it was without
+//! them. At most RF-1 brokers are down (dead or isolated) at once,
 //! Kafka's precondition for keeping acked records. At the end the network heals, every
 //! broker restarts, and the cluster runs a minute more to settle.
 
 use crate::assignor::AssignorKind;
-use crate::command::{Command, ElectionType, IsolateFrom, JoinGroupSpec, ResetTarget};
-use crate::consumer::OffsetReset;
+use crate::command::{
+    Command, ElectionType, IsolateFrom, JoinGroupSpec, ResetTarget, TxnOutcome, TxnRecord,
+};
+use crate::consumer::{IsolationLevel, OffsetReset};
 use crate::controller::NewTopic;
 use crate::ids::BrokerId;
 use crate::log::{LOG_INITIAL_TASK_DELAY_MS, LOG_RETENTION_CHECK_INTERVAL_MS};
@@ -49,6 +55,7 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
         r: SplitMix64::new(seed ^ 0x5eed_5eed_5eed_5eed),
         logs: SplitMix64::new(seed ^ 0x1065_1065_1065_1065),
         idempotence: SplitMix64::new(seed ^ 0x1de0_1de0_1de0_1de0),
+        txns: SplitMix64::new(seed ^ 0x7a45_7a45_7a45_7a45),
         steps: Vec::new(),
         alive: Vec::new(),
         dead: Vec::new(),
@@ -85,6 +92,7 @@ pub fn scenario(seed: u64, w: Workload) -> Scenario {
             g.produce(at);
         }
     }
+    g.transactions(t);
     let end = t + 5_000;
     g.log_workload(end);
     if !g.isolated.is_empty() {
@@ -154,6 +162,8 @@ struct Gen {
     logs: SplitMix64,
     /// Whether acks=all producers are idempotent (a third are not): a stream of its own too.
     idempotence: SplitMix64,
+    /// Transactions and read_committed consumers: a stream of their own.
+    txns: SplitMix64,
     steps: Vec<Step>,
     alive: Vec<u32>,
     dead: Vec<u32>,
@@ -425,8 +435,54 @@ impl Gen {
         if self.r.below(3) == 0 {
             spec.process_rate_per_s = Some(u64::from(1 + self.r.below(200)));
         }
+        if self.txns.below(2) == 0 {
+            spec.isolation_level = IsolationLevel::ReadCommitted;
+        }
         self.push(at, Command::JoinGroup(Box::new(spec)));
         self.consumers.push((group, consumer, topic));
+    }
+
+    /// 1-4 transactions between 1 s and `last`: 1-5 keyed records each, committed or
+    /// aborted; a quarter of the producers die a few ms in (before, during or after their
+    /// EndTxn); a sixth reuse the previous transactional id (fencing its producer).
+    fn transactions(&mut self, last: u64) {
+        let mut id = 0;
+        for _ in 0..1 + self.txns.below(4) {
+            let at = 1_000 + u64::from(self.txns.below(last.saturating_sub(1_000).max(1) as u32));
+            if id == 0 || self.txns.below(6) != 0 {
+                id += 1;
+            }
+            let transactional_id = format!("tx{id}");
+            let records = (0..1 + self.txns.below(5))
+                .map(|i| {
+                    let topic = &self.topics[self.txns.below(self.topics.len() as u32) as usize];
+                    TxnRecord {
+                        topic: topic.name.clone(),
+                        key: Some(format!("key-{}", self.txns.below(10)).into_bytes()),
+                        value: Some(format!("{transactional_id}-{i}").into_bytes()),
+                        partition: None,
+                    }
+                })
+                .collect();
+            let outcome = [TxnOutcome::Commit, TxnOutcome::Abort][self.txns.below(2) as usize];
+            if self.txns.below(4) == 0 {
+                // Mostly 17-24 ms in: after its records are written, before EndTxn (once
+                // `__transaction_state` exists), so the coordinator's timeout aborts it.
+                let dies = at
+                    + match self.txns.below(3) {
+                        0 => 5 + u64::from(self.txns.below(400)),
+                        _ => 17 + u64::from(self.txns.below(8)),
+                    };
+                let id = transactional_id.clone();
+                self.push(dies, Command::StopProducer { id });
+            }
+            let command = Command::Transaction {
+                transactional_id,
+                records,
+                outcome,
+            };
+            self.push(at, command);
+        }
     }
 
     fn produce(&mut self, at: u64) {

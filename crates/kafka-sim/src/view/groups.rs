@@ -167,11 +167,22 @@ impl Engine {
         }
         let tps: SortedSet<TopicPartition> =
             SortedSet::from_iter(g.offsets.keys().cloned().chain(owners.keys().cloned()));
+        // A read_committed consumer's lag is measured to the last stable offset
+        // (`FetchCollector` / the consumer's `records-lag`).
+        let read_committed = g
+            .members
+            .values()
+            .any(|m| self.is_read_committed(&g.id, &m.client_id));
         for tp in tps {
             let committed = g.offsets.get(&tp).copied();
             let hw = self.high_watermark(&tp);
+            let end = if read_committed {
+                self.last_stable_offset(&tp)
+            } else {
+                hw
+            };
             view.partitions.push(GroupPartitionView {
-                lag: committed.zip(hw).map(|(c, h)| h.0.saturating_sub(c.0)),
+                lag: committed.zip(end).map(|(c, h)| h.0.saturating_sub(c.0)),
                 committed,
                 high_watermark: hw,
                 owner: owners.get(&tp).cloned(),
@@ -202,5 +213,16 @@ impl Engine {
                 stats: c.stats.clone(),
             })
             .collect()
+    }
+}
+
+impl Engine {
+    /// Whether `consumer` of `group` reads with `isolation.level=read_committed`.
+    pub(crate) fn is_read_committed(&self, group: &str, consumer: &str) -> bool {
+        self.consumers.values().any(|c| {
+            &*c.config.group == group
+                && &*c.config.client_id == consumer
+                && c.config.isolation_level == crate::consumer::IsolationLevel::ReadCommitted
+        })
     }
 }
