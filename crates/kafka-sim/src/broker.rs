@@ -28,7 +28,7 @@ use crate::sorted::SortedMap;
 pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_BYTES};
 pub use coordinator::CLIENT_HOST;
 pub use fetch::{REPLICA_FETCH_BACKOFF_MS, REPLICA_FETCH_WAIT_MAX_MS};
-pub(crate) use offsets::PendingCommit;
+pub(crate) use offsets::{PendingCommit, PendingSync};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -122,12 +122,21 @@ pub(crate) struct DelayedProduce {
     pub client: NodeId,
     pub results: Vec<(TopicPartition, Option<ProduceResult>)>,
     pub remaining: u32,
-    /// Set when this is an offset commit waiting for `__consumer_offsets` replication.
-    #[serde(default)]
-    pub commit: Option<Box<PendingCommit>>,
-    /// Set when this is a WriteTxnMarkers request.
-    #[serde(default)]
-    pub markers: bool,
+    /// What the append is for, so who is answered and how.
+    pub answer: DelayedAnswer,
+}
+
+/// What a delayed append answers once it is replicated (or failed).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub(crate) enum DelayedAnswer {
+    /// A producer's PRODUCE.
+    Produce,
+    /// A coordinator's WriteTxnMarkers.
+    TxnMarkers,
+    /// An offset commit waiting for `__consumer_offsets` replication.
+    OffsetCommit(Box<PendingCommit>),
+    /// A group leader's SyncGroup waiting for the group's assignment record.
+    GroupSync(Box<PendingSync>),
 }
 
 /// A follower's fetch waiting for data (long poll).

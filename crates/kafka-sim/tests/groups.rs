@@ -596,3 +596,59 @@ fn groups_are_deterministic_and_snapshots_replay() {
         kafka_sim::describe::describe_groups(&c)
     );
 }
+
+#[test]
+fn a_coordinator_cut_off_from_the_cluster_completes_no_generation_group_metadata_manager() {
+    // GroupMetadataManager.classicGroupSyncToClassicGroup: the leader's SyncGroup is answered
+    // once the group's assignment record is committed. A coordinator that cannot replicate
+    // it (cut off from the other brokers, while clients still reach it) answers
+    // COORDINATOR_NOT_AVAILABLE after offsets.commit.timeout.ms, so only the coordinator
+    // the controller elects next hands out generations: never two the same one.
+    let mut e = engine(3, 11);
+    create(&mut e, "t", 2, 3, &[]);
+    join(&mut e, "g", "c1", &["t"], |_| {});
+    run_checked(&mut e, 10_000);
+    let before = e.group_view("g").unwrap();
+    assert_eq!(before.state, Some(GroupState::Stable));
+    let old = before.coordinator.unwrap();
+    e.apply(Command::IsolateBroker {
+        broker: old,
+        from: kafka_sim::IsolateFrom::Cluster,
+    })
+    .unwrap();
+    join(&mut e, "g", "c2", &["t"], |_| {});
+    run_checked(&mut e, 100_000);
+    let generations = |e: &Engine| -> Vec<i32> {
+        e.events()
+            .iter()
+            .filter_map(|te| match &te.event {
+                Event::RebalanceCompleted {
+                    group, generation, ..
+                } if &**group == "g" => Some(*generation),
+                _ => None,
+            })
+            .collect()
+    };
+    let failed_syncs = e
+        .events()
+        .iter()
+        .filter(|te| matches!(&te.event, Event::RebalanceStarted { reason, .. }
+            if reason.contains("CoordinatorNotAvailableException when storing group assignment")))
+        .count();
+    assert!(failed_syncs > 0, "{}", trace_tail(&e, 40));
+    // The new coordinator completed a generation with c1; the cut-off one, which c2 still
+    // reaches, never completes one.
+    let g = generations(&e);
+    assert_eq!(g.len(), 2, "{g:?}");
+    assert!(g[1] > g[0], "{g:?}");
+    let during = e.group_view("g").unwrap();
+    assert_ne!(during.coordinator, Some(old));
+    // Healed, the old coordinator learns it lost the partition; c2 finds the new one.
+    e.apply(Command::HealNetwork {}).unwrap();
+    run_checked(&mut e, 160_000);
+    let g = generations(&e);
+    assert!(g.windows(2).all(|w| w[1] > w[0]), "{g:?}");
+    let after = e.group_view("g").unwrap();
+    assert_eq!(after.state, Some(GroupState::Stable));
+    assert_eq!(after.members.len(), 2);
+}

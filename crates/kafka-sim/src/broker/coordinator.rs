@@ -7,7 +7,7 @@
 //! after failover) in `broker/offsets.rs`.
 
 use super::rebalance::{first_in_hash_order, NewMember};
-use super::Broker;
+use super::{Broker, PendingSync};
 use crate::assignor::java::offsets_partition_for;
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
@@ -228,31 +228,12 @@ impl Broker {
                 if g.leader.as_deref() != Some(member_id) {
                     return;
                 }
-                for m in g.members.values_mut() {
-                    m.assignment = assignments
-                        .iter()
-                        .find(|(id, _)| *id == m.member_id)
-                        .map(|(_, a)| a.clone())
-                        .unwrap_or_default();
-                }
-                g.state = GroupState::Stable;
-                ctx.emit(Event::RebalanceCompleted {
+                let sync = PendingSync {
                     group: g.id.clone(),
                     generation: g.generation,
-                    protocol: Arc::from(g.protocol.map_or("", |p| p.name())),
-                    leader: g.leader.clone().unwrap_or_default(),
-                    members: g.members.len() as u32,
-                });
-                let mut replies = Vec::new();
-                for m in g.members.values_mut() {
-                    if let Some(w) = m.awaiting_sync.take() {
-                        replies.push((w, m.assignment.clone()));
-                    }
-                }
-                self.store_group(group, ctx);
-                for ((to, rid), a) in replies {
-                    self.group_reply(to, rid, GroupResponse::SyncGroup(Ok(a)), ctx);
-                }
+                    assignments,
+                };
+                self.store_assignment((from, request_id), sync, ctx);
             }
         }
     }

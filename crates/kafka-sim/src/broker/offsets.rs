@@ -4,7 +4,7 @@
 //! records, and loading everything back from the log when this broker becomes leader of an
 //! offsets partition — which is how offsets and groups survive a coordinator failover.
 
-use super::{Broker, BrokerTimer, DelayedProduce};
+use super::{Broker, BrokerTimer, DelayedAnswer, DelayedProduce};
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
@@ -142,33 +142,55 @@ impl Broker {
             .iter()
             .map(|(p, o)| (offset_key(&pending.group, p), Some(o.0.to_string())))
             .collect();
-        let Some((required, epoch)) = self.append_internal(&tp, &records, ctx) else {
-            self.finish_commit(client, request_id, pending, false, ctx);
-            return;
+        let answer = DelayedAnswer::OffsetCommit(Box::new(pending));
+        self.write_internal(tp, &records, client, request_id, answer, ctx);
+    }
+
+    /// A coordinator's write (`CoordinatorRuntime`): appends `records` to the led internal
+    /// partition `tp` and gives `answer` its result once the ISR has them, as acks=-1: at
+    /// once if the HW already covers them (or NOT_LEADER_OR_FOLLOWER if this broker does not
+    /// lead `tp`), else when the HW passes them, the leadership is lost, or
+    /// `offsets.commit.timeout.ms` runs out.
+    pub(crate) fn write_internal(
+        &mut self,
+        tp: TopicPartition,
+        records: &[(String, Option<String>)],
+        client: NodeId,
+        request_id: u64,
+        answer: DelayedAnswer,
+        ctx: &mut Ctx,
+    ) {
+        let appended = self.append_internal(&tp, records, ctx);
+        let result = match appended {
+            None => Some(Err(ErrorKind::NotLeaderOrFollowerException)),
+            Some((required, epoch)) => {
+                let replica = self.replicas.get_mut(&tp).expect("appended");
+                if replica.high_watermark >= required {
+                    Some(Ok((required, epoch)))
+                } else {
+                    let state = replica.leader_state_mut().expect("leader");
+                    state.waiting.push_back(WaitingAck {
+                        required,
+                        request_id,
+                        part: 0,
+                        base_offset: required,
+                        epoch,
+                    });
+                    None
+                }
+            }
         };
-        let replica = self.replicas.get_mut(&tp).expect("appended");
-        if replica.high_watermark >= required {
-            self.finish_commit(client, request_id, pending, true, ctx);
+        let d = DelayedProduce {
+            client,
+            remaining: u32::from(result.is_none()),
+            results: vec![(tp, result)],
+            answer,
+        };
+        if d.remaining == 0 {
+            self.respond_produce(request_id, d, ctx);
             return;
         }
-        let state = replica.leader_state_mut().expect("leader");
-        state.waiting.push_back(WaitingAck {
-            required,
-            request_id,
-            part: 0,
-            base_offset: required,
-            epoch,
-        });
-        self.delayed.insert(
-            request_id,
-            DelayedProduce {
-                markers: false,
-                client,
-                results: vec![(tp, None)],
-                remaining: 1,
-                commit: Some(Box::new(pending)),
-            },
-        );
+        self.delayed.insert(request_id, d);
         self.timer(
             ctx,
             ctx.now + OFFSET_COMMIT_TIMEOUT_MS,
@@ -221,34 +243,93 @@ impl Broker {
             .collect())
     }
 
-    /// Writes the group's metadata record (after every completed join or sync), so that a
-    /// new coordinator resumes the same generation with the same members.
+    /// Writes the metadata record of a group that became Empty (no one waits for it).
     pub(crate) fn store_group(&mut self, group: &str, ctx: &mut Ctx) {
         let Some(g) = self.groups.get(group) else {
             return;
         };
-        let protocol = g.protocol;
-        let record = GroupRecord {
-            generation: g.generation,
-            protocol,
-            leader: g.leader.clone(),
-            members: g
-                .members_in_join_order()
-                .into_iter()
-                .map(|m| MemberRecord {
-                    member_id: m.member_id.clone(),
-                    client_id: m.client_id.clone(),
-                    client_host: m.client_host.clone(),
-                    session_timeout_ms: m.session_timeout_ms,
-                    rebalance_timeout_ms: m.rebalance_timeout_ms,
-                    subscription: protocol.map(|p| m.subscription(p)).unwrap_or_default(),
-                    assignment: m.assignment.clone(),
-                })
-                .collect(),
-        };
-        let value = crate::group_codec::encode(&record);
+        let record = group_record(g, |m| m.assignment.clone());
         let tp = self.offsets_tp(group);
-        self.append_internal(&tp, &[(group_key(group), Some(value))], ctx);
+        self.append_internal(&tp, &[record], ctx);
+    }
+
+    /// The leader's SyncGroup: writes the group's metadata record with the new assignment,
+    /// so that a new coordinator resumes the same generation with the same members, and
+    /// completes the rebalance only once that record is committed
+    /// (`GroupMetadataManager.classicGroupSyncToClassicGroup`): a coordinator that lost its
+    /// partition, or cannot replicate it (cut off from the other brokers), never hands out
+    /// a generation that another coordinator may also be handing out.
+    pub(crate) fn store_assignment(
+        &mut self,
+        leader: (NodeId, u64),
+        sync: PendingSync,
+        ctx: &mut Ctx,
+    ) {
+        let Some(g) = self.groups.get(&sync.group) else {
+            return;
+        };
+        let assigned = |m: &Member| {
+            sync.assignments
+                .iter()
+                .find(|(id, _)| *id == m.member_id)
+                .map(|(_, a)| a.clone())
+                .unwrap_or_default()
+        };
+        let record = group_record(g, assigned);
+        let tp = self.offsets_tp(&sync.group);
+        let answer = DelayedAnswer::GroupSync(Box::new(sync));
+        self.write_internal(tp, &[record], leader.0, leader.1, answer, ctx);
+    }
+
+    /// The assignment record is committed (or failed): if the group still waits in the same
+    /// generation, its members get their assignments and it is Stable; or they all get the
+    /// error and the group rebalances again.
+    pub(crate) fn finish_sync(
+        &mut self,
+        sync: PendingSync,
+        result: Result<(), ErrorKind>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(g) = self.groups.get_mut(&sync.group) else {
+            return;
+        };
+        if g.state != GroupState::CompletingRebalance || g.generation != sync.generation {
+            return;
+        }
+        let error = result.err().map(sync_error);
+        let mut replies = Vec::new();
+        for m in g.members.values_mut() {
+            m.assignment = match error {
+                Some(_) => Vec::new(),
+                None => sync
+                    .assignments
+                    .iter()
+                    .find(|(id, _)| *id == m.member_id)
+                    .map(|(_, a)| a.clone())
+                    .unwrap_or_default(),
+            };
+            if let Some(w) = m.awaiting_sync.take() {
+                replies.push((w, m.assignment.clone()));
+            }
+        }
+        if error.is_none() {
+            g.state = GroupState::Stable;
+            ctx.emit(Event::RebalanceCompleted {
+                group: g.id.clone(),
+                generation: g.generation,
+                protocol: Arc::from(g.protocol.map_or("", |p| p.name())),
+                leader: g.leader.clone().unwrap_or_default(),
+                members: g.members.len() as u32,
+            });
+        }
+        for ((to, rid), a) in replies {
+            let r = error.map_or(Ok(a), Err);
+            self.group_reply(to, rid, GroupResponse::SyncGroup(r), ctx);
+        }
+        if let Some(e) = error {
+            let reason = format!("Error {} when storing group assignment during SyncGroup", e.name());
+            self.maybe_prepare_rebalance(&sync.group, &reason, ctx);
+        }
     }
 
     /// This broker now leads `__consumer_offsets-<partition>`: load its groups from the log.
@@ -339,6 +420,50 @@ impl Broker {
                 }
             }
         }
+    }
+}
+
+/// A leader's SyncGroup waiting for its assignment record to be committed.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub(crate) struct PendingSync {
+    pub group: Arc<str>,
+    pub generation: i32,
+    pub assignments: Vec<(Arc<str>, Vec<TopicPartition>)>,
+}
+
+/// The group's metadata record (key and encoded value) with `assignment` for each member.
+fn group_record(g: &Group, assignment: impl Fn(&Member) -> Vec<TopicPartition>) -> (String, Option<String>) {
+    let protocol = g.protocol;
+    let record = GroupRecord {
+        generation: g.generation,
+        protocol,
+        leader: g.leader.clone(),
+        members: g
+            .members_in_join_order()
+            .into_iter()
+            .map(|m| MemberRecord {
+                member_id: m.member_id.clone(),
+                client_id: m.client_id.clone(),
+                client_host: m.client_host.clone(),
+                session_timeout_ms: m.session_timeout_ms,
+                rebalance_timeout_ms: m.rebalance_timeout_ms,
+                subscription: protocol.map(|p| m.subscription(p)).unwrap_or_default(),
+                assignment: assignment(m),
+            })
+            .collect(),
+    };
+    (group_key(&g.id), Some(crate::group_codec::encode(&record)))
+}
+
+/// The SyncGroup error for a failed write of the group's record
+/// (`GroupMetadataManager.appendGroupMetadataErrorToResponseError`).
+fn sync_error(append: ErrorKind) -> ErrorKind {
+    match append {
+        ErrorKind::UnknownTopicOrPartitionException
+        | ErrorKind::NotEnoughReplicasException
+        | ErrorKind::TimeoutException => ErrorKind::CoordinatorNotAvailableException,
+        ErrorKind::NotLeaderOrFollowerException => ErrorKind::NotCoordinatorException,
+        e => e,
     }
 }
 

@@ -4,7 +4,7 @@
 //! acks=0. Transaction markers from a coordinator (WriteTxnMarkers) take the same path as
 //! control batches, answered as acks=all.
 
-use super::{Broker, BrokerTimer, DelayedProduce, PRODUCE_TIMEOUT_MS};
+use super::{Broker, BrokerTimer, DelayedAnswer, DelayedProduce, PRODUCE_TIMEOUT_MS};
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
@@ -37,9 +37,14 @@ impl Broker {
         batches: Vec<PartBatch>,
         ctx: &mut Ctx,
     ) {
-        let markers = batches
+        let answer = if batches
             .first()
-            .is_some_and(|b| b.3.is_some_and(Txn::is_marker));
+            .is_some_and(|b| b.3.is_some_and(Txn::is_marker))
+        {
+            DelayedAnswer::TxnMarkers
+        } else {
+            DelayedAnswer::Produce
+        };
         let mut results = Vec::with_capacity(batches.len());
         let mut remaining = 0;
         for (part, (tp, data, ids, txn)) in batches.into_iter().enumerate() {
@@ -57,8 +62,7 @@ impl Broker {
             client,
             results,
             remaining,
-            commit: None,
-            markers,
+            answer,
         };
         if remaining == 0 {
             self.respond_produce(request_id, d, ctx);
@@ -171,17 +175,29 @@ impl Broker {
     }
 
     pub(super) fn respond_produce(&mut self, request_id: u64, d: DelayedProduce, ctx: &mut Ctx) {
-        if let Some(commit) = d.commit {
-            let ok = d.results.iter().all(|(_, r)| matches!(r, Some(Ok(_))));
-            self.finish_commit(d.client, request_id, *commit, ok, ctx);
-            return;
-        }
+        let answer = match d.answer {
+            DelayedAnswer::OffsetCommit(commit) => {
+                let ok = d.results.iter().all(|(_, r)| matches!(r, Some(Ok(_))));
+                self.finish_commit(d.client, request_id, *commit, ok, ctx);
+                return;
+            }
+            DelayedAnswer::GroupSync(sync) => {
+                let failed = d.results.into_iter().find_map(|(_, r)| match r {
+                    Some(Ok(_)) => None,
+                    Some(Err(e)) => Some(e),
+                    None => Some(ErrorKind::TimeoutException),
+                });
+                self.finish_sync(*sync, failed.map_or(Ok(()), Err), ctx);
+                return;
+            }
+            answer => answer,
+        };
         let results: Vec<_> = d
             .results
             .into_iter()
             .map(|(tp, r)| (tp, r.unwrap_or(Err(ErrorKind::TimeoutException))))
             .collect();
-        if d.markers {
+        if answer == DelayedAnswer::TxnMarkers {
             let m = Message::WriteTxnMarkersResponse {
                 request_id,
                 results,

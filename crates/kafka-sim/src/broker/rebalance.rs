@@ -201,8 +201,9 @@ impl Broker {
     }
 
     /// Moves the group to PreparingRebalance: members awaiting their assignment are told to
-    /// rejoin; the join phase ends when everybody rejoined or at the rebalance timeout (for a
-    /// new group, after `group.initial.rebalance.delay.ms`, extended while members arrive).
+    /// rejoin; the join phase ends when everybody rejoined (perhaps at once) or at the
+    /// rebalance timeout (for a new group, after `group.initial.rebalance.delay.ms`, extended
+    /// while members arrive).
     pub(super) fn prepare_rebalance(&mut self, group: &str, reason: &str, ctx: &mut Ctx) {
         let Some(g) = self.groups.get_mut(group) else {
             return;
@@ -257,6 +258,11 @@ impl Broker {
                 GroupResponse::SyncGroup(Err(ErrorKind::RebalanceInProgressException)),
                 ctx,
             );
+        }
+        // Everybody may have rejoined already (the only member rejoining), so the join phase
+        // ends now rather than at the rebalance timeout (`maybeCompleteJoinElseSchedule`).
+        if !initial {
+            self.maybe_complete_join(group, ctx);
         }
     }
 
