@@ -637,7 +637,8 @@ impl Reducible for SimState {
                 }
             }
             Action::SetTopicConfig { topic, key, value } => {
-                let configs = std::collections::BTreeMap::from_iter([(key, Some(value))]);
+                let mut configs = std::collections::BTreeMap::new();
+                configs.insert(key, Some(value));
                 next.command(Panel::Topics, Command::SetTopicConfig { topic, configs });
             }
             Action::DismissError => next.feedback.error = None,

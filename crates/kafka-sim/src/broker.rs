@@ -29,7 +29,6 @@ pub use client::{offset_for, read_below, FETCH_MAX_WAIT_MS, MAX_PARTITION_FETCH_
 pub use coordinator::CLIENT_HOST;
 pub use fetch::{REPLICA_FETCH_BACKOFF_MS, REPLICA_FETCH_WAIT_MAX_MS};
 pub(crate) use offsets::{PendingCommit, PendingSync};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// `broker.heartbeat.interval.ms`.
@@ -169,8 +168,10 @@ pub struct Broker {
     pub replicas: SortedMap<TopicPartition, Replica>,
     pub(crate) fetchers: SortedMap<BrokerId, Fetcher>,
     pub(crate) parked: SortedMap<BrokerId, ParkedFetch>,
-    // Produce requests waiting for the ISR, removed as they complete: a B-tree, not a sorted vector.
-    pub(crate) delayed: BTreeMap<u64, DelayedProduce>,
+    // Produce requests waiting for the ISR: a sorted vector, as request ids only grow (each
+    // insert is a push; the few waiting at once make removals cheap), where a B-tree of its
+    // own cost the bundle 2 KB.
+    pub(crate) delayed: SortedMap<u64, DelayedProduce>,
     /// Consumer fetches waiting for the HW to move (long poll).
     #[serde(default)]
     pub(crate) parked_clients: SortedMap<ClientId, ParkedFetch>,
@@ -217,7 +218,7 @@ impl Broker {
             replicas: SortedMap::new(),
             fetchers: SortedMap::new(),
             parked: SortedMap::new(),
-            delayed: BTreeMap::new(),
+            delayed: SortedMap::new(),
             parked_clients: SortedMap::new(),
             groups: SortedMap::new(),
             isr_check_at: 0,

@@ -780,9 +780,10 @@ impl Producer {
         ts.leader_epochs.resize(ts.leaders.len(), Epoch(0));
         ts.leader_epochs[p] = epoch;
         ts.leaders[p] = Some(leader);
-        if !ts.available.contains(&(p as u32)) {
-            ts.available.push(p as u32);
-            ts.available.sort_unstable();
+        // Kept sorted by inserting in place (a sort here would cost the bundle its own copy
+        // of the standard sort).
+        if let Err(at) = ts.available.binary_search(&(p as u32)) {
+            ts.available.insert(at, p as u32);
         }
         true
     }

@@ -268,14 +268,7 @@ impl Broker {
         let Some(g) = self.groups.get(&sync.group) else {
             return;
         };
-        let assigned = |m: &Member| {
-            sync.assignments
-                .iter()
-                .find(|(id, _)| *id == m.member_id)
-                .map(|(_, a)| a.clone())
-                .unwrap_or_default()
-        };
-        let record = group_record(g, assigned);
+        let record = group_record(g, |m| sync.assignment_of(&m.member_id));
         let tp = self.offsets_tp(&sync.group);
         let answer = DelayedAnswer::GroupSync(Box::new(sync));
         self.write_internal(tp, &[record], leader.0, leader.1, answer, ctx);
@@ -301,12 +294,7 @@ impl Broker {
         for m in g.members.values_mut() {
             m.assignment = match error {
                 Some(_) => Vec::new(),
-                None => sync
-                    .assignments
-                    .iter()
-                    .find(|(id, _)| *id == m.member_id)
-                    .map(|(_, a)| a.clone())
-                    .unwrap_or_default(),
+                None => sync.assignment_of(&m.member_id),
             };
             if let Some(w) = m.awaiting_sync.take() {
                 replies.push((w, m.assignment.clone()));
@@ -327,7 +315,10 @@ impl Broker {
             self.group_reply(to, rid, GroupResponse::SyncGroup(r), ctx);
         }
         if let Some(e) = error {
-            let reason = format!("Error {} when storing group assignment during SyncGroup", e.name());
+            let reason = format!(
+                "Error {} when storing group assignment during SyncGroup",
+                e.name()
+            );
             self.maybe_prepare_rebalance(&sync.group, &reason, ctx);
         }
     }
@@ -431,8 +422,22 @@ pub(crate) struct PendingSync {
     pub assignments: Vec<(Arc<str>, Vec<TopicPartition>)>,
 }
 
+impl PendingSync {
+    /// The leader's assignment for `member` (empty if it gave none, as Kafka fills in).
+    fn assignment_of(&self, member: &str) -> Vec<TopicPartition> {
+        self.assignments
+            .iter()
+            .find(|(id, _)| &**id == member)
+            .map(|(_, a)| a.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// The group's metadata record (key and encoded value) with `assignment` for each member.
-fn group_record(g: &Group, assignment: impl Fn(&Member) -> Vec<TopicPartition>) -> (String, Option<String>) {
+fn group_record(
+    g: &Group,
+    assignment: impl Fn(&Member) -> Vec<TopicPartition>,
+) -> (String, Option<String>) {
     let protocol = g.protocol;
     let record = GroupRecord {
         generation: g.generation,

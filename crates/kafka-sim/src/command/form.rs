@@ -296,19 +296,53 @@ impl<'de> Deserialize<'de> for ConfigValue {
 pub(crate) fn config_changes<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, Option<String>>, D::Error> {
-    let map = BTreeMap::<String, ConfigValue>::deserialize(d)?;
-    Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
+    d.deserialize_any(ConfigMap {
+        null_is_empty: false,
+        value: |v| v,
+    })
 }
 
 /// A new topic's configs (`null` is an empty value, which the config's validation rejects).
 pub(crate) fn configs<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, String>, D::Error> {
-    let map = Option::<BTreeMap<String, ConfigValue>>::deserialize(d)?.unwrap_or_default();
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| (k, v.0.unwrap_or_default()))
-        .collect())
+    d.deserialize_any(ConfigMap {
+        null_is_empty: true,
+        value: Option::unwrap_or_default,
+    })
+}
+
+/// Reads an object of [`ConfigValue`]s straight into the map of what they become (as
+/// `BTreeMap`'s own reader would, the last of a repeated name winning): a B-tree of the
+/// values as read would cost the bundle its own copy of the B-tree code.
+struct ConfigMap<V> {
+    /// Whether `null` is no configs (else it is refused).
+    null_is_empty: bool,
+    value: fn(Option<String>) -> V,
+}
+
+impl<'de, V> Visitor<'de> for ConfigMap<V> {
+    type Value = BTreeMap<String, V>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        if self.null_is_empty {
+            Ok(BTreeMap::new())
+        } else {
+            Err(E::invalid_type(de::Unexpected::Unit, &self))
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((name, v)) = map.next_entry::<String, ConfigValue>()? {
+            out.insert(name, (self.value)(v.0));
+        }
+        Ok(out)
+    }
 }
 
 /// `{"0": [1, 2, 3], ...}`: partition id -> broker ids.

@@ -88,11 +88,12 @@ impl Controller {
                 format!("Topic '{name}' collides with existing topic: {existing}"),
             ));
         }
-        let changes: BTreeMap<String, Option<String>> = req
-            .configs
-            .iter()
-            .map(|(k, v)| (k.clone(), Some(v.clone())))
-            .collect();
+        let mut changes = BTreeMap::new();
+        changes.extend(
+            req.configs
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.clone()))),
+        );
         let config = TopicConfig::default().with_changes(&changes)?;
         let assignment = self.plan_assignment(req, rng)?;
         let topic: Arc<str> = Arc::from(name);

@@ -76,17 +76,15 @@ impl Controller {
         if registered == 0 {
             return;
         }
-        let configs: BTreeMap<String, String> = BTreeMap::from_iter(
-            [("cleanup.policy", "compact".to_string())]
-                .into_iter()
-                .chain(configs)
-                .map(|(k, v)| (k.to_string(), v)),
-        );
+        // Inserts, not `from_iter` (which sorts first: code the browser bundle can spare).
+        let mut all_configs = BTreeMap::new();
+        all_configs.insert("cleanup.policy".to_string(), "compact".to_string());
+        all_configs.extend(configs.into_iter().map(|(k, v)| (k.to_string(), v)));
         let req = NewTopic {
             topic: topic.to_string(),
             partitions: Some(partitions as i32),
             replication_factor: Some(replication_factor.min(registered) as i32),
-            configs,
+            configs: all_configs,
             ..NewTopic::default()
         };
         let mut rng = ctx.rng.clone();
