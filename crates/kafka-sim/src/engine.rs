@@ -473,8 +473,14 @@ impl Engine {
     }
 
     /// The latest consumer started as `consumer` (its client id) in `group`.
-    pub(crate) fn consumer_named(&self, group: &Arc<str>, consumer: &Arc<str>) -> Option<&Consumer> {
-        let c = self.consumer_names.get(&(group.clone(), consumer.clone()))?;
+    pub(crate) fn consumer_named(
+        &self,
+        group: &Arc<str>,
+        consumer: &Arc<str>,
+    ) -> Option<&Consumer> {
+        let c = self
+            .consumer_names
+            .get(&(group.clone(), consumer.clone()))?;
         self.consumers.get(c)
     }
 }

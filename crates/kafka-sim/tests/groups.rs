@@ -632,8 +632,10 @@ fn a_coordinator_cut_off_from_the_cluster_completes_no_generation_group_metadata
     let failed_syncs = e
         .events()
         .iter()
-        .filter(|te| matches!(&te.event, Event::RebalanceStarted { reason, .. }
-            if reason.contains("CoordinatorNotAvailableException when storing group assignment")))
+        .filter(|te| {
+            matches!(&te.event, Event::RebalanceStarted { reason, .. }
+            if reason.contains("CoordinatorNotAvailableException when storing group assignment"))
+        })
         .count();
     assert!(failed_syncs > 0, "{}", trace_tail(&e, 40));
     // The new coordinator completed a generation with c1; the cut-off one, which c2 still

@@ -39,11 +39,16 @@ fn assert_counts_agree(name: &str, s: &Scenario) {
         .filter(|p| p.acks != Acks::Zero)
         .map(|p| p.stats.records_acked)
         .sum();
-    assert_eq!(c.acked, acked, "{name}: acked vs the producers' acked records");
-    let only_produce_steps = s
-        .steps
-        .iter()
-        .all(|st| !matches!(st.command.op_name().as_str(), "start_producer" | "transaction"));
+    assert_eq!(
+        c.acked, acked,
+        "{name}: acked vs the producers' acked records"
+    );
+    let only_produce_steps = s.steps.iter().all(|st| {
+        !matches!(
+            st.command.op_name().as_str(),
+            "start_producer" | "transaction"
+        )
+    });
     if only_produce_steps {
         let acks = run.acks_report(s);
         let with_offset = acks
@@ -146,8 +151,7 @@ fn a_killed_consumers_redelivered_records_are_duplicates_with_their_reason() {
         // Each duplicate offset went to billing-2 first, then to billing-1.
         for o in d.start.0..d.end.0 {
             let to = |c: &str| {
-                let needle =
-                    format!("billing\t{c}\tPartition:{}\tOffset:{o}\t", d.tp.partition.0);
+                let needle = format!("billing\t{c}\tPartition:{}\tOffset:{o}\t", d.tp.partition.0);
                 delivered.lines().position(|l| l.starts_with(&needle))
             };
             assert!(to("billing-2").unwrap() < to("billing-1").unwrap());
@@ -167,7 +171,10 @@ fn a_record_replicated_to_3_replicas_has_one_step_per_replica_in_time_order() {
     let run = run_scenario(&scenario_file("failover.json"), None);
     let tp = TopicPartition::new("orders", 0);
     let steps = lineage(&run.engine, &tp, Offset(0));
-    assert!(steps.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "{steps:#?}");
+    assert!(
+        steps.windows(2).all(|w| w[0].at_ms <= w[1].at_ms),
+        "{steps:#?}"
+    );
     let copies: Vec<BrokerId> = steps
         .iter()
         .filter(|s| matches!(s.kind, StepKind::Appended | StepKind::Replicated))
@@ -175,7 +182,11 @@ fn a_record_replicated_to_3_replicas_has_one_step_per_replica_in_time_order() {
         .collect();
     let mut sorted = copies.clone();
     sorted.sort();
-    assert_eq!(sorted, [BrokerId(1), BrokerId(2), BrokerId(3)], "{steps:#?}");
+    assert_eq!(
+        sorted,
+        [BrokerId(1), BrokerId(2), BrokerId(3)],
+        "{steps:#?}"
+    );
     let kinds: Vec<StepKind> = steps.iter().map(|s| s.kind).collect();
     assert_eq!(kinds[0], StepKind::Produced);
     assert_eq!(kinds[1], StepKind::Appended);
@@ -195,7 +206,9 @@ fn a_record_truncated_after_an_unclean_election_says_so() {
     assert!(lost < truncated);
     assert_eq!(steps[truncated].broker, Some(BrokerId(1)));
     assert!(
-        steps[truncated].detail.contains("after the unclean election"),
+        steps[truncated]
+            .detail
+            .contains("after the unclean election"),
         "{}",
         steps[truncated].detail
     );
@@ -210,20 +223,41 @@ fn a_record_truncated_after_an_unclean_election_says_so() {
 fn cli_prints_the_ledger_and_a_lineage_and_refuses_bad_values() {
     let (code, out, err) = cli::run(&["run", "scenarios/unclean.json", "--ledger"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("acked 3\nlost 2\ndelivered 0\nduplicates 0\n"), "{out}");
+    assert!(
+        out.starts_with("acked 3\nlost 2\ndelivered 0\nduplicates 0\n"),
+        "{out}"
+    );
     assert!(out.contains("    30000 ms  lost             payments-0 offsets=1..3 count=2 reason: unclean election at 30000 ms"), "{out}");
-    let (code, out, err) = cli::run(&["run", "scenarios/unclean.json", "--lineage", "payments-0@1"]);
+    let (code, out, err) =
+        cli::run(&["run", "scenarios/unclean.json", "--lineage", "payments-0@1"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().all(|l| l.contains(" ms  ")), "{out}");
     assert!(out.lines().any(|l| l.contains("truncated")), "{out}");
-    for bad in ["payments-0", "payments@1", "payments-x@1", "-0@1", "payments-0@-1"] {
+    for bad in [
+        "payments-0",
+        "payments@1",
+        "payments-x@1",
+        "-0@1",
+        "payments-0@-1",
+    ] {
         let (code, _, err) = cli::run(&["run", "scenarios/unclean.json", "--lineage", bad]);
         assert_eq!(code, 2, "{bad}");
-        assert!(err.contains("--lineage") && err.contains("TOPIC-PARTITION@OFFSET"), "{err}");
+        assert!(
+            err.contains("--lineage") && err.contains("TOPIC-PARTITION@OFFSET"),
+            "{err}"
+        );
     }
-    let (code, _, err) = cli::run(&["run", "scenarios/unclean.json", "--lineage", "payments-0@99"]);
+    let (code, _, err) = cli::run(&[
+        "run",
+        "scenarios/unclean.json",
+        "--lineage",
+        "payments-0@99",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("no record was ever appended at payments-0@99"), "{err}");
+    assert!(
+        err.contains("no record was ever appended at payments-0@99"),
+        "{err}"
+    );
     let (code, _, _) = cli::run(&["run", "scenarios/unclean.json", "--lineage"]);
     assert_eq!(code, 2);
 }

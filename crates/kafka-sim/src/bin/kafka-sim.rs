@@ -13,8 +13,8 @@ use kafka_sim::guarantees::lineage::parse_record_ref;
 use kafka_sim::guarantees::text::{format_ledger, format_lineage};
 use kafka_sim::guarantees::{lineage, GuaranteeLedger};
 use kafka_sim::scenario::{parse_scenario, run_scenario};
-use kafka_sim::{Offset, TopicPartition};
 use kafka_sim::trace::format_trace;
+use kafka_sim::{Offset, TopicPartition};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -225,7 +225,10 @@ fn main() -> ExitCode {
     for (tp, offset) in &args.lineage {
         let steps = lineage(&run.engine, tp, *offset);
         if steps.is_empty() {
-            eprintln!("kafka-sim: --lineage: no record was ever appended at {tp}@{}", offset.0);
+            eprintln!(
+                "kafka-sim: --lineage: no record was ever appended at {tp}@{}",
+                offset.0
+            );
             return ExitCode::from(2);
         }
         out.push_str(&format_lineage(&steps));

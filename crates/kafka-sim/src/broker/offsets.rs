@@ -53,7 +53,8 @@ impl Broker {
         }
         // The batch stays in the log until compaction: keep no spare capacity.
         data.shrink();
-        let (_, end) = self.append_as_leader(tp, epoch, Arc::new(data), (None, None), None, None, ctx);
+        let (_, end) =
+            self.append_as_leader(tp, epoch, Arc::new(data), (None, None), None, None, ctx);
         Some((end, epoch))
     }
 
@@ -327,7 +328,10 @@ impl Broker {
             self.group_reply(to, rid, GroupResponse::SyncGroup(r), ctx);
         }
         if let Some(e) = error {
-            let reason = format!("Error {} when storing group assignment during SyncGroup", e.name());
+            let reason = format!(
+                "Error {} when storing group assignment during SyncGroup",
+                e.name()
+            );
             self.maybe_prepare_rebalance(&sync.group, &reason, ctx);
         }
     }
@@ -432,7 +436,10 @@ pub(crate) struct PendingSync {
 }
 
 /// The group's metadata record (key and encoded value) with `assignment` for each member.
-fn group_record(g: &Group, assignment: impl Fn(&Member) -> Vec<TopicPartition>) -> (String, Option<String>) {
+fn group_record(
+    g: &Group,
+    assignment: impl Fn(&Member) -> Vec<TopicPartition>,
+) -> (String, Option<String>) {
     let protocol = g.protocol;
     let record = GroupRecord {
         generation: g.generation,

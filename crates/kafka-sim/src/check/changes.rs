@@ -45,7 +45,12 @@ fn fingerprint(b: &Broker, r: &Replica) -> Fingerprint {
 
 /// Whether `b`'s replica of `tp` belongs to the topic of that name the controller has now.
 fn is_current(e: &Engine, b: &Broker, tp: &TopicPartition) -> bool {
-    e.controller.image.topics.get(&tp.topic).map(|t| &t.topic_id) == b.topic_ids.get(&tp.topic)
+    e.controller
+        .image
+        .topics
+        .get(&tp.topic)
+        .map(|t| &t.topic_id)
+        == b.topic_ids.get(&tp.topic)
 }
 
 #[derive(Clone, Debug, Default)]

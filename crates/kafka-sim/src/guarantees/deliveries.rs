@@ -110,7 +110,9 @@ impl Deliveries {
                     }
                 }
             }
-            Event::ConsumerKilled { group, consumer } => self.set_fate(group, consumer, Fate::Killed),
+            Event::ConsumerKilled { group, consumer } => {
+                self.set_fate(group, consumer, Fate::Killed)
+            }
             Event::ConsumerLeft { group, consumer } => self.set_fate(group, consumer, Fate::Left),
             Event::PartitionsRevoked {
                 group,
@@ -232,7 +234,10 @@ impl Deliveries {
             offset,
             timestamp_ms,
         };
-        let slot = self.keys.entry((group.clone(), key_hash(key))).or_insert(seen.clone());
+        let slot = self
+            .keys
+            .entry((group.clone(), key_hash(key)))
+            .or_insert(seen.clone());
         if slot.tp != *tp && timestamp_ms < slot.timestamp_ms {
             out.push(LedgerEntry {
                 at_ms: at,

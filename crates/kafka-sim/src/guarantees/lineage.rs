@@ -109,7 +109,11 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
                 epoch,
                 client,
             } if t == tp && covers(*base_offset, u64::from(*count), offset) => {
-                let batch = format!("batch={}..{}", base_offset.0, base_offset.0 + u64::from(*count));
+                let batch = format!(
+                    "batch={}..{}",
+                    base_offset.0,
+                    base_offset.0 + u64::from(*count)
+                );
                 match &mut rec {
                     None => {
                         produced(engine, tp, offset, *epoch, *client, at, &batch, &mut steps);
@@ -177,7 +181,10 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
                             at,
                             StepKind::HighWatermark,
                             Some(*broker),
-                            format!("covered by the HW of broker {} (hw={})", broker.0, high_watermark.0),
+                            format!(
+                                "covered by the HW of broker {} (hw={})",
+                                broker.0, high_watermark.0
+                            ),
                         );
                     }
                 }
@@ -225,7 +232,10 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
                             at,
                             StepKind::Truncated,
                             Some(*broker),
-                            format!("removed from broker {} (truncated to {}): {why}", broker.0, to_offset.0),
+                            format!(
+                                "removed from broker {} (truncated to {}): {why}",
+                                broker.0, to_offset.0
+                            ),
                         );
                     }
                 }
@@ -244,7 +254,10 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
                             at,
                             StepKind::Deleted,
                             Some(*broker),
-                            format!("deleted from broker {} by {reason} (log start {})", broker.0, log_start_offset.0),
+                            format!(
+                                "deleted from broker {} by {reason} (log start {})",
+                                broker.0, log_start_offset.0
+                            ),
                         );
                     }
                 }
@@ -255,20 +268,22 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
                 epoch,
                 ranges,
                 ..
-            } if t == tp && ranges.iter().any(|(s, e)| *s <= offset && offset < *e) => {
-                if rec.is_some() {
-                    let kind = election.map_or("", |e| e.1.as_str());
-                    step(
-                        &mut steps,
-                        at,
-                        StepKind::Lost,
-                        None,
-                        format!(
-                            "acked but gone: new leader {} (epoch {}, {kind} election) does not have it",
-                            leader.0, epoch.0
-                        ),
-                    );
-                }
+            } if t == tp
+                && ranges.iter().any(|(s, e)| *s <= offset && offset < *e)
+                // A record appended at the offset later is another record.
+                && rec.as_ref().is_some_and(|r| !r.replaced) =>
+            {
+                let kind = election.map_or("", |e| e.1.as_str());
+                step(
+                    &mut steps,
+                    at,
+                    StepKind::Lost,
+                    None,
+                    format!(
+                        "acked but gone: new leader {} (epoch {}, {kind} election) does not have it",
+                        leader.0, epoch.0
+                    ),
+                );
             }
             Event::RecordsDelivered {
                 group,
@@ -292,7 +307,9 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
                 }
             }
             Event::OffsetsCommitted { group, offsets, .. } => {
-                let Some(done) = groups.get_mut(group) else { continue };
+                let Some(done) = groups.get_mut(group) else {
+                    continue;
+                };
                 let past = offsets.iter().find(|(t, o)| t == tp && *o > offset);
                 if let (false, Some((_, o))) = (*done, past) {
                     *done = true;
@@ -365,8 +382,5 @@ pub fn parse_record_ref(s: &str) -> Result<(TopicPartition, Offset), String> {
     if topic.is_empty() {
         return Err(bad());
     }
-    Ok((
-        TopicPartition::new(topic, partition),
-        Offset(offset),
-    ))
+    Ok((TopicPartition::new(topic, partition), Offset(offset)))
 }

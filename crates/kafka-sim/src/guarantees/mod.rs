@@ -80,9 +80,7 @@ impl GuaranteeLedger {
                     self.lost += count;
                     self.lost_entries(e.at, tp, *leader, *epoch, ranges);
                 }
-                ev => self
-                    .deliveries
-                    .observe(engine, e.at, ev, &mut self.entries),
+                ev => self.deliveries.observe(engine, e.at, ev, &mut self.entries),
             }
         }
         self.deliveries.settle(engine, &mut self.entries);

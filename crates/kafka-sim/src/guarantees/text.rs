@@ -43,7 +43,13 @@ pub fn format_ledger(counts: &LedgerCounts, entries: &[LedgerEntry]) -> String {
 pub fn format_lineage(steps: &[LineageStep]) -> String {
     let mut s = String::new();
     for st in steps {
-        let _ = writeln!(s, "{:>9} ms  {:<13} {}", st.at_ms, st.kind.as_str(), st.detail);
+        let _ = writeln!(
+            s,
+            "{:>9} ms  {:<13} {}",
+            st.at_ms,
+            st.kind.as_str(),
+            st.detail
+        );
     }
     s
 }
