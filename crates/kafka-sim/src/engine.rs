@@ -95,13 +95,15 @@ pub struct GroupDeliveries {
 
 impl GroupDeliveries {
     /// Counts the records of one delivery; those below the partition's delivery mark were
-    /// delivered before.
-    fn record(&mut self, tp: &TopicPartition, records: &[Chunk]) {
+    /// delivered before. Returns how many of them were duplicates (the guarantee ledger
+    /// counts them with this same rule).
+    pub(crate) fn record(&mut self, tp: &TopicPartition, records: &[Chunk]) -> u64 {
         let next = self.next.entry(tp.clone()).or_default();
+        let mut duplicates = 0;
         for c in records {
             self.delivered += u64::from(c.len());
             if c.base_offset() < *next {
-                self.duplicates += if c.len() == c.span() {
+                duplicates += if c.len() == c.span() {
                     next.0.min(c.end_offset().0) - c.base_offset().0
                 } else {
                     c.records().take_while(|r| r.offset < *next).count() as u64
@@ -109,6 +111,8 @@ impl GroupDeliveries {
             }
             *next = (*next).max(c.end_offset());
         }
+        self.duplicates += duplicates;
+        duplicates
     }
 }
 
@@ -460,5 +464,23 @@ impl Engine {
     /// The acked-offset ledger of a partition (what producers were told is written).
     pub fn acked_ranges(&self, tp: &TopicPartition) -> &[AckedRange] {
         self.ledger.ranges(tp)
+    }
+
+    /// The log of `tp`'s current leader, as the controller names it.
+    pub(crate) fn leader_log(&self, tp: &TopicPartition) -> Option<&crate::log::Log> {
+        let leader = self.controller.image.partition(tp)?.leader?;
+        Some(&self.brokers.get(&leader)?.replicas.get(tp)?.log)
+    }
+
+    /// The latest consumer started as `consumer` (its client id) in `group`.
+    pub(crate) fn consumer_named(
+        &self,
+        group: &Arc<str>,
+        consumer: &Arc<str>,
+    ) -> Option<&Consumer> {
+        let c = self
+            .consumer_names
+            .get(&(group.clone(), consumer.clone()))?;
+        self.consumers.get(c)
     }
 }

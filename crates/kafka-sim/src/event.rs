@@ -4,7 +4,7 @@
 
 use crate::command::IsolateFrom;
 use crate::error::{ErrorKind, KafkaError};
-use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
+use crate::ids::{BrokerId, ClientId, Epoch, Offset, SimTime, TopicPartition};
 use crate::record::Chunk;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -136,6 +136,11 @@ pub enum Event {
         base_offset: Offset,
         count: u32,
         epoch: Epoch,
+        /// The producer client that sent the batch (`None`: the broker's own write, a
+        /// transaction marker or a group coordinator's record), so a record's lineage can
+        /// name its producer even when no ack came back (acks=0, a lost response).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client: Option<ClientId>,
     },
     /// A follower appended records fetched from its leader: `count` offsets from
     /// `base_offset` (more offsets than records where the leader's log was compacted).

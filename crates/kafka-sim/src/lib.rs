@@ -36,6 +36,8 @@
 //!   `broker/client.rs`); [`assignor`]: range, roundrobin, sticky, cooperative-sticky, with
 //!   Java's hash order where Kafka's results depend on it. `apply_group.rs`: consumer commands.
 //! - [`engine`]: the event queue; [`ledger`]: acked records, so loss is never silent;
+//!   [`guarantees`]: the guarantee ledger people read (acked, lost, duplicates, key order,
+//!   aborted records seen, each entry with its time and offsets) and one record's lineage;
 //!   [`command`] in, [`event`] out.
 //! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
 //!   `describe_groups`, deliveries; [`view`]: the read-only view the app draws (groups and
@@ -67,6 +69,7 @@ pub mod event;
 pub mod footprint;
 pub mod group;
 mod group_codec;
+pub mod guarantees;
 pub mod ids;
 pub mod ledger;
 pub mod log;

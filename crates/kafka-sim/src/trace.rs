@@ -166,6 +166,7 @@ pub fn details(event: &Event) -> String {
             base_offset,
             count,
             epoch,
+            ..
         } => format!(
             "{tp} broker={} offsets={}..{} epoch={}",
             broker.0,

@@ -1,4 +1,4 @@
-//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]`
+//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]`
 //! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
 //!
 //! Exit codes: 0 ok, 1 a broken invariant (`--check`, `verify`), 2 bad usage or bad scenario
@@ -9,12 +9,16 @@ use kafka_sim::consumer::IsolationLevel;
 use kafka_sim::describe::{
     deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets, get_offsets,
 };
+use kafka_sim::guarantees::lineage::parse_record_ref;
+use kafka_sim::guarantees::text::{format_ledger, format_lineage};
+use kafka_sim::guarantees::{lineage, GuaranteeLedger};
 use kafka_sim::scenario::{parse_scenario, run_scenario};
 use kafka_sim::trace::format_trace;
+use kafka_sim::{Offset, TopicPartition};
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--check]
+const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]
        kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]";
 
 /// Scenario files larger than this are refused before reading (bounds memory on absurd input).
@@ -33,6 +37,9 @@ struct Args {
     trace: bool,
     describe_groups: bool,
     deliveries: bool,
+    ledger: bool,
+    /// `--lineage TOPIC-PARTITION@OFFSET`, each parsed.
+    lineage: Vec<(TopicPartition, Offset)>,
     check: bool,
 }
 
@@ -56,6 +63,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         trace: false,
         describe_groups: false,
         deliveries: false,
+        ledger: false,
+        lineage: Vec::new(),
         check: false,
     };
     let mut path = None;
@@ -67,6 +76,14 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--describe-groups" => a.describe_groups = true,
             "--deliveries" => a.deliveries = true,
             "--check" => a.check = true,
+            "--ledger" => a.ledger = true,
+            "--lineage" => {
+                let v = it
+                    .next()
+                    .ok_or("--lineage needs TOPIC-PARTITION@OFFSET, e.g. orders-0@42")?;
+                a.lineage
+                    .push(parse_record_ref(v).map_err(|e| format!("--lineage: {e}"))?);
+            }
             "--until" => {
                 let v = it.next().ok_or("--until needs a value in ms")?;
                 a.until = Some(
@@ -199,6 +216,22 @@ fn main() -> ExitCode {
     }
     if args.deliveries {
         out.push_str(&deliveries(&run.engine));
+    }
+    if args.ledger {
+        let mut ledger = GuaranteeLedger::new();
+        ledger.feed(&run.engine, run.engine.events());
+        out.push_str(&format_ledger(&ledger.counts(), ledger.entries()));
+    }
+    for (tp, offset) in &args.lineage {
+        let steps = lineage(&run.engine, tp, *offset);
+        if steps.is_empty() {
+            eprintln!(
+                "kafka-sim: --lineage: no record was ever appended at {tp}@{}",
+                offset.0
+            );
+            return ExitCode::from(2);
+        }
+        out.push_str(&format_lineage(&steps));
     }
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(out.as_bytes()).is_err() {

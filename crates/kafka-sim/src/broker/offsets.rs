@@ -53,7 +53,8 @@ impl Broker {
         }
         // The batch stays in the log until compaction: keep no spare capacity.
         data.shrink();
-        let (_, end) = self.append_as_leader(tp, epoch, Arc::new(data), None, None, None, ctx);
+        let (_, end) =
+            self.append_as_leader(tp, epoch, Arc::new(data), (None, None), None, None, ctx);
         Some((end, epoch))
     }
 

@@ -8,7 +8,7 @@ use super::{Broker, BrokerTimer, DelayedAnswer, DelayedProduce, PRODUCE_TIMEOUT_
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
-use crate::ids::{Epoch, Offset, TopicPartition};
+use crate::ids::{ClientId, Epoch, Offset, TopicPartition};
 use crate::log::SequenceCheck;
 use crate::message::{Acks, Message};
 use crate::network::NodeId;
@@ -47,9 +47,14 @@ impl Broker {
         };
         let mut results = Vec::with_capacity(batches.len());
         let mut remaining = 0;
+        // The sender, named on the append event (a record's lineage starts there).
+        let sender = match client {
+            NodeId::Client(c) => Some(c),
+            _ => None,
+        };
         for (part, (tp, data, ids, txn)) in batches.into_iter().enumerate() {
             let part = part as u32;
-            let r = self.append_produce(&tp, data, ids, txn, acks, request_id, part, ctx);
+            let r = self.append_produce(&tp, data, (ids, sender), txn, acks, request_id, part, ctx);
             if r.is_none() {
                 remaining += 1;
             }
@@ -82,7 +87,7 @@ impl Broker {
         &mut self,
         tp: &TopicPartition,
         data: Arc<BatchData>,
-        ids: Option<ProducerIds>,
+        (ids, sender): (Option<ProducerIds>, Option<ClientId>),
         txn: Option<Txn>,
         acks: Acks,
         request_id: u64,
@@ -125,7 +130,7 @@ impl Broker {
             }
             Ok(SequenceCheck::Append) => {
                 let append_time = log_append_time.then_some(ctx.now);
-                self.append_as_leader(tp, epoch, data, ids, txn, append_time, ctx)
+                self.append_as_leader(tp, epoch, data, (ids, sender), txn, append_time, ctx)
             }
         };
         match acks {
@@ -238,7 +243,7 @@ impl Broker {
         tp: &TopicPartition,
         epoch: Epoch,
         data: Arc<BatchData>,
-        producer: Option<ProducerIds>,
+        (producer, sender): (Option<ProducerIds>, Option<ClientId>),
         txn: Option<Txn>,
         log_append_time_ms: Option<u64>,
         ctx: &mut Ctx,
@@ -267,6 +272,7 @@ impl Broker {
             base_offset: base,
             count,
             epoch,
+            client: sender,
         });
         self.wake_parked(tp, ctx);
         self.advance_hw(tp, ctx);
