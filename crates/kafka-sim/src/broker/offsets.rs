@@ -164,22 +164,16 @@ impl Broker {
         let appended = self.append_internal(&tp, records, ctx);
         let result = match appended {
             None => Some(Err(ErrorKind::NotLeaderOrFollowerException)),
-            Some((required, epoch)) => {
-                let replica = self.replicas.get_mut(&tp).expect("appended");
-                if replica.high_watermark >= required {
-                    Some(Ok((required, epoch)))
-                } else {
-                    let state = replica.leader_state_mut().expect("leader");
-                    state.waiting.push_back(WaitingAck {
-                        required,
-                        request_id,
-                        part: 0,
-                        base_offset: required,
-                        epoch,
-                    });
-                    None
-                }
-            }
+            Some((required, epoch)) => self.await_hw(
+                &tp,
+                WaitingAck {
+                    required,
+                    request_id,
+                    part: 0,
+                    base_offset: required,
+                    epoch,
+                },
+            ),
         };
         let d = DelayedProduce {
             client,

@@ -10,7 +10,7 @@ use crate::error::ErrorKind;
 use crate::event::Event;
 use crate::ids::{ClientId, Epoch, Offset, TopicPartition};
 use crate::log::SequenceCheck;
-use crate::message::{Acks, Message};
+use crate::message::{Acks, Message, ProduceResult};
 use crate::network::NodeId;
 use crate::record::{BatchData, ProducerIds, RecordBatch, Txn};
 use crate::replica::WaitingAck;
@@ -135,23 +135,30 @@ impl Broker {
         };
         match acks {
             Acks::Zero | Acks::One => Some(Ok((base, epoch))),
-            Acks::All => {
-                let replica = self.replicas.get_mut(tp).expect("exists");
-                if replica.high_watermark >= required {
-                    Some(Ok((base, epoch)))
-                } else {
-                    let state = replica.leader_state_mut().expect("leader");
-                    state.waiting.push_back(WaitingAck {
-                        required,
-                        request_id,
-                        part,
-                        base_offset: base,
-                        epoch,
-                    });
-                    None
-                }
-            }
+            Acks::All => self.await_hw(
+                tp,
+                WaitingAck {
+                    required,
+                    request_id,
+                    part,
+                    base_offset: base,
+                    epoch,
+                },
+            ),
         }
+    }
+
+    /// An append that waits for the ISR (acks=all, a coordinator's write): its result at once
+    /// if the HW already covers it, else `None`, parked on the leader's replica until the HW
+    /// passes it or the request fails.
+    pub(super) fn await_hw(&mut self, tp: &TopicPartition, w: WaitingAck) -> Option<ProduceResult> {
+        let replica = self.replicas.get_mut(tp).expect("appended as leader");
+        if replica.high_watermark >= w.required {
+            return Some(Ok((w.base_offset, w.epoch)));
+        }
+        let state = replica.leader_state_mut().expect("leader");
+        state.waiting.push_back(w);
+        None
     }
 
     /// Resolves one part of a delayed produce; answers the request once all parts are.
