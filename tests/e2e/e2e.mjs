@@ -196,10 +196,13 @@ check('where is each consumer of payments reading, and what is its lag? On every
   for (let p = 0; p < 6; p += 1) {
     const lane = page.locator(`g.partition[data-partition="orders-${p}"] g.lane[data-group="payments"]`);
     if ((await lane.count()) !== 1) throw new Error(`orders-${p} has no payments lane`);
-    const committed = await lane.getAttribute('data-committed');
-    const lag = await lane.getAttribute('data-lag');
+    // Read in one go: the app keeps playing, and a frame between two reads may change the lag.
+    const { committed, lag, text } = await lane.evaluate((el) => ({
+      committed: el.getAttribute('data-committed'),
+      lag: el.getAttribute('data-lag'),
+      text: el.querySelector('.lag-text')?.textContent,
+    }));
     if (committed === null || lag === null) throw new Error(`orders-${p}: committed ${committed}, lag ${lag}`);
-    const text = await lane.locator('.lag-text').textContent();
     if (text !== `lag ${lag}`) throw new Error(`orders-${p}: "${text}" for lag ${lag}`);
     if ((await lane.locator('.committed-mark').count()) !== 1) throw new Error(`orders-${p}: no committed marker`);
     if (!(await onStage(page, lane.locator('.committed-mark')))) {
