@@ -267,7 +267,7 @@ fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
         let colour = COLOURS[i % COLOURS.len()];
         // A polyline per stretch of values (a jump of the timeline or a missing value breaks it).
         let mut run = String::new();
-        let mut flush = |run: &mut String, out: &mut String| {
+        let flush = |run: &mut String, out: &mut String| {
             if !run.is_empty() {
                 let _ = write!(
                     out,
