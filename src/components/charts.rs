@@ -12,7 +12,7 @@
 use std::fmt::Write;
 
 use super::markup::esc;
-use crate::state::metrics::{rate, time_to_clear, Point};
+use crate::state::metrics::{group_flow, rate, Point};
 
 /// Drawing box, in SVG units; the panel is about 300 CSS px wide, so a unit is about a pixel.
 const W: f64 = 300.0;
@@ -60,9 +60,17 @@ pub fn markup(points: &[Point]) -> String {
             })
             .collect();
         let total = g.total_lag();
-        let clear = match time_to_clear(points, name) {
-            Some(s) => format!("time to clear: {} s", s.ceil() as u64),
-            None if total == 0 => "time to clear: 0 s".to_string(),
+        let clear = match group_flow(points, name) {
+            _ if total == 0 => "time to clear: 0 s".to_string(),
+            Some((consume, produce)) if consume > produce => {
+                let seconds = total as f64 / (consume - produce);
+                format!("time to clear: {} s", seconds.ceil() as u64)
+            }
+            Some((consume, produce)) => format!(
+                "not clearing: consumes {}/s, {}/s produced",
+                number(consume),
+                number(produce)
+            ),
             None => "not clearing".to_string(),
         };
         let note = format!("lag now: {total} · {clear}");
