@@ -280,6 +280,9 @@ fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>)
             let told = state.history().told().cloned().collect::<Vec<_>>();
             html! { <EventsTab history={state.history_handle()} {told} dispatch={dispatch.clone()} /> }
         }
+        Tab::Charts => {
+            components::panel_markup::raw(components::charts::markup(state.metrics().points()))
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 //!   parts as HTML text, their buttons read by one handler.
 
 pub mod cards;
+pub mod charts;
 pub mod clients;
 pub mod cluster_diagram;
 pub mod dots;

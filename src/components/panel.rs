@@ -21,11 +21,12 @@ pub struct ContextPanelProps {
     pub children: Html,
 }
 
-const TABS: [(Tab, &str); 4] = [
+const TABS: [(Tab, &str); 5] = [
     (Tab::Brokers, "Brokers"),
     (Tab::Groups, "Groups"),
     (Tab::Topics, "Topics"),
     (Tab::Events, "Events"),
+    (Tab::Charts, "Charts"),
 ];
 
 #[function_component(ContextPanel)]

@@ -12,6 +12,7 @@
 pub mod clock;
 pub mod forms;
 pub mod history;
+pub mod metrics;
 pub mod run;
 pub mod selection;
 pub mod timeline;
@@ -56,6 +57,8 @@ pub enum Tab {
     Groups,
     Topics,
     Events,
+    /// Charts over simulated time (lag, throughput, replication health).
+    Charts,
 }
 
 #[derive(Clone)]
@@ -80,6 +83,8 @@ pub struct SimState {
     /// changes when it does.
     history: Rc<RefCell<History>>,
     pub history_version: u64,
+    /// Samples for the Charts tab, shared like the history (sampled in `collect_events`).
+    metrics: Rc<RefCell<metrics::Metrics>>,
     /// Key colours, remembered across frames.
     palette: Rc<RefCell<KeyPalette>>,
     /// Bumped when the panels should refresh (see `PANELS_REFRESH_MS`).
@@ -221,6 +226,7 @@ impl SimState {
             producer_rate: preset.producer_rate_per_s(),
             history: Rc::new(RefCell::new(History::default())),
             history_version: 0,
+            metrics: Rc::default(),
             palette: Rc::new(RefCell::new(KeyPalette::default())),
             panels_version: 0,
             since_panels_ms: 0.0,
@@ -247,6 +253,11 @@ impl SimState {
             history: self.history.clone(),
             version: self.panels_version,
         }
+    }
+
+    /// The Charts tab's samples.
+    pub fn metrics(&self) -> std::cell::Ref<'_, metrics::Metrics> {
+        self.metrics.borrow()
     }
 
     /// Key colours for a snapshot (they persist across frames).
@@ -310,6 +321,8 @@ impl SimState {
 
     /// Shows the engine `engine` (an earlier or later moment of the run); the clock stops.
     fn show(&mut self, engine: Engine) {
+        // The charts show the run as of the moment shown (a later future is dropped).
+        self.metrics.borrow_mut().rewind(engine.now());
         *self.engine.borrow_mut() = engine;
         self.clock.playing = false;
         self.version += 1;
@@ -339,13 +352,17 @@ impl SimState {
             // `kafka-sim run` does); a frame may have stopped part way through that instant.
             let now = engine.now();
             engine.advance_to(now);
-            history.record_new(&engine.take_events(), &engine);
+            let before = engine.take_events();
+            history.record_new(&before, &engine);
+            self.metrics.borrow_mut().observe(&before, &engine);
             // Given in the past, the command forks the run (the old future is kept).
             self.timeline
                 .borrow_mut()
                 .record(now, command.clone(), &mut history);
             let result = engine.apply(command);
-            history.record_command(&engine.take_events(), now);
+            let events = engine.take_events();
+            history.record_command(&events, now);
+            self.metrics.borrow_mut().observe(&events, &engine);
             result
         };
         self.history_version += 1;
@@ -394,6 +411,7 @@ impl SimState {
     /// once it has an offset, opens its card (where it went, and how far it got).
     fn collect_events(&mut self) {
         let events = self.engine.borrow_mut().take_events();
+        self.metrics.borrow_mut().observe(&events, &self.engine());
         self.timeline.borrow_mut().after_advance(&self.engine());
         let produced = self.last_produce_status();
         let shown_until = self.in_past().then(|| self.engine().now());

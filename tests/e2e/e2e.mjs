@@ -376,6 +376,73 @@ check('a backlog while payments is down grows as lag bars, and drains when it is
   await page.close();
 });
 
+/** Text in the Charts tab smaller than 11 CSS px as drawn (SVG text scaled by its viewBox). */
+async function chartTextsUnder11px(page) {
+  return page.$$eval('.charts text, .charts figcaption *, .charts li', (els) =>
+    els.filter((t) => t.getBoundingClientRect().width > 0 && t.textContent.trim()).map((t) => {
+      const scale = t.getScreenCTM ? t.getScreenCTM().a : 1;
+      return { text: t.textContent.slice(0, 30), px: parseFloat(getComputedStyle(t).fontSize) * scale };
+    }).filter((t) => t.px < 11 - 1e-6));
+}
+
+check('the Charts tab: stopping every consumer of payments makes its lag chart rise, restarting them makes it fall', async ({ browser }) => {
+  const page = await freshPage(browser);
+  const chart = page.locator('figure.chart[data-chart="lag-payments"]');
+  const lagNow = async () => Number(await chart.getAttribute('data-latest'));
+  await page.getByLabel('Speed').selectOption('20');
+  await until('payments reads', async () => (await page.locator('g.lane[data-group="payments"]').count()) === 6, 20000);
+  await tab(page, 'Charts');
+  await chart.waitFor({ timeout: 15000 });
+  for (const id of ['throughput', 'failed', 'partitions', 'isr']) {
+    await page.locator(`figure.chart[data-chart="${id}"] polyline`).first().waitFor({ state: 'attached', timeout: 15000 });
+  }
+  const before = await lagNow();
+  for (const c of ['payments-1', 'payments-2']) {
+    await page.getByRole('button', { name: `Consumer ${c}` }).click();
+    await page.getByRole('button', { name: `Remove consumer ${c}` }).click();
+  }
+  await tab(page, 'Charts');
+  await until('the lag chart rises', async () => (await lagNow()) >= before + 30, 30000);
+  const note = await chart.locator('.chart-note').textContent();
+  if (!note.includes('not clearing')) throw new Error(`with no consumer the chart says: ${note}`);
+  await page.screenshot({ path: join(outDir, 'laptop-charts-lag.png') });
+  const peak = await lagNow();
+  for (const c of ['payments-1', 'payments-2']) {
+    await page.getByRole('button', { name: `Consumer ${c}` }).click();
+    await page.getByRole('button', { name: `Restart consumer ${c}` }).click();
+  }
+  await tab(page, 'Charts');
+  await page.getByLabel('Speed').selectOption('100');
+  await until('the lag chart falls', async () => (await lagNow()) <= peak / 2, 30000);
+  const small = await chartTextsUnder11px(page);
+  if (small.length) throw new Error(`chart text under 11 px at 1366x768: ${JSON.stringify(small.slice(0, 5))}`);
+  await page.close();
+});
+
+check('the Charts tab is readable at 1366x768, 1920x1080 and 390x844 (screenshots)', async ({ browser }) => {
+  for (const [name, viewport] of [['laptop', LAPTOP], ['wide', WIDE], ['phone', PHONE]]) {
+    const page = await freshPage(browser, viewport);
+    await page.getByLabel('Speed').selectOption('20');
+    await page.waitForTimeout(3000);
+    // Two brokers down give every chart something to show (acks=all sends fail, ISRs shrink).
+    for (const n of [2, 3]) {
+      await openBroker(page, n);
+      await page.getByRole('button', { name: `Kill broker ${n}` }).click();
+    }
+    await page.waitForTimeout(4000);
+    await tab(page, 'Charts');
+    await page.locator('figure.chart[data-chart="isr"] polyline').first().waitFor({ state: 'attached', timeout: 15000 });
+    await page.waitForTimeout(1500);
+    const small = await chartTextsUnder11px(page);
+    if (small.length) throw new Error(`chart text under 11 px at ${name}: ${JSON.stringify(small.slice(0, 5))}`);
+    await page.screenshot({ path: join(outDir, `${name}-charts.png`) });
+    await page.locator('.tab-body').evaluate((b) => { b.scrollTop = b.scrollHeight; });
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.screenshot({ path: join(outDir, `${name}-charts-end.png`) });
+    await page.close();
+  }
+});
+
 check('terms on the diagram explain themselves', async ({ page }) => {
   const titles = await page.$$eval('svg.diagram title', (ts) => ts.map((t) => t.textContent).join('\n'));
   for (const needle of ['HW: High watermark', 'LEO: Log end offset', 'ISR: In-sync replicas', 'epoch: Leader epoch',

@@ -1,0 +1,327 @@
+//! The Charts tab: small SVG line charts over simulated time, drawn by hand as markup text
+//! (a few polylines and axes cost the bundle far less than a chart crate or `html!` nodes).
+//!
+//! Code map:
+//! - [`markup`]: the whole tab from the sampler's points: lag per group, records in/out per
+//!   topic, failed sends, partition health, ISR changes and elections.
+//! - `chart`: one chart: title, the metric Kafka exposes for it, y axis with unit and ticks,
+//!   x axis in simulated seconds before now, one polyline per series, a legend.
+//!
+//! Each chart's `data-latest` holds its first series' newest value (the e2e reads the lag).
+
+use std::fmt::Write;
+
+use super::markup::esc;
+use crate::state::metrics::{group_flow, rate, Point};
+
+/// Drawing box, in SVG units; the panel is about 300 CSS px wide, so a unit is about a pixel.
+const W: f64 = 300.0;
+const H: f64 = 130.0;
+/// Left margin for the y labels, bottom margin for the x labels.
+const LEFT: f64 = 40.0;
+const BOTTOM: f64 = 20.0;
+const TOP: f64 = 8.0;
+const RIGHT: f64 = 8.0;
+/// The x axis spans at least this much simulated time (a young run fills from the right).
+const MIN_SPAN_MS: u64 = 60_000;
+/// Series colours, cycled (distinct on the dark panel).
+const COLOURS: [&str; 8] = [
+    "#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176", "#4db6ac", "#f06292",
+];
+
+/// One line: its name and its value at each point (`None`: not drawn there).
+struct Series {
+    name: String,
+    values: Vec<Option<f64>>,
+}
+
+/// The Charts tab as HTML text.
+pub fn markup(points: &[Point]) -> String {
+    let mut out = String::from(r#"<div class="charts">"#);
+    let Some(last) = points.last() else {
+        out.push_str(r#"<p class="hint">Charts start with the first simulated second.</p></div>"#);
+        return out;
+    };
+    for g in &last.groups {
+        let name = g.group.as_str();
+        let series: Vec<Series> = g
+            .lags
+            .iter()
+            .map(|(tp, _)| Series {
+                name: tp.to_string(),
+                values: points
+                    .iter()
+                    .map(|p| {
+                        let group = p.groups.iter().find(|s| s.group == name)?;
+                        let lag = group.lags.iter().find(|(t, _)| t == tp)?;
+                        Some(lag.1 as f64)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let total = g.total_lag();
+        let clear = match group_flow(points, name) {
+            _ if total == 0 => "time to clear: 0 s".to_string(),
+            Some((consume, produce)) if consume > produce => {
+                let seconds = total as f64 / (consume - produce);
+                format!("time to clear: {} s", seconds.ceil() as u64)
+            }
+            Some((consume, produce)) => format!(
+                "not clearing: consumes {}/s, {}/s produced",
+                number(consume),
+                number(produce)
+            ),
+            None => "not clearing".to_string(),
+        };
+        let note = format!("lag now: {total} · {clear}");
+        chart(
+            &mut out,
+            &Chart {
+                id: &format!("lag-{name}"),
+                title: &format!("Consumer lag: {name}"),
+                metric: "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*,records-lag-max (as kafka-consumer-groups LAG: HW - committed)",
+                unit: "records",
+                latest: total as f64,
+                note: &note,
+            },
+            points,
+            &series,
+        );
+    }
+    let mut flows = Vec::new();
+    for t in &last.topics {
+        let topic = t.topic.as_str();
+        let produced = |p: &Point| {
+            p.topics
+                .iter()
+                .find(|s| s.topic == topic)
+                .map_or(0, |s| s.produced)
+        };
+        let consumed = |p: &Point| p.totals.consumed_of(topic);
+        flows.push(rates(points, format!("{topic} in"), produced));
+        flows.push(rates(points, format!("{topic} out"), consumed));
+    }
+    let latest_in = flows.first().and_then(newest).unwrap_or(0.0);
+    chart(
+        &mut out,
+        &Chart {
+            id: "throughput",
+            title: "Records in and out per topic",
+            metric: "kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=*; kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*,topic=*,records-consumed-rate",
+            unit: "records/s",
+            latest: latest_in,
+            note: "",
+        },
+        points,
+        &flows,
+    );
+    let failed = [rates(points, "failed records".into(), |p| p.failed_records)];
+    chart(
+        &mut out,
+        &Chart {
+            id: "failed",
+            title: "Failed produce (all producers)",
+            metric: "kafka.producer:type=producer-metrics,client-id=*,record-error-rate",
+            unit: "records/s",
+            latest: newest(&failed[0]).unwrap_or(0.0),
+            note: "",
+        },
+        points,
+        &failed,
+    );
+    let health = [
+        levels(points, "under-replicated", |p| p.under_replicated),
+        levels(points, "offline", |p| p.offline),
+    ];
+    chart(
+        &mut out,
+        &Chart {
+            id: "partitions",
+            title: "Under-replicated and offline partitions",
+            metric: "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions; kafka.controller:type=KafkaController,name=OfflinePartitionsCount",
+            unit: "partitions",
+            latest: f64::from(last.under_replicated),
+            note: "",
+        },
+        points,
+        &health,
+    );
+    let changes = [
+        rates(points, "ISR shrinks".into(), |p| p.totals.isr_shrinks),
+        rates(points, "ISR expands".into(), |p| p.totals.isr_expands),
+        rates(points, "leader elections".into(), |p| p.totals.elections),
+    ];
+    chart(
+        &mut out,
+        &Chart {
+            id: "isr",
+            title: "ISR changes and leader elections",
+            metric: "kafka.server:type=ReplicaManager,name=IsrShrinksPerSec / IsrExpandsPerSec; kafka.controller:type=ControllerStats,name=LeaderElectionRateAndTimeMs",
+            unit: "per s",
+            latest: newest(&changes[0]).unwrap_or(0.0),
+            note: "",
+        },
+        points,
+        &changes,
+    );
+    out.push_str("</div>");
+    out
+}
+
+fn newest(s: &Series) -> Option<f64> {
+    s.values.iter().rev().find_map(|v| *v)
+}
+
+fn rates(points: &[Point], name: String, value: impl Fn(&Point) -> u64) -> Series {
+    let values = (0..points.len()).map(|i| rate(points, i, &value)).collect();
+    Series { name, values }
+}
+
+fn levels(points: &[Point], name: &str, value: impl Fn(&Point) -> u32) -> Series {
+    Series {
+        name: name.to_string(),
+        values: points.iter().map(|p| Some(f64::from(value(p)))).collect(),
+    }
+}
+
+/// What a chart says about itself.
+struct Chart<'a> {
+    id: &'a str,
+    title: &'a str,
+    metric: &'a str,
+    unit: &'a str,
+    latest: f64,
+    note: &'a str,
+}
+
+/// The smallest of 1, 2, 5 times a power of ten at or above `v` (a round top for the y axis).
+fn nice_ceiling(v: f64) -> f64 {
+    let mut step = 1.0;
+    loop {
+        for m in [1.0, 2.0, 5.0] {
+            if m * step >= v {
+                return m * step;
+            }
+        }
+        step *= 10.0;
+    }
+}
+
+/// A number for an axis or the latest value: integers as such, small values with one decimal.
+fn number(v: f64) -> String {
+    if v >= 10.0 || v.fract() == 0.0 {
+        format!("{}", v.round() as u64)
+    } else {
+        let tenths = (v * 10.0).round() as u64;
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
+    let now = points.last().map_or(0, |p| p.at_ms);
+    let oldest = points.first().map_or(0, |p| p.at_ms);
+    let span = (now - oldest).max(MIN_SPAN_MS) as f64;
+    let top = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten())
+        .fold(0.0_f64, |a, &b| a.max(b));
+    let top = nice_ceiling(top.max(1.0));
+    let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
+    let x = |at: u64| LEFT + pw - (now - at) as f64 / span * pw;
+    let y = |v: f64| TOP + ph - v / top * ph;
+    let _ = write!(
+        out,
+        r#"<figure class="chart" data-chart="{}" data-latest="{}"><figcaption><b>{}</b><code class="metric">{}</code>"#,
+        esc(c.id),
+        number(c.latest),
+        esc(c.title),
+        esc(c.metric)
+    );
+    if !c.note.is_empty() {
+        let _ = write!(out, r#"<span class="chart-note">{}</span>"#, esc(c.note));
+    }
+    let _ = write!(
+        out,
+        r#"</figcaption><svg viewBox="0 0 {W} {H}" role="img" aria-label="{}">"#,
+        esc(c.title)
+    );
+    // Y axis: 0, half and the top, with the unit above.
+    for v in [0.0, top / 2.0, top] {
+        let yy = y(v);
+        let _ = write!(
+            out,
+            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{yy}" y2="{yy}"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
+            W - RIGHT,
+            LEFT - 4.0,
+            yy + 4.0,
+            number(v)
+        );
+    }
+    // X axis: seconds before now, at the start, the middle and now.
+    let span_s = span as u64 / 1000;
+    for (k, anchor) in [(0u32, "start"), (1, "middle"), (2, "end")] {
+        let xx = LEFT + pw * f64::from(k) / 2.0;
+        let label = match k {
+            2 => "now".to_string(),
+            _ => format!("-{} s", span_s * u64::from(2 - k) / 2),
+        };
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="{xx}" y="{}" text-anchor="{anchor}">{label}</text>"#,
+            H - 4.0
+        );
+    }
+    for (i, s) in series.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        // A polyline per stretch of values (a jump of the timeline or a missing value breaks it).
+        let mut run = String::new();
+        let flush = |run: &mut String, out: &mut String| {
+            if !run.is_empty() {
+                let _ = write!(
+                    out,
+                    r#"<polyline class="series" stroke="{colour}" points="{run}"/>"#
+                );
+                run.clear();
+            }
+        };
+        for (p, v) in points.iter().zip(&s.values) {
+            match v {
+                Some(v) => {
+                    let _ = write!(run, "{:.1},{:.1} ", x(p.at_ms), y(*v));
+                }
+                None => flush(&mut run, out),
+            }
+        }
+        flush(&mut run, out);
+    }
+    let _ = write!(
+        out,
+        r#"</svg><ul class="legend-list"><li class="unit">y: {}</li>"#,
+        esc(c.unit)
+    );
+    for (i, s) in series.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<li><i style="background:{}"></i>{}</li>"#,
+            COLOURS[i % COLOURS.len()],
+            esc(&s.name)
+        );
+    }
+    out.push_str("</ul></figure>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_round_up_and_numbers_read_well() {
+        assert_eq!(nice_ceiling(0.3), 1.0);
+        assert_eq!(nice_ceiling(1.0), 1.0);
+        assert_eq!(nice_ceiling(37.0), 50.0);
+        assert_eq!(nice_ceiling(101.0), 200.0);
+        assert_eq!(number(2.25), "2.3");
+        assert_eq!(number(12.6), "13");
+        assert!(markup(&[]).contains("first simulated second"));
+    }
+}
