@@ -217,6 +217,12 @@ fn number(v: f64) -> String {
     }
 }
 
+/// A coordinate as a whole SVG unit: printing floats would bring the float formatter into the
+/// bundle (about 6 KB gzip), and a unit is under a CSS pixel at the sizes the charts are drawn.
+fn px(v: f64) -> i64 {
+    v.round() as i64
+}
+
 fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
     let now = points.last().map_or(0, |p| p.at_ms);
     let oldest = points.first().map_or(0, |p| p.at_ms);
@@ -242,7 +248,9 @@ fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
     }
     let _ = write!(
         out,
-        r#"</figcaption><svg viewBox="0 0 {W} {H}" role="img" aria-label="{}">"#,
+        r#"</figcaption><svg viewBox="0 0 {} {}" role="img" aria-label="{}">"#,
+        px(W),
+        px(H),
         esc(c.title)
     );
     // Y axis: 0, half and the top, with the unit above.
@@ -250,10 +258,13 @@ fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
         let yy = y(v);
         let _ = write!(
             out,
-            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{yy}" y2="{yy}"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
-            W - RIGHT,
-            LEFT - 4.0,
-            yy + 4.0,
+            r#"<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
+            px(LEFT),
+            px(W - RIGHT),
+            px(yy),
+            px(yy),
+            px(LEFT - 4.0),
+            px(yy + 4.0),
             number(v)
         );
     }
@@ -267,8 +278,9 @@ fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
         };
         let _ = write!(
             out,
-            r#"<text class="tick" x="{xx}" y="{}" text-anchor="{anchor}">{label}</text>"#,
-            H - 4.0
+            r#"<text class="tick" x="{}" y="{}" text-anchor="{anchor}">{label}</text>"#,
+            px(xx),
+            px(H - 4.0)
         );
     }
     for (i, s) in series.iter().enumerate() {
@@ -287,7 +299,7 @@ fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
         for (p, v) in points.iter().zip(&s.values) {
             match v {
                 Some(v) => {
-                    let _ = write!(run, "{:.1},{:.1} ", x(p.at_ms), y(*v));
+                    let _ = write!(run, "{},{} ", px(x(p.at_ms)), px(y(*v)));
                 }
                 None => flush(&mut run, out),
             }
