@@ -23,7 +23,10 @@ use std::rc::Rc;
 
 use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::ResetTarget;
-use kafka_sim::{Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle, TopicPartition};
+use kafka_sim::guarantees::GuaranteeLedger;
+use kafka_sim::{
+    Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle, TimedEvent, TopicPartition,
+};
 use yew::Reducible;
 
 use crate::opening::Preset;
@@ -85,6 +88,9 @@ pub struct SimState {
     pub history_version: u64,
     /// Samples for the Charts tab, shared like the history (sampled in `collect_events`).
     metrics: Rc<RefCell<metrics::Metrics>>,
+    /// The guarantee ledger of the moment shown: fed every event as it is taken from the
+    /// engine, and set by the timeline when it shows another moment.
+    ledger: Rc<RefCell<GuaranteeLedger>>,
     /// Key colours, remembered across frames.
     palette: Rc<RefCell<KeyPalette>>,
     /// Bumped when the panels should refresh (see `PANELS_REFRESH_MS`).
@@ -227,6 +233,7 @@ impl SimState {
             history: Rc::new(RefCell::new(History::default())),
             history_version: 0,
             metrics: Rc::default(),
+            ledger: Rc::default(),
             palette: Rc::new(RefCell::new(KeyPalette::default())),
             panels_version: 0,
             since_panels_ms: 0.0,
@@ -258,6 +265,11 @@ impl SimState {
     /// The Charts tab's samples.
     pub fn metrics(&self) -> std::cell::Ref<'_, metrics::Metrics> {
         self.metrics.borrow()
+    }
+
+    /// The guarantee ledger as of the moment shown.
+    pub fn ledger(&self) -> std::cell::Ref<'_, GuaranteeLedger> {
+        self.ledger.borrow()
     }
 
     /// Key colours for a snapshot (they persist across frames).
@@ -354,7 +366,7 @@ impl SimState {
             engine.advance_to(now);
             let before = engine.take_events();
             history.record_new(&before, &engine);
-            self.metrics.borrow_mut().observe(&before, &engine);
+            self.observe(&before, &engine);
             // Given in the past, the command forks the run (the old future is kept).
             self.timeline
                 .borrow_mut()
@@ -362,7 +374,7 @@ impl SimState {
             let result = engine.apply(command);
             let events = engine.take_events();
             history.record_command(&events, now);
-            self.metrics.borrow_mut().observe(&events, &engine);
+            self.observe(&events, &engine);
             result
         };
         self.history_version += 1;
@@ -411,8 +423,10 @@ impl SimState {
     /// once it has an offset, opens its card (where it went, and how far it got).
     fn collect_events(&mut self) {
         let events = self.engine.borrow_mut().take_events();
-        self.metrics.borrow_mut().observe(&events, &self.engine());
-        self.timeline.borrow_mut().after_advance(&self.engine());
+        self.observe(&events, &self.engine());
+        self.timeline
+            .borrow_mut()
+            .after_advance(&self.engine(), &self.ledger());
         let produced = self.last_produce_status();
         let shown_until = self.in_past().then(|| self.engine().now());
         let mut history = self.history.borrow_mut();
@@ -432,6 +446,12 @@ impl SimState {
                 }
             }
         }
+    }
+
+    /// Feeds events just taken from the engine to the charts' sampler and the ledger.
+    fn observe(&self, events: &[TimedEvent], engine: &Engine) {
+        self.metrics.borrow_mut().observe(events, engine);
+        self.ledger.borrow_mut().feed(engine, events);
     }
 
     fn start_producer(&mut self) {
@@ -536,7 +556,11 @@ impl Reducible for SimState {
             Action::Seek(at_ms) => {
                 let engine = {
                     let mut history = next.history.borrow_mut();
-                    next.timeline.borrow_mut().seek(at_ms, &mut history)
+                    next.timeline.borrow_mut().seek(
+                        at_ms,
+                        &mut history,
+                        &mut next.ledger.borrow_mut(),
+                    )
                 };
                 next.show(engine);
             }
@@ -546,7 +570,11 @@ impl Reducible for SimState {
                 if let Some(at_ms) = previous {
                     let engine = {
                         let mut history = next.history.borrow_mut();
-                        next.timeline.borrow_mut().seek(at_ms, &mut history)
+                        next.timeline.borrow_mut().seek(
+                            at_ms,
+                            &mut history,
+                            &mut next.ledger.borrow_mut(),
+                        )
                     };
                     next.show(engine);
                 }
@@ -554,7 +582,9 @@ impl Reducible for SimState {
             Action::Undo => {
                 let engine = {
                     let mut history = next.history.borrow_mut();
-                    next.timeline.borrow_mut().undo(&mut history)
+                    next.timeline
+                        .borrow_mut()
+                        .undo(&mut history, &mut next.ledger.borrow_mut())
                 };
                 if let Some(engine) = engine {
                     next.show(engine);
@@ -563,7 +593,11 @@ impl Reducible for SimState {
             Action::SwitchBranch(i) => {
                 let engine = {
                     let mut history = next.history.borrow_mut();
-                    next.timeline.borrow_mut().switch(i, &mut history)
+                    next.timeline.borrow_mut().switch(
+                        i,
+                        &mut history,
+                        &mut next.ledger.borrow_mut(),
+                    )
                 };
                 if let Some(engine) = engine {
                     next.show(engine);

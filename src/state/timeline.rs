@@ -6,6 +6,7 @@
 //! reaches their times, so the same future unfolds. Acting in the past forks: the old future
 //! is kept as a branch the user can return to, and the new command starts a new one.
 
+use kafka_sim::guarantees::GuaranteeLedger;
 use kafka_sim::scenario::Step;
 use kafka_sim::{Command, Engine};
 
@@ -34,12 +35,15 @@ fn snapshot_policy(replicas: u64) -> (u64, usize, bool) {
     }
 }
 
-/// The engine as it was at `at_ms`, with the first `cursor` steps of the run applied.
+/// The engine as it was at `at_ms`, with the first `cursor` steps of the run applied, and the
+/// guarantee ledger fed every event the engine had reported by then (those it still holds,
+/// not taken yet, are fed when a replay from it takes them).
 #[derive(Clone)]
 struct Snapshot {
     at_ms: u64,
     cursor: usize,
     engine: Engine,
+    ledger: GuaranteeLedger,
 }
 
 /// A future the user left by acting in the past (or by switching to another branch).
@@ -100,16 +104,19 @@ impl Timeline {
         } else {
             run.replay(0)
         };
+        // Neither engine has handed out its events yet: their ledgers start empty.
         let mut snapshots = vec![Snapshot {
             at_ms: 0,
             cursor: run.steps.iter().take_while(|s| s.at_ms == 0).count(),
             engine: start,
+            ledger: GuaranteeLedger::new(),
         }];
         if at_ms > 0 {
             snapshots.push(Snapshot {
                 at_ms,
                 cursor,
                 engine: engine.clone(),
+                ledger: GuaranteeLedger::new(),
             });
         }
         let replicas: u64 = engine
@@ -153,8 +160,9 @@ impl Timeline {
         }
     }
 
-    /// After the clock moved: the branch's reach, and a snapshot when one is due.
-    pub fn after_advance(&mut self, engine: &Engine) {
+    /// After the clock moved (and `ledger` was fed the events `engine` reported): the
+    /// branch's reach, and a snapshot when one is due.
+    pub fn after_advance(&mut self, engine: &Engine, ledger: &GuaranteeLedger) {
         let now = engine.now();
         self.end_ms = self.end_ms.max(now);
         let last = self.snapshots.last().map_or(0, |s| s.at_ms);
@@ -163,6 +171,7 @@ impl Timeline {
                 at_ms: now,
                 cursor: self.cursor,
                 engine: engine.clone(),
+                ledger: ledger.clone(),
             });
             if self.snapshots.len() > self.keep + 1 {
                 if self.rolling {
@@ -207,7 +216,8 @@ impl Timeline {
 
     /// The engine at `t` (within the branch's reach): replayed from the latest snapshot at or
     /// before it. Events older than `history`'s newest are already in it; newer ones are added.
-    pub fn seek(&mut self, t: u64, history: &mut History) -> Engine {
+    /// `ledger` becomes the ledger as of `t`.
+    pub fn seek(&mut self, t: u64, history: &mut History, ledger: &mut GuaranteeLedger) -> Engine {
         let t = t.min(self.end_ms);
         // Replay from before the newest recorded event, so the history has no gap.
         let from = t.min(history.last_at().unwrap_or(0));
@@ -218,6 +228,7 @@ impl Timeline {
             .find(|s| s.at_ms <= from)
             .expect("the opening snapshot is at 0");
         let mut engine = snap.engine.clone();
+        *ledger = snap.ledger.clone();
         self.cursor = snap.cursor;
         // The future's steps up to `t` are applied as the clock reaches them.
         while let Some(at_ms) = self.next_due_ms().filter(|at| *at <= t) {
@@ -225,13 +236,15 @@ impl Timeline {
             self.apply_due(&mut engine);
         }
         engine.advance_to(t);
-        history.record_new(&engine.take_events(), &engine);
+        let events = engine.take_events();
+        ledger.feed(&engine, &events);
+        history.record_new(&events, &engine);
         engine
     }
 
     /// Undo: back to just before the last command applied, which is dropped (the run with it
     /// is kept as a branch). `None` when there is nothing to undo.
-    pub fn undo(&mut self, history: &mut History) -> Option<Engine> {
+    pub fn undo(&mut self, history: &mut History, ledger: &mut GuaranteeLedger) -> Option<Engine> {
         let last = self.cursor.checked_sub(1)?;
         let at_ms = self.run.steps[last].at_ms;
         self.branches.push(Branch {
@@ -240,7 +253,7 @@ impl Timeline {
         });
         self.cursor = last;
         self.cut(at_ms, history);
-        Some(self.seek(at_ms, history))
+        Some(self.seek(at_ms, history, ledger))
     }
 
     /// Whether there is a command to undo.
@@ -250,7 +263,12 @@ impl Timeline {
 
     /// Switches to branch `i`; the current run becomes a branch in its place. The screen
     /// shows the branch where it had run to.
-    pub fn switch(&mut self, i: usize, history: &mut History) -> Option<Engine> {
+    pub fn switch(
+        &mut self,
+        i: usize,
+        history: &mut History,
+        ledger: &mut GuaranteeLedger,
+    ) -> Option<Engine> {
         let branch = self.branches.get(i)?.clone();
         let common = self
             .run
@@ -275,7 +293,7 @@ impl Timeline {
             .retain(|s| s.cursor <= common && s.at_ms <= diverge_ms);
         history.truncate_after(diverge_ms.saturating_sub(1));
         let end = self.end_ms;
-        Some(self.seek(end, history))
+        Some(self.seek(end, history, ledger))
     }
 
     /// How many engine copies are kept (bounded by `snapshot_policy`).
@@ -343,6 +361,31 @@ mod tests {
             back.history().len() > lines,
             "the log shows the later events again"
         );
+    }
+
+    /// The ledger a `kafka-sim run --ledger` of the run to the moment shown prints.
+    fn ledger_of_replay(state: &SimState) -> GuaranteeLedger {
+        let engine = state.run().replay(now(state));
+        let mut ledger = GuaranteeLedger::new();
+        ledger.feed(&engine, engine.events());
+        ledger
+    }
+
+    #[test]
+    fn the_guarantee_ledger_follows_the_timeline() {
+        let state = play(session(), 30_000);
+        let end = now(&state);
+        let counts = state.ledger().counts();
+        assert!(counts.acked > 0 && counts.delivered > 0, "records flowed");
+        assert_eq!(counts, ledger_of_replay(&state).counts());
+        let back = state.reduce(Action::Seek(12_345));
+        let then = back.ledger().counts();
+        assert!(then.delivered < counts.delivered, "fewer records by then");
+        let replayed = ledger_of_replay(&back);
+        assert_eq!(then, replayed.counts());
+        assert_eq!(back.ledger().entries(), replayed.entries());
+        let again = back.reduce(Action::Seek(end));
+        assert_eq!(again.ledger().counts(), counts, "and forward again");
     }
 
     #[test]

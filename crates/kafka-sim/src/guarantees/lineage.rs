@@ -12,7 +12,7 @@
 //! it is replaced; deliveries and acks are matched by epoch.
 
 use crate::engine::Engine;
-use crate::event::{ElectionKind, Event};
+use crate::event::{ElectionKind, Event, TimedEvent};
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::sorted::{SortedMap, SortedSet};
 use std::sync::Arc;
@@ -78,6 +78,18 @@ fn covers(base: Offset, span: u64, offset: Offset) -> bool {
 /// The journey of the record at `tp`@`offset`, steps in time order (empty when no record was
 /// ever appended there, or the engine does not record events).
 pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<LineageStep> {
+    lineage_in(engine, engine.events(), tp, offset)
+}
+
+/// The same from `events` kept elsewhere (the app drains the engine's events every frame and
+/// keeps a bounded history of them), in time order, none after `engine`'s time. Deliveries
+/// whose records were left out (the app keeps only their count) are matched by their offsets.
+pub fn lineage_in<'a>(
+    engine: &Engine,
+    events: impl IntoIterator<Item = &'a TimedEvent>,
+    tp: &TopicPartition,
+    offset: Offset,
+) -> Vec<LineageStep> {
     let mut steps: Vec<LineageStep> = Vec::new();
     let mut rec: Option<Record> = None;
     let mut election: Option<(SimTime, ElectionKind, BrokerId, Epoch)> = None;
@@ -91,7 +103,7 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
             detail,
         })
     };
-    for te in engine.events() {
+    for te in events {
         let at = te.at;
         match &te.event {
             Event::LeaderElected {
@@ -290,12 +302,18 @@ pub fn lineage(engine: &Engine, tp: &TopicPartition, offset: Offset) -> Vec<Line
                 consumer,
                 tp: t,
                 records,
+                base_offset,
+                count,
                 ..
             } if t == tp => {
                 let Some(r) = rec.as_ref() else { continue };
-                let held = records
-                    .iter()
-                    .any(|c| c.epoch() == r.epoch && c.record(offset).is_some());
+                let held = if records.is_empty() {
+                    !r.replaced && covers(*base_offset, u64::from(*count), offset)
+                } else {
+                    records
+                        .iter()
+                        .any(|c| c.epoch() == r.epoch && c.record(offset).is_some())
+                };
                 if held {
                     let again = groups.insert(group.clone(), false).is_some();
                     let detail = if again {

@@ -23,7 +23,7 @@ pub mod lineage;
 pub mod text;
 pub mod view;
 
-pub use lineage::{lineage, LineageStep, StepKind};
+pub use lineage::{lineage, lineage_in, LineageStep, StepKind};
 pub use view::{EntryKind, LedgerCounts, LedgerEntry};
 
 use crate::engine::Engine;
