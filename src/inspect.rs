@@ -175,6 +175,34 @@ pub fn record_detail(engine: &Engine, tp: &TopicPartition, offset: u64) -> Optio
     })
 }
 
+/// Records whose key reads `key` (as the cards print keys: `null` for none), newest first
+/// within each partition, at most `limit`, read from the replica that shows each partition.
+/// Internal topics are left out.
+pub fn find_key(engine: &Engine, key: &str, limit: usize) -> Vec<(TopicPartition, u64)> {
+    let mut found = Vec::new();
+    for topic in engine.topics_view() {
+        if crate::scene::snapshot::is_internal(&topic.name) {
+            continue;
+        }
+        for p in &topic.partitions {
+            let Some(shown) = crate::scene::snapshot::shown_replica(p) else {
+                continue;
+            };
+            let r = &p.replica_states[shown];
+            let records = engine.replica_records(r.broker, &p.tp, r.log_start_offset, r.log_end_offset);
+            for rec in records.iter().rev() {
+                if found.len() == limit {
+                    return found;
+                }
+                if bytes_text(rec.key) == key {
+                    found.push((p.tp.clone(), rec.offset.0));
+                }
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +257,19 @@ mod tests {
             .iter()
             .all(|g| g.fetched_by.is_some() && g.committed));
         assert!(record_detail(&engine, &tp, 1_000_000).is_none());
+    }
+
+    #[test]
+    fn a_key_is_found_on_its_one_partition_newest_first() {
+        let mut engine = opening_engine();
+        engine.advance_to(60_000);
+        let first = record_detail(&engine, &TopicPartition::new("orders", 0), 0).unwrap();
+        let found = find_key(&engine, &first.key, 1_000);
+        assert!(found.len() >= 2, "the producer cycles through its keys");
+        assert!(found.iter().all(|(tp, _)| tp.partition.0 == 0), "murmur2 keeps a key on one partition");
+        assert!(found.windows(2).all(|w| w[0].1 > w[1].1), "newest first");
+        assert!(found.contains(&(TopicPartition::new("orders", 0), 0)));
+        assert_eq!(find_key(&engine, &first.key, 1).len(), 1, "at most the limit");
+        assert!(find_key(&engine, "no-such-key", 10).is_empty());
     }
 }

@@ -38,6 +38,7 @@ use yew::prelude::*;
 use components::cards::broker::BrokerCard;
 use components::cards::consumer::{reading, ConsumerCard};
 use components::cards::group::GroupCard;
+use components::cards::lineage::LineageCard;
 use components::cards::partition::PartitionCard;
 use components::cards::producer::ProducerCard;
 use components::cards::record::RecordCard;
@@ -51,6 +52,7 @@ use components::stage::{Shot, Stage};
 use components::tabs::brokers::BrokersTab;
 use components::tabs::events::EventsTab;
 use components::tabs::groups::{GroupSummary, GroupsTab};
+use components::tabs::guarantees::GuaranteesTab;
 use components::tabs::topics::{TopicSummary, TopicsTab};
 use components::timeline_bar::{open_file, TimelineBar};
 use components::toolbar::Toolbar;
@@ -283,7 +285,40 @@ fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>)
         Tab::Charts => {
             components::panel_markup::raw(components::charts::markup(state.metrics().points()))
         }
+        Tab::Guarantees => {
+            let ledger = state.ledger();
+            let all = ledger.entries();
+            let entries = all
+                .iter()
+                .rev()
+                .take(components::tabs::guarantees::ENTRIES_SHOWN)
+                .cloned()
+                .collect::<Vec<_>>();
+            html! {
+                <GuaranteesTab counts={ledger.counts()} {entries} total_entries={all.len()}
+                               found={state.feedback.found.clone()} error={error(Panel::Guarantees)}
+                               dispatch={dispatch.clone()} />
+            }
+        }
     }
+}
+
+/// The journey of the record at `tp`@`offset`, from the events the app keeps, up to the
+/// moment shown.
+fn lineage_card(
+    state: &SimState,
+    engine: &kafka_sim::Engine,
+    tp: &kafka_sim::TopicPartition,
+    offset: u64,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let history = state.history();
+    let now = engine.now();
+    let events = history.events().take_while(|e| e.at <= now);
+    let steps = kafka_sim::guarantees::lineage_in(engine, events, tp, kafka_sim::Offset(offset));
+    let kept_from = (history.dropped() > 0).then(|| history.at(0)).flatten();
+    let markup = components::cards::lineage::markup(&steps, kept_from);
+    html! { <LineageCard markup={markup} dispatch={dispatch.clone()} /> }
 }
 
 /// The selected object's card.
@@ -325,16 +360,23 @@ fn details(
             None => missing(selection.title()),
         },
         // A record's card, then its partition's (where it sits among the others).
-        Selection::Record { tp, offset } => match inspect::record_detail(&engine, tp, *offset) {
-            Some(record) => {
-                let partition = inspect::partition_detail(&engine, tp).map(|detail| {
-                    let warnings = topic_view::warnings(view, tp);
-                    html! { <PartitionCard {detail} {warnings} dispatch={dispatch.clone()} /> }
-                });
-                html! { <><RecordCard {record} />{ for partition }</> }
+        // A record's card, its journey over time, then its partition's card (where it sits
+        // among the others). A record no replica holds any more still has its journey.
+        Selection::Record { tp, offset } => {
+            let journey = lineage_card(state, &engine, tp, *offset, dispatch);
+            match inspect::record_detail(&engine, tp, *offset) {
+                Some(record) => {
+                    let partition = inspect::partition_detail(&engine, tp).map(|detail| {
+                        let warnings = topic_view::warnings(view, tp);
+                        html! { <PartitionCard {detail} {warnings} dispatch={dispatch.clone()} /> }
+                    });
+                    html! { <><RecordCard {record} />{ journey }{ for partition }</> }
+                }
+                None => html! {
+                    <>{ missing(format!("{} (deleted or truncated)", selection.title())) }{ journey }</>
+                },
             }
-            None => missing(format!("{} (deleted or truncated)", selection.title())),
-        },
+        }
         Selection::Group(g) => match view.groups.iter().find(|v| v.group == *g) {
             Some(group) => html! {
                 <GroupCard group={group.clone()} topics={state.group_spec(g).topics}

@@ -21,12 +21,13 @@ pub struct ContextPanelProps {
     pub children: Html,
 }
 
-const TABS: [(Tab, &str); 5] = [
+const TABS: [(Tab, &str); 6] = [
     (Tab::Brokers, "Brokers"),
     (Tab::Groups, "Groups"),
     (Tab::Topics, "Topics"),
     (Tab::Events, "Events"),
     (Tab::Charts, "Charts"),
+    (Tab::Guarantees, "Guarantees"),
 ];
 
 #[function_component(ContextPanel)]

@@ -35,6 +35,8 @@ pub fn term(label: &str, term: &str) -> String {
 pub enum Act {
     Select(Selection),
     AddConsumer(String),
+    /// Show the moment `at_ms` of the run on the timeline.
+    Seek(u64),
 }
 
 impl Act {
@@ -61,6 +63,7 @@ impl Act {
             }
             Act::Select(Selection::Producer(p)) => vec!["producer".into(), p.clone()],
             Act::AddConsumer(g) => vec!["add-consumer".into(), g.clone()],
+            Act::Seek(at_ms) => vec!["seek".into(), at_ms.to_string()],
         };
         fields
             .iter()
@@ -90,6 +93,7 @@ impl Act {
                 }),
                 ["producer", p] => Act::Select(Selection::Producer(p.to_string())),
                 ["add-consumer", g] => Act::AddConsumer(g.to_string()),
+                ["seek", at_ms] => Act::Seek(at_ms.parse().ok()?),
                 _ => return None,
             },
         )
@@ -99,6 +103,7 @@ impl Act {
         match self {
             Act::Select(s) => Action::Select(Some(s)),
             Act::AddConsumer(group) => Action::AddConsumer { group },
+            Act::Seek(at_ms) => Action::Seek(at_ms),
         }
     }
 }
@@ -168,6 +173,7 @@ mod tests {
                 client_id: "c%2".into(),
             }),
             Act::AddConsumer("payments".into()),
+            Act::Seek(12_345),
         ];
         for a in acts {
             assert_eq!(Act::decode(&a.encode()), Some(a.clone()), "{a:?}");

@@ -18,6 +18,8 @@ pub enum Panel {
     Details,
     /// The timeline bar (import, share).
     Timeline,
+    /// The Guarantees tab's record finder.
+    Guarantees,
 }
 
 /// What the user's last actions left to show.
@@ -29,6 +31,15 @@ pub struct Feedback {
     pub last_produce: Option<ProduceHandle>,
     /// How that record fared when it was last announced (each outcome is said once).
     pub announced_produce: Option<String>,
+    /// The records the last key search found.
+    pub found: Option<Found>,
+}
+
+/// Records found by their key, newest first within each partition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    pub key: String,
+    pub records: Vec<(kafka_sim::TopicPartition, u64)>,
 }
 
 impl Feedback {

@@ -62,7 +62,13 @@ pub enum Tab {
     Events,
     /// Charts over simulated time (lag, throughput, replication health).
     Charts,
+    /// The guarantee ledger (acked, lost, delivered twice, out of key order) and the record
+    /// finder.
+    Guarantees,
 }
+
+/// Records listed at most for a key searched.
+const FOUND_SHOWN: usize = 50;
 
 #[derive(Clone)]
 pub struct SimState {
@@ -148,6 +154,8 @@ pub enum Action {
     /// The app stops the clock by itself and says why (e.g. memory nearly full).
     Halt(String),
     Select(Option<Selection>),
+    /// Find a record: `TOPIC-PARTITION@OFFSET` opens it, anything else is a key to look for.
+    FindRecord(String),
     ShowTab(Tab),
     SetView(ViewKind),
     /// A new consumer joins `group` (named `<group>-<n>`), as the group's consumers join.
@@ -448,6 +456,30 @@ impl SimState {
         }
     }
 
+    /// Opens the record `query` names (`orders-2@15`), or lists the records whose key it is.
+    fn find_record(&mut self, query: &str) {
+        self.feedback.found = None;
+        if query.is_empty() {
+            return self.refuse(Panel::Guarantees, "Type a key, or a record as orders-2@15.".into());
+        }
+        if let Ok((tp, offset)) = kafka_sim::guarantees::lineage::parse_record_ref(query) {
+            if self.engine().partition_view(&tp).is_none() {
+                return self.refuse(Panel::Guarantees, format!("There is no partition {tp}."));
+            }
+            self.feedback.error = None;
+            return self.select(Some(Selection::Record { tp, offset: offset.0 }));
+        }
+        let records = crate::inspect::find_key(&self.engine(), query, FOUND_SHOWN);
+        if records.is_empty() {
+            return self.refuse(Panel::Guarantees, format!("No record in the logs has the key {query}."));
+        }
+        self.feedback.error = None;
+        self.feedback.found = Some(forms::Found {
+            key: query.to_string(),
+            records,
+        });
+    }
+
     /// Feeds events just taken from the engine to the charts' sampler and the ledger.
     fn observe(&self, events: &[TimedEvent], engine: &Engine) {
         self.metrics.borrow_mut().observe(events, engine);
@@ -615,6 +647,7 @@ impl Reducible for SimState {
                 next.halted = Some(why);
             }
             Action::Select(selection) => next.select(selection),
+            Action::FindRecord(query) => next.find_record(query.trim()),
             Action::ShowTab(tab) => next.tab = tab,
             Action::SetView(view) => next.view = view,
             Action::AddConsumer { group } => {

@@ -3,6 +3,7 @@
 pub mod broker;
 pub mod consumer;
 pub mod group;
+pub mod lineage;
 pub mod partition;
 pub mod producer;
 pub mod record;

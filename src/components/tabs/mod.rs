@@ -3,4 +3,5 @@
 pub mod brokers;
 pub mod events;
 pub mod groups;
+pub mod guarantees;
 pub mod topics;

@@ -59,6 +59,8 @@ pub struct LineageStep {
     pub at_ms: SimTime,
     pub kind: StepKind,
     pub broker: Option<BrokerId>,
+    /// The group, for `Delivered` and `Committed` steps.
+    pub group: Option<Arc<str>>,
     pub detail: String,
 }
 
@@ -100,6 +102,7 @@ pub fn lineage_in<'a>(
             at_ms: at,
             kind,
             broker,
+            group: None,
             detail,
         })
     };
@@ -322,6 +325,7 @@ pub fn lineage_in<'a>(
                         format!("delivered to group {group} consumer {consumer}")
                     };
                     step(&mut steps, at, StepKind::Delivered, None, detail);
+                    in_group(&mut steps, group);
                 }
             }
             Event::OffsetsCommitted { group, offsets, .. } => {
@@ -338,6 +342,7 @@ pub fn lineage_in<'a>(
                         None,
                         format!("group {group} committed offset {} past it", o.0),
                     );
+                    in_group(&mut steps, group);
                 }
             }
             _ => {}
@@ -345,6 +350,13 @@ pub fn lineage_in<'a>(
     }
     crate::sorting::sort_by_key(&mut steps, |s| s.at_ms);
     steps
+}
+
+/// Names the group of the step just added.
+fn in_group(steps: &mut [LineageStep], group: &Arc<str>) {
+    if let Some(last) = steps.last_mut() {
+        last.group = Some(group.clone());
+    }
 }
 
 /// The `produced` step: the producer (from the append's client), its acks, and the record's
@@ -386,6 +398,7 @@ fn produced(
         at_ms: at,
         kind: StepKind::Produced,
         broker: None,
+        group: None,
         detail: format!("{tp}@{} {who} {batch}{key}", offset.0),
     });
 }

@@ -1,0 +1,188 @@
+//! A record's journey over time (its lineage, `kafka_sim::guarantees::lineage`): a small
+//! swimlane, one lane per actor (the producer, each broker, each group) and one column per step
+//! in time order, and the same steps as text, each with its simulated time (a button that shows
+//! that moment on the timeline).
+//!
+//! The swimlane is drawn at one SVG unit per CSS pixel (its width and height are its viewBox),
+//! so its labels are 12 px on every screen; a long journey scrolls sideways.
+
+use std::fmt::Write;
+
+use kafka_sim::guarantees::{LineageStep, StepKind};
+use yew::prelude::*;
+
+use crate::components::panel_markup::{button, esc, on_act, raw, Act};
+use crate::state::Action;
+use crate::state::timeline::clock_text;
+
+/// Swimlane geometry, CSS px.
+const LABEL_W: u32 = 92;
+const COL_W: u32 = 26;
+const LANE_H: u32 = 22;
+/// Columns drawn at most (the text below lists every step).
+const MAX_COLUMNS: usize = 40;
+
+#[derive(Properties, PartialEq)]
+pub struct LineageCardProps {
+    /// From [`markup`].
+    pub markup: AttrValue,
+    pub dispatch: Callback<Action>,
+}
+
+/// The journey, its times buttons that show their moment.
+#[function_component(LineageCard)]
+pub fn lineage_card(props: &LineageCardProps) -> Html {
+    let (onclick, onkeydown) = on_act(&props.dispatch);
+    html! {
+        <div class="card" {onclick} {onkeydown}>{ raw(props.markup.to_string()) }</div>
+    }
+}
+
+/// The lane a step is drawn in.
+fn lane(step: &LineageStep) -> String {
+    match (&step.group, step.broker) {
+        (Some(g), _) => format!("group {g}"),
+        (None, Some(b)) => format!("broker {}", b.0),
+        (None, None) => "producer".to_string(),
+    }
+}
+
+/// How a step reads: good news, a warning, or a loss.
+fn tone(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Lost | StepKind::Truncated => "bad",
+        StepKind::Deduplicated | StepKind::Replaced => "warn",
+        StepKind::Deleted => "muted",
+        _ => "ok",
+    }
+}
+
+/// The journey's markup: a note when the app no longer has the events that began it, the
+/// swimlane, then the steps as text.
+pub fn markup(steps: &[LineageStep], history_from_ms: Option<u64>) -> String {
+    let mut out = String::from(r#"<section class="lineage" aria-label="Lineage"><h3>Journey over time</h3>"#);
+    if steps.is_empty() {
+        out.push_str(r#"<p class="hint">No step of this record is in the event history"#);
+        if let Some(from) = history_from_ms {
+            let _ = write!(out, " (it keeps the events from {} on)", clock_text(from));
+        }
+        out.push_str(".</p></section>");
+        return out;
+    }
+    swimlane(&mut out, steps);
+    let first = steps[0].at_ms;
+    out.push_str(r#"<ol class="lineage-steps">"#);
+    for s in steps {
+        out.push_str(r#"<li>"#);
+        button(
+            &mut out,
+            "link-button time",
+            &Act::Seek(s.at_ms),
+            &format!("+{} ms", s.at_ms - first),
+            Some(&format!("Show the moment {}", clock_text(s.at_ms))),
+        );
+        let _ = write!(
+            out,
+            r#" <b class="{}">{}</b> {}</li>"#,
+            tone(s.kind),
+            s.kind.as_str(),
+            esc(&s.detail)
+        );
+    }
+    let _ = write!(
+        out,
+        "</ol><p class=\"hint\">First step at {}.</p></section>",
+        clock_text(first)
+    );
+    out
+}
+
+fn swimlane(out: &mut String, steps: &[LineageStep]) {
+    let shown = &steps[..steps.len().min(MAX_COLUMNS)];
+    let mut lanes: Vec<String> = Vec::new();
+    for s in shown {
+        let l = lane(s);
+        if !lanes.contains(&l) {
+            lanes.push(l);
+        }
+    }
+    let width = LABEL_W + COL_W * shown.len() as u32 + 8;
+    let height = LANE_H * lanes.len() as u32 + 4;
+    let _ = write!(
+        out,
+        r#"<div class="swimlane"><svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="Swimlane of the record's steps">"#
+    );
+    for (i, l) in lanes.iter().enumerate() {
+        let y = LANE_H * i as u32 + LANE_H / 2 + 2;
+        let _ = write!(
+            out,
+            r#"<line class="lane" x1="{LABEL_W}" x2="{}" y1="{y}" y2="{y}"/><text x="4" y="{}">{}</text>"#,
+            width - 4,
+            y + 4,
+            esc(l)
+        );
+    }
+    let centre = |col: usize, s: &LineageStep| {
+        let row = lanes.iter().position(|l| *l == lane(s)).unwrap_or(0) as u32;
+        (
+            LABEL_W + COL_W * col as u32 + COL_W / 2,
+            LANE_H * row + LANE_H / 2 + 2,
+        )
+    };
+    for (col, pair) in shown.windows(2).enumerate() {
+        let ((x1, y1), (x2, y2)) = (centre(col, &pair[0]), centre(col + 1, &pair[1]));
+        let _ = write!(
+            out,
+            r#"<line class="hop" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>"#
+        );
+    }
+    for (col, s) in shown.iter().enumerate() {
+        let (x, y) = centre(col, s);
+        let _ = write!(
+            out,
+            r#"<circle class="{}" cx="{x}" cy="{y}" r="6"><title>{} ms: {} {}</title></circle>"#,
+            tone(s.kind),
+            s.at_ms,
+            s.kind.as_str(),
+            esc(&s.detail)
+        );
+    }
+    out.push_str("</svg></div>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_sim::BrokerId;
+
+    fn step(at_ms: u64, kind: StepKind, broker: Option<u32>, group: Option<&str>) -> LineageStep {
+        LineageStep {
+            at_ms,
+            kind,
+            broker: broker.map(BrokerId),
+            group: group.map(Into::into),
+            detail: format!("{} <b>", kind.as_str()),
+        }
+    }
+
+    #[test]
+    fn one_lane_per_actor_and_one_line_per_step() {
+        let steps = [
+            step(100, StepKind::Produced, None, None),
+            step(102, StepKind::Appended, Some(1), None),
+            step(140, StepKind::Replicated, Some(2), None),
+            step(900, StepKind::Delivered, None, Some("payments")),
+            step(950, StepKind::Lost, None, None),
+        ];
+        let html = markup(&steps, None);
+        for lane in ["producer", "broker 1", "broker 2", "group payments"] {
+            assert_eq!(html.matches(&format!(">{lane}</text>")).count(), 1, "{lane}");
+        }
+        assert_eq!(html.matches("<circle").count(), 5);
+        assert_eq!(html.matches("<li>").count(), 5);
+        assert!(html.contains("+850 ms"), "times from the first step");
+        assert!(html.contains(r#"<circle class="bad""#), "the loss stands out");
+        assert!(!html.contains("<b>"), "details are escaped");
+        assert!(markup(&[], Some(60_000)).contains("from 1:00.0 on"));
+    }
+}

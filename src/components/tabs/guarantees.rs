@@ -1,0 +1,252 @@
+//! The Guarantees tab: the guarantee ledger as of the moment shown (what producers were told
+//! is written, what of it was lost and by which election, what groups got twice or out of key
+//! order, and why), each entry linking to its moment on the timeline and to its first record;
+//! and a record finder (by `TOPIC-PARTITION@OFFSET` or by key) that opens a record's card with
+//! its journey.
+
+use std::fmt::Write;
+
+use kafka_sim::guarantees::{EntryKind, LedgerCounts, LedgerEntry};
+use yew::prelude::*;
+
+use crate::components::inline_error::InlineError;
+use crate::components::panel_markup::{button, esc, on_act, raw, term, Act};
+use crate::components::text_field::use_text_field;
+use crate::state::forms::Found;
+use crate::state::selection::Selection;
+use crate::state::timeline::clock_text;
+use crate::state::Action;
+
+/// Entries listed at most (the newest); the counts cover all of them.
+pub const ENTRIES_SHOWN: usize = 60;
+
+#[derive(Properties, PartialEq)]
+pub struct GuaranteesTabProps {
+    pub counts: LedgerCounts,
+    /// The newest entries, newest first (at most `ENTRIES_SHOWN`).
+    pub entries: Vec<LedgerEntry>,
+    /// Entries in all.
+    pub total_entries: usize,
+    pub found: Option<Found>,
+    pub error: Option<AttrValue>,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(GuaranteesTab)]
+pub fn guarantees_tab(props: &GuaranteesTabProps) -> Html {
+    let query = use_text_field("");
+    let onsubmit = {
+        let query = query.clone();
+        props.dispatch.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::FindRecord(query.text())
+        })
+    };
+    let (onclick, onkeydown) = on_act(&props.dispatch);
+    html! {
+        <section class="card" aria-labelledby="ledger-heading" {onclick} {onkeydown}>
+            <h2 id="ledger-heading">{ "Guarantee ledger" }</h2>
+            { raw(counts(&props.counts)) }
+            { raw(entries(&props.entries, props.total_entries)) }
+            <h3>{ "Find a record" }</h3>
+            <form class="form-grid" {onsubmit} aria-label="Find a record">
+                <label class="span-2">{ "Key, or topic-partition@offset" }
+                    <input name="record-query" placeholder="customer-42 or orders-2@15"
+                           value={query.text()} oninput={query.oninput.clone()} />
+                </label>
+                <button type="submit">{ "Find" }</button>
+            </form>
+            <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
+            if let Some(found) = &props.found {
+                { raw(found_list(found)) }
+            }
+        </section>
+    }
+}
+
+/// The totals, each with what it means.
+fn counts(c: &LedgerCounts) -> String {
+    let rows = [
+        (
+            c.acked,
+            "acknowledged",
+            "records producers were told are written",
+            "",
+        ),
+        (
+            c.lost,
+            "lost after the ack",
+            "acknowledged, then missing from the new leader's log",
+            "bad",
+        ),
+        (
+            c.delivered,
+            "delivered",
+            "records handed to consumers' applications, all groups",
+            "",
+        ),
+        (
+            c.duplicates,
+            "delivered twice",
+            "a group got them again (a consumer died or left before committing)",
+            "warn",
+        ),
+        (
+            c.order_violations,
+            "out of key order",
+            "a group got a key's record after a newer one of that key",
+            "bad",
+        ),
+        (
+            c.aborted_seen,
+            "aborted, seen",
+            "records of aborted transactions read by read_uncommitted consumers",
+            "warn",
+        ),
+    ];
+    let mut out = String::from(r#"<dl class="ledger-counts">"#);
+    for (n, name, meaning, tone) in rows {
+        let _ = write!(
+            out,
+            r#"<div class="{}" data-ledger="{}"><dt>{name}</dt><dd><b>{n}</b> <span class="muted">{meaning}</span></dd></div>"#,
+            if n > 0 { tone } else { "" },
+            name.replace(' ', "-"),
+        );
+    }
+    out.push_str("</dl>");
+    out
+}
+
+fn kind_words(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Lost => "lost",
+        EntryKind::Duplicate => "delivered twice",
+        EntryKind::OrderViolation => "out of key order",
+        EntryKind::AbortedSeen => "aborted, seen",
+    }
+}
+
+/// The newest entries, each with its moment and its first record.
+fn entries(list: &[LedgerEntry], total: usize) -> String {
+    if list.is_empty() {
+        return format!(
+            r#"<p class="hint">Nothing lost, nothing delivered twice, no key out of order. Kill a leader while an acks=1 producer writes, or a consumer before it commits, and watch this list. ({})</p>"#,
+            term("acks", "acks")
+        );
+    }
+    let mut out = String::from(r#"<ol class="ledger-entries" aria-label="Ledger entries">"#);
+    for e in list {
+        let _ = write!(
+            out,
+            r#"<li class="{}" data-kind="{}"><b>{}</b> "#,
+            match e.kind {
+                EntryKind::Lost | EntryKind::OrderViolation => "bad",
+                _ => "warn",
+            },
+            e.kind.as_str(),
+            kind_words(e.kind)
+        );
+        let _ = write!(
+            out,
+            "{} record(s) of {} at offsets {}..{}",
+            e.count, e.tp, e.start.0, e.end.0
+        );
+        if let (Some(g), Some(c)) = (&e.group, &e.consumer) {
+            let _ = write!(out, " · group {} consumer {}", esc(g), esc(c));
+        }
+        let _ = write!(out, r#"<div class="muted">{}</div><div>"#, esc(&e.reason));
+        button(
+            &mut out,
+            "link-button",
+            &Act::Seek(e.at_ms),
+            &format!("at {}", clock_text(e.at_ms)),
+            Some(&format!("Show the moment {}", clock_text(e.at_ms))),
+        );
+        out.push_str(" · ");
+        button(
+            &mut out,
+            "link-button",
+            &Act::Select(Selection::Record {
+                tp: e.tp.clone(),
+                offset: e.start.0,
+            }),
+            &format!("record {}@{}", e.tp, e.start.0),
+            Some(&format!("Open record {} offset {}", e.tp, e.start.0)),
+        );
+        out.push_str("</div></li>");
+    }
+    out.push_str("</ol>");
+    if total > list.len() {
+        let _ = write!(
+            out,
+            r#"<p class="hint">The newest {} of {total} entries.</p>"#,
+            list.len()
+        );
+    }
+    out
+}
+
+/// The records a key search found, each opening its card.
+fn found_list(found: &Found) -> String {
+    let mut out = format!(
+        r#"<p>{} record(s) with key <code>{}</code>:</p><ul class="chips" aria-label="Records found">"#,
+        found.records.len(),
+        esc(&found.key)
+    );
+    for (tp, offset) in &found.records {
+        out.push_str("<li>");
+        button(
+            &mut out,
+            "chip",
+            &Act::Select(Selection::Record {
+                tp: tp.clone(),
+                offset: *offset,
+            }),
+            &format!("{tp}@{offset}"),
+            Some(&format!("Open record {tp} offset {offset}")),
+        );
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_sim::{Offset, TopicPartition};
+
+    #[test]
+    fn entries_link_to_their_moment_and_record() {
+        let entry = LedgerEntry {
+            at_ms: 61_500,
+            kind: EntryKind::Duplicate,
+            tp: TopicPartition::new("orders", 2),
+            start: Offset(10),
+            end: Offset(14),
+            count: 4,
+            group: Some("payments".into()),
+            consumer: Some("<payments-1>".into()),
+            reason: "consumer payments-1 died before committing".into(),
+        };
+        let html = entries(&[entry], 3);
+        assert!(html.contains(r#"data-act="seek|61500""#));
+        assert!(html.contains(r#"data-act="record|orders|2|10""#));
+        assert!(html.contains("at 1:01.5"));
+        assert!(html.contains("&lt;payments-1&gt;"), "names escaped");
+        assert!(html.contains("newest 1 of 3"));
+        let none = entries(&[], 0);
+        assert!(none.contains("Nothing lost"));
+    }
+
+    #[test]
+    fn counts_flag_only_what_happened() {
+        let html = counts(&LedgerCounts {
+            acked: 10,
+            lost: 2,
+            ..LedgerCounts::default()
+        });
+        assert!(html.contains(r#"<div class="bad" data-ledger="lost-after-the-ack"><dt>"#));
+        assert!(html.contains(r#"<div class="" data-ledger="delivered-twice">"#));
+    }
+}
