@@ -189,7 +189,8 @@ pub fn find_key(engine: &Engine, key: &str, limit: usize) -> Vec<(TopicPartition
                 continue;
             };
             let r = &p.replica_states[shown];
-            let records = engine.replica_records(r.broker, &p.tp, r.log_start_offset, r.log_end_offset);
+            let records =
+                engine.replica_records(r.broker, &p.tp, r.log_start_offset, r.log_end_offset);
             for rec in records.iter().rev() {
                 if found.len() == limit {
                     return found;
@@ -266,10 +267,17 @@ mod tests {
         let first = record_detail(&engine, &TopicPartition::new("orders", 0), 0).unwrap();
         let found = find_key(&engine, &first.key, 1_000);
         assert!(found.len() >= 2, "the producer cycles through its keys");
-        assert!(found.iter().all(|(tp, _)| tp.partition.0 == 0), "murmur2 keeps a key on one partition");
+        assert!(
+            found.iter().all(|(tp, _)| tp.partition.0 == 0),
+            "murmur2 keeps a key on one partition"
+        );
         assert!(found.windows(2).all(|w| w[0].1 > w[1].1), "newest first");
         assert!(found.contains(&(TopicPartition::new("orders", 0), 0)));
-        assert_eq!(find_key(&engine, &first.key, 1).len(), 1, "at most the limit");
+        assert_eq!(
+            find_key(&engine, &first.key, 1).len(),
+            1,
+            "at most the limit"
+        );
         assert!(find_key(&engine, "no-such-key", 10).is_empty());
     }
 }

@@ -460,18 +460,27 @@ impl SimState {
     fn find_record(&mut self, query: &str) {
         self.feedback.found = None;
         if query.is_empty() {
-            return self.refuse(Panel::Guarantees, "Type a key, or a record as orders-2@15.".into());
+            return self.refuse(
+                Panel::Guarantees,
+                "Type a key, or a record as orders-2@15.".into(),
+            );
         }
         if let Ok((tp, offset)) = kafka_sim::guarantees::lineage::parse_record_ref(query) {
             if self.engine().partition_view(&tp).is_none() {
                 return self.refuse(Panel::Guarantees, format!("There is no partition {tp}."));
             }
             self.feedback.error = None;
-            return self.select(Some(Selection::Record { tp, offset: offset.0 }));
+            return self.select(Some(Selection::Record {
+                tp,
+                offset: offset.0,
+            }));
         }
         let records = crate::inspect::find_key(&self.engine(), query, FOUND_SHOWN);
         if records.is_empty() {
-            return self.refuse(Panel::Guarantees, format!("No record in the logs has the key {query}."));
+            return self.refuse(
+                Panel::Guarantees,
+                format!("No record in the logs has the key {query}."),
+            );
         }
         self.feedback.error = None;
         self.feedback.found = Some(forms::Found {

@@ -443,6 +443,93 @@ check('the Charts tab is readable at 1366x768, 1920x1080 and 390x844 (screenshot
   }
 });
 
+/** A count of the Guarantees tab's ledger (`data-ledger` names it). */
+async function ledgerCount(page, name) {
+  return Number(await page.locator(`[data-ledger="${name}"] dd b`).textContent());
+}
+
+check('was anything delivered twice? A consumer killed before committing: its records come again, in the ledger with the reason', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByLabel('Speed').selectOption('20');
+  await until('payments reads', async () => (await page.locator('g.lane[data-group="payments"][data-committed]').count()) === 6, 30000);
+  await tab(page, 'Guarantees');
+  if ((await ledgerCount(page, 'delivered-twice')) !== 0) throw new Error('duplicates before any failure');
+  if ((await ledgerCount(page, 'acknowledged')) === 0) throw new Error('no acked records counted');
+  await page.getByRole('button', { name: 'Consumer payments-1' }).click();
+  await page.getByRole('button', { name: 'Kill consumer payments-1' }).click();
+  await page.getByLabel('Speed').selectOption('100');
+  await tab(page, 'Guarantees');
+  await until('the ledger counts records delivered twice', async () => (await ledgerCount(page, 'delivered-twice')) > 0, 60000);
+  const entry = page.locator('.ledger-entries li[data-kind="duplicate"]').first();
+  const text = await entry.textContent();
+  if (!text.includes('group payments') || !/payments-1/.test(text)) throw new Error(`duplicate entry: ${text}`);
+  await page.screenshot({ path: join(outDir, 'laptop-ledger-duplicates.png') });
+  // The entry's record: its journey says it was delivered again.
+  await entry.getByRole('button', { name: /^Open record / }).click();
+  const journey = page.getByRole('region', { name: 'Lineage' });
+  await journey.waitFor();
+  await until('the journey shows the second delivery', async () => (await journey.textContent()).includes('delivered again'));
+  // The entry's moment: the timeline goes back to it.
+  await tab(page, 'Guarantees');
+  const seek = page.locator('.ledger-entries li[data-kind="duplicate"]').first().getByRole('button', { name: /^Show the moment / });
+  const ms = Number((await seek.getAttribute('data-act')).split('|')[1]);
+  await seek.click();
+  const clock = `t = ${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')} s`;
+  await until(`the clock shows ${clock}`, async () => (await page.getByLabel('Simulation time').textContent()) === clock);
+  await page.close();
+});
+
+check('what happened to this record? Found by its key, its journey: produced, appended, copied by each follower, under the HW, acked', async ({ page }) => {
+  await page.getByRole('button', { name: 'Stop producer' }).click();
+  await page.getByLabel('Key').fill('journey-7');
+  await page.getByLabel('Value').fill('a lamp');
+  await page.getByRole('button', { name: 'Produce', exact: true }).click();
+  const status = page.getByLabel('Last record');
+  await until('the record is acked', async () => (await status.textContent()).includes('acked'));
+  const [, tp, offset] = (await status.textContent()).match(/acked: (orders-\d+) offset (\d+)/);
+  await tab(page, 'Guarantees');
+  await page.getByLabel('Key, or topic-partition@offset').fill('journey-7');
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  await page.getByRole('button', { name: `Open record ${tp} offset ${offset}` }).click();
+  const journey = page.getByRole('region', { name: 'Lineage' });
+  await journey.waitFor();
+  const kinds = await journey.locator('.lineage-steps b').allTextContents();
+  const firsts = ['produced', 'appended'];
+  if (kinds[0] !== firsts[0] || kinds[1] !== firsts[1]) throw new Error(`journey starts ${kinds}`);
+  for (const k of ['replicated', 'committed-hw', 'acked']) {
+    if (!kinds.includes(k)) throw new Error(`no ${k} step in ${kinds}`);
+  }
+  if (kinds.filter((k) => k === 'replicated').length !== 2) throw new Error(`two followers should copy it: ${kinds}`);
+  if ((await journey.locator('svg circle').count()) !== kinds.length) throw new Error('the swimlane lacks steps');
+  const small = await journey.evaluate((j) => [...j.querySelectorAll('text, li')].filter((t) =>
+    parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM ? t.getScreenCTM().a : 1) < 11).length);
+  if (small) throw new Error(`${small} journey texts under 11 px`);
+  await page.getByRole('button', { name: 'Start producer' }).click();
+});
+
+check('the Guarantees tab and a journey are readable at 1366x768, 1920x1080 and 390x844 (screenshots)', async ({ browser }) => {
+  for (const [name, viewport] of [['laptop', LAPTOP], ['wide', WIDE], ['phone', PHONE]]) {
+    const page = await freshPage(browser, viewport);
+    await page.getByLabel('Speed').selectOption('20');
+    if (name === 'phone') await page.getByRole('button', { name: 'Show controls' }).click();
+    await tab(page, 'Guarantees');
+    await until('payments reads', async () => (await ledgerCount(page, 'delivered')) >= 40, 30000);
+    // From the Groups tab, which every layout has (the phone's diagram is small).
+    await tab(page, 'Groups');
+    await page.getByRole('button', { name: 'payments-2', exact: true }).click();
+    await page.getByRole('button', { name: 'Kill consumer payments-2' }).click();
+    await page.getByLabel('Speed').selectOption('100');
+    await tab(page, 'Guarantees');
+    await until('duplicates are counted', async () => (await ledgerCount(page, 'delivered-twice')) > 0, 60000);
+    await page.getByRole('button', { name: 'Pause' }).click().catch(() => {});
+    await page.screenshot({ path: join(outDir, `${name}-guarantees.png`) });
+    await page.locator('.ledger-entries li[data-kind="duplicate"]').first().getByRole('button', { name: /^Open record / }).click();
+    await page.getByRole('region', { name: 'Lineage' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(outDir, `${name}-journey.png`) });
+    await page.close();
+  }
+});
+
 check('terms on the diagram explain themselves', async ({ page }) => {
   const titles = await page.$$eval('svg.diagram title', (ts) => ts.map((t) => t.textContent).join('\n'));
   for (const needle of ['HW: High watermark', 'LEO: Log end offset', 'ISR: In-sync replicas', 'epoch: Leader epoch',

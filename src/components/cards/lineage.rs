@@ -12,8 +12,8 @@ use kafka_sim::guarantees::{LineageStep, StepKind};
 use yew::prelude::*;
 
 use crate::components::panel_markup::{button, esc, on_act, raw, Act};
-use crate::state::Action;
 use crate::state::timeline::clock_text;
+use crate::state::Action;
 
 /// Swimlane geometry, CSS px.
 const LABEL_W: u32 = 92;
@@ -60,7 +60,8 @@ fn tone(kind: StepKind) -> &'static str {
 /// The journey's markup: a note when the app no longer has the events that began it, the
 /// swimlane, then the steps as text.
 pub fn markup(steps: &[LineageStep], history_from_ms: Option<u64>) -> String {
-    let mut out = String::from(r#"<section class="lineage" aria-label="Lineage"><h3>Journey over time</h3>"#);
+    let mut out =
+        String::from(r#"<section class="lineage" aria-label="Lineage"><h3>Journey over time</h3>"#);
     if steps.is_empty() {
         out.push_str(r#"<p class="hint">No step of this record is in the event history"#);
         if let Some(from) = history_from_ms {
@@ -176,12 +177,19 @@ mod tests {
         ];
         let html = markup(&steps, None);
         for lane in ["producer", "broker 1", "broker 2", "group payments"] {
-            assert_eq!(html.matches(&format!(">{lane}</text>")).count(), 1, "{lane}");
+            assert_eq!(
+                html.matches(&format!(">{lane}</text>")).count(),
+                1,
+                "{lane}"
+            );
         }
         assert_eq!(html.matches("<circle").count(), 5);
         assert_eq!(html.matches("<li>").count(), 5);
         assert!(html.contains("+850 ms"), "times from the first step");
-        assert!(html.contains(r#"<circle class="bad""#), "the loss stands out");
+        assert!(
+            html.contains(r#"<circle class="bad""#),
+            "the loss stands out"
+        );
         assert!(!html.contains("<b>"), "details are escaped");
         assert!(markup(&[], Some(60_000)).contains("from 1:00.0 on"));
     }
