@@ -47,16 +47,19 @@ pub fn markup(points: &[Point]) -> String {
         let series: Vec<Series> = g
             .lags
             .iter()
-            .map(|(tp, _)| Series {
-                name: tp.to_string(),
-                values: points
+            .map(|(tp, _)| {
+                let values: Vec<Option<f64>> = points
                     .iter()
                     .map(|p| {
                         let group = p.groups.iter().find(|s| s.group == name)?;
                         let lag = group.lags.iter().find(|(t, _)| t == tp)?;
                         Some(lag.1 as f64)
                     })
-                    .collect(),
+                    .collect();
+                Series {
+                    name: format!("{tp} · {}", partition_outlook(points, &values)),
+                    values,
+                }
             })
             .collect();
         let total = g.total_lag();
@@ -183,6 +186,35 @@ fn levels(points: &[Point], name: &str, value: impl Fn(&Point) -> u32) -> Series
         values: points.iter().map(|p| Some(f64::from(value(p)))).collect(),
     }
 }
+
+/// How one partition's lag is going, from its trend over the last `TREND_MS`: caught up, the
+/// seconds to clear it at that pace, or growing. Per partition, so a skewed one stands out
+/// (the group's note gives the whole group's time).
+fn partition_outlook(points: &[Point], lags: &[Option<f64>]) -> String {
+    let Some((now, Some(lag))) = points.last().map(|p| p.at_ms).zip(lags.last().copied()) else {
+        return "no lag".to_string();
+    };
+    if lag <= 1.0 {
+        return "caught up".to_string();
+    }
+    let then = points
+        .iter()
+        .zip(lags)
+        .rev()
+        .find(|(p, _)| p.at_ms + TREND_MS <= now)
+        .and_then(|(p, l)| Some((p.at_ms, (*l)?)));
+    match then {
+        Some((at, before)) if before > lag => {
+            let per_s = (before - lag) * 1000.0 / (now - at) as f64;
+            format!("clears in {} s", (lag / per_s).ceil() as u64)
+        }
+        Some(_) => "growing".to_string(),
+        None => "measuring".to_string(),
+    }
+}
+
+/// The span a partition's lag trend is taken over.
+const TREND_MS: u64 = 10_000;
 
 /// What a chart says about itself.
 struct Chart<'a> {
@@ -335,5 +367,24 @@ mod tests {
         assert_eq!(number(2.25), "2.3");
         assert_eq!(number(12.6), "13");
         assert!(markup(&[]).contains("first simulated second"));
+    }
+
+    #[test]
+    fn each_partition_says_how_its_lag_is_going() {
+        let points: Vec<Point> = (0..=20)
+            .map(|s| Point {
+                at_ms: s * 1_000,
+                ..Point::default()
+            })
+            .collect();
+        let draining: Vec<Option<f64>> = (0..=20).map(|s| Some(60.0 - 2.0 * s as f64)).collect();
+        // 20 left, falling 2 a second: 10 s.
+        assert_eq!(partition_outlook(&points, &draining), "clears in 10 s");
+        let growing: Vec<Option<f64>> = (0..=20).map(|s| Some(s as f64 * 3.0)).collect();
+        assert_eq!(partition_outlook(&points, &growing), "growing");
+        let mut done = draining.clone();
+        *done.last_mut().unwrap() = Some(0.0);
+        assert_eq!(partition_outlook(&points, &done), "caught up");
+        assert_eq!(partition_outlook(&points[..3], &draining[..3]), "measuring");
     }
 }

@@ -83,7 +83,7 @@ pub struct TopicSample {
     pub produced: u64,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Point {
     pub at_ms: u64,
     /// The timeline jumped just before this point: no rate is drawn from the previous one.

@@ -210,6 +210,15 @@ pub enum Event {
         count: u32,
         error: ErrorKind,
     },
+    /// A batch failed with a retriable error and goes back to the producer's queue, to be
+    /// sent again (`attempt` times so far) after `retry.backoff.ms`.
+    ProduceRetried {
+        producer: Arc<str>,
+        tp: TopicPartition,
+        count: u32,
+        error: ErrorKind,
+        attempt: u32,
+    },
     ProducerStarted {
         producer: Arc<str>,
         topic: Arc<str>,
@@ -392,6 +401,7 @@ impl Event {
             Event::AckedRecordsLost { .. } => "AckedRecordsLost",
             Event::ProduceAcked { .. } => "ProduceAcked",
             Event::ProduceFailed { .. } => "ProduceFailed",
+            Event::ProduceRetried { .. } => "ProduceRetried",
             Event::ProducerStarted { .. } => "ProducerStarted",
             Event::ProducerStopped { .. } => "ProducerStopped",
             Event::ConsumerStarted { .. } => "ConsumerStarted",

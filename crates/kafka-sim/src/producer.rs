@@ -736,6 +736,13 @@ impl Producer {
                 Err(e) if retriable(e) && ctx.now < b.created_ms + DELIVERY_TIMEOUT_MS => {
                     b.attempts += 1;
                     self.stats.batches_retried += 1;
+                    ctx.emit(Event::ProduceRetried {
+                        producer: self.name.clone(),
+                        tp: tp.clone(),
+                        count: b.data.len(),
+                        error: e,
+                        attempt: b.attempts,
+                    });
                     // Exponential backoff (Kafka 3.7+: retry.backoff.ms doubling up to
                     // retry.backoff.max.ms; Kafka's 20% jitter is left out), skipped when the
                     // partition has another leader than the one that failed (KIP-951,

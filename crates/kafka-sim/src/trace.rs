@@ -258,6 +258,16 @@ pub fn details(event: &Event) -> String {
             tp.as_ref().map_or("-".to_string(), |t| t.to_string()),
             error.name()
         ),
+        Event::ProduceRetried {
+            producer,
+            tp,
+            count,
+            error,
+            attempt,
+        } => format!(
+            "{tp} producer={producer} records={count} error={} attempt={attempt}",
+            error.name()
+        ),
         Event::ProducerStarted {
             producer,
             topic,

@@ -194,6 +194,33 @@ fn a_record_replicated_to_3_replicas_has_one_step_per_replica_in_time_order() {
 }
 
 #[test]
+fn a_record_sent_again_after_its_leader_died_shows_each_retry_with_its_error() {
+    // failover.json kills orders-0's leader while the acks=all producer's second record is
+    // on its way: the batch is retried until broker 2 leads (epoch 1) and appends it.
+    let run = run_scenario(&scenario_file("failover.json"), None);
+    let tp = TopicPartition::new("orders", 0);
+    let steps = lineage(&run.engine, &tp, Offset(1));
+    let kinds: Vec<StepKind> = steps.iter().map(|s| s.kind).collect();
+    let retried: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Retried)
+        .map(|s| s.detail.as_str())
+        .collect();
+    assert_eq!(retried.len(), 11, "{steps:#?}");
+    assert!(
+        retried[0].contains("NetworkException (attempt 1)"),
+        "{retried:?}"
+    );
+    let appended = kinds.iter().position(|k| *k == StepKind::Appended).unwrap();
+    assert_eq!(kinds[0], StepKind::Produced);
+    assert!(kinds[1..appended].iter().all(|k| *k == StepKind::Retried));
+    assert_eq!(steps[appended].broker, Some(BrokerId(2)), "the new leader");
+    // The first record went through at once: no retry.
+    let first = lineage(&run.engine, &tp, Offset(0));
+    assert!(first.iter().all(|s| s.kind != StepKind::Retried));
+}
+
+#[test]
 fn a_record_truncated_after_an_unclean_election_says_so() {
     let run = run_scenario(&scenario_file("unclean.json"), None);
     let tp = TopicPartition::new("payments", 0);

@@ -51,7 +51,7 @@ fn lane(step: &LineageStep) -> String {
 fn tone(kind: StepKind) -> &'static str {
     match kind {
         StepKind::Lost | StepKind::Truncated => "bad",
-        StepKind::Deduplicated | StepKind::Replaced => "warn",
+        StepKind::Retried | StepKind::Deduplicated | StepKind::Replaced => "warn",
         StepKind::Deleted => "muted",
         _ => "ok",
     }

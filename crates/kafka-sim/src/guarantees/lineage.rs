@@ -1,5 +1,6 @@
 //! One record's journey, computed on demand from the engine's recorded events and its state:
-//! produced (by whom, with which acks, in which batch), appended by the leader (epoch), copied
+//! produced (by whom, with which acks, in which batch), retried (each retriable failure of its
+//! batch before the append), appended by the leader (epoch), copied
 //! by each follower, covered by the HW, acked, delivered to each group's members, committed
 //! by each group; also deduplicated (a retried batch answered with its original offsets),
 //! truncated (with the election that made the log diverge), deleted by retention, lost, or
@@ -21,6 +22,7 @@ use std::sync::Arc;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum StepKind {
     Produced,
+    Retried,
     Appended,
     Replicated,
     HighWatermark,
@@ -38,6 +40,7 @@ impl StepKind {
     pub fn as_str(self) -> &'static str {
         match self {
             StepKind::Produced => "produced",
+            StepKind::Retried => "retried",
             StepKind::Appended => "appended",
             StepKind::Replicated => "replicated",
             StepKind::HighWatermark => "committed-hw",
@@ -95,6 +98,9 @@ pub fn lineage_in<'a>(
     let mut steps: Vec<LineageStep> = Vec::new();
     let mut rec: Option<Record> = None;
     let mut election: Option<(SimTime, ElectionKind, BrokerId, Epoch)> = None;
+    // Batches of this partition sent again before the record was appended: when, by whom,
+    // how many records, why, which attempt.
+    let mut retries: Vec<(SimTime, Arc<str>, u32, crate::error::ErrorKind, u32)> = Vec::new();
     // Groups that were handed the record, and whether they committed past it yet.
     let mut groups: SortedMap<Arc<str>, bool> = SortedMap::new();
     let step = |steps: &mut Vec<LineageStep>, at, kind, broker, detail: String| {
@@ -132,6 +138,24 @@ pub fn lineage_in<'a>(
                 match &mut rec {
                     None => {
                         produced(engine, tp, offset, *epoch, *client, at, &batch, &mut steps);
+                        let producer = client.and_then(|c| engine.producers.get(&c));
+                        if let (Some(p), Some(made)) = (producer, steps.last().map(|s| s.at_ms)) {
+                            // The producer's retries of a batch as large, since the record was
+                            // made: this batch's (a producer retries a partition's batches in
+                            // order, so two of the same size in that window are rare).
+                            for r in retries
+                                .iter()
+                                .filter(|r| r.0 >= made && *r.1 == *p.name && r.2 == *count)
+                            {
+                                step(
+                                    &mut steps,
+                                    r.0,
+                                    StepKind::Retried,
+                                    None,
+                                    format!("by {}: {} (attempt {})", p.name, r.3.name(), r.4),
+                                );
+                            }
+                        }
                         step(
                             &mut steps,
                             at,
@@ -164,6 +188,15 @@ pub fn lineage_in<'a>(
                     }
                     Some(_) => {}
                 }
+            }
+            Event::ProduceRetried {
+                producer,
+                tp: t,
+                count,
+                error,
+                attempt,
+            } if t == tp && rec.is_none() => {
+                retries.push((at, producer.clone(), *count, *error, *attempt));
             }
             Event::RecordsReplicated {
                 broker,
