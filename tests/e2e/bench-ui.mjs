@@ -4,8 +4,10 @@
 // Pause takes to act at 100x, the speed the clock achieves, and the wasm memory.
 //
 // usage: node tests/e2e/bench-ui.mjs --dist dist --out target/bench-ui
-//          [--seconds 6] [--long-seconds 20] [--soak-minutes 0]
+//          [--seconds 6] [--long-seconds 20] [--soak-minutes 0] [--tab Charts]
 //
+// --tab: the panel tab open while measuring (the default is the app's own, Brokers), to
+// measure a heavier panel such as Charts or Guarantees.
 // --long-seconds: how long the large scenario runs at 100x (the acceptance figure is 120 s).
 // --soak-minutes: run the large scenario at 100x that long, sampling memory every 30 s (the
 // acceptance figures are 10 minutes, at most 512 MB, and 30 minutes without an error).
@@ -25,6 +27,7 @@ const outDir = resolve(args.out ?? 'target/bench-ui');
 const seconds = Number(args.seconds ?? 6);
 const longSeconds = Number(args['long-seconds'] ?? 20);
 const soakMinutes = Number(args['soak-minutes'] ?? 0);
+const openTab = args.tab;
 
 const CASES = [
   { name: 'default scenario at 1x', query: '', speed: '1', seconds, trace: true },
@@ -136,6 +139,7 @@ async function openCase(browser, base, c, errors) {
   await page.goto(base + c.query);
   await page.getByRole('button', { name: 'Broker 1', exact: true }).waitFor({ timeout: 20000 });
   await page.getByLabel('Speed').selectOption(c.speed);
+  if (openTab) await page.getByRole('tab', { name: openTab, exact: true }).click();
   return page;
 }
 
@@ -152,6 +156,7 @@ async function runCase(browser, base, c, errors) {
   const achieved = ((await clockSeconds(page)) - sim0) / ((Date.now() - real0) / 1000);
   const r = {
     case: c.name,
+    tab: openTab ?? 'Brokers',
     seconds: c.seconds,
     frames: intervals.length,
     fps: Number((intervals.length / c.seconds).toFixed(1)),

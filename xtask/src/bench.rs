@@ -62,7 +62,7 @@ pub fn ui(args: &[String]) -> Result {
             "--out",
             "target/bench-ui",
         ])
-        // --long-seconds N, --soak-minutes M: see tests/e2e/bench-ui.mjs.
+        // --long-seconds N, --soak-minutes M, --tab NAME: see tests/e2e/bench-ui.mjs.
         .args(args.iter().map(String::as_str))
         .env("CHROMIUM", tools::CHROMIUM)
         .run()
