@@ -57,25 +57,28 @@ pub fn markup(points: &[Point]) -> String {
                     })
                     .collect();
                 Series {
-                    name: format!("{tp} · {}", partition_outlook(points, &values)),
+                    name: format!("{tp} · {}", outlook(points, &values)),
                     values,
                 }
             })
             .collect();
         let total = g.total_lag();
-        let clear = match group_flow(points, name) {
-            _ if total == 0 => "time to clear: 0 s".to_string(),
-            Some((consume, produce)) if consume > produce => {
-                let seconds = total as f64 / (consume - produce);
-                format!("time to clear: {} s", seconds.ceil() as u64)
-            }
+        let totals: Vec<Option<f64>> = points
+            .iter()
+            .map(|p| {
+                let group = p.groups.iter().find(|s| s.group == name)?;
+                Some(group.total_lag() as f64)
+            })
+            .collect();
+        let rates = match group_flow(points, name) {
             Some((consume, produce)) => format!(
-                "not clearing: consumes {}/s, {}/s produced",
+                " (consumes {}/s, {}/s produced)",
                 number(consume),
                 number(produce)
             ),
-            None => "not clearing".to_string(),
+            None => String::new(),
         };
+        let clear = format!("{}{rates}", outlook(points, &totals));
         let note = format!("lag now: {total} · {clear}");
         chart(
             &mut out,
@@ -187,33 +190,40 @@ fn levels(points: &[Point], name: &str, value: impl Fn(&Point) -> u32) -> Series
     }
 }
 
-/// How one partition's lag is going, from its trend over the last `TREND_MS`: caught up, the
-/// seconds to clear it at that pace, or growing. Per partition, so a skewed one stands out
-/// (the group's note gives the whole group's time).
-fn partition_outlook(points: &[Point], lags: &[Option<f64>]) -> String {
+/// How a lag series is going. Lag is HW - committed, and consumers commit every few seconds,
+/// so even a consumer keeping up shows a sawtooth: the trend is read from its floor (the
+/// smallest lag) over the last `TREND_MS` against the `TREND_MS` before: lower, it clears at
+/// that pace; higher, it grows; about the same, it keeps up.
+fn outlook(points: &[Point], lags: &[Option<f64>]) -> String {
     let Some((now, Some(lag))) = points.last().map(|p| p.at_ms).zip(lags.last().copied()) else {
         return "no lag".to_string();
     };
     if lag <= 1.0 {
         return "caught up".to_string();
     }
-    let then = points
-        .iter()
-        .zip(lags)
-        .rev()
-        .find(|(p, _)| p.at_ms + TREND_MS <= now)
-        .and_then(|(p, l)| Some((p.at_ms, (*l)?)));
-    match then {
-        Some((at, before)) if before > lag => {
-            let per_s = (before - lag) * 1000.0 / (now - at) as f64;
-            format!("clears in {} s", (lag / per_s).ceil() as u64)
+    let floor = |from: u64, to: u64| {
+        points
+            .iter()
+            .zip(lags)
+            .filter(|(p, _)| p.at_ms > from && p.at_ms <= to)
+            .filter_map(|(_, l)| *l)
+            .reduce(f64::min)
+    };
+    let Some(start) = now.checked_sub(2 * TREND_MS) else {
+        return "measuring".to_string();
+    };
+    match (floor(start, now - TREND_MS), floor(now - TREND_MS, now)) {
+        (Some(before), Some(recent)) if recent + 1.0 < before => {
+            let per_s = (before - recent) * 1000.0 / TREND_MS as f64;
+            format!("clears in {} s", (recent / per_s).ceil().max(1.0) as u64)
         }
-        Some(_) => "growing".to_string(),
-        None => "measuring".to_string(),
+        (Some(before), Some(recent)) if recent > before + 1.0 => "growing".to_string(),
+        (Some(_), Some(_)) => "keeping up".to_string(),
+        _ => "measuring".to_string(),
     }
 }
 
-/// The span a partition's lag trend is taken over.
+/// The span a lag trend is read over (twice: the last one against the one before).
 const TREND_MS: u64 = 10_000;
 
 /// What a chart says about itself.
@@ -370,21 +380,30 @@ mod tests {
     }
 
     #[test]
-    fn each_partition_says_how_its_lag_is_going() {
-        let points: Vec<Point> = (0..=20)
+    fn a_lag_says_how_it_is_going_from_its_floor() {
+        let points: Vec<Point> = (0..=30)
             .map(|s| Point {
                 at_ms: s * 1_000,
                 ..Point::default()
             })
             .collect();
-        let draining: Vec<Option<f64>> = (0..=20).map(|s| Some(60.0 - 2.0 * s as f64)).collect();
-        // 20 left, falling 2 a second: 10 s.
-        assert_eq!(partition_outlook(&points, &draining), "clears in 10 s");
-        let growing: Vec<Option<f64>> = (0..=20).map(|s| Some(s as f64 * 3.0)).collect();
-        assert_eq!(partition_outlook(&points, &growing), "growing");
-        let mut done = draining.clone();
-        *done.last_mut().unwrap() = Some(0.0);
-        assert_eq!(partition_outlook(&points, &done), "caught up");
-        assert_eq!(partition_outlook(&points[..3], &draining[..3]), "measuring");
+        let series =
+            |f: &dyn Fn(u64) -> f64| -> Vec<Option<f64>> { (0..=30).map(|s| Some(f(s))).collect() };
+        // Falling 2 a second to 20 left: its floor fell 20 in 10 s, so 10 s more.
+        assert_eq!(
+            outlook(&points, &series(&|s| 80.0 - 2.0 * s as f64)),
+            "clears in 10 s"
+        );
+        assert_eq!(outlook(&points, &series(&|s| s as f64 * 3.0)), "growing");
+        // A consumer keeping up: commits every 5 s, lag 0 to 8 and back.
+        assert_eq!(
+            outlook(&points, &series(&|s| (s % 5) as f64 * 2.0 + 2.0)),
+            "keeping up"
+        );
+        assert_eq!(outlook(&points, &series(&|_| 0.0)), "caught up");
+        assert_eq!(
+            outlook(&points[..8], &series(&|s| s as f64 + 5.0)[..8]),
+            "measuring"
+        );
     }
 }
