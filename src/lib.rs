@@ -19,6 +19,7 @@ pub mod camera;
 pub mod components;
 mod frames;
 pub mod glossary;
+pub mod i18n;
 pub mod inspect;
 pub mod narration;
 pub mod opening;
@@ -57,6 +58,7 @@ use components::tabs::topics::{TopicSummary, TopicsTab};
 use components::timeline_bar::{open_file, TimelineBar};
 use components::toolbar::Toolbar;
 use components::topic_diagram::TopicDiagram;
+use i18n::Lang;
 use opening::Preset;
 use scene::snapshot::is_internal;
 use scene::{cluster_view, reasons, topic_view, ClusterView, Rect, Viewport};
@@ -87,6 +89,7 @@ pub fn app() -> Html {
         dispatch.clone(),
     );
     use_keyboard(dispatch.clone());
+    let (lang, set_lang) = use_language();
 
     // The part of the diagram on the stage, as the stage last reported it.
     let visible = use_state(|| None::<Rect>);
@@ -167,6 +170,7 @@ pub fn app() -> Html {
             state.tab,
             state.selection.clone(),
             state.feedback.clone(),
+            lang,
         );
         let (state, view, dispatch) = (state.clone(), view.clone(), dispatch.clone());
         use_memo(deps, move |_| {
@@ -221,8 +225,9 @@ pub fn app() -> Html {
     };
 
     html! {
+        <ContextProvider<Lang> context={lang}>
         <div class="app" {ondragover} {ondrop}>
-            <Toolbar now_ms={view.now} clock={state.clock.clone()} view={state.view} dispatch={dispatch.clone()} />
+            <Toolbar now_ms={view.now} clock={state.clock.clone()} view={state.view} on_lang={set_lang} dispatch={dispatch.clone()} />
             <NarrationBar told={told} {announcement}
                           halted={state.halted.clone().map(AttrValue::from)} />
             <main class="workspace">
@@ -243,6 +248,7 @@ pub fn app() -> Html {
                 </ContextPanel>
             </main>
         </div>
+        </ContextProvider<Lang>>
     }
 }
 
@@ -485,6 +491,33 @@ pub fn typing_in_a_field(event: &KeyboardEvent) -> bool {
                 "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
             )
         })
+}
+
+/// The language the app speaks and a callback choosing another: the one chosen last time
+/// (localStorage), or else the browser's. The page's `lang` follows it.
+#[hook]
+fn use_language() -> (Lang, Callback<Lang>) {
+    let lang = use_state(|| {
+        let stored = gloo::storage::LocalStorage::raw()
+            .get_item(i18n::STORAGE_KEY)
+            .ok()
+            .flatten();
+        let code = stored.or_else(|| gloo::utils::window().navigator().language());
+        Lang::from_code(&code.unwrap_or_default())
+    });
+    use_effect_with(*lang, |lang| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
+    let choose = {
+        let lang = lang.clone();
+        Callback::from(move |chosen: Lang| {
+            let _ = gloo::storage::LocalStorage::raw().set_item(i18n::STORAGE_KEY, chosen.code());
+            lang.set(chosen);
+        })
+    };
+    (*lang, choose)
 }
 
 /// At start, a shared link (`#run=...`) opens its run, or else the run saved by the last visit

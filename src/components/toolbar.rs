@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
 use crate::scene::geometry::fixed;
 use crate::state::clock::{Clock, SPEEDS};
 use crate::state::{Action, ViewKind};
@@ -12,6 +13,8 @@ pub struct ToolbarProps {
     pub now_ms: u64,
     pub clock: Clock,
     pub view: ViewKind,
+    /// The Language control chose a language.
+    pub on_lang: Callback<Lang>,
     pub dispatch: Callback<Action>,
 }
 
@@ -30,33 +33,44 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             .reform(move |_: MouseEvent| Action::SetView(view))
     };
     let clock = &props.clock;
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let on_lang = props.on_lang.reform(|e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        Lang::from_code(&select.value())
+    });
     html! {
         <header class="toolbar">
-            <h1 class="brand" title="See and feel how Apache Kafka works">{ "KafkaScope" }</h1>
-            <div class="time-controls" role="group" aria-label="Time">
-                <button class="primary play" onclick={toggle} title="Space">
-                    { if clock.playing { "Pause" } else { "Play" } }
+            <h1 class="brand" title={tr(lang, "See and feel how Apache Kafka works")}>{ "KafkaScope" }</h1>
+            <div class="time-controls" role="group" aria-label={tr(lang, "Time")}>
+                <button class="primary play" onclick={toggle} title={tr(lang, "Space")}>
+                    { if clock.playing { tr(lang, "Pause") } else { tr(lang, "Play") } }
                 </button>
-                <button onclick={step} title="Right arrow: process the next engine event">{ "Step" }</button>
-                <select onchange={on_speed} aria-label="Speed" title="Simulated seconds per real second">
+                <button onclick={step} title={tr(lang, "Right arrow: process the next engine event")}>{ tr(lang, "Step") }</button>
+                <select onchange={on_speed} aria-label={tr(lang, "Speed")} title={tr(lang, "Simulated seconds per real second")}>
                     { for SPEEDS.iter().map(|&(s, label)| html! {
                         <option value={label} selected={s == clock.speed}>{ format!("{label}x") }</option>
                     }) }
                 </select>
-                <output class="clock" aria-label="Simulation time">{ format_clock(props.now_ms) }</output>
+                <output class="clock" aria-label={tr(lang, "Simulation time")}>{ format_clock(props.now_ms) }</output>
                 if clock.falling_behind() {
                     <span class="achieved" role="status"
-                          title="This machine cannot simulate faster: the clock runs at the speed it reaches, and the page stays responsive.">
-                        { format!("running at {}x", achieved(clock.achieved)) }
+                          title={tr(lang, "This machine cannot simulate faster: the clock runs at the speed it reaches, and the page stays responsive.")}>
+                        { trf(lang, "running at {}x", &[&achieved(clock.achieved)]) }
                     </span>
                 }
             </div>
-            <div class="view-switch" role="group" aria-label="Picture">
+            <div class="view-switch" role="group" aria-label={tr(lang, "Picture")}>
                 <button aria-pressed={(props.view == ViewKind::Topic).to_string()} onclick={show(ViewKind::Topic)}
-                        title="Producers, partitions as logs of offsets, consumer groups">{ "Topic view" }</button>
+                        title={tr(lang, "Producers, partitions as logs of offsets, consumer groups")}>{ tr(lang, "Topic view") }</button>
                 <button aria-pressed={(props.view == ViewKind::Cluster).to_string()} onclick={show(ViewKind::Cluster)}
-                        title="The controller and the brokers with their replicas">{ "Cluster view" }</button>
+                        title={tr(lang, "The controller and the brokers with their replicas")}>{ tr(lang, "Cluster view") }</button>
             </div>
+            // The control's name stays "Language" in every language: it is how one finds it.
+            <select class="language" aria-label="Language" title={tr(lang, "Language")} onchange={on_lang}>
+                { for Lang::ALL.iter().map(|l| html! {
+                    <option value={l.code()} selected={*l == lang}>{ l.name() }</option>
+                }) }
+            </select>
         </header>
     }
 }
