@@ -21,6 +21,7 @@ mod frames;
 pub mod glossary;
 pub mod i18n;
 pub mod inspect;
+mod lesson_files;
 pub mod narration;
 pub mod opening;
 pub mod panic_report;
@@ -54,6 +55,7 @@ use components::tabs::brokers::BrokersTab;
 use components::tabs::events::EventsTab;
 use components::tabs::groups::{GroupSummary, GroupsTab};
 use components::tabs::guarantees::GuaranteesTab;
+use components::tabs::lessons::LessonsTab;
 use components::tabs::topics::{TopicSummary, TopicsTab};
 use components::timeline_bar::{open_file, TimelineBar};
 use components::toolbar::Toolbar;
@@ -90,6 +92,7 @@ pub fn app() -> Html {
     );
     use_keyboard(dispatch.clone());
     let (lang, set_lang) = use_language();
+    use_lessons(&state, dispatch.clone());
 
     // The part of the diagram on the stage, as the stage last reported it.
     let visible = use_state(|| None::<Rect>);
@@ -176,7 +179,7 @@ pub fn app() -> Html {
         use_memo(deps, move |_| {
             (
                 produce_box(&state, &view, &dispatch),
-                panel_body(&state, &view, &dispatch),
+                panel_body(lang, &state, &view, &dispatch),
             )
         })
     };
@@ -227,7 +230,7 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<Lang> context={lang}>
         <div class="app" {ondragover} {ondrop}>
-            <Toolbar now_ms={view.now} clock={state.clock.clone()} view={state.view} on_lang={set_lang} dispatch={dispatch.clone()} />
+            <Toolbar now_ms={view.now} clock={state.clock.clone()} view={state.view} lessons_open={state.tab == Tab::Lessons} on_lang={set_lang} dispatch={dispatch.clone()} />
             <NarrationBar told={told} {announcement}
                           halted={state.halted.clone().map(AttrValue::from)} />
             <main class="workspace">
@@ -266,12 +269,17 @@ fn produce_box(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>
 }
 
 /// The open tab of the context panel, from the engine as it is now.
-fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>) -> Html {
+fn panel_body(
+    lang: Lang,
+    state: &SimState,
+    view: &ClusterView,
+    dispatch: &Callback<Action>,
+) -> Html {
     let error = |panel: Panel| state.error_in(panel).map(AttrValue::from);
     let topics: Vec<String> = view.topics.iter().map(|t| t.name.clone()).collect();
     match state.tab {
         Tab::Details => match &state.selection {
-            Some(selection) => details(state, view, selection, dispatch),
+            Some(selection) => details(lang, state, view, selection, dispatch),
             None => html! {},
         },
         Tab::Brokers => html! {
@@ -289,8 +297,13 @@ fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>)
             html! { <EventsTab history={state.history_handle()} {told} dispatch={dispatch.clone()} /> }
         }
         Tab::Charts => {
-            components::panel_markup::raw(components::charts::markup(state.metrics().points()))
+            components::panel_markup::raw(components::charts::markup(lang, state.metrics().points()))
         }
+        Tab::Lessons => html! {
+            <LessonsTab catalog={state.lessons.catalog.clone()} open={state.lessons.open.clone()}
+                        remembered={state.lessons.remembered.clone()} error={error(Panel::Lessons)}
+                        dispatch={dispatch.clone()} />
+        },
         Tab::Guarantees => {
             let ledger = state.ledger();
             let all = ledger.entries();
@@ -312,6 +325,7 @@ fn panel_body(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>)
 /// The journey of the record at `tp`@`offset`, from the events the app keeps, up to the
 /// moment shown.
 fn lineage_card(
+    lang: Lang,
     state: &SimState,
     engine: &kafka_sim::Engine,
     tp: &kafka_sim::TopicPartition,
@@ -323,12 +337,13 @@ fn lineage_card(
     let events = history.events().take_while(|e| e.at <= now);
     let steps = kafka_sim::guarantees::lineage_in(engine, events, tp, kafka_sim::Offset(offset));
     let kept_from = (history.dropped() > 0).then(|| history.at(0)).flatten();
-    let markup = components::cards::lineage::markup(&steps, kept_from);
+    let markup = components::cards::lineage::markup(lang, &steps, kept_from);
     html! { <LineageCard markup={markup} dispatch={dispatch.clone()} /> }
 }
 
 /// The selected object's card.
 fn details(
+    lang: Lang,
     state: &SimState,
     view: &ClusterView,
     selection: &Selection,
@@ -369,7 +384,7 @@ fn details(
         // A record's card, its journey over time, then its partition's card (where it sits
         // among the others). A record no replica holds any more still has its journey.
         Selection::Record { tp, offset } => {
-            let journey = lineage_card(state, &engine, tp, *offset, dispatch);
+            let journey = lineage_card(lang, state, &engine, tp, *offset, dispatch);
             match inspect::record_detail(&engine, tp, *offset) {
                 Some(record) => {
                     let partition = inspect::partition_detail(&engine, tp).map(|detail| {
@@ -491,6 +506,38 @@ pub fn typing_in_a_field(event: &KeyboardEvent) -> bool {
                 "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
             )
         })
+}
+
+/// Where the lessons' progress is remembered.
+const LESSONS_KEY: &str = "kafkascope.lessons";
+
+/// The lessons' catalog is fetched the first time their panel opens; the progress made is
+/// saved as it grows.
+#[hook]
+fn use_lessons(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>) {
+    let wanted = state.tab == Tab::Lessons
+        && state.lessons.catalog == state::lessons::Catalog::NotLoaded;
+    use_effect_with(wanted, move |wanted| {
+        if *wanted {
+            dispatch.emit(Action::LoadLessons);
+            yew::platform::spawn_local(async move {
+                let loaded = lesson_files::load().await.map(Rc::new);
+                let remembered = gloo::storage::LocalStorage::raw()
+                    .get_item(LESSONS_KEY)
+                    .ok()
+                    .flatten()
+                    .map(|t| state::lessons::Lessons::parse_remembered(&t))
+                    .unwrap_or_default();
+                dispatch.emit(Action::LessonsLoaded(loaded, remembered));
+            });
+        }
+    });
+    let text = state.lessons.remembered_text();
+    use_effect_with(text, |text| {
+        if !text.is_empty() {
+            let _ = gloo::storage::LocalStorage::raw().set_item(LESSONS_KEY, text);
+        }
+    });
 }
 
 /// The language the app speaks and a callback choosing another: the one chosen last time

@@ -12,6 +12,7 @@
 use std::fmt::Write;
 
 use super::markup::esc;
+use crate::i18n::{tr, trf, Lang};
 use crate::state::metrics::{group_flow, rate, Point};
 
 /// Drawing box, in SVG units; the panel is about 300 CSS px wide, so a unit is about a pixel.
@@ -36,10 +37,14 @@ struct Series {
 }
 
 /// The Charts tab as HTML text.
-pub fn markup(points: &[Point]) -> String {
+pub fn markup(lang: Lang, points: &[Point]) -> String {
     let mut out = String::from(r#"<div class="charts">"#);
     let Some(last) = points.last() else {
-        out.push_str(r#"<p class="hint">Charts start with the first simulated second.</p></div>"#);
+        let _ = write!(
+            out,
+            r#"<p class="hint">{}</p></div>"#,
+            tr(lang, "Charts start with the first simulated second.")
+        );
         return out;
     };
     for g in &last.groups {
@@ -57,7 +62,7 @@ pub fn markup(points: &[Point]) -> String {
                     })
                     .collect();
                 Series {
-                    name: format!("{tp} · {}", outlook(points, &values)),
+                    name: format!("{tp} · {}", outlook(lang, points, &values)),
                     values,
                 }
             })
@@ -71,22 +76,23 @@ pub fn markup(points: &[Point]) -> String {
             })
             .collect();
         let rates = match group_flow(points, name) {
-            Some((consume, produce)) => format!(
+            Some((consume, produce)) => trf(
+                lang,
                 " (consumes {}/s, {}/s produced)",
-                number(consume),
-                number(produce)
+                &[&number(consume), &number(produce)],
             ),
             None => String::new(),
         };
-        let clear = format!("{}{rates}", outlook(points, &totals));
-        let note = format!("lag now: {total} · {clear}");
+        let clear = format!("{}{rates}", outlook(lang, points, &totals));
+        let note = format!("{} · {clear}", trf(lang, "lag now: {}", &[&total]));
         chart(
+            lang,
             &mut out,
             &Chart {
                 id: &format!("lag-{name}"),
-                title: &format!("Consumer lag: {name}"),
+                title: &trf(lang, "Consumer lag: {}", &[&name]),
                 metric: "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*,records-lag-max (as kafka-consumer-groups LAG: HW - committed)",
-                unit: "records",
+                unit: tr(lang, "records"),
                 latest: total as f64,
                 note: &note,
             },
@@ -104,29 +110,33 @@ pub fn markup(points: &[Point]) -> String {
                 .map_or(0, |s| s.produced)
         };
         let consumed = |p: &Point| p.totals.consumed_of(topic);
-        flows.push(rates(points, format!("{topic} in"), produced));
-        flows.push(rates(points, format!("{topic} out"), consumed));
+        flows.push(rates(points, trf(lang, "{} in", &[&topic]), produced));
+        flows.push(rates(points, trf(lang, "{} out", &[&topic]), consumed));
     }
     let latest_in = flows.first().and_then(newest).unwrap_or(0.0);
     chart(
+        lang,
         &mut out,
         &Chart {
             id: "throughput",
-            title: "Records in and out per topic",
+            title: tr(lang, "Records in and out per topic"),
             metric: "kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=*; kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*,topic=*,records-consumed-rate",
-            unit: "records/s",
+            unit: tr(lang, "records/s"),
             latest: latest_in,
             note: "",
         },
         points,
         &flows,
     );
-    let failed = [rates(points, "failed records".into(), |p| p.failed_records)];
+    let failed = [rates(points, tr(lang, "failed records").into(), |p| {
+        p.failed_records
+    })];
     chart(
+        lang,
         &mut out,
         &Chart {
             id: "failed",
-            title: "Failed produce (all producers)",
+            title: tr(lang, "Failed produce (all producers)"),
             metric: "kafka.producer:type=producer-metrics,client-id=*,record-error-rate",
             unit: "records/s",
             latest: newest(&failed[0]).unwrap_or(0.0),
@@ -136,16 +146,17 @@ pub fn markup(points: &[Point]) -> String {
         &failed,
     );
     let health = [
-        levels(points, "under-replicated", |p| p.under_replicated),
-        levels(points, "offline", |p| p.offline),
+        levels(points, tr(lang, "under-replicated"), |p| p.under_replicated),
+        levels(points, tr(lang, "offline"), |p| p.offline),
     ];
     chart(
+        lang,
         &mut out,
         &Chart {
             id: "partitions",
-            title: "Under-replicated and offline partitions",
+            title: tr(lang, "Under-replicated and offline partitions"),
             metric: "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions; kafka.controller:type=KafkaController,name=OfflinePartitionsCount",
-            unit: "partitions",
+            unit: tr(lang, "partitions"),
             latest: f64::from(last.under_replicated),
             note: "",
         },
@@ -153,17 +164,20 @@ pub fn markup(points: &[Point]) -> String {
         &health,
     );
     let changes = [
-        rates(points, "ISR shrinks".into(), |p| p.totals.isr_shrinks),
-        rates(points, "ISR expands".into(), |p| p.totals.isr_expands),
-        rates(points, "leader elections".into(), |p| p.totals.elections),
+        rates(points, tr(lang, "ISR shrinks").into(), |p| p.totals.isr_shrinks),
+        rates(points, tr(lang, "ISR expands").into(), |p| p.totals.isr_expands),
+        rates(points, tr(lang, "leader elections").into(), |p| {
+            p.totals.elections
+        }),
     ];
     chart(
+        lang,
         &mut out,
         &Chart {
             id: "isr",
-            title: "ISR changes and leader elections",
+            title: tr(lang, "ISR changes and leader elections"),
             metric: "kafka.server:type=ReplicaManager,name=IsrShrinksPerSec / IsrExpandsPerSec; kafka.controller:type=ControllerStats,name=LeaderElectionRateAndTimeMs",
-            unit: "per s",
+            unit: tr(lang, "per s"),
             latest: newest(&changes[0]).unwrap_or(0.0),
             note: "",
         },
@@ -194,12 +208,12 @@ fn levels(points: &[Point], name: &str, value: impl Fn(&Point) -> u32) -> Series
 /// so even a consumer keeping up shows a sawtooth: the trend is read from its floor (the
 /// smallest lag) over the last `TREND_MS` against the `TREND_MS` before: lower, it clears at
 /// that pace; higher, it grows; about the same, it keeps up.
-fn outlook(points: &[Point], lags: &[Option<f64>]) -> String {
+fn outlook(lang: Lang, points: &[Point], lags: &[Option<f64>]) -> String {
     let Some((now, Some(lag))) = points.last().map(|p| p.at_ms).zip(lags.last().copied()) else {
-        return "no lag".to_string();
+        return tr(lang, "no lag").to_string();
     };
     if lag <= 1.0 {
-        return "caught up".to_string();
+        return tr(lang, "caught up").to_string();
     }
     let floor = |from: u64, to: u64| {
         points
@@ -210,16 +224,17 @@ fn outlook(points: &[Point], lags: &[Option<f64>]) -> String {
             .reduce(f64::min)
     };
     let Some(start) = now.checked_sub(2 * TREND_MS) else {
-        return "measuring".to_string();
+        return tr(lang, "measuring").to_string();
     };
     match (floor(start, now - TREND_MS), floor(now - TREND_MS, now)) {
         (Some(before), Some(recent)) if recent + 1.0 < before => {
             let per_s = (before - recent) * 1000.0 / TREND_MS as f64;
-            format!("clears in {} s", (recent / per_s).ceil().max(1.0) as u64)
+            let seconds = (recent / per_s).ceil().max(1.0) as u64;
+            trf(lang, "clears in {} s", &[&seconds])
         }
-        (Some(before), Some(recent)) if recent > before + 1.0 => "growing".to_string(),
-        (Some(_), Some(_)) => "keeping up".to_string(),
-        _ => "measuring".to_string(),
+        (Some(before), Some(recent)) if recent > before + 1.0 => tr(lang, "growing").to_string(),
+        (Some(_), Some(_)) => tr(lang, "keeping up").to_string(),
+        _ => tr(lang, "measuring").to_string(),
     }
 }
 
@@ -265,7 +280,7 @@ fn px(v: f64) -> i64 {
     v.round() as i64
 }
 
-fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
+fn chart(lang: Lang, out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
     let now = points.last().map_or(0, |p| p.at_ms);
     let oldest = points.first().map_or(0, |p| p.at_ms);
     let span = (now - oldest).max(MIN_SPAN_MS) as f64;
@@ -315,7 +330,7 @@ fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
     for (k, anchor) in [(0u32, "start"), (1, "middle"), (2, "end")] {
         let xx = LEFT + pw * f64::from(k) / 2.0;
         let label = match k {
-            2 => "now".to_string(),
+            2 => tr(lang, "now").to_string(),
             _ => format!("-{} s", span_s * u64::from(2 - k) / 2),
         };
         let _ = write!(
@@ -350,8 +365,8 @@ fn chart(out: &mut String, c: &Chart, points: &[Point], series: &[Series]) {
     }
     let _ = write!(
         out,
-        r#"</svg><ul class="legend-list"><li class="unit">y: {}</li>"#,
-        esc(c.unit)
+        r#"</svg><ul class="legend-list"><li class="unit">{}</li>"#,
+        esc(&trf(lang, "y: {}", &[&c.unit]))
     );
     for (i, s) in series.iter().enumerate() {
         let _ = write!(
@@ -376,7 +391,7 @@ mod tests {
         assert_eq!(nice_ceiling(101.0), 200.0);
         assert_eq!(number(2.25), "2.3");
         assert_eq!(number(12.6), "13");
-        assert!(markup(&[]).contains("first simulated second"));
+        assert!(markup(Lang::En, &[]).contains("first simulated second"));
     }
 
     #[test]
@@ -391,18 +406,18 @@ mod tests {
             |f: &dyn Fn(u64) -> f64| -> Vec<Option<f64>> { (0..=30).map(|s| Some(f(s))).collect() };
         // Falling 2 a second to 20 left: its floor fell 20 in 10 s, so 10 s more.
         assert_eq!(
-            outlook(&points, &series(&|s| 80.0 - 2.0 * s as f64)),
+            outlook(Lang::En, &points, &series(&|s| 80.0 - 2.0 * s as f64)),
             "clears in 10 s"
         );
-        assert_eq!(outlook(&points, &series(&|s| s as f64 * 3.0)), "growing");
+        assert_eq!(outlook(Lang::En, &points, &series(&|s| s as f64 * 3.0)), "growing");
         // A consumer keeping up: commits every 5 s, lag 0 to 8 and back.
         assert_eq!(
-            outlook(&points, &series(&|s| (s % 5) as f64 * 2.0 + 2.0)),
+            outlook(Lang::En, &points, &series(&|s| (s % 5) as f64 * 2.0 + 2.0)),
             "keeping up"
         );
-        assert_eq!(outlook(&points, &series(&|_| 0.0)), "caught up");
+        assert_eq!(outlook(Lang::En, &points, &series(&|_| 0.0)), "caught up");
         assert_eq!(
-            outlook(&points[..8], &series(&|s| s as f64 + 5.0)[..8]),
+            outlook(Lang::En, &points[..8], &series(&|s| s as f64 + 5.0)[..8]),
             "measuring"
         );
     }

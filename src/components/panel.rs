@@ -5,6 +5,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{tr, Lang};
 use crate::state::{Action, Tab};
 
 #[derive(Properties, PartialEq)]
@@ -21,17 +22,33 @@ pub struct ContextPanelProps {
     pub children: Html,
 }
 
-const TABS: [(Tab, &str); 6] = [
-    (Tab::Brokers, "Brokers"),
-    (Tab::Groups, "Groups"),
-    (Tab::Topics, "Topics"),
-    (Tab::Events, "Events"),
-    (Tab::Charts, "Charts"),
-    (Tab::Guarantees, "Guarantees"),
+/// The tabs after the selection's own, in order.
+const TABS: [Tab; 6] = [
+    Tab::Brokers,
+    Tab::Groups,
+    Tab::Topics,
+    Tab::Events,
+    Tab::Charts,
+    Tab::Guarantees,
 ];
+
+/// A tab's name in `lang` (each written out, so the translation test sees it).
+fn tab_name(lang: Lang, tab: Tab) -> &'static str {
+    match tab {
+        Tab::Brokers => tr(lang, "Brokers"),
+        Tab::Groups => tr(lang, "Groups"),
+        Tab::Topics => tr(lang, "Topics"),
+        Tab::Events => tr(lang, "Events"),
+        Tab::Charts => tr(lang, "Charts"),
+        Tab::Guarantees => tr(lang, "Guarantees"),
+        Tab::Lessons => tr(lang, "Lessons"),
+        Tab::Details => tr(lang, "Details"),
+    }
+}
 
 #[function_component(ContextPanel)]
 pub fn context_panel(props: &ContextPanelProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let tab_button = |tab: Tab, label: AttrValue| {
         let dispatch = props.dispatch.clone();
         let on_expand = props.on_expand.clone();
@@ -50,19 +67,19 @@ pub fn context_panel(props: &ContextPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| on_expand.emit(!expanded))
     };
     html! {
-        <aside class={classes!("context-panel", props.expanded.then_some("expanded"))} aria-label="Controls">
+        <aside class={classes!("context-panel", props.expanded.then_some("expanded"))} aria-label={tr(lang, "Controls")}>
             <div class="sheet-handle">
                 <button class="link-button" onclick={toggle} aria-expanded={props.expanded.to_string()}
-                        aria-label={if props.expanded { "Hide controls" } else { "Show controls" }}>
+                        aria-label={if props.expanded { tr(lang, "Hide controls") } else { tr(lang, "Show controls") }}>
                     { if props.expanded { "▾" } else { "▴" } }
                 </button>
             </div>
             { props.pinned.clone() }
-            <div class="tabs" role="tablist" aria-label="Panels">
+            <div class="tabs" role="tablist" aria-label={tr(lang, "Panels")}>
                 if let Some(title) = props.selection_title.clone() {
                     { tab_button(Tab::Details, title) }
                 }
-                { for TABS.iter().map(|(tab, label)| tab_button(*tab, AttrValue::from(*label))) }
+                { for TABS.iter().map(|tab| tab_button(*tab, AttrValue::from(tab_name(lang, *tab)))) }
             </div>
             <div class="tab-body" role="tabpanel">
                 { props.children.clone() }

@@ -6,13 +6,15 @@ use yew::prelude::*;
 use crate::i18n::{tr, trf, Lang};
 use crate::scene::geometry::fixed;
 use crate::state::clock::{Clock, SPEEDS};
-use crate::state::{Action, ViewKind};
+use crate::state::{Action, Tab, ViewKind};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
     pub now_ms: u64,
     pub clock: Clock,
     pub view: ViewKind,
+    /// The Lessons panel is open.
+    pub lessons_open: bool,
     /// The Language control chose a language.
     pub on_lang: Callback<Lang>,
     pub dispatch: Callback<Action>,
@@ -65,7 +67,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button aria-pressed={(props.view == ViewKind::Cluster).to_string()} onclick={show(ViewKind::Cluster)}
                         title={tr(lang, "The controller and the brokers with their replicas")}>{ tr(lang, "Cluster view") }</button>
             </div>
-            // The control's name stays "Language" in every language: it is how one finds it.
+            // "Lessons" and "Language" keep their names in every language: it is how one finds them.
+            <button class="lessons-button" aria-label="Lessons" aria-pressed={props.lessons_open.to_string()}
+                    onclick={props.dispatch.reform(|_: MouseEvent| Action::ShowTab(Tab::Lessons))}>
+                { tr(lang, "Lessons") }
+            </button>
             <select class="language" aria-label="Language" title={tr(lang, "Language")} onchange={on_lang}>
                 { for Lang::ALL.iter().map(|l| html! {
                     <option value={l.code()} selected={*l == lang}>{ l.name() }</option>

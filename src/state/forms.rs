@@ -20,6 +20,8 @@ pub enum Panel {
     Timeline,
     /// The Guarantees tab's record finder.
     Guarantees,
+    /// The open lesson ("Show me").
+    Lessons,
 }
 
 /// What the user's last actions left to show.

@@ -12,6 +12,7 @@
 pub mod clock;
 pub mod forms;
 pub mod history;
+pub mod lessons;
 pub mod metrics;
 pub mod run;
 pub mod selection;
@@ -65,6 +66,8 @@ pub enum Tab {
     /// The guarantee ledger (acked, lost, delivered twice, out of key order) and the record
     /// finder.
     Guarantees,
+    /// The lessons: their list, or the open lesson's steps (opened by the toolbar's button).
+    Lessons,
 }
 
 /// Records listed at most for a key searched.
@@ -104,6 +107,8 @@ pub struct SimState {
     since_panels_ms: f64,
     /// Why the clock was stopped by the app itself (a limit reached), shown until played again.
     pub halted: Option<String>,
+    /// The lessons: their catalog, the one open and its steps' progress.
+    pub lessons: lessons::Lessons,
 }
 
 impl PartialEq for SimState {
@@ -119,6 +124,7 @@ impl PartialEq for SimState {
             && self.history_version == other.history_version
             && self.panels_version == other.panels_version
             && self.halted == other.halted
+            && self.lessons == other.lessons
     }
 }
 
@@ -156,6 +162,16 @@ pub enum Action {
     Select(Option<Selection>),
     /// Find a record: `TOPIC-PARTITION@OFFSET` opens it, anything else is a key to look for.
     FindRecord(String),
+    /// The Lessons panel needs its catalog: it is being fetched.
+    LoadLessons,
+    /// The catalog arrived (or could not), with the progress remembered from earlier visits.
+    LessonsLoaded(Result<Rc<Vec<lessons::LoadedLesson>>, String>, Vec<(String, usize)>),
+    /// Starts (or restarts) lesson `i` on its own cluster.
+    OpenLesson(usize),
+    /// Back to the list of lessons.
+    CloseLesson,
+    /// Does the open lesson's current step.
+    ShowMe,
     ShowTab(Tab),
     SetView(ViewKind),
     /// A new consumer joins `group` (named `<group>-<n>`), as the group's consumers join.
@@ -246,6 +262,7 @@ impl SimState {
             panels_version: 0,
             since_panels_ms: 0.0,
             halted: None,
+            lessons: lessons::Lessons::default(),
         };
         state.collect_events();
         state
@@ -343,6 +360,9 @@ impl SimState {
     fn show(&mut self, engine: Engine) {
         // The charts show the run as of the moment shown (a later future is dropped).
         self.metrics.borrow_mut().rewind(engine.now());
+        if let Some(progress) = self.lessons.open.as_mut() {
+            progress.rewind(engine.now());
+        }
         *self.engine.borrow_mut() = engine;
         self.clock.playing = false;
         self.version += 1;
@@ -355,6 +375,11 @@ impl SimState {
         let mut opened = SimState::of_run(preset, run, until_ms);
         opened.view = self.view;
         opened.clock.playing = false;
+        // The catalog and what the learner did stay; a lesson open is about the cluster left.
+        opened.lessons = lessons::Lessons {
+            open: None,
+            ..self.lessons.clone()
+        };
         opened.history.borrow_mut().announce(format!(
             "Opened a scenario at {}.",
             timeline::clock_text(until_ms)
@@ -452,6 +477,31 @@ impl SimState {
                 if let Some((tp, offset)) = self.followed_record() {
                     self.select(Some(Selection::Record { tp, offset }));
                 }
+            }
+        }
+    }
+
+    /// Lesson `i` from its start: its scenario opened at its end, playing, its steps unticked.
+    fn open_lesson(&self, i: usize) -> SimState {
+        let lessons::Catalog::Loaded(all) = &self.lessons.catalog else {
+            return self.clone();
+        };
+        let Some(loaded) = all.get(i) else {
+            return self.clone();
+        };
+        match Run::import(&loaded.scenario) {
+            // The lesson starts where its scenario runs to.
+            Ok((run, until)) => {
+                let mut next = self.opened(run, until);
+                next.lessons.open = Some(lessons::Progress::new(i, loaded.lesson.steps.len()));
+                next.tab = Tab::Lessons;
+                next.clock.playing = true;
+                next
+            }
+            Err(e) => {
+                let mut next = self.clone();
+                next.refuse(Panel::Lessons, format!("Cannot open the lesson: {e}"));
+                next
             }
         }
     }
@@ -657,6 +707,33 @@ impl Reducible for SimState {
             }
             Action::Select(selection) => next.select(selection),
             Action::FindRecord(query) => next.find_record(query.trim()),
+            Action::LoadLessons => {
+                if next.lessons.catalog == lessons::Catalog::NotLoaded {
+                    next.lessons.catalog = lessons::Catalog::Loading;
+                }
+            }
+            Action::LessonsLoaded(result, remembered) => {
+                next.lessons.catalog = match result {
+                    Ok(all) => lessons::Catalog::Loaded(all),
+                    Err(why) => lessons::Catalog::Failed(why),
+                };
+                next.lessons.remembered = remembered;
+            }
+            Action::OpenLesson(i) => next = next.open_lesson(i),
+            Action::CloseLesson => next.lessons.open = None,
+            Action::ShowMe => {
+                let commands = next
+                    .lessons
+                    .open_lesson()
+                    .map(|(lesson, progress)| progress.show_me(lesson))
+                    .unwrap_or_default();
+                for command in commands {
+                    if next.command(Panel::Lessons, command).is_none() {
+                        break;
+                    }
+                }
+                next.clock.playing = true;
+            }
             Action::ShowTab(tab) => next.tab = tab,
             Action::SetView(view) => next.view = view,
             Action::AddConsumer { group } => {
@@ -738,6 +815,8 @@ impl Reducible for SimState {
             Action::DismissError => next.feedback.error = None,
         }
         next.collect_events();
+        let engine = next.engine.clone();
+        next.lessons.observe(&engine.borrow());
         Rc::new(next)
     }
 }

@@ -12,6 +12,7 @@ use kafka_sim::guarantees::{LineageStep, StepKind};
 use yew::prelude::*;
 
 use crate::components::panel_markup::{button, esc, on_act, raw, Act};
+use crate::i18n::{tr, trf, Lang};
 use crate::state::timeline::clock_text;
 use crate::state::Action;
 
@@ -39,11 +40,11 @@ pub fn lineage_card(props: &LineageCardProps) -> Html {
 }
 
 /// The lane a step is drawn in.
-fn lane(step: &LineageStep) -> String {
+fn lane(lang: Lang, step: &LineageStep) -> String {
     match (&step.group, step.broker) {
-        (Some(g), _) => format!("group {g}"),
-        (None, Some(b)) => format!("broker {}", b.0),
-        (None, None) => "producer".to_string(),
+        (Some(g), _) => trf(lang, "group {}", &[g]),
+        (None, Some(b)) => trf(lang, "broker {}", &[&b.0]),
+        (None, None) => tr(lang, "producer").to_string(),
     }
 }
 
@@ -59,18 +60,25 @@ fn tone(kind: StepKind) -> &'static str {
 
 /// The journey's markup: a note when the app no longer has the events that began it, the
 /// swimlane, then the steps as text.
-pub fn markup(steps: &[LineageStep], history_from_ms: Option<u64>) -> String {
-    let mut out =
-        String::from(r#"<section class="lineage" aria-label="Lineage"><h3>Journey over time</h3>"#);
+pub fn markup(lang: Lang, steps: &[LineageStep], history_from_ms: Option<u64>) -> String {
+    let mut out = format!(
+        r#"<section class="lineage" aria-label="{}"><h3>{}</h3>"#,
+        tr(lang, "Lineage"),
+        tr(lang, "Journey over time")
+    );
     if steps.is_empty() {
-        out.push_str(r#"<p class="hint">No step of this record is in the event history"#);
+        let _ = write!(
+            out,
+            r#"<p class="hint">{}"#,
+            tr(lang, "No step of this record is in the event history")
+        );
         if let Some(from) = history_from_ms {
-            let _ = write!(out, " (it keeps the events from {} on)", clock_text(from));
+            out.push_str(&trf(lang, " (it keeps the events from {} on)", &[&clock_text(from)]));
         }
         out.push_str(".</p></section>");
         return out;
     }
-    swimlane(&mut out, steps);
+    swimlane(lang, &mut out, steps);
     let first = steps[0].at_ms;
     out.push_str(r#"<ol class="lineage-steps">"#);
     for s in steps {
@@ -80,7 +88,7 @@ pub fn markup(steps: &[LineageStep], history_from_ms: Option<u64>) -> String {
             "link-button time",
             &Act::Seek(s.at_ms),
             &format!("+{} ms", s.at_ms - first),
-            Some(&format!("Show the moment {}", clock_text(s.at_ms))),
+            Some(&trf(lang, "Show the moment {}", &[&clock_text(s.at_ms)])),
         );
         let _ = write!(
             out,
@@ -92,17 +100,17 @@ pub fn markup(steps: &[LineageStep], history_from_ms: Option<u64>) -> String {
     }
     let _ = write!(
         out,
-        "</ol><p class=\"hint\">First step at {}.</p></section>",
-        clock_text(first)
+        r#"</ol><p class="hint">{}</p></section>"#,
+        trf(lang, "First step at {}.", &[&clock_text(first)])
     );
     out
 }
 
-fn swimlane(out: &mut String, steps: &[LineageStep]) {
+fn swimlane(lang: Lang, out: &mut String, steps: &[LineageStep]) {
     let shown = &steps[..steps.len().min(MAX_COLUMNS)];
     let mut lanes: Vec<String> = Vec::new();
     for s in shown {
-        let l = lane(s);
+        let l = lane(lang, s);
         if !lanes.contains(&l) {
             lanes.push(l);
         }
@@ -111,7 +119,8 @@ fn swimlane(out: &mut String, steps: &[LineageStep]) {
     let height = LANE_H * lanes.len() as u32 + 4;
     let _ = write!(
         out,
-        r#"<div class="swimlane"><svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="Swimlane of the record's steps">"#
+        r#"<div class="swimlane"><svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
+        tr(lang, "Swimlane of the record's steps")
     );
     for (i, l) in lanes.iter().enumerate() {
         let y = LANE_H * i as u32 + LANE_H / 2 + 2;
@@ -124,7 +133,7 @@ fn swimlane(out: &mut String, steps: &[LineageStep]) {
         );
     }
     let centre = |col: usize, s: &LineageStep| {
-        let row = lanes.iter().position(|l| *l == lane(s)).unwrap_or(0) as u32;
+        let row = lanes.iter().position(|l| *l == lane(lang, s)).unwrap_or(0) as u32;
         (
             LABEL_W + COL_W * col as u32 + COL_W / 2,
             LANE_H * row + LANE_H / 2 + 2,
@@ -175,7 +184,7 @@ mod tests {
             step(900, StepKind::Delivered, None, Some("payments")),
             step(950, StepKind::Lost, None, None),
         ];
-        let html = markup(&steps, None);
+        let html = markup(Lang::En, &steps, None);
         for lane in ["producer", "broker 1", "broker 2", "group payments"] {
             assert_eq!(
                 html.matches(&format!(">{lane}</text>")).count(),
@@ -191,6 +200,6 @@ mod tests {
             "the loss stands out"
         );
         assert!(!html.contains("<b>"), "details are escaped");
-        assert!(markup(&[], Some(60_000)).contains("from 1:00.0 on"));
+        assert!(markup(Lang::En, &[], Some(60_000)).contains("from 1:00.0 on"));
     }
 }

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, esc, on_act, raw, term, Act};
 use crate::components::text_field::use_text_field;
+use crate::i18n::{tr, trf, Lang};
 use crate::state::forms::Found;
 use crate::state::selection::Selection;
 use crate::state::timeline::clock_text;
@@ -34,6 +35,7 @@ pub struct GuaranteesTabProps {
 
 #[function_component(GuaranteesTab)]
 pub fn guarantees_tab(props: &GuaranteesTabProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let query = use_text_field("");
     let onsubmit = {
         let query = query.clone();
@@ -45,92 +47,100 @@ pub fn guarantees_tab(props: &GuaranteesTabProps) -> Html {
     let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
         <section class="card" aria-labelledby="ledger-heading" {onclick} {onkeydown}>
-            <h2 id="ledger-heading">{ "Guarantee ledger" }</h2>
-            { raw(counts(&props.counts)) }
-            { raw(entries(&props.entries, props.total_entries)) }
-            <h3>{ "Find a record" }</h3>
-            <form class="form-grid" {onsubmit} aria-label="Find a record">
-                <label class="span-2">{ "Key, or topic-partition@offset" }
-                    <input name="record-query" placeholder="customer-42 or orders-2@15"
+            <h2 id="ledger-heading">{ tr(lang, "Guarantee ledger") }</h2>
+            { raw(counts(lang, &props.counts)) }
+            { raw(entries(lang, &props.entries, props.total_entries)) }
+            <h3>{ tr(lang, "Find a record") }</h3>
+            <form class="form-grid" {onsubmit} aria-label={tr(lang, "Find a record")}>
+                <label class="span-2">{ tr(lang, "Key, or topic-partition@offset") }
+                    <input name="record-query" placeholder={tr(lang, "customer-42 or orders-2@15")}
                            value={query.text()} oninput={query.oninput.clone()} />
                 </label>
-                <button type="submit">{ "Find" }</button>
+                <button type="submit">{ tr(lang, "Find") }</button>
             </form>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             if let Some(found) = &props.found {
-                { raw(found_list(found)) }
+                { raw(found_list(lang, found)) }
             }
         </section>
     }
 }
 
 /// The totals, each with what it means.
-fn counts(c: &LedgerCounts) -> String {
+fn counts(lang: Lang, c: &LedgerCounts) -> String {
     let rows = [
         (
             c.acked,
             "acknowledged",
-            "records producers were told are written",
+            tr(lang, "acknowledged"),
+            tr(lang, "records producers were told are written"),
             "",
         ),
         (
             c.lost,
             "lost after the ack",
-            "acknowledged, then missing from the new leader's log",
+            tr(lang, "lost after the ack"),
+            tr(lang, "acknowledged, then missing from the new leader's log"),
             "bad",
         ),
         (
             c.delivered,
             "delivered",
-            "records handed to consumers' applications, all groups",
+            tr(lang, "delivered"),
+            tr(lang, "records handed to consumers' applications, all groups"),
             "",
         ),
         (
             c.duplicates,
             "delivered twice",
-            "a group got them again (a consumer died or left before committing)",
+            tr(lang, "delivered twice"),
+            tr(lang, "a group got them again (a consumer died or left before committing)"),
             "warn",
         ),
         (
             c.order_violations,
             "out of key order",
-            "a group got a key's record after a newer one of that key",
+            tr(lang, "out of key order"),
+            tr(lang, "a group got a key's record after a newer one of that key"),
             "bad",
         ),
         (
             c.aborted_seen,
             "aborted, seen",
-            "records of aborted transactions read by read_uncommitted consumers",
+            tr(lang, "aborted, seen"),
+            tr(lang, "records of aborted transactions read by read_uncommitted consumers"),
             "warn",
         ),
     ];
     let mut out = String::from(r#"<dl class="ledger-counts">"#);
-    for (n, name, meaning, tone) in rows {
+    // `data-ledger` names the count in English in every language (the tests read it).
+    for (n, id, name, meaning, tone) in rows {
         let _ = write!(
             out,
             r#"<div class="{}" data-ledger="{}"><dt>{name}</dt><dd><b>{n}</b> <span class="muted">{meaning}</span></dd></div>"#,
             if n > 0 { tone } else { "" },
-            name.replace(' ', "-"),
+            id.replace(' ', "-"),
         );
     }
     out.push_str("</dl>");
     out
 }
 
-fn kind_words(kind: EntryKind) -> &'static str {
+fn kind_words(lang: Lang, kind: EntryKind) -> &'static str {
     match kind {
-        EntryKind::Lost => "lost",
-        EntryKind::Duplicate => "delivered twice",
-        EntryKind::OrderViolation => "out of key order",
-        EntryKind::AbortedSeen => "aborted, seen",
+        EntryKind::Lost => tr(lang, "lost"),
+        EntryKind::Duplicate => tr(lang, "delivered twice"),
+        EntryKind::OrderViolation => tr(lang, "out of key order"),
+        EntryKind::AbortedSeen => tr(lang, "aborted, seen"),
     }
 }
 
 /// The newest entries, each with its moment and its first record.
-fn entries(list: &[LedgerEntry], total: usize) -> String {
+fn entries(lang: Lang, list: &[LedgerEntry], total: usize) -> String {
     if list.is_empty() {
         return format!(
-            r#"<p class="hint">Nothing lost, nothing delivered twice, no key out of order. Kill a leader while an acks=1 producer writes, or a consumer before it commits, and watch this list. ({})</p>"#,
+            r#"<p class="hint">{} ({})</p>"#,
+            tr(lang, "Nothing lost, nothing delivered twice, no key out of order. Kill a leader while an acks=1 producer writes, or a consumer before it commits, and watch this list."),
             term("acks", "acks")
         );
     }
@@ -144,23 +154,23 @@ fn entries(list: &[LedgerEntry], total: usize) -> String {
                 _ => "warn",
             },
             e.kind.as_str(),
-            kind_words(e.kind)
+            kind_words(lang, e.kind)
         );
-        let _ = write!(
-            out,
+        out.push_str(&trf(
+            lang,
             "{} record(s) of {} at offsets {}..{}",
-            e.count, e.tp, e.start.0, e.end.0
-        );
+            &[&e.count, &e.tp, &e.start.0, &e.end.0],
+        ));
         if let (Some(g), Some(c)) = (&e.group, &e.consumer) {
-            let _ = write!(out, " · group {} consumer {}", esc(g), esc(c));
+            out.push_str(&trf(lang, " · group {} consumer {}", &[&esc(g), &esc(c)]));
         }
         let _ = write!(out, r#"<div class="muted">{}</div><div>"#, esc(&e.reason));
         button(
             &mut out,
             "link-button",
             &Act::Seek(e.at_ms),
-            &format!("at {}", clock_text(e.at_ms)),
-            Some(&format!("Show the moment {}", clock_text(e.at_ms))),
+            &trf(lang, "at {}", &[&clock_text(e.at_ms)]),
+            Some(&trf(lang, "Show the moment {}", &[&clock_text(e.at_ms)])),
         );
         out.push_str(" · ");
         button(
@@ -170,8 +180,8 @@ fn entries(list: &[LedgerEntry], total: usize) -> String {
                 tp: e.tp.clone(),
                 offset: e.start.0,
             }),
-            &format!("record {}@{}", e.tp, e.start.0),
-            Some(&format!("Open record {} offset {}", e.tp, e.start.0)),
+            &trf(lang, "record {}@{}", &[&e.tp, &e.start.0]),
+            Some(&trf(lang, "Open record {} offset {}", &[&e.tp, &e.start.0])),
         );
         out.push_str("</div></li>");
     }
@@ -179,19 +189,23 @@ fn entries(list: &[LedgerEntry], total: usize) -> String {
     if total > list.len() {
         let _ = write!(
             out,
-            r#"<p class="hint">The newest {} of {total} entries.</p>"#,
-            list.len()
+            r#"<p class="hint">{}</p>"#,
+            trf(lang, "The newest {} of {} entries.", &[&list.len(), &total])
         );
     }
     out
 }
 
 /// The records a key search found, each opening its card.
-fn found_list(found: &Found) -> String {
+fn found_list(lang: Lang, found: &Found) -> String {
     let mut out = format!(
-        r#"<p>{} record(s) with key <code>{}</code>:</p><ul class="chips" aria-label="Records found">"#,
-        found.records.len(),
-        esc(&found.key)
+        r#"<p>{}</p><ul class="chips" aria-label="{}">"#,
+        trf(
+            lang,
+            "{} record(s) with key {}:",
+            &[&found.records.len(), &format!("<code>{}</code>", esc(&found.key))]
+        ),
+        tr(lang, "Records found")
     );
     for (tp, offset) in &found.records {
         out.push_str("<li>");
@@ -203,7 +217,7 @@ fn found_list(found: &Found) -> String {
                 offset: *offset,
             }),
             &format!("{tp}@{offset}"),
-            Some(&format!("Open record {tp} offset {offset}")),
+            Some(&trf(lang, "Open record {} offset {}", &[tp, offset])),
         );
         out.push_str("</li>");
     }
@@ -229,19 +243,19 @@ mod tests {
             consumer: Some("<payments-1>".into()),
             reason: "consumer payments-1 died before committing".into(),
         };
-        let html = entries(&[entry], 3);
+        let html = entries(Lang::En, &[entry], 3);
         assert!(html.contains(r#"data-act="seek|61500""#));
         assert!(html.contains(r#"data-act="record|orders|2|10""#));
         assert!(html.contains("at 1:01.5"));
         assert!(html.contains("&lt;payments-1&gt;"), "names escaped");
         assert!(html.contains("newest 1 of 3"));
-        let none = entries(&[], 0);
+        let none = entries(Lang::En, &[], 0);
         assert!(none.contains("Nothing lost"));
     }
 
     #[test]
     fn counts_flag_only_what_happened() {
-        let html = counts(&LedgerCounts {
+        let html = counts(Lang::En, &LedgerCounts {
             acked: 10,
             lost: 2,
             ..LedgerCounts::default()

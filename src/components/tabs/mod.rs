@@ -4,4 +4,5 @@ pub mod brokers;
 pub mod events;
 pub mod groups;
 pub mod guarantees;
+pub mod lessons;
 pub mod topics;

@@ -1,0 +1,179 @@
+//! The lessons as the app runs them: the catalog (fetched the first time the Lessons panel
+//! opens: the lesson files and their starting scenarios, none of it in the bundle), the lesson
+//! open, and when each of its steps' checkpoint was met.
+//!
+//! A step is checked from the simulated moment its checkpoint first held, steps in order (a
+//! step's checkpoint is looked at once the step before is checked). The moment is kept, so
+//! going back on the timeline before it unticks the step, and playing on ticks it again: a
+//! checkpoint is a predicate over the engine's state (`kafka_sim::lesson::Checkpoint`), and the
+//! engine is deterministic.
+
+use std::rc::Rc;
+
+use kafka_sim::lesson::Lesson;
+use kafka_sim::{Command, Engine};
+
+/// A lesson with the text of its starting scenario (a `kafka-sim run` scenario file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedLesson {
+    pub lesson: Lesson,
+    pub scenario: String,
+}
+
+/// Where the catalog is.
+#[derive(Clone, Debug, Default)]
+pub enum Catalog {
+    #[default]
+    NotLoaded,
+    Loading,
+    Loaded(Rc<Vec<LoadedLesson>>),
+    Failed(String),
+}
+
+impl PartialEq for Catalog {
+    /// A loaded catalog is the same one, not an equal copy (compared every frame).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Catalog::Loaded(a), Catalog::Loaded(b)) => Rc::ptr_eq(a, b),
+            (Catalog::Failed(a), Catalog::Failed(b)) => a == b,
+            (Catalog::NotLoaded, Catalog::NotLoaded) | (Catalog::Loading, Catalog::Loading) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The lesson open and its steps' progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// Its index in the catalog.
+    pub lesson: usize,
+    /// When each step's checkpoint was met (simulated ms), in step order.
+    pub met: Vec<Option<u64>>,
+}
+
+impl Progress {
+    pub fn new(lesson: usize, steps: usize) -> Progress {
+        Progress {
+            lesson,
+            met: vec![None; steps],
+        }
+    }
+
+    /// The first step not met yet (the one the learner is on).
+    pub fn current(&self) -> Option<usize> {
+        self.met.iter().position(Option::is_none)
+    }
+
+    /// Steps met.
+    pub fn done(&self) -> usize {
+        self.met.iter().take_while(|m| m.is_some()).count()
+    }
+
+    /// Ticks the current step, and the next ones, while their checkpoints hold at `engine`'s
+    /// time. Returns whether a step was ticked.
+    pub fn observe(&mut self, lesson: &Lesson, engine: &Engine) -> bool {
+        let mut ticked = false;
+        while let Some(i) = self.current() {
+            if !lesson.steps[i].checkpoint.holds(engine) {
+                break;
+            }
+            self.met[i] = Some(engine.now());
+            ticked = true;
+        }
+        ticked
+    }
+
+    /// The timeline shows `now`: steps met after it are not met there.
+    pub fn rewind(&mut self, now: u64) {
+        for m in &mut self.met {
+            if m.is_some_and(|at| at > now) {
+                *m = None;
+            }
+        }
+    }
+
+    /// What "Show me" does on the current step: its commands.
+    pub fn show_me(&self, lesson: &Lesson) -> Vec<Command> {
+        self.current()
+            .map(|i| lesson.steps[i].show_me.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The lessons' part of the app's state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lessons {
+    pub catalog: Catalog,
+    /// The lesson open, if any.
+    pub open: Option<Progress>,
+    /// Steps done per lesson id: the most reached, remembered across visits (localStorage).
+    pub remembered: Vec<(String, usize)>,
+}
+
+impl Lessons {
+    /// The lesson open, with its progress.
+    pub fn open_lesson(&self) -> Option<(&Lesson, &Progress)> {
+        let progress = self.open.as_ref()?;
+        match &self.catalog {
+            Catalog::Loaded(all) => all.get(progress.lesson).map(|l| (&l.lesson, progress)),
+            _ => None,
+        }
+    }
+
+    /// Looks at the engine after it moved: ticks the open lesson's steps whose checkpoint
+    /// holds, and remembers how far the learner got.
+    pub fn observe(&mut self, engine: &Engine) {
+        let (Some(progress), Catalog::Loaded(all)) = (self.open.as_mut(), &self.catalog) else {
+            return;
+        };
+        let Some(loaded) = all.get(progress.lesson) else {
+            return;
+        };
+        if progress.observe(&loaded.lesson, engine) {
+            let done = progress.done();
+            let id = &loaded.lesson.id;
+            match self.remembered.iter_mut().find(|(i, _)| i == id) {
+                Some((_, n)) => *n = (*n).max(done),
+                None => self.remembered.push((id.clone(), done)),
+            }
+        }
+    }
+
+    /// The remembered progress as stored: `id=steps` pairs joined by `,` (ids have no `,`/`=`).
+    pub fn remembered_text(&self) -> String {
+        self.remembered
+            .iter()
+            .map(|(id, n)| format!("{id}={n}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads what `remembered_text` wrote (anything unreadable is skipped).
+    pub fn parse_remembered(text: &str) -> Vec<(String, usize)> {
+        text.split(',')
+            .filter_map(|pair| {
+                let (id, n) = pair.split_once('=')?;
+                Some((id.to_string(), n.parse().ok()?))
+            })
+            .collect()
+    }
+}
+
+/// A lesson text in `lang`.
+pub fn text(t: &kafka_sim::lesson::Text, lang: crate::i18n::Lang) -> &str {
+    match lang {
+        crate::i18n::Lang::En => &t.en,
+        crate::i18n::Lang::PtBr => &t.pt_br,
+    }
+}
+
+/// The lesson files named by `lessons/index.json`, in order.
+pub fn parse_index(text: &str) -> Result<Vec<String>, String> {
+    let index = kafka_sim::lesson::parse_index(text).map_err(|e| format!("index.json: {e}"))?;
+    Ok(index.lessons.into_iter().map(|e| e.file).collect())
+}
+
+/// A lesson file.
+pub fn parse_lesson(text: &str) -> Result<Lesson, String> {
+    kafka_sim::lesson::parse_lesson(text)
+}
