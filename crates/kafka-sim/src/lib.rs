@@ -48,6 +48,8 @@
 //! - [`sorted`]: `SortedMap`/`SortedSet`, the ordered maps and sets used throughout (sorted
 //!   vectors: `BTreeMap`'s behaviour with a fraction of its code in the browser bundle);
 //!   [`sorting`]: one sort for every type; [`small_map`]: maps of a handful of entries.
+//! - [`lesson`]: lessons as data (steps with texts in English and pt-BR, checkpoints over
+//!   the engine's state, show_me commands) and a player that drives them as the app does.
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
 //!   consumer groups, read_committed deliveries) and a scenario run checked step by step; [`sweep`]: seeded fault
 //!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
@@ -72,6 +74,7 @@ mod group_codec;
 pub mod guarantees;
 pub mod ids;
 pub mod ledger;
+pub mod lesson;
 pub mod log;
 pub mod message;
 pub mod metadata;

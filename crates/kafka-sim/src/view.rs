@@ -374,6 +374,12 @@ impl Engine {
             .collect()
     }
 
+    /// The topic's explicit config `name` (`kafka-configs --describe`), if it is set.
+    pub fn topic_config_override(&self, topic: &str, name: &str) -> Option<&str> {
+        let t = self.controller.image.topics.get(topic)?;
+        t.config.overrides.get(name).map(String::as_str)
+    }
+
     /// Total records written to leaders' logs plus replicated, per broker (for tests/UI).
     pub fn log_end_offsets(&self, tp: &TopicPartition) -> Vec<(BrokerId, Offset)> {
         self.brokers
