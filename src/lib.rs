@@ -296,9 +296,10 @@ fn panel_body(
             let told = state.history().told().cloned().collect::<Vec<_>>();
             html! { <EventsTab history={state.history_handle()} {told} dispatch={dispatch.clone()} /> }
         }
-        Tab::Charts => {
-            components::panel_markup::raw(components::charts::markup(lang, state.metrics().points()))
-        }
+        Tab::Charts => components::panel_markup::raw(components::charts::markup(
+            lang,
+            state.metrics().points(),
+        )),
         Tab::Lessons => html! {
             <LessonsTab catalog={state.lessons.catalog.clone()} open={state.lessons.open.clone()}
                         remembered={state.lessons.remembered.clone()} error={error(Panel::Lessons)}
@@ -515,8 +516,8 @@ const LESSONS_KEY: &str = "kafkascope.lessons";
 /// saved as it grows.
 #[hook]
 fn use_lessons(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>) {
-    let wanted = state.tab == Tab::Lessons
-        && state.lessons.catalog == state::lessons::Catalog::NotLoaded;
+    let wanted =
+        state.tab == Tab::Lessons && state.lessons.catalog == state::lessons::Catalog::NotLoaded;
     use_effect_with(wanted, move |wanted| {
         if *wanted {
             dispatch.emit(Action::LoadLessons);

@@ -164,8 +164,12 @@ pub fn markup(lang: Lang, points: &[Point]) -> String {
         &health,
     );
     let changes = [
-        rates(points, tr(lang, "ISR shrinks").into(), |p| p.totals.isr_shrinks),
-        rates(points, tr(lang, "ISR expands").into(), |p| p.totals.isr_expands),
+        rates(points, tr(lang, "ISR shrinks").into(), |p| {
+            p.totals.isr_shrinks
+        }),
+        rates(points, tr(lang, "ISR expands").into(), |p| {
+            p.totals.isr_expands
+        }),
         rates(points, tr(lang, "leader elections").into(), |p| {
             p.totals.elections
         }),
@@ -409,7 +413,10 @@ mod tests {
             outlook(Lang::En, &points, &series(&|s| 80.0 - 2.0 * s as f64)),
             "clears in 10 s"
         );
-        assert_eq!(outlook(Lang::En, &points, &series(&|s| s as f64 * 3.0)), "growing");
+        assert_eq!(
+            outlook(Lang::En, &points, &series(&|s| s as f64 * 3.0)),
+            "growing"
+        );
         // A consumer keeping up: commits every 5 s, lag 0 to 8 and back.
         assert_eq!(
             outlook(Lang::En, &points, &series(&|s| (s % 5) as f64 * 2.0 + 2.0)),

@@ -165,7 +165,10 @@ pub enum Action {
     /// The Lessons panel needs its catalog: it is being fetched.
     LoadLessons,
     /// The catalog arrived (or could not), with the progress remembered from earlier visits.
-    LessonsLoaded(Result<Rc<Vec<lessons::LoadedLesson>>, String>, Vec<(String, usize)>),
+    LessonsLoaded(
+        Result<Rc<Vec<lessons::LoadedLesson>>, String>,
+        Vec<(String, usize)>,
+    ),
     /// Starts (or restarts) lesson `i` on its own cluster.
     OpenLesson(usize),
     /// Back to the list of lessons.
@@ -375,6 +378,7 @@ impl SimState {
         let mut opened = SimState::of_run(preset, run, until_ms);
         opened.view = self.view;
         opened.clock.playing = false;
+        opened.clock.set_speed(self.clock.speed);
         // The catalog and what the learner did stay; a lesson open is about the cluster left.
         opened.lessons = lessons::Lessons {
             open: None,

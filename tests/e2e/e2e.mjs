@@ -530,6 +530,90 @@ check('the Guarantees tab and a journey are readable at 1366x768, 1920x1080 and 
   }
 });
 
+// --- issue 13: lessons, in English and Brazilian Portuguese ---------------------------------------
+
+/** Opens the Lessons panel in `lang` (the Language control's option value) and lists the titles. */
+async function lessonTitles(page, lang) {
+  await page.getByLabel('Language').selectOption(lang);
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  const list = page.locator('.lesson-list button');
+  await list.first().waitFor({ timeout: 15000 });
+  return list.allTextContents();
+}
+
+for (const lang of ['en', 'pt-BR']) {
+  check(`every lesson completes by pressing "Show me" at each step (${lang})`, async ({ browser }) => {
+    const page = await freshPage(browser);
+    await page.getByLabel('Speed').selectOption('100');
+    const titles = await lessonTitles(page, lang);
+    if (titles.length < 12) throw new Error(`${titles.length} lessons`);
+    if (new Set(titles).size !== titles.length) throw new Error(`titles repeat: ${titles}`);
+    for (const title of titles) {
+      if (await page.locator('.lesson-nav').count()) await page.locator('.lesson-nav button').first().click();
+      await page.getByRole('button', { name: title, exact: true }).click();
+      await page.getByRole('heading', { name: title, exact: true }).waitFor();
+      const steps = page.locator('.lesson-steps > li');
+      const n = await steps.count();
+      if (n < 2) throw new Error(`${title}: ${n} steps`);
+      for (let k = 0; k < n; k += 1) {
+        const box = steps.nth(k).getByRole('checkbox');
+        await steps.nth(k).getByRole('button', { name: 'Show me', exact: true }).click();
+        await until(`"${title}" step ${k + 1} is checked`, () => box.isChecked(), 60000);
+      }
+      await page.locator('.lesson-complete').waitFor();
+    }
+    // A finished lesson is remembered across a reload.
+    await page.reload();
+    const again = await lessonTitles(page, lang);
+    const done = await page.locator('.lesson-list .lesson-done').count();
+    if (done !== again.length) throw new Error(`after a reload ${done} of ${again.length} lessons show as done`);
+    await page.close();
+  });
+}
+
+check('going back on the timeline within a lesson unticks the steps met later', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByLabel('Speed').selectOption('100');
+  const [first] = await lessonTitles(page, 'en');
+  await page.getByRole('button', { name: first, exact: true }).click();
+  const slider = page.getByRole('slider', { name: 'Timeline' });
+  const start = Number(await slider.getAttribute('value') ?? await slider.inputValue());
+  const steps = page.locator('.lesson-steps > li');
+  const box = steps.nth(0).getByRole('checkbox');
+  await steps.nth(0).getByRole('button', { name: 'Show me', exact: true }).click();
+  await until('step 1 is checked', () => box.isChecked(), 60000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const end = Number(await slider.inputValue());
+  await slider.fill(String(start));
+  await until('step 1 is unchecked at the lesson\'s start', async () => !(await box.isChecked()));
+  await slider.fill(String(end));
+  await until('and checked again where it was met', () => box.isChecked());
+  await page.close();
+});
+
+check('three lessons in each language (screenshots)', async ({ browser }) => {
+  for (const lang of ['en', 'pt-BR']) {
+    for (const [name, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
+      const page = await freshPage(browser, viewport);
+      if (name === 'phone') await page.getByRole('button', { name: lang === 'en' ? 'Show controls' : 'Mostrar controles' }).click().catch(() => {});
+      await page.getByLabel('Speed').selectOption('100');
+      const titles = await lessonTitles(page, lang);
+      await page.screenshot({ path: join(outDir, `${name}-lessons-${lang}.png`) });
+      for (const i of name === 'laptop' ? [0, 5, 8] : [1]) {
+        if (await page.locator('.lesson-nav').count()) await page.locator('.lesson-nav button').first().click();
+        await page.getByRole('button', { name: titles[i], exact: true }).click();
+        const steps = page.locator('.lesson-steps > li');
+        await steps.nth(0).getByRole('button', { name: 'Show me', exact: true }).click();
+        await until('the first step is checked', () => steps.nth(0).getByRole('checkbox').isChecked(), 60000);
+        await page.getByRole('button', { name: lang === 'en' ? 'Pause' : 'Pausar' }).click();
+        await page.screenshot({ path: join(outDir, `${name}-lesson-${i + 1}-${lang}.png`) });
+        await page.getByRole('button', { name: lang === 'en' ? 'Play' : 'Reproduzir' }).click();
+      }
+      await page.close();
+    }
+  }
+});
+
 check('terms on the diagram explain themselves', async ({ page }) => {
   const titles = await page.$$eval('svg.diagram title', (ts) => ts.map((t) => t.textContent).join('\n'));
   for (const needle of ['HW: High watermark', 'LEO: Log end offset', 'ISR: In-sync replicas', 'epoch: Leader epoch',

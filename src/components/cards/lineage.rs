@@ -73,7 +73,11 @@ pub fn markup(lang: Lang, steps: &[LineageStep], history_from_ms: Option<u64>) -
             tr(lang, "No step of this record is in the event history")
         );
         if let Some(from) = history_from_ms {
-            out.push_str(&trf(lang, " (it keeps the events from {} on)", &[&clock_text(from)]));
+            out.push_str(&trf(
+                lang,
+                " (it keeps the events from {} on)",
+                &[&clock_text(from)],
+            ));
         }
         out.push_str(".</p></section>");
         return out;

@@ -87,28 +87,40 @@ fn counts(lang: Lang, c: &LedgerCounts) -> String {
             c.delivered,
             "delivered",
             tr(lang, "delivered"),
-            tr(lang, "records handed to consumers' applications, all groups"),
+            tr(
+                lang,
+                "records handed to consumers' applications, all groups",
+            ),
             "",
         ),
         (
             c.duplicates,
             "delivered twice",
             tr(lang, "delivered twice"),
-            tr(lang, "a group got them again (a consumer died or left before committing)"),
+            tr(
+                lang,
+                "a group got them again (a consumer died or left before committing)",
+            ),
             "warn",
         ),
         (
             c.order_violations,
             "out of key order",
             tr(lang, "out of key order"),
-            tr(lang, "a group got a key's record after a newer one of that key"),
+            tr(
+                lang,
+                "a group got a key's record after a newer one of that key",
+            ),
             "bad",
         ),
         (
             c.aborted_seen,
             "aborted, seen",
             tr(lang, "aborted, seen"),
-            tr(lang, "records of aborted transactions read by read_uncommitted consumers"),
+            tr(
+                lang,
+                "records of aborted transactions read by read_uncommitted consumers",
+            ),
             "warn",
         ),
     ];
@@ -203,7 +215,10 @@ fn found_list(lang: Lang, found: &Found) -> String {
         trf(
             lang,
             "{} record(s) with key {}:",
-            &[&found.records.len(), &format!("<code>{}</code>", esc(&found.key))]
+            &[
+                &found.records.len(),
+                &format!("<code>{}</code>", esc(&found.key))
+            ]
         ),
         tr(lang, "Records found")
     );
@@ -255,11 +270,14 @@ mod tests {
 
     #[test]
     fn counts_flag_only_what_happened() {
-        let html = counts(Lang::En, &LedgerCounts {
-            acked: 10,
-            lost: 2,
-            ..LedgerCounts::default()
-        });
+        let html = counts(
+            Lang::En,
+            &LedgerCounts {
+                acked: 10,
+                lost: 2,
+                ..LedgerCounts::default()
+            },
+        );
         assert!(html.contains(r#"<div class="bad" data-ledger="lost-after-the-ack"><dt>"#));
         assert!(html.contains(r#"<div class="" data-ledger="delivered-twice">"#));
     }

@@ -33,7 +33,9 @@ pub fn lessons_tab(props: &LessonsTabProps) -> Html {
                 <section class="card"><p class="error">{ trf(lang, "The lessons could not be loaded: {}", &[why]) }</p></section>
             }
         }
-        _ => return html! { <section class="card"><p class="hint">{ tr(lang, "Loading the lessons…") }</p></section> },
+        _ => {
+            return html! { <section class="card"><p class="hint">{ tr(lang, "Loading the lessons…") }</p></section> }
+        }
     };
     let Some(progress) = props.open.as_ref().filter(|p| p.lesson < lessons.len()) else {
         return html! {
@@ -65,7 +67,9 @@ pub fn lessons_tab(props: &LessonsTabProps) -> Html {
     let back = props.dispatch.reform(|_: MouseEvent| Action::CloseLesson);
     let restart = {
         let i = progress.lesson;
-        props.dispatch.reform(move |_: MouseEvent| Action::OpenLesson(i))
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::OpenLesson(i))
     };
     let show_me = props.dispatch.reform(|_: MouseEvent| Action::ShowMe);
     html! {
