@@ -1,5 +1,6 @@
 //! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]`
 //! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
+//! `kafka-sim lesson LESSON.json [--check]`
 //!
 //! Exit codes: 0 ok, 1 a broken invariant (`--check`, `verify`), 2 bad usage or bad scenario
 //! file (one message naming step and field).
@@ -19,7 +20,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]
-       kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]";
+       kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]
+       kafka-sim lesson LESSON.json [--check]";
 
 /// Scenario files larger than this are refused before reading (bounds memory on absurd input).
 const MAX_SCENARIO_BYTES: u64 = 64 * 1024 * 1024;
@@ -135,6 +137,9 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("verify") {
         return kafka_sim::sweep::cli::main(&argv[1..]);
+    }
+    if argv.first().map(String::as_str) == Some("lesson") {
+        return kafka_sim::lesson::cli::main(&argv[1..]);
     }
     let args = match parse_args(&argv) {
         Ok(a) => a,

@@ -10,11 +10,14 @@
 //! - `words.rs`: a checkpoint in words, for the CLI (`kafka-sim lesson`).
 //! - `validate.rs`: [`Lesson::check`] and [`check_index`]: what a lesson file must satisfy.
 //! - `play.rs`: [`Player`]: plays a lesson by its show_me commands, as the app and the tests do.
+//! - `cli.rs`: `kafka-sim lesson LESSON.json` (the `cli` feature).
 //!
 //! Checkpoints look at state, never at events: going back on the app's timeline to a state
 //! where a checkpoint no longer holds unticks it by itself.
 
 mod checkpoint;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod play;
 mod validate;
 mod words;
