@@ -49,6 +49,11 @@ pub struct Progress {
     pub lesson: usize,
     /// When each step's checkpoint was met (simulated ms), in step order.
     pub met: Vec<Option<u64>>,
+    /// Steps whose "Show me" was done.
+    pub shown: Vec<bool>,
+    /// "Show me" was pressed on a later step: each step up to (not including) this one is
+    /// shown when it becomes the current one.
+    pub requested: usize,
 }
 
 impl Progress {
@@ -56,6 +61,8 @@ impl Progress {
         Progress {
             lesson,
             met: vec![None; steps],
+            shown: vec![false; steps],
+            requested: 0,
         }
     }
 
@@ -83,20 +90,45 @@ impl Progress {
         ticked
     }
 
-    /// The timeline shows `now`: steps met after it are not met there.
+    /// The timeline shows `now`: steps met after it are not met there (and can be shown
+    /// again; nothing is waiting to be shown).
     pub fn rewind(&mut self, now: u64) {
-        for m in &mut self.met {
+        for (m, shown) in self.met.iter_mut().zip(&mut self.shown) {
             if m.is_some_and(|at| at > now) {
                 *m = None;
             }
+            if m.is_none() {
+                *shown = false;
+            }
+        }
+        self.requested = 0;
+    }
+
+    /// "Show me" on step `step`: the commands to apply now. The current step is shown at
+    /// once; a later one is remembered, and it and the steps before it are shown as each
+    /// becomes current ([`Progress::due`]); a step already met needs nothing.
+    pub fn show_me(&mut self, lesson: &Lesson, step: usize) -> Vec<Command> {
+        match self.current() {
+            Some(c) if step == c => self.show(lesson, c),
+            Some(c) if step > c => {
+                self.requested = self.requested.max(step + 1);
+                self.due(lesson)
+            }
+            _ => Vec::new(),
         }
     }
 
-    /// What "Show me" does on the current step: its commands.
-    pub fn show_me(&self, lesson: &Lesson) -> Vec<Command> {
-        self.current()
-            .map(|i| lesson.steps[i].show_me.clone())
-            .unwrap_or_default()
+    /// The commands of the current step if a "Show me" on it or a later step is waiting.
+    pub fn due(&mut self, lesson: &Lesson) -> Vec<Command> {
+        match self.current() {
+            Some(c) if c < self.requested && !self.shown[c] => self.show(lesson, c),
+            _ => Vec::new(),
+        }
+    }
+
+    fn show(&mut self, lesson: &Lesson, step: usize) -> Vec<Command> {
+        self.shown[step] = true;
+        lesson.steps[step].show_me.clone()
     }
 }
 
@@ -111,12 +143,25 @@ pub struct Lessons {
 }
 
 impl Lessons {
-    /// The lesson open, with its progress.
-    pub fn open_lesson(&self) -> Option<(&Lesson, &Progress)> {
-        let progress = self.open.as_ref()?;
-        match &self.catalog {
-            Catalog::Loaded(all) => all.get(progress.lesson).map(|l| (&l.lesson, progress)),
-            _ => None,
+    /// "Show me" on step `step` of the open lesson: the commands to apply now.
+    pub fn show_me(&mut self, step: usize) -> Vec<Command> {
+        let (Some(progress), Catalog::Loaded(all)) = (self.open.as_mut(), &self.catalog) else {
+            return Vec::new();
+        };
+        match all.get(progress.lesson) {
+            Some(loaded) => progress.show_me(&loaded.lesson, step),
+            None => Vec::new(),
+        }
+    }
+
+    /// The commands of a step that became current with a "Show me" waiting for it.
+    pub fn due(&mut self) -> Vec<Command> {
+        let (Some(progress), Catalog::Loaded(all)) = (self.open.as_mut(), &self.catalog) else {
+            return Vec::new();
+        };
+        match all.get(progress.lesson) {
+            Some(loaded) => progress.due(&loaded.lesson),
+            None => Vec::new(),
         }
     }
 

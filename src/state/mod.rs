@@ -173,8 +173,9 @@ pub enum Action {
     OpenLesson(usize),
     /// Back to the list of lessons.
     CloseLesson,
-    /// Does the open lesson's current step.
-    ShowMe,
+    /// "Show me" on step `n` of the open lesson: does the current step, or, pressed on a
+    /// later one, each step up to it as it comes.
+    ShowMe(usize),
     ShowTab(Tab),
     SetView(ViewKind),
     /// A new consumer joins `group` (named `<group>-<n>`), as the group's consumers join.
@@ -485,6 +486,33 @@ impl SimState {
         }
     }
 
+    /// Ticks the open lesson's steps met, and does a step that became current if a "Show me"
+    /// waits for it.
+    fn follow_lesson(&mut self) {
+        if self.lessons.open.is_none() {
+            return;
+        }
+        loop {
+            let engine = self.engine.clone();
+            self.lessons.observe(&engine.borrow());
+            let due = self.lessons.due();
+            if due.is_empty() {
+                break;
+            }
+            self.lesson_commands(due);
+            self.collect_events();
+        }
+    }
+
+    /// Applies a lesson step's commands, stopping at the first refused (shown in the panel).
+    fn lesson_commands(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            if self.command(Panel::Lessons, command).is_none() {
+                break;
+            }
+        }
+    }
+
     /// Lesson `i` from its start: its scenario opened at its end, playing, its steps unticked.
     fn open_lesson(&self, i: usize) -> SimState {
         let lessons::Catalog::Loaded(all) = &self.lessons.catalog else {
@@ -725,17 +753,9 @@ impl Reducible for SimState {
             }
             Action::OpenLesson(i) => next = next.open_lesson(i),
             Action::CloseLesson => next.lessons.open = None,
-            Action::ShowMe => {
-                let commands = next
-                    .lessons
-                    .open_lesson()
-                    .map(|(lesson, progress)| progress.show_me(lesson))
-                    .unwrap_or_default();
-                for command in commands {
-                    if next.command(Panel::Lessons, command).is_none() {
-                        break;
-                    }
-                }
+            Action::ShowMe(step) => {
+                let commands = next.lessons.show_me(step);
+                next.lesson_commands(commands);
                 next.clock.playing = true;
             }
             Action::ShowTab(tab) => next.tab = tab,
@@ -819,8 +839,7 @@ impl Reducible for SimState {
             Action::DismissError => next.feedback.error = None,
         }
         next.collect_events();
-        let engine = next.engine.clone();
-        next.lessons.observe(&engine.borrow());
+        next.follow_lesson();
         Rc::new(next)
     }
 }

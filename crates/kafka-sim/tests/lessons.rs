@@ -39,7 +39,11 @@ fn scenario(lesson: &Lesson) -> Scenario {
 fn every_lesson_file_is_valid_and_listed_once() {
     let index = index();
     let lessons = lessons();
-    assert!(lessons.len() >= 12, "{} lessons, at least 12 wanted", lessons.len());
+    assert!(
+        lessons.len() >= 12,
+        "{} lessons, at least 12 wanted",
+        lessons.len()
+    );
     check_index(&index, &lessons).unwrap_or_else(|e| panic!("{e}"));
     // Every lesson file in the folder is in the index (none forgotten).
     let mut files: Vec<String> = std::fs::read_dir(lessons_dir())

@@ -1,7 +1,7 @@
 //! The Lessons panel: the list of lessons (each a button named by its title, with how far the
 //! learner got), or the lesson open: its steps in order, each a list item with a read-only
 //! checkbox that is checked when the step's checkpoint is met, its explanation, what to do, and
-//! "Show me", which does it (enabled on the current step).
+//! "Show me", which does it.
 //!
 //! The names "Lessons" and "Show me" stay English in every language (outside tests find the
 //! controls by them); what they show is translated.
@@ -71,7 +71,6 @@ pub fn lessons_tab(props: &LessonsTabProps) -> Html {
             .dispatch
             .reform(move |_: MouseEvent| Action::OpenLesson(i))
     };
-    let show_me = props.dispatch.reform(|_: MouseEvent| Action::ShowMe);
     html! {
         <section class="card lesson" aria-labelledby="lesson-heading">
             <div class="lesson-nav">
@@ -94,8 +93,12 @@ pub fn lessons_tab(props: &LessonsTabProps) -> Html {
                                 <span class="step-action">{ action }</span>
                             </label>
                             <p>{ text(&step.text, lang) }</p>
-                            <button class={classes!(is_current.then_some("primary"))} disabled={!is_current}
-                                    aria-label="Show me" onclick={show_me.clone()}>{ tr(lang, "Show me") }</button>
+                            // Never disabled: on a later step it does each step up to it as it
+                            // comes; on a step met it does nothing.
+                            <button class={classes!(if is_current { "primary" } else if met { "quiet" } else { "" })}
+                                    aria-label="Show me" onclick={props.dispatch.reform(move |_: MouseEvent| Action::ShowMe(i))}>
+                                { tr(lang, "Show me") }
+                            </button>
                         </li>
                     }
                 }) }
