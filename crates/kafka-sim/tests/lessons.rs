@@ -39,7 +39,11 @@ fn scenario(lesson: &Lesson) -> Scenario {
 fn every_lesson_file_is_valid_and_listed_once() {
     let index = index();
     let lessons = lessons();
-    assert!(lessons.len() >= 12, "{} lessons, at least 12 wanted", lessons.len());
+    assert!(
+        lessons.len() >= 12,
+        "{} lessons, at least 12 wanted",
+        lessons.len()
+    );
     check_index(&index, &lessons).unwrap_or_else(|e| panic!("{e}"));
     // Every lesson file in the folder is in the index (none forgotten).
     let mut files: Vec<String> = std::fs::read_dir(lessons_dir())
@@ -60,7 +64,11 @@ fn every_scenario_file_parses_and_is_used() {
         // The lesson starts where the scenario's run ends: after its last step.
         let s = scenario(lesson);
         let last = s.steps.iter().map(|st| st.at_ms).max().unwrap_or(0);
-        assert!(last <= s.until_ms, "{}: steps after until_ms never run", lesson.id);
+        assert!(
+            last <= s.until_ms,
+            "{}: steps after until_ms never run",
+            lesson.id
+        );
     }
     let used: Vec<&str> = lessons.iter().map(|l| l.scenario.as_str()).collect();
     for f in std::fs::read_dir(lessons_dir()).unwrap() {

@@ -64,7 +64,11 @@ fn play(path: &Path, check: bool) -> Result<bool, String> {
             return Ok(false);
         }
     };
-    println!("start   at {:>7} ms  {}", player.engine.now(), lesson.scenario);
+    println!(
+        "start   at {:>7} ms  {}",
+        player.engine.now(),
+        lesson.scenario
+    );
     for (i, step) in lesson.steps.iter().enumerate() {
         match player.play(step) {
             Ok(met) => println!(
