@@ -61,8 +61,14 @@ fn every_lesson_file_is_valid_and_listed_once() {
 fn every_scenario_file_parses_and_is_used() {
     let lessons = lessons();
     for lesson in &lessons {
+        // The lesson starts where the scenario's run ends: after its last step.
         let s = scenario(lesson);
-        assert!(!s.steps.is_empty(), "{}: an empty scenario", lesson.id);
+        let last = s.steps.iter().map(|st| st.at_ms).max().unwrap_or(0);
+        assert!(
+            last <= s.until_ms,
+            "{}: steps after until_ms never run",
+            lesson.id
+        );
     }
     let used: Vec<&str> = lessons.iter().map(|l| l.scenario.as_str()).collect();
     for f in std::fs::read_dir(lessons_dir()).unwrap() {
@@ -98,6 +104,43 @@ fn every_lesson_is_completed_by_its_show_me_commands() {
                     ));
                     break;
                 }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A learner who reads for a while before each action: every step that asks for an action
+/// must still be unticked after the pause (time alone must not do the learner's part), and
+/// still reachable. Steps whose action is to wait (no show_me) are played without a pause:
+/// waiting is their action.
+#[test]
+fn a_slow_learner_is_not_ticked_ahead_and_still_finishes() {
+    // 20 s per step. Longer breaks retention-and-reprocessing: its retention step needs the
+    // learner to act before the brokers' first retention check (30 s after they start);
+    // after that the next check is log.retention.check.interval.ms (5 min) away, past the
+    // 120 s a step may take.
+    const READING_MS: u64 = 20_000;
+    let mut failures = Vec::new();
+    for lesson in lessons() {
+        let mut player = Player::start(&scenario(&lesson), true)
+            .unwrap_or_else(|v| panic!("{}: the starting scenario breaks {v}", lesson.id));
+        for (i, step) in lesson.steps.iter().enumerate() {
+            if !step.show_me.is_empty() {
+                if let Err(e) = player.pause(READING_MS) {
+                    failures.push(format!("{} step {}: {e}", lesson.id, i + 1));
+                    break;
+                }
+            }
+            let at = player.engine.now();
+            if let Err(e) = player.play(step) {
+                failures.push(format!(
+                    "{} step {} (started at {at} ms, {}): {e}",
+                    lesson.id,
+                    i + 1,
+                    step.checkpoint.words()
+                ));
+                break;
             }
         }
     }

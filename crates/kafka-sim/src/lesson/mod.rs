@@ -92,3 +92,6 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, String> {
 pub fn parse_index(text: &str) -> Result<LessonIndex, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests;

@@ -115,6 +115,12 @@ impl Player {
         }
     }
 
+    /// Lets simulated time flow for `ms` without doing anything (a learner reading).
+    pub fn pause(&mut self, ms: u64) -> Result<(), StepFailure> {
+        let t = self.engine.now() + ms;
+        self.advance_to(t)
+    }
+
     fn advance_to(&mut self, t: SimTime) -> Result<(), StepFailure> {
         match &mut self.checker {
             Some(c) => run_checked(&mut self.engine, c, t).map_err(StepFailure::Invariant),
