@@ -132,7 +132,7 @@ impl Checkpoint {
                 format!("producer {producer} has >= {records} failed sends")
             }
             Checkpoint::ProducerLastError { producer, error } => {
-                format!("producer {producer} last failed with {}", error.name())
+                format!("producer {producer} last failed with {error}")
             }
             Checkpoint::AckedRecordsLostAtLeast { topic, records } => {
                 format!(">= {records} acked records of {topic} lost")
