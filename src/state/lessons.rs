@@ -222,3 +222,76 @@ pub fn parse_index(text: &str) -> Result<Vec<String>, String> {
 pub fn parse_lesson(text: &str) -> Result<Lesson, String> {
     kafka_sim::lesson::parse_lesson(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::timeline::tests::play;
+    use crate::state::{Action, SimState, Tab};
+    use yew::Reducible;
+
+    /// The repository's lessons, read as the app fetches them.
+    fn catalog() -> Rc<Vec<LoadedLesson>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+        let files = parse_index(&read("index.json")).unwrap();
+        Rc::new(
+            files
+                .iter()
+                .map(|f| {
+                    let lesson = parse_lesson(&read(f)).unwrap();
+                    let scenario = read(&lesson.scenario);
+                    LoadedLesson { lesson, scenario }
+                })
+                .collect(),
+        )
+    }
+
+    fn opened(i: usize) -> Rc<SimState> {
+        let state = Rc::new(SimState::default());
+        let state = state.reduce(Action::LessonsLoaded(Ok(catalog()), Vec::new()));
+        state.reduce(Action::OpenLesson(i))
+    }
+
+    fn met(state: &SimState) -> Vec<bool> {
+        let open = state.lessons.open.as_ref().unwrap();
+        open.met.iter().map(Option::is_some).collect()
+    }
+
+    #[test]
+    fn show_me_on_the_last_step_plays_the_whole_lesson_and_going_back_unticks() {
+        let state = opened(0);
+        assert_eq!(state.tab, Tab::Lessons);
+        let steps = met(&state).len();
+        assert!(met(&state).iter().all(|m| !m), "nothing is ticked at the start");
+        let start = state.engine().now();
+        // Pressed on the last step: each step is done as it becomes the current one.
+        let mut state = state.reduce(Action::ShowMe(steps - 1));
+        for _ in 0..60 {
+            if met(&state).iter().all(|m| *m) {
+                break;
+            }
+            state = play(state, 5_000);
+        }
+        assert!(met(&state).iter().all(|m| *m), "{:?}", met(&state));
+        let remembered = &state.lessons.remembered.clone();
+        assert_eq!(remembered, &[("events-and-decoupling".to_string(), steps)]);
+        let parsed = Lessons::parse_remembered(&state.lessons.remembered_text());
+        assert_eq!(&parsed, remembered);
+        // Back to the lesson's start: every step is unticked; the progress made is kept.
+        let back = state.reduce(Action::Seek(start));
+        assert!(met(&back).iter().all(|m| !m), "{:?}", met(&back));
+        assert_eq!(back.lessons.remembered, *remembered);
+    }
+
+    #[test]
+    fn show_me_on_a_met_step_does_nothing() {
+        let state = opened(1);
+        let state = state.reduce(Action::ShowMe(0));
+        let state = play(state, 20_000);
+        assert!(met(&state)[0]);
+        let commands = state.run().steps.len();
+        let again = state.reduce(Action::ShowMe(0));
+        assert_eq!(again.run().steps.len(), commands, "no command given again");
+    }
+}

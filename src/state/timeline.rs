@@ -303,7 +303,7 @@ impl Timeline {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::state::clock::Wall;
     use crate::state::forms::Panel;
@@ -322,7 +322,7 @@ mod tests {
     }
 
     /// Plays `ms` of simulated time in frames, as the browser does (at 100x, no time limit).
-    fn play(mut state: Rc<SimState>, ms: u64) -> Rc<SimState> {
+    pub(crate) fn play(mut state: Rc<SimState>, ms: u64) -> Rc<SimState> {
         fn never() -> f64 {
             0.0
         }
