@@ -92,6 +92,7 @@ pub fn app() -> Html {
     );
     use_keyboard(dispatch.clone());
     let (lang, set_lang) = use_language();
+    glossary::set_language(lang);
     use_lessons(&state, dispatch.clone());
 
     // The part of the diagram on the stage, as the stage last reported it.

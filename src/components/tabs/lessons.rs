@@ -9,8 +9,9 @@
 use yew::prelude::*;
 
 use crate::components::inline_error::InlineError;
+use crate::glossary::{explain, TERMS};
 use crate::i18n::{tr, trf, Lang};
-use crate::state::lessons::{text, Catalog, Progress};
+use crate::state::lessons::{text, Catalog, LoadedLesson, Progress};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -58,6 +59,7 @@ pub fn lessons_tab(props: &LessonsTabProps) -> Html {
                         }
                     }) }
                 </ol>
+                { glossary(lang, &lessons, &props.dispatch) }
             </section>
         };
     };
@@ -107,5 +109,36 @@ pub fn lessons_tab(props: &LessonsTabProps) -> Html {
                 <p class="lesson-complete" role="status">{ tr(lang, "Lesson complete. Try the next one, or keep playing with this cluster.") }</p>
             }
         </section>
+    }
+}
+
+/// Every term the app shows, explained, with its configs and a button opening the lesson that
+/// shows it.
+fn glossary(lang: Lang, lessons: &[LoadedLesson], dispatch: &Callback<Action>) -> Html {
+    html! {
+        <details class="glossary">
+            <summary><h3>{ tr(lang, "Glossary") }</h3></summary>
+            <dl>
+                { for TERMS.iter().map(|t| {
+                    let lesson = lessons.iter().position(|l| l.lesson.id == t.lesson);
+                    html! {
+                        <div class="glossary-entry" id={format!("term-{}", t.term.replace(' ', "-"))}>
+                            <dt>{ t.term }</dt>
+                            <dd>
+                                { explain(lang, t.term).unwrap_or_default() }
+                                if !t.configs.is_empty() {
+                                    <span class="configs">{ for t.configs.iter().map(|c| html! { <code>{ *c }</code> }) }</span>
+                                }
+                                if let Some(i) = lesson {
+                                    <button class="link-button" onclick={dispatch.reform(move |_: MouseEvent| Action::OpenLesson(i))}>
+                                        { trf(lang, "Lesson: {}", &[&text(&lessons[i].lesson.title, lang)]) }
+                                    </button>
+                                }
+                            </dd>
+                        </div>
+                    }
+                }) }
+            </dl>
+        </details>
     }
 }
