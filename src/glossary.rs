@@ -140,7 +140,10 @@ mod tests {
                 }
             }
         }
-        scan(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut shown);
+        scan(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut shown,
+        );
         shown.remove("term"); // this test's own text
         assert!(shown.len() >= 15, "{shown:?}");
         for term in &shown {
@@ -151,7 +154,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), TERMS.len(), "one entry per term");
         for t in TERMS {
-            assert!(!t.en.is_empty() && !t.pt_br.is_empty() && t.en != t.pt_br, "{}", t.term);
+            assert!(
+                !t.en.is_empty() && !t.pt_br.is_empty() && t.en != t.pt_br,
+                "{}",
+                t.term
+            );
         }
         assert!(tooltip("HW").starts_with("HW: High watermark"));
     }
@@ -169,7 +176,12 @@ mod tests {
             .map(|e| e.id)
             .collect();
         for t in TERMS {
-            assert!(ids.iter().any(|id| id == t.lesson), "{} -> {}", t.term, t.lesson);
+            assert!(
+                ids.iter().any(|id| id == t.lesson),
+                "{} -> {}",
+                t.term,
+                t.lesson
+            );
         }
     }
 

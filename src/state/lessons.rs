@@ -263,7 +263,10 @@ mod tests {
         let state = opened(0);
         assert_eq!(state.tab, Tab::Lessons);
         let steps = met(&state).len();
-        assert!(met(&state).iter().all(|m| !m), "nothing is ticked at the start");
+        assert!(
+            met(&state).iter().all(|m| !m),
+            "nothing is ticked at the start"
+        );
         let start = state.engine().now();
         // Pressed on the last step: each step is done as it becomes the current one.
         let mut state = state.reduce(Action::ShowMe(steps - 1));

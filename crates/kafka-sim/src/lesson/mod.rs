@@ -7,6 +7,7 @@
 //! Code map:
 //! - this file: the format ([`Lesson`], [`Step`], [`Text`]) and reading it from JSON.
 //! - `checkpoint.rs`: [`Checkpoint`] and [`Checkpoint::holds`], read from the engine's views.
+//! - `read.rs`: a checkpoint read from its JSON (by hand: it keeps the browser bundle small).
 //! - `words.rs`: a checkpoint in words, for the CLI (`kafka-sim lesson`).
 //! - `validate.rs`: [`Lesson::check`] and [`check_index`]: what a lesson file must satisfy.
 //! - `play.rs`: [`Player`]: plays a lesson by its show_me commands, as the app and the tests do.
@@ -19,6 +20,7 @@ mod checkpoint;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod play;
+mod read;
 mod validate;
 mod words;
 

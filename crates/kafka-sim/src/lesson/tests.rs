@@ -9,13 +9,13 @@ const GOOD: &str = r#"{
   "scenario": "01-demo.scenario.json",
   "steps": [
     {"text": {"en": "A.", "pt-BR": "A."}, "action": {"en": "Do a.", "pt-BR": "Faça a."},
-     "checkpoint": {"partition_count": {"topic": "t", "partitions": 2}},
+     "checkpoint": {"check": "partition_count", "topic": "t", "partitions": 2},
      "show_me": [{"op": "create_topic", "topic": "t", "partitions": 2}]},
     {"text": {"en": "B.", "pt-BR": "B."}, "action": {"en": "Do b.", "pt-BR": "Faça b."},
-     "checkpoint": {"end_offset_at_least": {"topic": "t", "partition": 0, "offset": 1}},
+     "checkpoint": {"check": "end_offset_at_least", "topic": "t", "partition": 0, "offset": 1},
      "show_me": [{"op": "produce", "topic": "t", "value": "v", "partition": 0}]},
     {"text": {"en": "C.", "pt-BR": "C."}, "action": {"en": "Wait.", "pt-BR": "Espere."},
-     "checkpoint": {"all": {"of": [{"broker_alive": {"broker": 1}}]}},
+     "checkpoint": {"check": "all", "of": [{"check": "broker_alive", "broker": 1}]},
      "show_me": []}
   ]
 }"#;
@@ -47,7 +47,14 @@ fn a_good_lesson_passes_and_round_trips() {
 fn unknown_fields_checks_and_commands_are_refused_when_read() {
     for (from, to) in [
         (r#""partitions": 2}"#, r#""partitions": 2, "extra": 1}"#),
-        (r#""partition_count": {"#, r#""partition_counts": {"#),
+        (
+            r#""check": "partition_count""#,
+            r#""check": "partition_counts""#,
+        ),
+        // A field of another check.
+        (r#""partitions": 2}"#, r#""partitions": 2, "broker": 1}"#),
+        // A field it needs, missing.
+        (r#", "partitions": 2}"#, r#"}"#),
         (r#""op": "create_topic""#, r#""op": "create_topics""#),
         (
             r#""value": "v", "partition": 0"#,
