@@ -93,6 +93,10 @@ pub fn app() -> Html {
     use_keyboard(dispatch.clone());
     let (lang, set_lang) = use_language();
     glossary::set_language(lang);
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(lang, move |lang| dispatch.emit(Action::SetLanguage(*lang)));
+    }
     use_lessons(&state, dispatch.clone());
 
     // The part of the diagram on the stage, as the stage last reported it.

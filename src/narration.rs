@@ -7,6 +7,7 @@ use kafka_sim::sorted::SortedSet;
 
 use kafka_sim::{BrokerId, ElectionKind, Event, IsolateFrom, SimTime, TimedEvent, TopicPartition};
 
+use crate::i18n::{tr, trf, Lang};
 use crate::scene::words;
 
 /// A sentence about what happened at `at`; `announce` when a screen reader should say it at
@@ -18,11 +19,12 @@ pub struct Told {
     pub announce: bool,
 }
 
-/// The notable events of `events` (in time order), told one sentence per instant and subject.
-pub fn narrate(events: &[TimedEvent]) -> Vec<Told> {
+/// The notable events of `events` (in time order), told in `lang` one sentence per instant
+/// and subject. Kafka's names (configs, exceptions, the rebalance reasons Kafka writes) stay.
+pub fn narrate(lang: Lang, events: &[TimedEvent]) -> Vec<Told> {
     let mut told = Vec::new();
     for instant in events.chunk_by(|a, b| a.at == b.at) {
-        tell_instant(instant, &mut told);
+        tell_instant(lang, instant, &mut told);
     }
     for t in &mut told {
         t.text = without_uuids(&t.text);
@@ -59,7 +61,7 @@ fn without_uuids(text: &str) -> String {
     out
 }
 
-fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
+fn tell_instant(lang: Lang, instant: &[TimedEvent], told: &mut Vec<Told>) {
     let at = instant[0].at;
     let fenced: SortedSet<BrokerId> =
         SortedSet::from_iter(instant.iter().filter_map(|e| match e.event {
@@ -84,16 +86,24 @@ fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
         let moved = if elected.is_empty() {
             String::new()
         } else {
-            format!(
+            trf(
+                lang,
                 " {} moved to the ISR: {}.",
-                plural(elected.len(), "leadership"),
-                leaders_text(&elected)
+                &[
+                    &plural(
+                        elected.len(),
+                        tr(lang, "1 leadership"),
+                        tr(lang, "{} leaderships"),
+                    ),
+                    &leaders_text(lang, &elected),
+                ],
             )
         };
         say(
-            format!(
-                "The controller fenced broker {}: no heartbeat for broker.session.timeout.ms=9000.{moved}",
-                b.0
+            trf(
+                lang,
+                "The controller fenced broker {}: no heartbeat for broker.session.timeout.ms=9000.{}",
+                &[&b.0, &moved],
             ),
             true,
         );
@@ -101,131 +111,159 @@ fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
     if fenced.is_empty() && !elected.is_empty() {
         let kind = elected[0].2;
         let why = match kind {
-            ElectionKind::Clean => "chosen from the ISR".to_string(),
-            ElectionKind::Unclean => "chosen from OUTSIDE the ISR because unclean.leader.election.enable=true: records only the old ISR had are lost".to_string(),
-            ElectionKind::Preferred => "back on the preferred (first) replica".to_string(),
+            ElectionKind::Clean => tr(lang, "chosen from the ISR"),
+            ElectionKind::Unclean => tr(lang, "chosen from OUTSIDE the ISR because unclean.leader.election.enable=true: records only the old ISR had are lost"),
+            ElectionKind::Preferred => tr(lang, "back on the preferred (first) replica"),
         };
-        say(
-            format!(
-                "New leader{}: {} ({why}).",
-                if elected.len() == 1 { "" } else { "s" },
-                leaders_text(&elected)
-            ),
-            true,
-        );
+        let text = if elected.len() == 1 {
+            trf(
+                lang,
+                "New leader: {} ({}).",
+                &[&leaders_text(lang, &elected), &why],
+            )
+        } else {
+            trf(
+                lang,
+                "New leaders: {} ({}).",
+                &[&leaders_text(lang, &elected), &why],
+            )
+        };
+        say(text, true);
     }
 
     for e in instant {
         match &e.event {
             Event::BrokerKilled { broker } => say(
-                format!(
+                trf(
+                    lang,
                     "Broker {} died. The controller only notices when its heartbeats stop for broker.session.timeout.ms=9000; until then its partitions have no working leader.",
-                    broker.0
+                    &[&broker.0],
                 ),
                 true,
             ),
             Event::BrokerRestarted { broker } => say(
-                format!("Broker {} restarted: it registers with the controller, catches up from the leaders and rejoins the ISRs.", broker.0),
+                trf(lang, "Broker {} restarted: it registers with the controller, catches up from the leaders and rejoins the ISRs.", &[&broker.0]),
                 true,
             ),
             Event::BrokerIsolated { broker, from: IsolateFrom::All } => say(
-                format!("Broker {} is cut off from the network: it runs, but nobody hears it; the controller fences it after broker.session.timeout.ms=9000.", broker.0),
+                trf(lang, "Broker {} is cut off from the network: it runs, but nobody hears it; the controller fences it after broker.session.timeout.ms=9000.", &[&broker.0]),
                 true,
             ),
             Event::BrokerIsolated { broker, from: IsolateFrom::Cluster } => say(
-                format!("Broker {} is cut off from the controller and the other brokers, but clients still reach it: as leader it takes acks=1 writes no follower copies (lost when it rejoins), while acks=all writes wait; the controller fences it after broker.session.timeout.ms=9000.", broker.0),
+                trf(lang, "Broker {} is cut off from the controller and the other brokers, but clients still reach it: as leader it takes acks=1 writes no follower copies (lost when it rejoins), while acks=all writes wait; the controller fences it after broker.session.timeout.ms=9000.", &[&broker.0]),
                 true,
             ),
             Event::BrokerStopped { broker } => say(
-                format!("Broker {} shut down cleanly (controlled shutdown): the controller moved its leaderships and took it out of the ISRs first, so no partition waited for a timeout.", broker.0),
+                trf(lang, "Broker {} shut down cleanly (controlled shutdown): the controller moved its leaderships and took it out of the ISRs first, so no partition waited for a timeout.", &[&broker.0]),
                 true,
             ),
             Event::TopicDeleted { topic } => say(
-                format!("Topic {topic} was deleted: its partitions, their logs and the groups' committed offsets for it are gone."),
+                trf(lang, "Topic {} was deleted: its partitions, their logs and the groups' committed offsets for it are gone.", &[topic]),
                 true,
             ),
-            Event::NetworkHealed => say("The network is healed: every link works again.".to_string(), false),
+            Event::NetworkHealed => say(tr(lang, "The network is healed: every link works again.").to_string(), false),
             Event::BrokerAdded { broker } => say(
-                format!("Broker {} joined the cluster. It holds no partition until one is created or reassigned.", broker.0),
+                trf(lang, "Broker {} joined the cluster. It holds no partition until one is created or reassigned.", &[&broker.0]),
                 false,
             ),
             Event::BrokerUnfenced { broker } => say(
-                format!("The controller unfenced broker {}: it heartbeats again and may lead and follow.", broker.0),
+                trf(lang, "The controller unfenced broker {}: it heartbeats again and may lead and follow.", &[&broker.0]),
                 false,
             ),
             Event::PartitionOffline { tp, .. } => say(
-                format!("{tp} is offline (Leader: none): no in-sync replica is alive, and with unclean.leader.election.enable=false Kafka waits rather than lose acknowledged records."),
+                trf(lang, "{} is offline (Leader: none): no in-sync replica is alive, and with unclean.leader.election.enable=false Kafka waits rather than lose acknowledged records.", &[tp]),
                 true,
             ),
             Event::IsrShrunk { tp, removed, .. } => {
                 let removed: Vec<BrokerId> = removed.iter().copied().filter(|b| !fenced.contains(b)).collect();
                 if !removed.is_empty() {
-                    say(format!(
-                        "{tp}: broker {} left the ISR: it had not caught up with the leader for replica.lag.time.max.ms=30000.",
-                        words::join_ids(&removed)
+                    say(trf(
+                        lang,
+                        "{}: broker {} left the ISR: it had not caught up with the leader for replica.lag.time.max.ms=30000.",
+                        &[tp, &words::join_ids(&removed)],
                     ), false);
                 }
             }
             Event::IsrExpanded { tp, added, .. } => say(
-                format!("{tp}: broker {} caught up and rejoined the ISR.", words::join_ids(added)),
+                trf(lang, "{}: broker {} caught up and rejoined the ISR.", &[tp, &words::join_ids(added)]),
                 false,
             ),
             Event::LogTruncated { broker, tp, from_leo, to_offset } => say(
-                format!(
-                    "Broker {} cut {tp} back from LEO {} to {}: those records were never committed and the new leader does not have them (leader epochs decide).",
-                    broker.0, from_leo.0, to_offset.0
+                trf(
+                    lang,
+                    "Broker {} cut {} back from LEO {} to {}: those records were never committed and the new leader does not have them (leader epochs decide).",
+                    &[&broker.0, tp, &from_leo.0, &to_offset.0],
                 ),
                 false,
             ),
             Event::AckedRecordsLost { tp, count, ranges, .. } => say(
-                format!(
-                    "{} acknowledged record{} of {tp} LOST (offsets {}): the new leader never had them.",
-                    count,
-                    if *count == 1 { "" } else { "s" },
-                    ranges.iter().map(|(a, b)| format!("{}-{}", a.0, b.0.saturating_sub(1))).collect::<Vec<_>>().join(", ")
+                trf(
+                    lang,
+                    "{} of {} LOST (offsets {}): the new leader never had them.",
+                    &[
+                        &plural(*count as usize, tr(lang, "1 acknowledged record"), tr(lang, "{} acknowledged records")),
+                        tp,
+                        &ranges.iter().map(|(a, b)| format!("{}-{}", a.0, b.0.saturating_sub(1))).collect::<Vec<_>>().join(", "),
+                    ],
                 ),
                 true,
             ),
             Event::ProduceFailed { producer, count, error, tp } => say(
-                format!(
-                    "{producer}: {} failed{}: {}{}.",
-                    plural(*count as usize, "record"),
-                    tp.as_ref().map_or(String::new(), |tp| format!(" on {tp}")),
-                    error.name(),
-                    failure_hint(error.name())
+                trf(
+                    lang,
+                    "{}: {} failed{}: {}{}.",
+                    &[
+                        producer,
+                        &plural(*count as usize, tr(lang, "1 record"), tr(lang, "{} records")),
+                        &tp.as_ref().map_or(String::new(), |tp| trf(lang, " on {}", &[tp])),
+                        &error.name(),
+                        &failure_hint(lang, error.name()),
+                    ],
                 ),
                 false,
             ),
             Event::RebalanceStarted { group, reason, .. } => say(
-                format!("Group {group} is rebalancing ({reason}): every member must rejoin before partitions are handed out again."),
+                trf(lang, "Group {} is rebalancing ({}): every member must rejoin before partitions are handed out again.", &[group, reason]),
                 false,
             ),
             Event::RebalanceCompleted { group, generation, members, protocol, .. } => say(
-                format!("Group {group} is Stable: generation {generation}, {} share the partitions ({protocol}).", plural(*members as usize, "member")),
+                trf(
+                    lang,
+                    "Group {} is Stable: generation {}, {} share the partitions ({}).",
+                    &[group, generation, &plural(*members as usize, tr(lang, "1 member"), tr(lang, "{} members")), protocol],
+                ),
                 false,
             ),
             Event::MemberRemoved { group, reason, member } if reason.as_ref() == "session timeout" => say(
-                format!("Group {group} removed {}: no heartbeat for session.timeout.ms=45000.", client_of(member)),
+                trf(lang, "Group {} removed {}: no heartbeat for session.timeout.ms=45000.", &[group, &client_of(member)]),
                 false,
             ),
             Event::ConsumerKilled { group, consumer } => say(
-                format!("{consumer} died without leaving {group}: the coordinator notices after session.timeout.ms=45000; its partitions wait until then."),
+                trf(lang, "{} died without leaving {}: the coordinator notices after session.timeout.ms=45000; its partitions wait until then.", &[consumer, group]),
                 false,
             ),
             Event::ConsumerLeft { group, consumer } => say(
-                format!("{consumer} closed and left {group}: the group rebalances at once."),
+                trf(lang, "{} closed and left {}: the group rebalances at once.", &[consumer, group]),
                 false,
             ),
             Event::OffsetsReset { group, offsets } => say(
-                format!("Group {group}'s committed offsets were reset on {}.", plural(offsets.len(), "partition")),
+                trf(
+                    lang,
+                    "Group {}'s committed offsets were reset on {}.",
+                    &[group, &plural(offsets.len(), tr(lang, "1 partition"), tr(lang, "{} partitions"))],
+                ),
                 false,
             ),
             Event::TopicCreated { topic, partitions, replication_factor, .. } => say(
-                format!("Topic {topic} created: {}, each on {replication_factor} brokers.", plural(*partitions as usize, "partition")),
+                trf(
+                    lang,
+                    "Topic {} created: {}, each on {} brokers.",
+                    &[topic, &plural(*partitions as usize, tr(lang, "1 partition"), tr(lang, "{} partitions")), replication_factor],
+                ),
                 false,
             ),
             Event::CommandRejected { error, .. } => say(
-                format!("Refused: {}: {}", error.kind.name(), error.message),
+                trf(lang, "Refused: {}: {}", &[&error.kind.name(), &error.message]),
                 false,
             ),
             _ => {}
@@ -234,29 +272,31 @@ fn tell_instant(instant: &[TimedEvent], told: &mut Vec<Told>) {
 }
 
 /// "orders-0 → broker 2, orders-3 → broker 3" (the first few, then a count).
-fn leaders_text(elected: &[(&TopicPartition, BrokerId, ElectionKind)]) -> String {
+fn leaders_text(lang: Lang, elected: &[(&TopicPartition, BrokerId, ElectionKind)]) -> String {
     const SHOWN: usize = 4;
     let mut text: Vec<String> = elected
         .iter()
         .take(SHOWN)
-        .map(|(tp, b, _)| format!("{tp} → broker {}", b.0))
+        .map(|(tp, b, _)| trf(lang, "{} → broker {}", &[tp, &b.0]))
         .collect();
     if elected.len() > SHOWN {
-        text.push(format!("and {} more", elected.len() - SHOWN));
+        text.push(trf(lang, "and {} more", &[&(elected.len() - SHOWN)]));
     }
     text.join(", ")
 }
 
 /// Why a produce commonly fails with `error`, in a few words.
-fn failure_hint(error: &str) -> &'static str {
+fn failure_hint(lang: Lang, error: &str) -> &'static str {
     match error {
-        "NotEnoughReplicasException" => {
-            " (the ISR is smaller than min.insync.replicas, so acks=all is refused)"
-        }
-        "TimeoutException" => " (no answer within delivery.timeout.ms=120000)",
-        "NotLeaderOrFollowerException" => {
-            " (the leader moved; the producer refreshes its metadata and retries)"
-        }
+        "NotEnoughReplicasException" => tr(
+            lang,
+            " (the ISR is smaller than min.insync.replicas, so acks=all is refused)",
+        ),
+        "TimeoutException" => tr(lang, " (no answer within delivery.timeout.ms=120000)"),
+        "NotLeaderOrFollowerException" => tr(
+            lang,
+            " (the leader moved; the producer refreshes its metadata and retries)",
+        ),
         _ => "",
     }
 }
@@ -272,11 +312,12 @@ fn client_of(member: &str) -> &str {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `one` ("1 record") or `many` ("{} records") with `n` in it, both already in the language.
+fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {word}")
+        one.to_string()
     } else {
-        format!("{n} {word}s")
+        many.replacen("{}", &n.to_string(), 1)
     }
 }
 
@@ -289,7 +330,7 @@ mod tests {
     fn told_after(engine: &mut kafka_sim::Engine, ms: u64) -> Vec<Told> {
         engine.take_events();
         engine.advance_to(engine.now() + ms);
-        narrate(&engine.take_events())
+        narrate(Lang::En, &engine.take_events())
     }
 
     #[test]
@@ -302,7 +343,7 @@ mod tests {
                 broker: BrokerId(1),
             })
             .unwrap();
-        let killed = narrate(&engine.take_events());
+        let killed = narrate(Lang::En, &engine.take_events());
         assert!(killed[0].text.starts_with("Broker 1 died."), "{killed:?}");
         assert!(killed[0].text.contains("broker.session.timeout.ms=9000"));
         let later = told_after(&mut engine, 12_000);
@@ -316,6 +357,35 @@ mod tests {
     }
 
     #[test]
+    fn the_narration_speaks_portuguese_with_kafkas_names_kept() {
+        let mut engine = opening_engine();
+        engine.advance_to(10_000);
+        engine.take_events();
+        engine
+            .apply(Command::KillBroker {
+                broker: BrokerId(1),
+            })
+            .unwrap();
+        let events = engine.take_events();
+        let killed = narrate(Lang::PtBr, &events);
+        assert!(
+            killed[0].text.starts_with("O broker 1 morreu."),
+            "{killed:?}"
+        );
+        assert!(killed[0].text.contains("broker.session.timeout.ms=9000"));
+        let mut history = crate::state::history::History::default();
+        history.record_new(&events, &engine);
+        assert!(history.told().any(|t| t.text.starts_with("Broker 1 died.")));
+        history.set_language(Lang::PtBr);
+        assert!(history
+            .told()
+            .any(|t| t.text.starts_with("O broker 1 morreu.")));
+        assert!(history
+            .told()
+            .all(|t| !t.text.starts_with("Broker 1 died.")));
+    }
+
+    #[test]
     fn a_controlled_shutdown_is_told_apart_from_a_crash_and_its_leaders_move_at_once() {
         let mut engine = opening_engine();
         engine.advance_to(10_000);
@@ -325,7 +395,7 @@ mod tests {
                 broker: BrokerId(1),
             })
             .unwrap();
-        let stopped = narrate(&engine.take_events());
+        let stopped = narrate(Lang::En, &engine.take_events());
         let told = stopped
             .iter()
             .find(|t| t.text.starts_with("Broker 1 shut down cleanly"))
@@ -350,7 +420,7 @@ mod tests {
                 from: kafka_sim::IsolateFrom::Cluster,
             })
             .unwrap();
-        let told = narrate(&engine.take_events());
+        let told = narrate(Lang::En, &engine.take_events());
         assert!(
             told.iter()
                 .any(|t| t.text.contains("clients still reach it")),

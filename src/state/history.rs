@@ -10,6 +10,7 @@ use std::rc::Rc;
 use kafka_sim::trace::format_line;
 use kafka_sim::{Event, TimedEvent};
 
+use crate::i18n::Lang;
 use crate::narration::{narrate, Told};
 
 /// Events kept (about 150 bytes each). A run of the default cluster stays whole for hours;
@@ -17,6 +18,8 @@ use crate::narration::{narrate, Told};
 pub const MAX_LINES: usize = 100_000;
 /// Narration sentences kept (the newest is on screen, the rest a click away).
 const TOLD_KEPT: usize = 30;
+/// Events told again when the language changes (the newest sentences come from these).
+const RETOLD_FROM: usize = 5_000;
 
 #[derive(Debug, Default)]
 pub struct History {
@@ -34,6 +37,8 @@ pub struct History {
     /// Counts every announcement, so the same words said twice are announced twice.
     announced: u64,
     announcement: Option<String>,
+    /// The language the narration is told in.
+    lang: Lang,
 }
 
 impl History {
@@ -102,7 +107,7 @@ impl History {
         let excess = self.lines.len().saturating_sub(MAX_LINES);
         self.lines.drain(..excess);
         self.dropped += excess as u64;
-        for told in narrate(events) {
+        for told in narrate(self.lang, events) {
             if told.announce {
                 self.announce(told.text.clone());
             }
@@ -110,6 +115,25 @@ impl History {
         }
         let excess = self.told.len().saturating_sub(TOLD_KEPT);
         self.told.drain(..excess);
+    }
+
+    /// Tells the narration in `lang` from now on, and tells again in it what is on screen
+    /// (told anew from the newest events kept; nothing is announced again).
+    pub fn set_language(&mut self, lang: Lang) {
+        if lang == self.lang {
+            return;
+        }
+        self.lang = lang;
+        let shown = self.len();
+        let tail: Vec<TimedEvent> = self
+            .lines
+            .range(shown.saturating_sub(RETOLD_FROM)..shown)
+            .cloned()
+            .collect();
+        let mut told: VecDeque<Told> = narrate(lang, &tail).into();
+        let excess = told.len().saturating_sub(TOLD_KEPT);
+        told.drain(..excess);
+        self.told = told;
     }
 
     /// Says `text` to screen readers (the live region).

@@ -162,6 +162,8 @@ pub enum Action {
     Select(Option<Selection>),
     /// Find a record: `TOPIC-PARTITION@OFFSET` opens it, anything else is a key to look for.
     FindRecord(String),
+    /// The narration is told in this language from now on.
+    SetLanguage(crate::i18n::Lang),
     /// The Lessons panel needs its catalog: it is being fetched.
     LoadLessons,
     /// The catalog arrived (or could not), with the progress remembered from earlier visits.
@@ -739,6 +741,10 @@ impl Reducible for SimState {
             }
             Action::Select(selection) => next.select(selection),
             Action::FindRecord(query) => next.find_record(query.trim()),
+            Action::SetLanguage(lang) => {
+                next.history.borrow_mut().set_language(lang);
+                next.history_version += 1;
+            }
             Action::LoadLessons => {
                 if next.lessons.catalog == lessons::Catalog::NotLoaded {
                     next.lessons.catalog = lessons::Catalog::Loading;
