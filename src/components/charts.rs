@@ -23,6 +23,11 @@ const LEFT: f64 = 40.0;
 const BOTTOM: f64 = 20.0;
 const TOP: f64 = 8.0;
 const RIGHT: f64 = 8.0;
+/// Partitions drawn at most in a group's lag chart (those with the most lag).
+const MAX_PARTITION_SERIES: usize = 8;
+/// Points drawn at most per line (about one per two and a half units of the plot's width).
+const MAX_POINTS: usize = 100;
+
 /// The x axis spans at least this much simulated time (a young run fills from the right).
 const MIN_SPAN_MS: u64 = 60_000;
 /// Series colours, cycled (distinct on the dark panel).
@@ -49,15 +54,26 @@ pub fn markup(lang: Lang, points: &[Point]) -> String {
     };
     for g in &last.groups {
         let name = g.group.as_str();
-        let series: Vec<Series> = g
-            .lags
-            .iter()
-            .map(|(tp, _)| {
+        // The partitions with the most lag now, the rest counted in the legend: a group over
+        // a hundred partitions would draw a hundred lines nobody can tell apart.
+        let mut ranked: Vec<(usize, &(kafka_sim::TopicPartition, u64))> =
+            g.lags.iter().enumerate().collect();
+        kafka_sim::sorting::sort_by_key(&mut ranked, |(_, (_, lag))| std::cmp::Reverse(*lag));
+        let more = ranked.len().saturating_sub(MAX_PARTITION_SERIES);
+        ranked.truncate(MAX_PARTITION_SERIES);
+        let mut series: Vec<Series> = ranked
+            .into_iter()
+            .map(|(i, (tp, _))| {
                 let values: Vec<Option<f64>> = points
                     .iter()
                     .map(|p| {
                         let group = p.groups.iter().find(|s| s.group == name)?;
-                        let lag = group.lags.iter().find(|(t, _)| t == tp)?;
+                        // Samples list a group's partitions in the same order, nearly always:
+                        // look where it is now first.
+                        let lag = match group.lags.get(i) {
+                            Some(l) if l.0 == *tp => l,
+                            _ => group.lags.iter().find(|(t, _)| t == tp)?,
+                        };
                         Some(lag.1 as f64)
                     })
                     .collect();
@@ -67,6 +83,13 @@ pub fn markup(lang: Lang, points: &[Point]) -> String {
                 }
             })
             .collect();
+        if more > 0 {
+            // A legend entry without a line.
+            series.push(Series {
+                name: trf(lang, "{} more partitions, less lag", &[&more]),
+                values: Vec::new(),
+            });
+        }
         let total = g.total_lag();
         let totals: Vec<Option<f64>> = points
             .iter()
@@ -357,10 +380,13 @@ fn chart(lang: Lang, out: &mut String, c: &Chart, points: &[Point], series: &[Se
                 run.clear();
             }
         };
-        for (p, v) in points.iter().zip(&s.values) {
-            match v {
+        // At most `MAX_POINTS` per line: each a run of samples' largest value (a peak is kept).
+        let step = points.len().div_ceil(MAX_POINTS).max(1);
+        for (ps, vs) in points.chunks(step).zip(s.values.chunks(step)) {
+            match vs.iter().flatten().copied().reduce(f64::max) {
                 Some(v) => {
-                    let _ = write!(run, "{},{} ", px(x(p.at_ms)), px(y(*v)));
+                    let at = ps[ps.len() - 1].at_ms;
+                    let _ = write!(run, "{},{} ", px(x(at)), px(y(v)));
                 }
                 None => flush(&mut run, out),
             }
@@ -373,6 +399,10 @@ fn chart(lang: Lang, out: &mut String, c: &Chart, points: &[Point], series: &[Se
         esc(&trf(lang, "y: {}", &[&c.unit]))
     );
     for (i, s) in series.iter().enumerate() {
+        if s.values.is_empty() {
+            let _ = write!(out, r#"<li class="unit">{}</li>"#, esc(&s.name));
+            continue;
+        }
         let _ = write!(
             out,
             r#"<li><i style="background:{}"></i>{}</li>"#,
@@ -396,6 +426,36 @@ mod tests {
         assert_eq!(number(2.25), "2.3");
         assert_eq!(number(12.6), "13");
         assert!(markup(Lang::En, &[]).contains("first simulated second"));
+    }
+
+    #[test]
+    fn a_big_group_draws_its_laggiest_partitions_with_few_points() {
+        use crate::state::metrics::GroupSample;
+        let points: Vec<Point> = (0..600u64)
+            .map(|s| Point {
+                at_ms: s * 1_000,
+                groups: vec![GroupSample {
+                    group: "g".into(),
+                    delivered: 0,
+                    lags: (0..100)
+                        .map(|p| (kafka_sim::TopicPartition::new("t", p), u64::from(p) * s))
+                        .collect(),
+                }],
+                ..Point::default()
+            })
+            .collect();
+        let html = markup(Lang::En, &points);
+        let lag = &html[..html.find(r#"data-chart="throughput""#).unwrap()];
+        assert_eq!(lag.matches("<polyline").count(), MAX_PARTITION_SERIES);
+        assert!(
+            lag.contains(">t-99 · "),
+            "the partition with the most lag is drawn"
+        );
+        assert!(!lag.contains(">t-0 · "), "one with none is not");
+        assert!(lag.contains("92 more partitions, less lag"));
+        let first = &lag[lag.find("points=\"").unwrap()..];
+        let points_drawn = first[..first.find("\"/>").unwrap()].split(' ').count();
+        assert!(points_drawn <= MAX_POINTS + 1, "{points_drawn} points");
     }
 
     #[test]

@@ -145,6 +145,7 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("{} is offline (Leader: none): no in-sync replica is alive, and with unclean.leader.election.enable=false Kafka waits rather than lose acknowledged records.", "{} está offline (Leader: none): nenhuma réplica em sincronia está viva, e com unclean.leader.election.enable=false o Kafka espera em vez de perder registros confirmados."),
     ("{} leaderships", "{} lideranças"),
     ("{} members", "{} membros"),
+    ("{} more partitions, less lag", "{} partições a mais, com menos lag"),
     ("{} of {} LOST (offsets {}): the new leader never had them.", "{} de {} PERDIDOS (offsets {}): o novo líder nunca os teve."),
     ("{} of {} steps", "{} de {} passos"),
     ("{} out", "{} sai"),
