@@ -275,6 +275,7 @@ fn produce_box(state: &SimState, view: &ClusterView, dispatch: &Callback<Action>
                     producer_rate={state.producer_rate}
                     producer_name={state.preset.producer()}
                     producer_rate_max={(state.preset.producer_rate_per_s() * 4).max(50)}
+                    load_producer={!state.foreign}
                     last_status={state.last_produce_status().map(AttrValue::from)}
                     error={state.error_in(Panel::Produce).map(AttrValue::from)} dispatch={dispatch.clone()} />
     }

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::components::inline_error::InlineError;
 use crate::components::text_field::use_text_field;
+use crate::i18n::{tr, trf, Lang};
 use crate::state::forms::Panel;
 use crate::state::Action;
 
@@ -20,6 +21,8 @@ pub struct ProduceBoxProps {
     pub producer_running: bool,
     pub producer_rate: u64,
     pub producer_rate_max: u64,
+    /// The load producer is part of this cluster (not in a lesson's or an imported one).
+    pub load_producer: bool,
     /// How the record last sent from this form fared.
     pub last_status: Option<AttrValue>,
     pub error: Option<AttrValue>,
@@ -28,6 +31,7 @@ pub struct ProduceBoxProps {
 
 #[function_component(ProduceBox)]
 pub fn produce_box(props: &ProduceBoxProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let topic = use_text_field(props.topics.first().cloned().unwrap_or_default());
     let key = use_text_field("");
     let value = use_text_field("order-1");
@@ -81,18 +85,18 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
     });
     html! {
         <section class="produce-box" aria-labelledby="produce-heading">
-            <h2 id="produce-heading">{ "Produce a record" }</h2>
+            <h2 id="produce-heading">{ tr(lang, "Produce a record") }</h2>
             <form class="form-grid produce-form" {onsubmit}>
-                <label>{ "Topic" }
+                <label>{ tr(lang, "Topic") }
                     <input name="topic" value={topic.text()} oninput={topic.oninput.clone()} list="topic-names" />
                 </label>
                 <datalist id="topic-names">
                     { for props.topics.iter().map(|t| html! { <option value={t.clone()} /> }) }
                 </datalist>
-                <label>{ "Key" }
-                    <input name="key" value={key.text()} oninput={key.oninput.clone()} placeholder="empty = null key" />
+                <label>{ tr(lang, "Key") }
+                    <input name="key" value={key.text()} oninput={key.oninput.clone()} placeholder={tr(lang, "empty = null key")} />
                 </label>
-                <label>{ "Value" }
+                <label>{ tr(lang, "Value") }
                     <input name="value" value={value.text()} oninput={value.oninput.clone()} />
                 </label>
                 <label>{ "acks" }
@@ -102,24 +106,26 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
                         <option value="0" selected={*acks == Acks::Zero}>{ "0" }</option>
                     </select>
                 </label>
-                <button type="submit" class="primary">{ "Produce" }</button>
+                <button type="submit" class="primary">{ tr(lang, "Produce") }</button>
             </form>
-            <p class="last-record" aria-label="Last record">
+            <p class="last-record" aria-label={tr(lang, "Last record")}>
                 { match props.last_status.clone() {
-                    Some(status) => html! { <>{ "Last record: " }{ status }</> },
-                    None => html! { <span class="muted">{ "Its way through the cluster shows here and on the diagram." }</span> },
+                    Some(status) => html! { <>{ tr(lang, "Last record: ") }{ status }</> },
+                    None => html! { <span class="muted">{ tr(lang, "Its way through the cluster shows here and on the diagram.") }</span> },
                 } }
             </p>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
-            <div class="producer-controls">
-                <label>{ format!("{}: {} records/s", props.producer_name, props.producer_rate) }
-                    <input type="range" min="1" max={props.producer_rate_max.to_string()} value={props.producer_rate.to_string()}
-                           aria-label="Producer rate (records per second)" oninput={on_rate} />
-                </label>
-                <button onclick={toggle_producer}>
-                    { if props.producer_running { "Stop producer" } else { "Start producer" } }
-                </button>
-            </div>
+            if props.load_producer {
+                <div class="producer-controls">
+                    <label>{ trf(lang, "{}: {} records/s", &[&props.producer_name, &props.producer_rate]) }
+                        <input type="range" min="1" max={props.producer_rate_max.to_string()} value={props.producer_rate.to_string()}
+                               aria-label={tr(lang, "Producer rate (records per second)")} oninput={on_rate} />
+                    </label>
+                    <button onclick={toggle_producer}>
+                        { if props.producer_running { tr(lang, "Stop producer") } else { tr(lang, "Start producer") } }
+                    </button>
+                </div>
+            }
         </section>
     }
 }

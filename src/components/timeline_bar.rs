@@ -7,6 +7,8 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use crate::components::inline_error::InlineError;
 use crate::scene::geometry::fixed;
 use crate::scene::marks::Mark;
@@ -100,44 +102,45 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
     };
 
     let behind = props.end_ms.saturating_sub(props.now_ms);
+    let lang = use_context::<Lang>().unwrap_or_default();
     html! {
-        <section class="timeline" aria-label="Timeline controls">
+        <section class="timeline" aria-label={tr(lang, "Timeline controls")}>
             <div class="timeline-row">
-                <button onclick={step_back} disabled={props.now_ms == 0} title="Back to the previous event">{ "Step back" }</button>
+                <button onclick={step_back} disabled={props.now_ms == 0} title={tr(lang, "Back to the previous event")}>{ tr(lang, "Step back") }</button>
                 <div class="scrubber">
                     <Marks marks={props.marks.clone()} end_ms={props.marks_end_ms} dispatch={dispatch.clone()} />
-                    <input type="range" aria-label="Timeline" min="0" max={props.end_ms.to_string()} step="1"
+                    <input type="range" aria-label={tr(lang, "Timeline")} min="0" max={props.end_ms.to_string()} step="1"
                            value={props.now_ms.to_string()} oninput={on_scrub}
-                           aria-valuetext={format!("{} of {}", clock_text(props.now_ms), clock_text(props.end_ms))} />
+                           aria-valuetext={trf(lang, "{} of {}", &[&clock_text(props.now_ms), &clock_text(props.end_ms)])} />
                 </div>
                 <span class="timeline-where">
-                    if behind > 0 { { format!("{} back", clock_text(behind)) } } else { { "now" } }
+                    if behind > 0 { { trf(lang, "{} back", &[&clock_text(behind)]) } } else { { tr(lang, "now") } }
                 </span>
-                <button onclick={undo} disabled={!props.can_undo} title="Take back the last command (it stays in a branch)">{ "Undo" }</button>
+                <button onclick={undo} disabled={!props.can_undo} title={tr(lang, "Take back the last command (it stays in a branch)")}>{ tr(lang, "Undo") }</button>
                 if !props.branches.is_empty() {
-                    <select aria-label="Branches" onchange={on_branch} title="The futures you left by acting in the past">
-                        <option value="" selected=true>{ format!("Branches ({})", props.branches.len()) }</option>
+                    <select aria-label={tr(lang, "Branches")} onchange={on_branch} title={tr(lang, "The futures you left by acting in the past")}>
+                        <option value="" selected=true>{ trf(lang, "Branches ({})", &[&props.branches.len()]) }</option>
                         { for props.branches.iter().enumerate().map(|(i, b)| html! {
                             <option value={i.to_string()}>{ b.clone() }</option>
                         }) }
                     </select>
                 }
                 <span class="save-controls">
-                    <button onclick={on_share} aria-label="Share" title="A link to this run at this moment">{ "Share" }</button>
-                    <button onclick={export} aria-label="Export scenario" title="Download the run as a scenario file for kafka-sim run">{ "Export" }</button>
-                    <label class="button-like" title="Open a scenario file (or drop one on the page)">
-                        { "Import" }
-                        <input type="file" accept=".json,application/json" class="sr-only" aria-label="Import scenario" onchange={on_file} />
+                    <button onclick={on_share} aria-label={tr(lang, "Share")} title={tr(lang, "A link to this run at this moment")}>{ tr(lang, "Share") }</button>
+                    <button onclick={export} aria-label={tr(lang, "Export scenario")} title={tr(lang, "Download the run as a scenario file for kafka-sim run")}>{ tr(lang, "Export") }</button>
+                    <label class="button-like" title={tr(lang, "Open a scenario file (or drop one on the page)")}>
+                        { tr(lang, "Import") }
+                        <input type="file" accept=".json,application/json" class="sr-only" aria-label={tr(lang, "Import scenario")} onchange={on_file} />
                     </label>
                 </span>
             </div>
             if let Some(url) = &*link {
                 <div class="share-link">
                     <label>
-                        { format!("Link to this run ({} characters, copied): ", url.len()) }
-                        <input readonly=true value={url.clone()} aria-label="Shared link" />
+                        { trf(lang, "Link to this run ({} characters, copied): ", &[&url.len()]) }
+                        <input readonly=true value={url.clone()} aria-label={tr(lang, "Shared link")} />
                     </label>
-                    <button onclick={close_link} aria-label="Close the link">{ "×" }</button>
+                    <button onclick={close_link} aria-label={tr(lang, "Close the link")}>{ "×" }</button>
                 </div>
             }
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />

@@ -38,6 +38,16 @@ impl BrokerState {
         }
     }
 
+    /// The state's word in `lang` (`label` stays English: it is a CSS class too).
+    pub fn word(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::tr;
+        match self {
+            BrokerState::Alive => tr(lang, "alive"),
+            BrokerState::Isolated => tr(lang, "isolated"),
+            BrokerState::Dead => tr(lang, "dead"),
+        }
+    }
+
     /// A mark that tells the state without colour.
     pub fn symbol(self) -> &'static str {
         match self {

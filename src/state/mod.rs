@@ -78,6 +78,9 @@ pub struct SimState {
     engine: Rc<RefCell<Engine>>,
     /// The cluster the app opened on (its topic and load producer).
     pub preset: Preset,
+    /// The run is not one of the presets (a lesson's or an imported scenario): the preset's
+    /// load producer is not part of it.
+    pub foreign: bool,
     version: u64,
     pub clock: Clock,
     pub selection: Option<Selection>,
@@ -252,6 +255,7 @@ impl SimState {
             timeline: Rc::new(RefCell::new(Timeline::new(run, &engine))),
             engine: Rc::new(RefCell::new(engine)),
             preset,
+            foreign: false,
             version: 0,
             clock: Clock::default(),
             selection: None,
@@ -377,8 +381,9 @@ impl SimState {
 
     /// The app on `run` at `until_ms`, paused, in the picture chosen here.
     fn opened(&self, run: Run, until_ms: u64) -> SimState {
-        let preset = Preset::of(&run.scenario(until_ms)).unwrap_or(Preset::Classic);
-        let mut opened = SimState::of_run(preset, run, until_ms);
+        let known = Preset::of(&run.scenario(until_ms));
+        let mut opened = SimState::of_run(known.unwrap_or(Preset::Classic), run, until_ms);
+        opened.foreign = known.is_none();
         opened.view = self.view;
         opened.clock.playing = false;
         opened.clock.set_speed(self.clock.speed);

@@ -4,6 +4,8 @@
 use kafka_sim::view::BrokerView;
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, on_act, raw, Act};
 use crate::scene::brokers::BrokerState;
@@ -20,23 +22,26 @@ pub struct BrokersTabProps {
 }
 
 /// Every broker as a chip that opens its card.
-fn chips(brokers: &[BrokerView]) -> String {
+fn chips(lang: Lang, brokers: &[BrokerView]) -> String {
     let mut out = String::from(r#"<ul class="chips">"#);
     for b in brokers {
         let state = BrokerState::of(b);
         out.push_str("<li>");
-        let label = format!(
+        let label = trf(
+            lang,
             "Broker {} · {}{}",
-            b.id.0,
-            state.label(),
-            if b.fenced && b.alive {
-                " · fenced"
-            } else {
-                ""
-            }
+            &[
+                &b.id.0,
+                &state.word(lang),
+                &if b.fenced && b.alive {
+                    tr(lang, " · fenced")
+                } else {
+                    ""
+                },
+            ],
         );
         let act = Act::Select(Selection::Broker(b.id));
-        let name = format!("Open broker {}", b.id.0);
+        let name = trf(lang, "Open broker {}", &[&b.id.0]);
         button(
             &mut out,
             &format!("chip {}", state.label()),
@@ -52,6 +57,7 @@ fn chips(brokers: &[BrokerView]) -> String {
 
 #[function_component(BrokersTab)]
 pub fn brokers_tab(props: &BrokersTabProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let command = |make: fn() -> Command| {
         props
             .dispatch
@@ -65,15 +71,15 @@ pub fn brokers_tab(props: &BrokersTabProps) -> Html {
     let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
         <section class="card" aria-labelledby="brokers-heading" {onclick} {onkeydown}>
-            <h2 id="brokers-heading">{ "Brokers" }</h2>
-            <p class="hint">{ "Pick a broker to kill, restart or isolate it." }</p>
+            <h2 id="brokers-heading">{ tr(lang, "Brokers") }</h2>
+            <p class="hint">{ tr(lang, "Pick a broker to kill, restart or isolate it.") }</p>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
-            { raw(chips(&props.brokers)) }
+            { raw(chips(lang, &props.brokers)) }
             <div class="button-row">
-                <button onclick={heal} disabled={!any_isolated}>{ "Heal network" }</button>
-                <button onclick={add}>{ "Add broker" }</button>
-                <button onclick={elect} title="kafka-leader-election --election-type preferred: move each partition's leadership back to its first replica">
-                    { "Elect preferred leaders" }
+                <button onclick={heal} disabled={!any_isolated}>{ tr(lang, "Heal network") }</button>
+                <button onclick={add}>{ tr(lang, "Add broker") }</button>
+                <button onclick={elect} title={tr(lang, "kafka-leader-election --election-type preferred: move each partition's leadership back to its first replica")}>
+                    { tr(lang, "Elect preferred leaders") }
                 </button>
             </div>
         </section>

@@ -5,6 +5,8 @@
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use crate::components::panel_markup::{esc, raw};
 use crate::narration::Told;
 use crate::state::history::HistoryHandle;
@@ -35,6 +37,7 @@ fn narration(told: &[Told]) -> String {
 
 #[function_component(EventsTab)]
 pub fn events_tab(props: &EventsTabProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let filter = use_state(String::new);
     let scroll_top = use_state(|| 0.0_f64);
     let height = use_state(|| 400.0_f64);
@@ -94,28 +97,28 @@ pub fn events_tab(props: &EventsTabProps) -> Html {
         })
     });
     let summary = match matches.as_ref() {
-        Some(m) => format!("{} of {} events match", m.len(), history.len()),
-        None => format!("{} events", history.len()),
+        Some(m) => trf(lang, "{} of {} events match", &[&m.len(), &history.len()]),
+        None => trf(lang, "{} events", &[&history.len()]),
     };
     html! {
         <section class="card events" aria-labelledby="events-heading">
-            <h2 id="events-heading">{ "Event log" }</h2>
-            <input class="filter" type="search" placeholder="Filter, e.g. LeaderElected or orders-3"
-                   aria-label="Filter events" value={(*filter).clone()} oninput={on_filter} />
+            <h2 id="events-heading">{ tr(lang, "Event log") }</h2>
+            <input class="filter" type="search" placeholder={tr(lang, "Filter, e.g. LeaderElected or orders-3")}
+                   aria-label={tr(lang, "Filter events")} value={(*filter).clone()} oninput={on_filter} />
             <p class="muted">
                 { summary }
                 if history.dropped() > 0 {
-                    { format!(" · the {} oldest were let go to keep memory bounded", history.dropped()) }
+                    { trf(lang, " · the {} oldest were let go to keep memory bounded", &[&history.dropped()]) }
                 }
             </p>
-            <div class="event-scroll" aria-label="Event log" role="log" {onscroll}>
+            <div class="event-scroll" aria-label={tr(lang, "Event log")} role="log" {onscroll}>
                 <div class="event-spacer" style={format!("height: {}px", total * ROW_PX as usize)}>
                     <div class="event-rows" onclick={on_row} style={format!("transform: translateY({}px)", first * ROW_PX as usize)}>
                         { for rows }
                     </div>
                 </div>
             </div>
-            <h3>{ "What happened, in words" }</h3>
+            <h3>{ tr(lang, "What happened, in words") }</h3>
             { raw(narration(&props.told)) }
         </section>
     }

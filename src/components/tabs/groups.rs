@@ -5,6 +5,8 @@ use kafka_sim::assignor::AssignorKind;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use std::fmt::Write;
 
 use crate::components::inline_error::InlineError;
@@ -40,6 +42,7 @@ const ASSIGNORS: [(&str, Option<AssignorKind>); 5] = [
 
 #[function_component(GroupsTab)]
 pub fn groups_tab(props: &GroupsTabProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let name = use_text_field("");
     let assignor = use_state(|| 0usize);
     // Topics ticked for the new group; the first topic by default.
@@ -85,15 +88,15 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
     };
     html! {
         <section class="card" aria-labelledby="groups-heading" {onclick} {onkeydown}>
-            <h2 id="groups-heading">{ "Consumer groups" }</h2>
+            <h2 id="groups-heading">{ tr(lang, "Consumer groups") }</h2>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
-            { raw(group_list(&props.groups)) }
-            <form class="form-grid" {onsubmit} aria-label="Create group">
-                <label class="span-2">{ "New group" }
+            { raw(group_list(lang, &props.groups)) }
+            <form class="form-grid" {onsubmit} aria-label={tr(lang, "Create group")}>
+                <label class="span-2">{ tr(lang, "New group") }
                     <input name="group-name" placeholder="analytics" value={name.text()} oninput={name.oninput.clone()} />
                 </label>
                 <fieldset class="span-2 topic-choice">
-                    <legend>{ "Subscribes to" }</legend>
+                    <legend>{ tr(lang, "Subscribes to") }</legend>
                     { for props.topics.iter().map(|t| html! {
                         <label class="inline">
                             <input type="checkbox" checked={chosen.contains(t)} onchange={toggle_topic(t)} />
@@ -101,14 +104,14 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
                         </label>
                     }) }
                 </fieldset>
-                <label>{ "Assignor" }
-                    <select onchange={on_assignor} aria-label="Assignor">
+                <label>{ tr(lang, "Assignor") }
+                    <select onchange={on_assignor} aria-label={tr(lang, "Assignor")}>
                         { for ASSIGNORS.iter().enumerate().map(|(i, (label, _))| html! {
                             <option selected={i == *assignor}>{ *label }</option>
                         }) }
                     </select>
                 </label>
-                <button type="submit">{ "Create group" }</button>
+                <button type="submit">{ tr(lang, "Create group") }</button>
             </form>
         </section>
     }
@@ -116,7 +119,7 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
 
 /// The groups, each with its state, its consumers (chips that open their card) and a button
 /// adding one.
-fn group_list(groups: &[GroupSummary]) -> String {
+fn group_list(lang: Lang, groups: &[GroupSummary]) -> String {
     let mut out = String::from(r#"<ul class="group-list">"#);
     for g in groups {
         out.push_str(r#"<li class="group-row"><div>"#);
@@ -125,13 +128,14 @@ fn group_list(groups: &[GroupSummary]) -> String {
             "link-button inline strong",
             &Act::Select(Selection::Group(g.name.clone())),
             &g.name,
-            Some(&format!("Open group {}", g.name)),
+            Some(&trf(lang, "Open group {}", &[&g.name])),
         );
         let running = g.consumers.iter().filter(|c| c.1).count();
         let _ = write!(
             out,
-            r#"<span class="muted"> {} · {running} running</span></div><ul class="chips">"#,
-            esc(&g.state)
+            r#"<span class="muted"> {} · {}</span></div><ul class="chips">"#,
+            esc(&g.state),
+            trf(lang, "{} running", &[&running])
         );
         for (c, is_running) in &g.consumers {
             out.push_str("<li>");
@@ -142,7 +146,7 @@ fn group_list(groups: &[GroupSummary]) -> String {
             let (class, label) = if *is_running {
                 ("chip", c.clone())
             } else {
-                ("chip stopped", format!("{c} (stopped)"))
+                ("chip stopped", trf(lang, "{} (stopped)", &[c]))
             };
             button(&mut out, class, &act, &label, None);
             out.push_str("</li>");
@@ -152,7 +156,7 @@ fn group_list(groups: &[GroupSummary]) -> String {
             &mut out,
             "",
             &Act::AddConsumer(g.name.clone()),
-            &format!("Add consumer to {}", g.name),
+            &trf(lang, "Add consumer to {}", &[&g.name]),
             None,
         );
         out.push_str("</li>");

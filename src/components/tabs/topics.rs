@@ -6,6 +6,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use crate::components::inline_error::InlineError;
 use crate::components::text_field::use_text_field;
 use crate::state::forms::Panel;
@@ -33,6 +35,7 @@ pub struct TopicsTabProps {
 
 #[function_component(TopicsTab)]
 pub fn topics_tab(props: &TopicsTabProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let name = use_text_field("");
     let partitions = use_text_field("3");
     let rf = use_text_field("3");
@@ -57,25 +60,25 @@ pub fn topics_tab(props: &TopicsTabProps) -> Html {
     };
     html! {
         <section class="card" aria-labelledby="topics-heading">
-            <h2 id="topics-heading">{ "Topics" }</h2>
+            <h2 id="topics-heading">{ tr(lang, "Topics") }</h2>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             { for props.topics.iter().map(|t| html! {
                 <TopicRow key={t.name.clone()} topic={t.clone()} dispatch={props.dispatch.clone()} />
             }) }
-            <form class="form-grid" {onsubmit} aria-label="Create topic">
-                <label class="span-2">{ "New topic" }
+            <form class="form-grid" {onsubmit} aria-label={tr(lang, "Create topic")}>
+                <label class="span-2">{ tr(lang, "New topic") }
                     <input name="topic-name" placeholder="payments" value={name.text()} oninput={name.oninput.clone()} />
                 </label>
-                <label>{ "Partitions" }
+                <label>{ tr(lang, "Partitions") }
                     <input name="partitions" inputmode="numeric" value={partitions.text()} oninput={partitions.oninput.clone()} />
                 </label>
-                <label>{ "Replication factor" }
+                <label>{ tr(lang, "Replication factor") }
                     <input name="replication-factor" inputmode="numeric" value={rf.text()} oninput={rf.oninput.clone()} />
                 </label>
                 <label>{ "min.insync.replicas" }
                     <input name="min-insync-replicas" inputmode="numeric" value={min_isr.text()} oninput={min_isr.oninput.clone()} />
                 </label>
-                <button type="submit">{ "Create topic" }</button>
+                <button type="submit">{ tr(lang, "Create topic") }</button>
             </form>
             <h3>{ "kafka-topics.sh --describe --exclude-internal" }</h3>
             <pre class="describe" aria-label="Topic description">{ props.describe.clone() }</pre>
@@ -91,6 +94,7 @@ struct TopicRowProps {
 
 #[function_component(TopicRow)]
 fn topic_row(props: &TopicRowProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let t = &props.topic;
     let total = use_text_field((t.partitions + 1).to_string());
     let config = |key: &'static str, read: fn(&Event) -> String| {
@@ -137,10 +141,10 @@ fn topic_row(props: &TopicRowProps) -> Html {
         <div class="topic-row">
             <div class="topic-name">
                 <strong>{ &t.name }</strong>
-                <span class="muted">{ format!(" {} partitions, RF {}", t.partitions, t.replication_factor) }</span>
+                <span class="muted">{ trf(lang, " {} partitions, RF {}", &[&t.partitions, &t.replication_factor]) }</span>
             </div>
             <label class="inline">{ "min.insync.replicas" }
-                <select onchange={on_min_isr} aria-label={format!("min.insync.replicas of {}", t.name)}>
+                <select onchange={on_min_isr} aria-label={trf(lang, "min.insync.replicas of {}", &[&t.name])}>
                     { for (1..=choices).map(|n| html! {
                         <option value={n.to_string()} selected={n == t.min_insync_replicas}>{ n }</option>
                     }) }
@@ -148,17 +152,17 @@ fn topic_row(props: &TopicRowProps) -> Html {
             </label>
             <label class="inline">
                 <input type="checkbox" checked={t.unclean_leader_election} onchange={on_unclean}
-                       aria-label={format!("unclean.leader.election.enable of {}", t.name)} />
+                       aria-label={trf(lang, "unclean.leader.election.enable of {}", &[&t.name])} />
                 { "unclean.leader.election.enable" }
             </label>
             <form class="inline" onsubmit={on_set_partitions}>
                 <input class="narrow" inputmode="numeric" value={total.text()} oninput={total.oninput.clone()}
-                       aria-label={format!("Partition count of {}", t.name)} />
-                <button type="submit">{ "Set partitions" }</button>
+                       aria-label={trf(lang, "Partition count of {}", &[&t.name])} />
+                <button type="submit">{ tr(lang, "Set partitions") }</button>
             </form>
             <button class="danger" onclick={on_delete}
-                    title="kafka-topics --delete: its partitions, logs and committed offsets go; a client still using it creates it again (auto.create.topics.enable)">
-                { format!("Delete topic {}", t.name) }
+                    title={tr(lang, "kafka-topics --delete: its partitions, logs and committed offsets go; a client still using it creates it again (auto.create.topics.enable)")}>
+                { trf(lang, "Delete topic {}", &[&t.name]) }
             </button>
         </div>
     }
