@@ -6,6 +6,8 @@ use kafka_sim::view::{BrokerView, ReplicaRole};
 use kafka_sim::TopicPartition;
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use crate::components::cluster_diagram::role_class;
 use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, on_act, raw, term, Act};
@@ -48,6 +50,7 @@ fn replica_chips(replicas: &[(TopicPartition, ReplicaRole)]) -> String {
 
 #[function_component(BrokerCard)]
 pub fn broker_card(props: &BrokerCardProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let b = &props.broker;
     let id = b.id;
     let state = BrokerState::of(b);
@@ -64,36 +67,36 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
         <section class="card" aria-label={format!("Broker {}", id.0)} {onclick} {onkeydown}>
             <h2>{ format!("Broker {}", id.0) }</h2>
             <p class="facts-line">
-                { format!("{} · leads {} of {} replicas", state.label(),
-                          props.replicas.iter().filter(|(_, r)| *r == ReplicaRole::Leader).count(),
-                          props.replicas.len()) }
+                { trf(lang, "{} · leads {} of {} replicas", &[&state.word(lang),
+                          &props.replicas.iter().filter(|(_, r)| *r == ReplicaRole::Leader).count(),
+                          &props.replicas.len()]) }
                 if b.fenced { { " · " }{ raw(term("fenced", "fenced")) } }
             </p>
             <div class="button-row">
                 <button class="danger" onclick={op(|broker| Command::KillBroker { broker })} disabled={state == BrokerState::Dead}
-                        title="The process dies; its log stays on disk">
-                    { format!("Kill broker {}", id.0) }
+                        title={tr(lang, "The process dies; its log stays on disk")}>
+                    { trf(lang, "Kill broker {}", &[&id.0]) }
                 </button>
                 <button onclick={op(|broker| Command::StopBroker { broker })} disabled={state == BrokerState::Dead}
-                        title="Controlled shutdown: the controller moves its leaderships and takes it out of the ISRs before it stops">
-                    { format!("Stop broker {}", id.0) }
+                        title={tr(lang, "Controlled shutdown: the controller moves its leaderships and takes it out of the ISRs before it stops")}>
+                    { trf(lang, "Stop broker {}", &[&id.0]) }
                 </button>
                 <button onclick={op(|broker| Command::RestartBroker { broker })} disabled={state != BrokerState::Dead}>
-                    { format!("Restart broker {}", id.0) }
+                    { trf(lang, "Restart broker {}", &[&id.0]) }
                 </button>
                 <button onclick={op(|broker| Command::IsolateBroker { broker, from: Default::default() })} disabled={state != BrokerState::Alive}
-                        title="Cut every network link of this broker; it keeps running">
-                    { format!("Isolate broker {}", id.0) }
+                        title={tr(lang, "Cut every network link of this broker; it keeps running")}>
+                    { trf(lang, "Isolate broker {}", &[&id.0]) }
                 </button>
                 <button onclick={op(|broker| Command::IsolateBroker { broker, from: IsolateFrom::Cluster })} disabled={state != BrokerState::Alive}
-                        title="Split brain: cut it from the controller and the other brokers while clients still reach it">
-                    { format!("Cut broker {} from the cluster", id.0) }
+                        title={tr(lang, "Split brain: cut it from the controller and the other brokers while clients still reach it")}>
+                    { trf(lang, "Cut broker {} from the cluster", &[&id.0]) }
                 </button>
-                <button onclick={heal} disabled={state != BrokerState::Isolated}>{ "Heal network" }</button>
+                <button onclick={heal} disabled={state != BrokerState::Isolated}>{ tr(lang, "Heal network") }</button>
             </div>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             if let Some(r) = &props.reason {
-                <p class="reason">{ format!("The controller has not heard from it: {}", r.full()) }</p>
+                <p class="reason">{ trf(lang, "The controller has not heard from it: {}", &[&r.full()]) }</p>
             }
             { raw(replica_chips(&props.replicas)) }
         </section>

@@ -6,6 +6,8 @@ use kafka_sim::view::GroupView;
 use kafka_sim::TopicPartition;
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use std::fmt::Write;
 
 use crate::components::inline_error::InlineError;
@@ -34,6 +36,7 @@ pub struct ConsumerCardProps {
 
 #[function_component(ConsumerCard)]
 pub fn consumer_card(props: &ConsumerCardProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let (group, consumer) = (props.group.clone(), props.client_id.clone());
     let act = |make: fn(String, String) -> Action| {
         let (group, consumer) = (group.clone(), consumer.clone());
@@ -54,30 +57,30 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
     let status = props.status.map_or("stopped", MemberStatus::word);
     html! {
         <section class="card" aria-label={format!("Consumer {}", props.client_id)}>
-            <h2>{ format!("Consumer {}", props.client_id) }</h2>
+            <h2>{ trf(lang, "Consumer {}", &[&props.client_id]) }</h2>
             <p class="facts-line">
-                { raw(term(status, status)) }{ format!(" · {} · group ", props.detail) }
+                { raw(term(status, status)) }{ trf(lang, " · {} · group ", &[&props.detail]) }
                 <button class="link-button inline" onclick={open_group}>{ &props.group }</button>
             </p>
             <div class="button-row">
                 if running {
                     <button onclick={act(|group, consumer| Action::Command(Panel::Details, Command::LeaveGroup { group, consumer }))}
-                            title="close(): commits, leaves the group; the group rebalances at once">
-                        { format!("Remove consumer {}", props.client_id) }
+                            title={tr(lang, "close(): commits, leaves the group; the group rebalances at once")}>
+                        { trf(lang, "Remove consumer {}", &[&props.client_id]) }
                     </button>
                     <button class="danger" onclick={act(|group, consumer| Action::Command(Panel::Details, Command::KillConsumer { group, consumer }))}
-                            title="The process dies without leaving: the group notices after session.timeout.ms">
-                        { format!("Kill consumer {}", props.client_id) }
+                            title={tr(lang, "The process dies without leaving: the group notices after session.timeout.ms")}>
+                        { trf(lang, "Kill consumer {}", &[&props.client_id]) }
                     </button>
                 } else {
                     <button class="primary" onclick={act(|group, consumer| Action::RestartConsumer { group, consumer })}>
-                        { format!("Restart consumer {}", props.client_id) }
+                        { trf(lang, "Restart consumer {}", &[&props.client_id]) }
                     </button>
                 }
             </div>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
             if let Some(r) = &props.reason {
-                <p class="reason">{ format!("Its heartbeats stopped: {}", r.full()) }</p>
+                <p class="reason">{ trf(lang, "Its heartbeats stopped: {}", &[&r.full()]) }</p>
             }
             { raw(reading_table(&props.reading)) }
         </section>

@@ -8,6 +8,8 @@ use kafka_sim::command::ResetTarget;
 use kafka_sim::view::GroupView;
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf, Lang};
+
 use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, esc, on_act, raw, term, Act};
 use crate::scene::reasons::Reason;
@@ -27,6 +29,7 @@ pub struct GroupCardProps {
 
 #[function_component(GroupCard)]
 pub fn group_card(props: &GroupCardProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let g = &props.group;
     let name = g.group.clone();
     let act = |make: fn(String) -> Action| {
@@ -40,10 +43,10 @@ pub fn group_card(props: &GroupCardProps) -> Html {
         <section class="card" aria-label={format!("Group {}", g.group)} {onclick} {onkeydown}>
             { raw(facts(g, &props.topics)) }
             <div class="button-row">
-                <button onclick={act(|group| Action::AddConsumer { group })}>{ format!("Add consumer to {}", g.group) }</button>
+                <button onclick={act(|group| Action::AddConsumer { group })}>{ trf(lang, "Add consumer to {}", &[&g.group]) }</button>
                 <button onclick={act(|group| Action::ResetOffsets { group, to: ResetTarget::Earliest })}
-                        title="kafka-consumer-groups --reset-offsets --to-earliest --execute (only while the group has no active member)">
-                    { format!("Reset {} to earliest", g.group) }
+                        title={tr(lang, "kafka-consumer-groups --reset-offsets --to-earliest --execute (only while the group has no active member)")}>
+                    { trf(lang, "Reset {} to earliest", &[&g.group]) }
                 </button>
             </div>
             <InlineError error={props.error.clone()} dispatch={props.dispatch.clone()} />
