@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{tr, Lang};
+
 use crate::state::ViewKind;
 
 #[derive(Properties, PartialEq)]
@@ -11,6 +13,7 @@ pub struct LegendProps {
 
 #[function_component(Legend)]
 pub fn legend(props: &LegendProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let open = use_state(|| false);
     let toggle = {
         let open = open.clone();
@@ -18,30 +21,30 @@ pub fn legend(props: &LegendProps) -> Html {
     };
     html! {
         <div class="stage-overlay legend-box">
-            <button onclick={toggle} aria-expanded={open.to_string()}>{ "Legend" }</button>
+            <button onclick={toggle} aria-expanded={open.to_string()}>{ tr(lang, "Legend") }</button>
             if *open {
-                <ul class="legend" aria-label="Legend">
+                <ul class="legend" aria-label={tr(lang, "Legend")}>
                     if props.view == ViewKind::Topic {
                         <li><span class="swatch cell-swatch key-0"></span><span class="swatch cell-swatch key-1"></span>
-                            { "a record; same colour = same key" }</li>
-                        <li><span class="swatch cell-swatch committed-swatch"></span>{ "committed: below the HW" }</li>
-                        <li><span class="swatch cell-swatch uncommitted-swatch"></span>{ "not yet committed (HW to LEO)" }</li>
-                        <li><span class="swatch hw-swatch"></span>{ "HW, the high watermark" }</li>
-                        <li><span class="swatch next-swatch"></span>{ "the next offset (the LEO)" }</li>
-                        <li><span class="mark">{ "▲" }</span>{ "a group's committed offset" }</li>
-                        <li><span class="mark">{ "◆" }</span>{ "its consumer's position" }</li>
-                        <li><span class="swatch lag-swatch"></span>{ "lag: committed offset to HW" }</li>
+                            { tr(lang, "a record; same colour = same key") }</li>
+                        <li><span class="swatch cell-swatch committed-swatch"></span>{ tr(lang, "committed: below the HW") }</li>
+                        <li><span class="swatch cell-swatch uncommitted-swatch"></span>{ tr(lang, "not yet committed (HW to LEO)") }</li>
+                        <li><span class="swatch hw-swatch"></span>{ tr(lang, "HW, the high watermark") }</li>
+                        <li><span class="swatch next-swatch"></span>{ tr(lang, "the next offset (the LEO)") }</li>
+                        <li><span class="mark">{ "▲" }</span>{ tr(lang, "a group's committed offset") }</li>
+                        <li><span class="mark">{ "◆" }</span>{ tr(lang, "its consumer's position") }</li>
+                        <li><span class="swatch lag-swatch"></span>{ tr(lang, "lag: committed offset to HW") }</li>
                     } else {
-                        <li class="replica leader"><span class="badge">{ "L" }</span>{ "leader" }</li>
-                        <li class="replica in-sync"><span class="badge">{ "F" }</span>{ "in-sync follower" }</li>
-                        <li class="replica out-of-sync"><span class="badge">{ "!" }</span>{ "out-of-sync follower" }</li>
-                        <li class="replica offline"><span class="badge">{ "×" }</span>{ "offline" }</li>
-                        <li><span class="swatch committed"></span>{ "committed (below HW)" }</li>
-                        <li><span class="swatch uncommitted"></span>{ "not yet committed (HW to LEO)" }</li>
+                        <li class="replica leader"><span class="badge">{ "L" }</span>{ tr(lang, "leader") }</li>
+                        <li class="replica in-sync"><span class="badge">{ "F" }</span>{ tr(lang, "in-sync follower") }</li>
+                        <li class="replica out-of-sync"><span class="badge">{ "!" }</span>{ tr(lang, "out-of-sync follower") }</li>
+                        <li class="replica offline"><span class="badge">{ "×" }</span>{ tr(lang, "offline") }</li>
+                        <li><span class="swatch committed"></span>{ tr(lang, "committed (below HW)") }</li>
+                        <li><span class="swatch uncommitted"></span>{ tr(lang, "not yet committed (HW to LEO)") }</li>
                     }
-                    <li><span class="dot-swatch produce"></span>{ "produce" }
-                        <span class="dot-swatch consume"></span>{ "consume" }
-                        <span class="dot-swatch fetch"></span>{ "replication" }</li>
+                    <li><span class="dot-swatch produce"></span>{ tr(lang, "produce") }
+                        <span class="dot-swatch consume"></span>{ tr(lang, "consume") }
+                        <span class="dot-swatch fetch"></span>{ tr(lang, "replication") }</li>
                 </ul>
             }
         </div>

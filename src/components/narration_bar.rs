@@ -4,6 +4,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{tr, Lang};
+
 use crate::narration::Told;
 use crate::scene::words;
 
@@ -19,6 +21,7 @@ pub struct NarrationBarProps {
 
 #[function_component(NarrationBar)]
 pub fn narration_bar(props: &NarrationBarProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let open = use_state(|| false);
     let toggle = {
         let open = open.clone();
@@ -30,18 +33,18 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
             if let Some(why) = props.halted.clone() {
                 <p class="halted" role="alert">{ why }</p>
             }
-            <p class="narration-line" aria-label="What just happened" title={newest.map(|t| t.text.clone())}>
+            <p class="narration-line" aria-label={tr(lang, "What just happened")} title={newest.map(|t| t.text.clone())}>
                 { match newest {
                     Some(t) => html! { <>
                         <span class="narration-ago">{ stamp(t.at) }</span>
                         { t.text.clone() }
                     </> },
-                    None => html! { <span class="muted">{ "Events will be explained here as they happen." }</span> },
+                    None => html! { <span class="muted">{ tr(lang, "Events will be explained here as they happen.") }</span> },
                 } }
             </p>
             if props.told.len() > 1 {
                 <button class="link-button narration-more" onclick={toggle} aria-expanded={open.to_string()}
-                        aria-label="Earlier explanations">{ if *open { "▴" } else { "▾" } }</button>
+                        aria-label={tr(lang, "Earlier explanations")}>{ if *open { "▴" } else { "▾" } }</button>
             }
             if *open {
                 <ol class="narration-earlier">

@@ -12,6 +12,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
+use crate::i18n::{tr, Lang};
+
 use crate::camera::{Camera, ZOOM_STEP};
 use crate::scene::geometry::fixed;
 use crate::scene::{Rect, Viewport};
@@ -58,6 +60,7 @@ const DRAG_THRESHOLD: f64 = 4.0;
 
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let node = use_node_ref();
     let camera = use_mut_ref(|| Camera::readable(props.scene_width, props.viewport));
     let redraw = use_force_update();
@@ -126,9 +129,9 @@ pub fn stage(props: &StageProps) -> Html {
                 <g class="dots" transform={c.transform()}>{ props.overlay.clone() }</g>
             </svg>
             <div class="zoom-controls">
-                <button onclick={zoom_by(ZOOM_STEP)} aria-label="Zoom in" title="Zoom in (+)">{ "+" }</button>
-                <button onclick={zoom_by(1.0 / ZOOM_STEP)} aria-label="Zoom out" title="Zoom out (−)">{ "−" }</button>
-                <button onclick={fit} title="Show the whole diagram (0)">{ "Fit" }</button>
+                <button onclick={zoom_by(ZOOM_STEP)} aria-label={tr(lang, "Zoom in")} title={tr(lang, "Zoom in (+)")}>{ "+" }</button>
+                <button onclick={zoom_by(1.0 / ZOOM_STEP)} aria-label={tr(lang, "Zoom out")} title={tr(lang, "Zoom out (−)")}>{ "−" }</button>
+                <button onclick={fit} title={tr(lang, "Show the whole diagram (0)")}>{ tr(lang, "Fit") }</button>
             </div>
             { props.children.clone() }
         </div>
