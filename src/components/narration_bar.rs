@@ -36,7 +36,7 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
             <p class="narration-line" aria-label={tr(lang, "What just happened")} title={newest.map(|t| t.text.clone())}>
                 { match newest {
                     Some(t) => html! { <>
-                        <span class="narration-ago">{ stamp(t.at) }</span>
+                        <span class="narration-ago">{ stamp(lang, t.at) }</span>
                         { t.text.clone() }
                     </> },
                     None => html! { <span class="muted">{ tr(lang, "Events will be explained here as they happen.") }</span> },
@@ -49,7 +49,7 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
             if *open {
                 <ol class="narration-earlier">
                     { for props.told.iter().skip(1).map(|t| html! {
-                        <li><span class="narration-ago">{ stamp(t.at) }</span>{ t.text.clone() }</li>
+                        <li><span class="narration-ago">{ stamp(lang, t.at) }</span>{ t.text.clone() }</li>
                     }) }
                 </ol>
             }
@@ -62,6 +62,6 @@ pub fn narration_bar(props: &NarrationBarProps) -> Html {
 
 /// "at 12.3 s": when it happened on the simulated clock (a stamp, not "2 s ago", which would
 /// change on every frame).
-fn stamp(at: u64) -> String {
-    format!("at {}", words::duration(at))
+fn stamp(lang: Lang, at: u64) -> String {
+    crate::i18n::trf(lang, "at {}", &[&words::duration(at)])
 }

@@ -609,6 +609,26 @@ check('going back on the timeline within a lesson unticks the steps met later', 
   await page.close();
 });
 
+check('in Portuguese the toolbar, timeline, Produce form, tabs and narration speak Portuguese; the choice survives a reload', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByLabel('Language').selectOption('pt-BR');
+  await page.getByRole('button', { name: 'Produzir', exact: true }).waitFor();
+  if ((await page.locator('html').getAttribute('lang')) !== 'pt-BR') throw new Error('the page lang is not pt-BR');
+  const english = ['Play', 'Pause', 'Step', 'Topic view', 'Cluster view', 'Produce a record', 'Produce', 'Step back', 'Undo',
+    'Share', 'Export', 'Import', 'Groups', 'Topics', 'Events', 'Charts', 'Guarantees', 'Heal network', 'Add broker',
+    'Elect preferred leaders', 'Start producer', 'Stop producer', 'Legend', 'Fit'];
+  const texts = await page.$$eval('.toolbar button, .timeline button, .timeline label, .produce-box button, .produce-box h2, .produce-box label, .tabs button, .tab-body button, .tab-body h2, .legend-box button, .zoom-controls button',
+    (els) => els.map((e) => e.childNodes[0]?.textContent?.trim() ?? ''));
+  const left = texts.filter((t) => english.includes(t));
+  if (left.length) throw new Error(`English left in Portuguese: ${left}`);
+  // The newest sentence, told again in Portuguese (its stamp is its own element).
+  await until('the narration speaks Portuguese', async () => /^(O |Os |A |Tópico|Grupo|Novo|Novos)/.test(
+    await page.locator('.narration-line').evaluate((p) => p.lastChild.textContent.trim())));
+  await page.reload();
+  await page.getByRole('button', { name: 'Produzir', exact: true }).waitFor({ timeout: 15000 });
+  await page.close();
+});
+
 check('three lessons in each language (screenshots)', async ({ browser }) => {
   for (const lang of ['en', 'pt-BR']) {
     for (const [name, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
