@@ -141,6 +141,18 @@ async function freshPage(browser, viewport = LAPTOP, query = '') {
   return page;
 }
 
+/** With the load producer stopped, sends one record from the Produce form; its partition and offset once acked. */
+async function produceAcked(page, key, value) {
+  await page.getByRole('button', { name: 'Stop producer' }).click();
+  await page.getByLabel('Key').fill(key);
+  await page.getByLabel('Value').fill(value);
+  await page.getByRole('button', { name: 'Produce', exact: true }).click();
+  const status = page.getByLabel('Last record');
+  await until('the record is acked', async () => (await status.textContent()).includes('acked'));
+  const [, tp, offset] = (await status.textContent()).match(/acked: (orders-\d+) offset (\d+)/);
+  return [tp, offset];
+}
+
 // --- the checks -----------------------------------------------------------------------------------
 
 check('the topic view fills the stage at 1366x768: over 55% of the viewport, no text under 11 px', async ({ page }) => {
@@ -165,13 +177,7 @@ check('the topic view fills the stage at 1366x768: over 55% of the viewport, no 
 });
 
 check('where did my record with key customer-42 go? Its cell is highlighted in its partition', async ({ page }) => {
-  await page.getByRole('button', { name: 'Stop producer' }).click();
-  await page.getByLabel('Key').fill('customer-42');
-  await page.getByLabel('Value').fill('a book');
-  await page.getByRole('button', { name: 'Produce', exact: true }).click();
-  const status = page.getByLabel('Last record');
-  await until('the record is acked', async () => (await status.textContent()).includes('acked'));
-  const [, tp, offset] = (await status.textContent()).match(/acked: (orders-\d+) offset (\d+)/);
+  const [tp, offset] = await produceAcked(page, 'customer-42', 'a book');
   const cell = page.getByRole('button', { name: `Record ${tp} offset ${offset}` });
   await until('the cell is drawn', async () => (await cell.count()) === 1);
   const followed = await cell.evaluate((el) => el.classList.contains('followed'));
@@ -480,13 +486,7 @@ check('was anything delivered twice? A consumer killed before committing: its re
 });
 
 check('what happened to this record? Found by its key, its journey: produced, appended, copied by each follower, under the HW, acked', async ({ page }) => {
-  await page.getByRole('button', { name: 'Stop producer' }).click();
-  await page.getByLabel('Key').fill('journey-7');
-  await page.getByLabel('Value').fill('a lamp');
-  await page.getByRole('button', { name: 'Produce', exact: true }).click();
-  const status = page.getByLabel('Last record');
-  await until('the record is acked', async () => (await status.textContent()).includes('acked'));
-  const [, tp, offset] = (await status.textContent()).match(/acked: (orders-\d+) offset (\d+)/);
+  const [tp, offset] = await produceAcked(page, 'journey-7', 'a lamp');
   await tab(page, 'Guarantees');
   await page.getByLabel('Key, or topic-partition@offset').fill('journey-7');
   await page.getByRole('button', { name: 'Find', exact: true }).click();
