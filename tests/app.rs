@@ -38,7 +38,13 @@ fn button(root: &Element, name: &str) -> HtmlElement {
     all(root, "button")
         .into_iter()
         .find(|b| b.text_content().unwrap().trim() == name && b.get_attribute("role").is_none())
-        .unwrap_or_else(|| panic!("no button named {name:?}"))
+        .unwrap_or_else(|| {
+            let names: Vec<String> = all(root, "button")
+                .iter()
+                .map(|b| b.text_content().unwrap_or_default())
+                .collect();
+            panic!("no button named {name:?} among {names:?}")
+        })
         .unchecked_into()
 }
 
@@ -54,7 +60,19 @@ async fn click_object(root: &Element, name: &str) {
     TimeoutFuture::new(0).await;
 }
 
+/// Clicks the button named `name` once it is there (a card opened by the click before may
+/// render a scheduler pass later).
 async fn click(root: &Element, name: &str) {
+    let shown = || {
+        all(root, "button")
+            .iter()
+            .any(|b| b.text_content().unwrap().trim() == name && b.get_attribute("role").is_none())
+    };
+    let mut waited = 0;
+    while !shown() && waited < 2_000 {
+        TimeoutFuture::new(20).await;
+        waited += 20;
+    }
     button(root, name).click();
     TimeoutFuture::new(0).await;
 }
