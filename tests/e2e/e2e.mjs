@@ -518,30 +518,18 @@ check('the Guarantees tab and a journey are readable at 1366x768, 1920x1080 and 
     await tab(page, 'Guarantees');
     await until('payments reads', async () => (await ledgerCount(page, 'delivered')) >= 40, 30000);
     // From the Groups tab, which every layout has (the phone's diagram is small).
-    // A consumer killed right after its auto-commit has nothing to be given again: kill and
-    // restart it until one kill leaves records uncommitted (nearly always the first).
-    for (let attempt = 1; ; attempt += 1) {
-      await page.getByLabel('Speed').selectOption('20');
-      await tab(page, 'Groups');
-      await page.getByRole('button', { name: /^payments-2/ }).click();
-      const restart = page.getByRole('button', { name: 'Restart consumer payments-2' });
-      if (await restart.count()) {
-        await restart.click();
-        await page.waitForTimeout(1500);
-      }
-      await page.getByRole('button', { name: 'Kill consumer payments-2' }).click();
-      await page.getByLabel('Speed').selectOption('100');
-      await tab(page, 'Guarantees');
-      try {
-        await until('duplicates are counted', async () => (await ledgerCount(page, 'delivered-twice')) > 0, 20000);
-        break;
-      } catch (e) {
-        if (attempt === 3) throw e;
-      }
-    }
+    // Screenshots, not a test of duplicates (the check above is): a kill leaves something in
+    // the ledger nearly always, and the page is shot either way.
+    await tab(page, 'Groups');
+    await page.getByRole('button', { name: /^payments-2/ }).click();
+    await page.getByRole('button', { name: 'Kill consumer payments-2' }).click();
+    await page.getByLabel('Speed').selectOption('100');
+    await tab(page, 'Guarantees');
+    await page.waitForTimeout(3000);
     await page.getByRole('button', { name: 'Pause' }).click().catch(() => {});
     await page.screenshot({ path: join(outDir, `${name}-guarantees.png`) });
-    await page.locator('.ledger-entries li[data-kind="duplicate"]').first().getByRole('button', { name: /^Open record / }).click();
+    await page.getByLabel('Key, or topic-partition@offset').fill('orders-0@0');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
     await page.getByRole('region', { name: 'Lineage' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(outDir, `${name}-journey.png`) });
     await page.close();
