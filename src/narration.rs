@@ -3,6 +3,7 @@
 //! fenced broker 1 ... orders-0 and orders-3 got new leaders"), and the busy events of normal
 //! work (appends, replication, fetches, commits) are left to the event log.
 
+use kafka_sim::connect::ConnectorClass;
 use kafka_sim::sorted::SortedSet;
 
 use kafka_sim::{BrokerId, ElectionKind, Event, IsolateFrom, SimTime, TimedEvent, TopicPartition};
@@ -260,6 +261,26 @@ fn tell_instant(lang: Lang, instant: &[TimedEvent], told: &mut Vec<Told>) {
                     "Topic {} created: {}, each on {} brokers.",
                     &[topic, &plural(*partitions as usize, tr(lang, "1 partition"), tr(lang, "{} partitions")), replication_factor],
                 ),
+                false,
+            ),
+            Event::ConnectorConfigured { connector, class: ConnectorClass::Sink, tasks } => say(
+                trf(
+                    lang,
+                    "Kafka Connect runs the sink connector {} with {}: each is a consumer of the group connect-{}, writing what it reads to the store.",
+                    &[connector, &plural(*tasks as usize, tr(lang, "1 task"), tr(lang, "{} tasks")), connector],
+                ),
+                false,
+            ),
+            Event::ConnectorConfigured { connector, class: ConnectorClass::Source, .. } => say(
+                trf(
+                    lang,
+                    "Kafka Connect runs the source connector {}: its task reads the table's changed rows and produces each as a record keyed by its primary key.",
+                    &[connector],
+                ),
+                false,
+            ),
+            Event::ConnectorDeleted { connector } => say(
+                trf(lang, "Connector {} was deleted: its tasks stop.", &[connector]),
                 false,
             ),
             Event::CommandRejected { error, .. } => say(

@@ -6,8 +6,10 @@ use yew::prelude::*;
 
 use super::svg::{activate, rect, text, text_end};
 use crate::glossary;
+use crate::scene::around::{self, Outside, KIND_LINE_H};
 use crate::scene::clients::{GroupNode, MemberNode, MemberStatus, ProducerNode};
 use crate::scene::geometry::fmt;
+use crate::scene::Rect;
 use crate::state::selection::Selection;
 
 pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
@@ -15,7 +17,17 @@ pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
     let (onclick, onkeydown) =
         activate(on_select.reform(move |_| Selection::Producer(name.clone())));
     let r = &p.rect;
+    let body = p.body();
+    let title = p
+        .outside
+        .as_ref()
+        .and_then(|o| o.title.clone())
+        .unwrap_or_else(|| p.name.clone());
+    let lines_y = body.y + 40.0 + p.outside.as_ref().map_or(0.0, |_| KIND_LINE_H);
     let mut description = p.lines.join(", ");
+    if let Some(o) = &p.outside {
+        description = format!("{}, {} ({}), {description}", o.kind, o.system, o.via);
+    }
     if let (Some(e), Some(m)) = (&p.error, &p.error_message) {
         description.push_str(&format!(", failing: {e}: {m}"));
     }
@@ -25,43 +37,82 @@ pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
            role="button" tabindex="0" aria-label={format!("Producer {}", p.name)}
            aria-description={description.clone()} data-producer={p.name.clone()} {onclick} {onkeydown}>
             <title>{ description }</title>
-            { rect(r, "producer-box", 10.0) }
-            { text(r.x + 12.0, r.y + 22.0, "node-title", format!("⇢ {}", p.name)) }
-            { for p.lines.iter().enumerate().map(|(i, l)| text(r.x + 12.0, r.y + 40.0 + 17.0 * i as f64, "node-detail", l.clone())) }
+            if let Some(o) = &p.outside {
+                { outside(o, r) }
+            }
+            { rect(&body, "producer-box", 10.0) }
+            { text(body.x + 12.0, body.y + 22.0, "node-title", format!("⇢ {title}")) }
+            if let Some(o) = &p.outside {
+                { text(body.x + 12.0, body.y + 40.0, "node-kind", o.kind.clone()) }
+            }
+            { for p.lines.iter().enumerate().map(|(i, l)| text(body.x + 12.0, lines_y + 17.0 * i as f64, "node-detail", l.clone())) }
             if let Some(e) = &p.error {
-                { text(r.x + 12.0, r.y + 40.0 + 17.0 * p.lines.len() as f64, "error-text", e.clone()) }
+                { text(body.x + 12.0, lines_y + 17.0 * p.lines.len() as f64, "error-text", e.clone()) }
             }
         </g>
     }
 }
 
 pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
-    let r = &g.rect;
     let name = g.name.clone();
     let (onclick, onkeydown) = activate(on_select.reform(move |_| Selection::Group(name.clone())));
     let state_term = g.state.map(|s| s.as_str()).unwrap_or("");
+    let body = g.body();
+    let r = &body;
+    // A sink connector's kind line pushes the state and reason down.
+    let kind_h = g.outside.as_ref().map_or(0.0, |_| KIND_LINE_H);
+    let description = match &g.outside {
+        Some(o) => format!("{}, {}, {} ({})", o.kind, g.state_line, o.system, o.via),
+        None => g.state_line.clone(),
+    };
     html! {
         <g key={format!("group-{}", g.name)}
            class={classes!("group", format!("group-c{}", g.colour), g.mark.class())} data-group={g.name.clone()}>
+            if let Some(o) = &g.outside {
+                { outside(o, &g.rect) }
+            }
             { rect(r, "group-box", 10.0) }
             <g class="group-head" role="button" tabindex="0" aria-label={format!("Group {}", g.name)}
-               aria-description={g.state_line.clone()} {onclick} {onkeydown}>
+               aria-description={description} {onclick} {onkeydown}>
                 <rect class="head-hit" x={fmt(r.x)} y={fmt(r.y)} width={fmt(r.w)}
                       height={fmt(g.members.first().map_or(r.h, |m| m.rect.y - r.y))} rx="10" />
                 { text(r.x + 12.0, r.y + 20.0, "node-title", format!("⇠ {}", g.name)) }
-                <text class="node-detail group-state" x={fmt(r.x + 12.0)} y={fmt(r.y + 37.0)}>
+                if let Some(o) = &g.outside {
+                    { text(r.x + 12.0, r.y + 37.0, "node-kind", o.kind.clone()) }
+                }
+                <text class="node-detail group-state" x={fmt(r.x + 12.0)} y={fmt(r.y + 37.0 + kind_h)}>
                     <title>{ format!("{}\n{}", glossary::tooltip(state_term), glossary::tooltip("generation")) }</title>
                     { &g.state_line }
                 </text>
                 if let Some(reason) = &g.reason {
                     <g class="reason">
                         <title>{ reason.full() }</title>
-                        { text(r.x + 12.0, r.y + 54.0, "reason-text", reason.text.clone()) }
-                        { text(r.x + 12.0, r.y + 69.0, "config-text", reason.config.clone()) }
+                        { text(r.x + 12.0, r.y + 54.0 + kind_h, "reason-text", reason.text.clone()) }
+                        { text(r.x + 12.0, r.y + 69.0 + kind_h, "config-text", reason.config.clone()) }
                     </g>
                 }
             </g>
             { for g.members.iter().map(|m| member(m, on_select)) }
+        </g>
+    }
+}
+
+/// The system beyond a REST proxy or a connector (`node` is the client's whole rectangle), and
+/// the arrow between them, saying what crosses it.
+fn outside(o: &Outside, node: &Rect) -> Html {
+    let (system, body) = around::split(node, o.upstream);
+    let x = node.x + 24.0;
+    let (from, to) = if o.upstream {
+        (system.bottom(), body.y)
+    } else {
+        (body.bottom(), system.y)
+    };
+    html! {
+        <g class="outside">
+            { rect(&system, "outside-box", 4.0) }
+            { text(system.x + 10.0, system.y + 17.0, "outside-name", o.system.clone()) }
+            <line class="outside-arrow" x1={fmt(x)} y1={fmt(from)} x2={fmt(x)} y2={fmt(to - 1.0)} marker-end="url(#arrow)" />
+            { text(x + 10.0, (from + to) / 2.0 + 4.0, "outside-via", o.via.clone()) }
         </g>
     }
 }
@@ -91,7 +142,7 @@ fn member(m: &MemberNode, on_select: &Callback<Selection>) -> Html {
            aria-description={description} {onclick} {onkeydown}>
             <title>{ term }</title>
             { rect(r, "member-box", 6.0) }
-            { text(r.x + 8.0, r.y + 15.0, "member-name", m.client_id.clone()) }
+            { text(r.x + 8.0, r.y + 15.0, "member-name", m.title.clone()) }
             { text_end(r.right() - 8.0, r.y + 15.0, "member-status", status) }
             { text(r.x + 8.0, r.y + 31.0, "node-detail", m.detail.clone()) }
             if let Some(reason) = &m.reason {

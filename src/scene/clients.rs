@@ -6,6 +6,7 @@ use kafka_sim::group::GroupState;
 use kafka_sim::view::{ConsumerView, GroupView, ProducerView};
 use kafka_sim::{ClientId, SimTime};
 
+use super::around::{self, Outside};
 use super::reasons::{self, Reason};
 use super::snapshot::ClusterView;
 use super::words;
@@ -38,15 +39,26 @@ pub struct ProducerNode {
     /// The last error's message, for the tooltip and the card.
     pub error_message: Option<String>,
     pub running: bool,
+    /// A REST proxy or a Kafka Connect source task, with the system that feeds it.
+    pub outside: Option<Outside>,
     pub mark: Mark,
 }
 
 impl ProducerNode {
+    /// Its own box: the whole rectangle, less the outside system's box above it.
+    pub fn body(&self) -> Rect {
+        match &self.outside {
+            Some(o) => around::split(&self.rect, o.upstream).1,
+            None => self.rect,
+        }
+    }
+
     /// Where its links leave from.
     pub fn anchor(&self, flow: Flow) -> Point {
+        let body = self.body();
         match flow {
-            Flow::Across => Point::new(self.rect.right(), self.rect.center_y()),
-            Flow::Down => Point::new(self.rect.center_x(), self.rect.bottom()),
+            Flow::Across => Point::new(body.right(), body.center_y()),
+            Flow::Down => Point::new(body.center_x(), body.bottom()),
         }
     }
 }
@@ -82,6 +94,8 @@ impl MemberStatus {
 pub struct MemberNode {
     pub client: Option<ClientId>,
     pub client_id: String,
+    /// What the node shows as its name: the client id, or a sink connector's "task 0".
+    pub title: String,
     pub group: String,
     pub rect: Rect,
     pub status: MemberStatus,
@@ -108,7 +122,19 @@ pub struct GroupNode {
     pub state_line: String,
     pub reason: Option<Reason>,
     pub members: Vec<MemberNode>,
+    /// A Kafka Connect sink connector, with the store it writes to.
+    pub outside: Option<Outside>,
     pub mark: Mark,
+}
+
+impl GroupNode {
+    /// Its own box: the whole rectangle, less the store's box below it.
+    pub fn body(&self) -> Rect {
+        match &self.outside {
+            Some(o) => around::split(&self.rect, o.upstream).1,
+            None => self.rect,
+        }
+    }
 }
 
 /// Every producer, sized (placing them is the view's job).
@@ -118,7 +144,12 @@ pub fn producer_nodes(view: &ClusterView, selection: Option<&Selection>) -> Vec<
         .map(|p| {
             let (lines, error, error_message) = producer_lines(p, view.now);
             let failing = error.is_some();
-            let h = 12.0 + (lines.len() + 1 + usize::from(failing)) as f64 * PRODUCER_LINE_H;
+            let outside = around::of_producer(view, &p.name);
+            let h = 12.0
+                + (lines.len() + 1 + usize::from(failing)) as f64 * PRODUCER_LINE_H
+                + outside
+                    .as_ref()
+                    .map_or(0.0, |_| around::OUTSIDE_H + around::KIND_LINE_H);
             ProducerNode {
                 client: p.client,
                 name: p.name.clone(),
@@ -128,6 +159,7 @@ pub fn producer_nodes(view: &ClusterView, selection: Option<&Selection>) -> Vec<
                 error,
                 error_message,
                 running: p.running,
+                outside,
                 mark: Mark::of(
                     selection == Some(&Selection::Producer(p.name.clone())),
                     false,
@@ -272,6 +304,7 @@ pub fn group_nodes(
                 state_line,
                 reason: reasons::join_phase(view, &g.group),
                 members,
+                outside: around::of_group(view, &g.group),
                 mark: Mark::of(
                     selection == Some(&Selection::Group(g.group.clone())),
                     selection.and_then(Selection::group) == Some(g.group.as_str()),
@@ -303,6 +336,8 @@ fn member_node(
     MemberNode {
         client,
         client_id: client_id.to_string(),
+        title: around::sink_task(view, &g.group, client_id)
+            .unwrap_or_else(|| client_id.to_string()),
         group: g.group.clone(),
         rect: Rect::default(),
         status,
@@ -317,8 +352,14 @@ fn member_node(
 
 /// Places a group box and its members with its top-left corner at `(x, y)`.
 pub fn place_group(g: &mut GroupNode, x: f64, y: f64) {
+    let kind_h = if g.outside.is_some() {
+        around::KIND_LINE_H
+    } else {
+        0.0
+    };
     let mut my = y
         + GROUP_HEADER_H
+        + kind_h
         + if g.reason.is_some() {
             GROUP_REASON_H
         } else {
@@ -334,5 +375,10 @@ pub fn place_group(g: &mut GroupNode, x: f64, y: f64) {
         m.rect = Rect::new(x + 8.0, my, GROUP_W - 16.0, h);
         my += h + MEMBER_GAP;
     }
-    g.rect = Rect::new(x, y, GROUP_W, my - y + 4.0);
+    let outside_h = if g.outside.is_some() {
+        around::OUTSIDE_H
+    } else {
+        0.0
+    };
+    g.rect = Rect::new(x, y, GROUP_W, my - y + 4.0 + outside_h);
 }

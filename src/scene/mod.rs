@@ -7,7 +7,8 @@
 //!   with each group's committed offset, position and lag -> consumer groups.
 //! - `cluster_view.rs`: the cluster view: the KRaft controller, brokers with their replicas,
 //!   clients around them, messages in flight.
-//! - `clients.rs`: producers and consumer groups, drawn alike in both views; `brokers.rs`:
+//! - `clients.rs`: producers and consumer groups, drawn alike in both views; `around.rs`: the
+//!   REST proxies and Kafka Connect connectors among them, with the systems beyond; `brokers.rs`:
 //!   broker states and the topic view's row of broker chips.
 //! - `routing.rs`: links between nodes and messages in flight placed along them.
 //! - `marks.rs`: the timeline's marks (notable events, grouped per slot of the bar).
@@ -19,6 +20,7 @@
 //! unit = one CSS px; no text under 11 px): across the screen when it is wide, top to bottom
 //! on a phone.
 
+pub mod around;
 pub mod brokers;
 pub mod clients;
 pub mod cluster_view;

@@ -2,6 +2,7 @@
 //! engine, so the layout step is a pure function of it (and is tested natively). The records
 //! drawn as cells are read apart, for the partitions on the stage only ([`tail`]).
 
+use kafka_sim::connect::{ConnectorView, RestProxyView};
 use kafka_sim::view::{
     BrokerView, ConsumerView, DeadlineView, EnvelopeView, GroupView, PartitionView, ProducerView,
     TopicView,
@@ -27,6 +28,9 @@ pub struct ClusterView {
     pub in_flight: Vec<EnvelopeView>,
     /// Timeouts about to fire, with the config that sets them (the reasons on the picture).
     pub deadlines: Vec<DeadlineView>,
+    /// Kafka Connect's connectors and the REST proxies: who some producers and groups are.
+    pub connectors: Vec<ConnectorView>,
+    pub rest_proxies: Vec<RestProxyView>,
 }
 
 /// One record as a cell of a partition's log.
@@ -94,6 +98,8 @@ impl ClusterView {
             consumers: engine.consumers_view(),
             in_flight: engine.in_flight(),
             deadlines: engine.deadlines_view(),
+            connectors: engine.connectors_view(),
+            rest_proxies: engine.rest_proxies_view(),
         }
     }
 

@@ -119,6 +119,22 @@ impl Engine {
                 self.reset_offsets(&group, &topic, to, out)?;
                 Ok(Outcome::Done)
             }
+            Command::StartRestProxy {
+                proxy,
+                http_client,
+                topic,
+                rate_per_s,
+                keys,
+                acks,
+            } => self.start_rest_proxy(
+                &proxy,
+                &http_client,
+                &topic,
+                ProducerLoad::new(rate_per_s, keys, acks),
+                out,
+            ),
+            Command::PutConnector(spec) => self.put_connector(&spec, out),
+            Command::DeleteConnector { name } => self.delete_connector(&name, out),
         }
     }
 
@@ -303,7 +319,7 @@ impl Engine {
         Ok(())
     }
 
-    fn start_producer(
+    pub(crate) fn start_producer(
         &mut self,
         id: &str,
         topic: &str,
@@ -319,35 +335,16 @@ impl Engine {
                 ));
             }
         }
-        crate::topic::validate_topic_name(topic)?;
+        let idempotent = load.check(topic)?;
         let ProducerLoad {
             rate_per_s,
             keys,
             acks,
-            enable_idempotence,
+            enable_idempotence: _,
             value_bytes,
             partitioner,
             max_records,
         } = load;
-        let idempotent = idempotence(acks, enable_idempotence)?;
-        if rate_per_s == 0 || rate_per_s > MAX_RATE_PER_S {
-            return Err(KafkaError::new(
-                ErrorKind::IllegalArgumentException,
-                format!("rate_per_s must be between 1 and {MAX_RATE_PER_S}, got {rate_per_s}."),
-            ));
-        }
-        if value_bytes.is_some_and(|v| v > MAX_VALUE_BYTES) {
-            return Err(KafkaError::new(
-                ErrorKind::IllegalArgumentException,
-                format!("value_bytes must be at most {MAX_VALUE_BYTES}."),
-            ));
-        }
-        if keys.as_ref().is_some_and(|k| k.is_empty()) {
-            return Err(KafkaError::new(
-                ErrorKind::IllegalArgumentException,
-                "keys must not be an empty list (use null for keyless records).",
-            ));
-        }
         let client = self.ensure_producer(id, acks, partitioner);
         let name: Arc<str> = Arc::from(id);
         let topic: Arc<str> = Arc::from(topic);
@@ -365,7 +362,11 @@ impl Engine {
         Ok(Outcome::Done)
     }
 
-    fn stop_producer(&mut self, id: &str, out: &mut Outbox) -> Result<Outcome, KafkaError> {
+    pub(crate) fn stop_producer(
+        &mut self,
+        id: &str,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
         if self.kill_transactional(id, out) {
             return Ok(Outcome::Done);
         }
@@ -557,14 +558,56 @@ impl Engine {
 }
 
 /// A continuous producer's settings ([`Command::StartProducer`] without its names).
-struct ProducerLoad {
-    rate_per_s: u64,
-    keys: Option<Vec<String>>,
-    acks: Acks,
-    enable_idempotence: Option<bool>,
-    value_bytes: Option<u32>,
-    partitioner: PartitionerKind,
-    max_records: Option<u64>,
+pub(crate) struct ProducerLoad {
+    pub rate_per_s: u64,
+    pub keys: Option<Vec<String>>,
+    pub acks: Acks,
+    pub enable_idempotence: Option<bool>,
+    pub value_bytes: Option<u32>,
+    pub partitioner: PartitionerKind,
+    pub max_records: Option<u64>,
+}
+
+impl ProducerLoad {
+    /// A load of Kafka's defaults but its rate, keys and acks.
+    pub fn new(rate_per_s: u64, keys: Option<Vec<String>>, acks: Acks) -> Self {
+        ProducerLoad {
+            rate_per_s,
+            keys,
+            acks,
+            enable_idempotence: None,
+            value_bytes: None,
+            partitioner: PartitionerKind::default(),
+            max_records: None,
+        }
+    }
+
+    /// Refuses what `start_producer` would refuse for `topic` (so a caller can check before
+    /// changing anything); returns whether the producer is idempotent.
+    pub fn check(&self, topic: &str) -> Result<bool, KafkaError> {
+        crate::topic::validate_topic_name(topic)?;
+        let idempotent = idempotence(self.acks, self.enable_idempotence)?;
+        let rate_per_s = self.rate_per_s;
+        if rate_per_s == 0 || rate_per_s > MAX_RATE_PER_S {
+            return Err(KafkaError::new(
+                ErrorKind::IllegalArgumentException,
+                format!("rate_per_s must be between 1 and {MAX_RATE_PER_S}, got {rate_per_s}."),
+            ));
+        }
+        if self.value_bytes.is_some_and(|v| v > MAX_VALUE_BYTES) {
+            return Err(KafkaError::new(
+                ErrorKind::IllegalArgumentException,
+                format!("value_bytes must be at most {MAX_VALUE_BYTES}."),
+            ));
+        }
+        if self.keys.as_ref().is_some_and(|k| k.is_empty()) {
+            return Err(KafkaError::new(
+                ErrorKind::IllegalArgumentException,
+                "keys must not be an empty list (use null for keyless records).",
+            ));
+        }
+        Ok(idempotent)
+    }
 }
 
 /// `enable.idempotence` as `KafkaProducer` settles it: on by default unless acks is not all

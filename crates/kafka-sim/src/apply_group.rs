@@ -28,6 +28,15 @@ impl Engine {
         out: &mut Outbox,
     ) -> Result<Outcome, KafkaError> {
         let config = validate_join(spec)?;
+        self.start_consumer(config, out)
+    }
+
+    /// A consumer of `config` starts (a new client) and joins its group.
+    pub(crate) fn start_consumer(
+        &mut self,
+        config: ConsumerConfig,
+        out: &mut Outbox,
+    ) -> Result<Outcome, KafkaError> {
         let key = (config.group.clone(), config.client_id.clone());
         if let Some(c) = self.consumer_names.get(&key) {
             if self.consumers[c].running() {
@@ -35,7 +44,7 @@ impl Engine {
                     ErrorKind::IllegalStateException,
                     format!(
                         "Consumer '{}' is already running in group '{}'.",
-                        spec.consumer, spec.group
+                        config.client_id, config.group
                     ),
                 ));
             }
@@ -183,7 +192,7 @@ impl Engine {
     }
 }
 
-fn validate_join(spec: &JoinGroupSpec) -> Result<ConsumerConfig, KafkaError> {
+pub(crate) fn validate_join(spec: &JoinGroupSpec) -> Result<ConsumerConfig, KafkaError> {
     if spec.group.is_empty() {
         return Err(err(
             ErrorKind::InvalidGroupIdException,
@@ -225,6 +234,7 @@ fn validate_join(spec: &JoinGroupSpec) -> Result<ConsumerConfig, KafkaError> {
         process_rate_per_s: spec.process_rate_per_s,
         auto_offset_reset: spec.auto_offset_reset,
         enable_auto_commit: spec.enable_auto_commit,
+        auto_commit_interval_ms: crate::consumer::AUTO_COMMIT_INTERVAL_MS,
         max_poll_records,
         isolation_level: spec.isolation_level,
     })

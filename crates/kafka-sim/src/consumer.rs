@@ -36,6 +36,10 @@ pub const HEARTBEAT_INTERVAL_MS: u64 = 3_000;
 pub const MAX_POLL_INTERVAL_MS: u64 = 300_000;
 /// `auto.commit.interval.ms`.
 pub const AUTO_COMMIT_INTERVAL_MS: u64 = 5_000;
+
+fn auto_commit_interval_ms() -> u64 {
+    AUTO_COMMIT_INTERVAL_MS
+}
 /// `max.poll.records`.
 pub const MAX_POLL_RECORDS: u32 = 500;
 /// `request.timeout.ms` of the consumer.
@@ -97,6 +101,9 @@ pub struct ConsumerConfig {
     pub process_rate_per_s: Option<u64>,
     pub auto_offset_reset: OffsetReset,
     pub enable_auto_commit: bool,
+    /// `auto.commit.interval.ms` (a Connect sink task commits at `offset.flush.interval.ms`).
+    #[serde(default = "auto_commit_interval_ms")]
+    pub auto_commit_interval_ms: u64,
     pub max_poll_records: u32,
     #[serde(default)]
     pub isolation_level: IsolationLevel,

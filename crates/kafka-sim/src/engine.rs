@@ -143,6 +143,9 @@ pub struct Engine {
     #[serde(default)]
     pub(crate) group_deliveries: SortedMap<Arc<str>, GroupDeliveries>,
     pub(crate) next_handle: u64,
+    /// Connectors and REST proxies: who some producers and groups are (`connect.rs`).
+    #[serde(default)]
+    pub(crate) around: crate::connect::Around,
     /// Acked offsets per partition (the ledger that makes loss visible).
     pub(crate) ledger: AckLedger,
     pub(crate) events: Vec<TimedEvent>,
@@ -179,6 +182,7 @@ impl Engine {
             consumers: SortedMap::new(),
             consumer_names: SortedMap::new(),
             group_deliveries: SortedMap::new(),
+            around: Default::default(),
             next_handle: 0,
             ledger: AckLedger::default(),
             events: Vec::new(),

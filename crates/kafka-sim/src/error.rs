@@ -56,6 +56,8 @@ pub enum ErrorKind {
     /// The coordinator is still completing the previous transaction (retriable).
     ConcurrentTransactionsException,
     InvalidTxnStateException,
+    /// Kafka Connect's `NotFoundException` (its REST API's 404): no such connector.
+    NotFoundException,
     /// Not a Kafka error: a simulator-only command (e.g. kill a broker) that makes no sense
     /// in the current state, such as killing a broker that is already down.
     IllegalStateException,
@@ -117,6 +119,7 @@ impl ErrorKind {
             ErrorKind::ProducerFencedException => "ProducerFencedException",
             ErrorKind::ConcurrentTransactionsException => "ConcurrentTransactionsException",
             ErrorKind::InvalidTxnStateException => "InvalidTxnStateException",
+            ErrorKind::NotFoundException => "NotFoundException",
             ErrorKind::IllegalStateException => "IllegalStateException",
         }
     }

@@ -227,6 +227,16 @@ pub enum Event {
     ProducerStopped {
         producer: Arc<str>,
     },
+    /// A connector was created or its config changed; it runs `tasks` tasks now.
+    ConnectorConfigured {
+        connector: Arc<str>,
+        class: crate::connect::ConnectorClass,
+        tasks: u32,
+    },
+    /// A connector was deleted; its tasks stop.
+    ConnectorDeleted {
+        connector: Arc<str>,
+    },
     // ----- consumer groups ---------------------------------------------------------------
     /// A consumer (client id `consumer`) starts and subscribes.
     ConsumerStarted {
@@ -404,6 +414,8 @@ impl Event {
             Event::ProduceRetried { .. } => "ProduceRetried",
             Event::ProducerStarted { .. } => "ProducerStarted",
             Event::ProducerStopped { .. } => "ProducerStopped",
+            Event::ConnectorConfigured { .. } => "ConnectorConfigured",
+            Event::ConnectorDeleted { .. } => "ConnectorDeleted",
             Event::ConsumerStarted { .. } => "ConsumerStarted",
             Event::CoordinatorFound { .. } => "CoordinatorFound",
             Event::CoordinatorLoaded { .. } => "CoordinatorLoaded",

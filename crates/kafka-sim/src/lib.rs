@@ -48,6 +48,9 @@
 //! - [`sorted`]: `SortedMap`/`SortedSet`, the ordered maps and sets used throughout (sorted
 //!   vectors: `BTreeMap`'s behaviour with a fraction of its code in the browser bundle);
 //!   [`sorting`]: one sort for every type; [`small_map`]: maps of a handful of entries.
+//! - [`connect`]: Kafka around Kafka: Kafka Connect connectors (source tasks are producers,
+//!   a sink's tasks a consumer group `connect-<name>`) and REST proxies, so they can be drawn
+//!   as their own nodes; `apply_connect.rs` applies their commands.
 //! - [`lesson`]: lessons as data (steps with texts in English and pt-BR, checkpoints over
 //!   the engine's state, show_me commands) and a player that drives them as the app does.
 //! - [`check`]: invariant checkers run after every event (structure, logs, acked records,
@@ -55,12 +58,14 @@
 //!   sweeps with shrinking to a minimal scenario (`kafka-sim verify`).
 
 mod apply;
+mod apply_connect;
 mod apply_group;
 mod apply_txn;
 pub mod assignor;
 pub mod broker;
 pub mod check;
 pub mod command;
+pub mod connect;
 pub mod consumer;
 pub mod controller;
 mod ctx;

@@ -274,6 +274,12 @@ pub fn details(event: &Event) -> String {
             rate_per_s,
         } => format!("producer={producer} topic={topic} rate_per_s={rate_per_s}"),
         Event::ProducerStopped { producer } => format!("producer={producer}"),
+        Event::ConnectorConfigured {
+            connector,
+            class,
+            tasks,
+        } => format!("connector={connector} class={} tasks={tasks}", class.as_str()),
+        Event::ConnectorDeleted { connector } => format!("connector={connector}"),
         Event::ConsumerStarted {
             group,
             consumer,

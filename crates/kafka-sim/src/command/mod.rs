@@ -1,6 +1,7 @@
 //! What goes in: the closed set of commands a scenario (or the app) applies to the engine.
 
 use crate::assignor::AssignorKind;
+use crate::connect::ConnectorSpec;
 use crate::consumer::{IsolationLevel, OffsetReset};
 use crate::controller::NewTopic;
 use crate::ids::{BrokerId, ProduceHandle};
@@ -162,6 +163,27 @@ pub enum Command {
         topic: String,
         to: ResetTarget,
     },
+    /// A REST proxy: the HTTP client `http_client` POSTs records to `/topics/{topic}` at
+    /// `rate_per_s`, and the proxy produces each one with its own producer, named `proxy`
+    /// (`stop_producer` with that id stops the posts).
+    StartRestProxy {
+        proxy: String,
+        http_client: String,
+        topic: String,
+        #[serde(deserialize_with = "form::rate_per_s")]
+        rate_per_s: u64,
+        /// Keys cycled through; `None` = null keys.
+        #[serde(default, deserialize_with = "form::keys")]
+        keys: Option<Vec<String>>,
+        #[serde(default, with = "form::acks")]
+        acks: Acks,
+    },
+    /// Kafka Connect's `PUT /connectors/{name}/config`: creates the connector, or changes it
+    /// (see [`crate::connect`]).
+    PutConnector(Box<ConnectorSpec>),
+    /// Kafka Connect's `DELETE /connectors/{name}`: its tasks stop (a sink's consumers leave
+    /// `connect-<name>`, committing what they put into the store).
+    DeleteConnector { name: String },
 }
 
 /// What `join_group` asks for.

@@ -4,10 +4,10 @@
 //! `poll()` with `max.poll.records` and the processing rate, and offset commits. A
 //! read_committed consumer reads below the last stable offset and skips aborted batches.
 
+use super::METADATA_MAX_AGE_MS;
 use super::{
     CommitPurpose, Consumer, ConsumerTimer, IsolationLevel, MemberState, OffsetReset, Req,
 };
-use super::{AUTO_COMMIT_INTERVAL_MS, METADATA_MAX_AGE_MS};
 use crate::ctx::Ctx;
 use crate::error::ErrorKind;
 use crate::event::Event;
@@ -97,7 +97,7 @@ impl Consumer {
             self.auto_commit_armed = true;
             self.timer(
                 ctx,
-                ctx.now + AUTO_COMMIT_INTERVAL_MS,
+                ctx.now + self.config.auto_commit_interval_ms,
                 ConsumerTimer::AutoCommit,
             );
         }
