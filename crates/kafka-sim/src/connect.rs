@@ -21,6 +21,7 @@ use crate::command::form;
 use crate::engine::Engine;
 use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// `offset.flush.interval.ms`, Connect's default: how often a sink task commits.
 pub const OFFSET_FLUSH_INTERVAL_MS: u64 = 60_000;
@@ -129,8 +130,8 @@ pub struct ConnectorView {
     pub name: String,
     pub class: ConnectorClass,
     pub tasks_max: u32,
-    /// Its tasks' client ids, task 0 first (none once deleted).
-    pub tasks: Vec<String>,
+    /// Its tasks, task 0 first.
+    pub tasks: Vec<TaskView>,
     /// A source's topic, or a sink's topics.
     pub topics: Vec<String>,
     /// The table a source reads, or the store a sink writes to.
@@ -142,6 +143,14 @@ pub struct ConnectorView {
     /// Records moved: rows a source's tasks had acknowledged, or records a sink's tasks put
     /// into the store (as delivered to the group).
     pub moved: u64,
+}
+
+/// One task of a connector: its Kafka client, and whether that client runs (a task whose
+/// client was killed or stopped by hand is what Connect reports as FAILED).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TaskView {
+    pub client_id: String,
+    pub running: bool,
 }
 
 /// A REST proxy as the UI draws it: the producer `proxy`, on behalf of `http_client`.
@@ -160,14 +169,18 @@ impl Engine {
             .iter()
             .map(|(name, c)| {
                 let s = &c.spec;
-                let tasks: Vec<String> = (0..c.tasks)
-                    .map(|t| task_client_id(s.class, name, t))
+                let tasks: Vec<TaskView> = (0..c.tasks)
+                    .map(|t| {
+                        let client_id = task_client_id(s.class, name, t);
+                        let running = self.client_running(s.class, name, &client_id);
+                        TaskView { client_id, running }
+                    })
                     .collect();
                 let (topics, external, group, moved) = match s.class {
                     ConnectorClass::Source => {
                         let acked = tasks
                             .iter()
-                            .filter_map(|t| self.producer_names.get(t.as_str()))
+                            .filter_map(|t| self.producer_names.get(t.client_id.as_str()))
                             .map(|id| self.producers[id].stats.records_acked)
                             .sum();
                         let topic = s.topic.clone().into_iter().collect();
@@ -196,6 +209,21 @@ impl Engine {
                 }
             })
             .collect()
+    }
+
+    /// Whether task client `client_id` of connector `name` runs.
+    fn client_running(&self, class: ConnectorClass, name: &str, client_id: &str) -> bool {
+        match class {
+            ConnectorClass::Source => self
+                .producer_names
+                .get(client_id)
+                .and_then(|c| self.producers[c].continuous.as_ref())
+                .is_some_and(|c| c.running),
+            ConnectorClass::Sink => self
+                .consumer_names
+                .get(&(Arc::from(sink_group(name).as_str()), Arc::from(client_id)))
+                .is_some_and(|c| self.consumers[c].running()),
+        }
     }
 
     /// Every REST proxy, by name.

@@ -113,9 +113,14 @@ fn a_source_connector_moves_a_tables_rows_keyed_by_primary_key() {
     run_checked(&mut e, 8_000);
     let c = &e.connectors_view()[0];
     assert_eq!(c.class, ConnectorClass::Source);
+    let tasks: Vec<(&str, bool)> = c
+        .tasks
+        .iter()
+        .map(|t| (t.client_id.as_str(), t.running))
+        .collect();
     assert_eq!(
-        c.tasks,
-        vec!["connector-producer-crm-source-0"],
+        tasks,
+        vec![("connector-producer-crm-source-0", true)],
         "one table, one task, whatever tasks.max says"
     );
     assert_eq!(c.external, "customers");

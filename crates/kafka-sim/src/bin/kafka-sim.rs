@@ -1,4 +1,4 @@
-//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]`
+//! `kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC] [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC] [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--connectors] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]`
 //! `kafka-sim verify --seeds N [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]`
 //! `kafka-sim lesson LESSON.json [--check]`
 //!
@@ -8,7 +8,7 @@
 use kafka_sim::check::run_scenario_checked;
 use kafka_sim::consumer::IsolationLevel;
 use kafka_sim::describe::{
-    deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets, get_offsets,
+    connector_statuses, deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets, get_offsets,
 };
 use kafka_sim::guarantees::lineage::parse_record_ref;
 use kafka_sim::guarantees::text::{format_ledger, format_lineage};
@@ -19,7 +19,7 @@ use kafka_sim::{Offset, TopicPartition};
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]
+const USAGE: &str = "usage: kafka-sim run SCENARIO.json [--until MS] [--acks] [--describe-topics] [--dump TOPIC]... [--isolation-level read_committed|read_uncommitted] [--log-start-offsets TOPIC]... [--get-offsets earliest|latest] [--trace] [--describe-groups] [--deliveries] [--connectors] [--ledger] [--lineage TOPIC-PARTITION@OFFSET]... [--check]
        kafka-sim verify [--seeds N] [--start S] [--unclean] [--expect-loss] [--jobs J] [--out DIR]
        kafka-sim lesson LESSON.json [--check]";
 
@@ -39,6 +39,8 @@ struct Args {
     trace: bool,
     describe_groups: bool,
     deliveries: bool,
+    /// `--connectors`: each connector's status, as Connect's REST API gives it.
+    connectors: bool,
     ledger: bool,
     /// `--lineage TOPIC-PARTITION@OFFSET`, each parsed.
     lineage: Vec<(TopicPartition, Offset)>,
@@ -65,6 +67,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         trace: false,
         describe_groups: false,
         deliveries: false,
+        connectors: false,
         ledger: false,
         lineage: Vec::new(),
         check: false,
@@ -77,6 +80,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--trace" => a.trace = true,
             "--describe-groups" => a.describe_groups = true,
             "--deliveries" => a.deliveries = true,
+            "--connectors" => a.connectors = true,
             "--check" => a.check = true,
             "--ledger" => a.ledger = true,
             "--lineage" => {
@@ -221,6 +225,9 @@ fn main() -> ExitCode {
     }
     if args.deliveries {
         out.push_str(&deliveries(&run.engine));
+    }
+    if args.connectors {
+        out.push_str(&connector_statuses(&run.engine));
     }
     if args.ledger {
         let mut ledger = GuaranteeLedger::new();
