@@ -99,7 +99,7 @@ fn task_of<'a>(
     client_id: &str,
 ) -> Option<(&'a ConnectorView, usize)> {
     connectors.iter().find_map(|c| {
-        let task = c.tasks.iter().position(|t| t == client_id)?;
+        let task = c.tasks.iter().position(|t| t.client_id == client_id)?;
         Some((c, task))
     })
 }
