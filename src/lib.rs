@@ -38,6 +38,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use components::cards::broker::BrokerCard;
+use components::cards::connector::{ConnectorCard, RestProxyCard};
 use components::cards::consumer::{reading, ConsumerCard};
 use components::cards::group::GroupCard;
 use components::cards::lineage::LineageCard;
@@ -414,10 +415,13 @@ fn details(
         }
         Selection::Group(g) => match view.groups.iter().find(|v| v.group == *g) {
             Some(group) => html! {
+                <>
+                { connector_card(view, |c| c.group.as_deref() == Some(g.as_str()), dispatch) }
                 <GroupCard group={group.clone()} topics={state.group_spec(g).topics}
                            reason={reasons::join_phase(view, g)}
                            describe={kafka_sim::describe::describe_group(&engine, g)}
                            {error} dispatch={dispatch.clone()} />
+                </>
             },
             None => missing(selection.title()),
         },
@@ -453,11 +457,29 @@ fn details(
         }
         Selection::Producer(name) => match view.producers.iter().find(|p| p.name == *name) {
             Some(p) => html! {
+                <>
+                { connector_card(view, |c| c.class == kafka_sim::connect::ConnectorClass::Source
+                    && c.tasks.iter().any(|t| t.client_id == *name), dispatch) }
+                { for view.rest_proxies.iter().filter(|r| r.proxy == *name).map(|r| html! { <RestProxyCard proxy={r.clone()} /> }) }
                 <ProducerCard producer={p.clone()} is_load={p.name == state.preset.producer()} />
+                </>
             },
             None => missing(selection.title()),
         },
     }
+}
+
+/// The card of the connector `which` picks, if one does (a sink's group, a source's task).
+fn connector_card(
+    view: &ClusterView,
+    which: impl Fn(&kafka_sim::connect::ConnectorView) -> bool,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let Some(c) = view.connectors.iter().find(|c| which(c)) else {
+        return Html::default();
+    };
+    let status = kafka_sim::describe::connector_status(c);
+    html! { <ConnectorCard connector={c.clone()} status={status} dispatch={dispatch.clone()} /> }
 }
 
 /// What the topics tab shows of each topic.

@@ -269,6 +269,7 @@ pub fn group_nodes(
                     member_node(view, selection, g, &m.client_id, m.consumer, status, detail)
                 })
                 .collect();
+            let sink = around::of_group(view, &g.group);
             // Consumers of this group that are gone from it (killed and expired, or closed):
             // drawn so that they can be restarted.
             for c in view
@@ -277,6 +278,10 @@ pub fn group_nodes(
                 .filter(|c| c.group == g.group && !c.running)
             {
                 let listed = members.iter().any(|m| m.client_id == c.client_id);
+                // A sink connector's task stopped by a lower tasks.max is gone, not restartable.
+                if sink.is_some() && around::sink_task(view, &g.group, &c.client_id).is_none() {
+                    continue;
+                }
                 let newer =
                     consumer(view, &g.group, &c.client_id).map(|n| n.client) != Some(c.client);
                 if !listed && !newer {
@@ -304,7 +309,7 @@ pub fn group_nodes(
                 state_line,
                 reason: reasons::join_phase(view, &g.group),
                 members,
-                outside: around::of_group(view, &g.group),
+                outside: sink,
                 mark: Mark::of(
                     selection == Some(&Selection::Group(g.group.clone())),
                     selection.and_then(Selection::group) == Some(g.group.as_str()),

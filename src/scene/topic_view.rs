@@ -730,7 +730,11 @@ fn lane(
     let lag_from_x = committed.map_or(strip.x, x_of);
     let lag_to_x = x_of(hw);
     // Nobody owns it (the group is rebalancing, or has no member): the lane says the group.
-    let label = owner.clone().unwrap_or_else(|| g.group.clone());
+    // A sink connector's task is named as its node is ("task 0").
+    let label = match &owner {
+        Some(o) => super::around::sink_task(ctx.view, &g.group, o).unwrap_or_else(|| o.clone()),
+        None => g.group.clone(),
+    };
     let lag_text = match lag {
         Some(l) => format!("lag {}", words::count(l)),
         None => "lag -".to_string(),

@@ -343,12 +343,24 @@ impl SimState {
             .any(|p| p.name == self.preset.producer() && p.running)
     }
 
-    /// How `group`'s consumers join (the preset's topic by default).
+    /// How the app starts a consumer of `group`: as the group was created in the app, else
+    /// subscribed as its latest consumer is (a scenario's or a lesson's group), else to the
+    /// preset's topic.
     pub fn group_spec(&self, group: &str) -> GroupSpec {
-        self.groups.get(group).cloned().unwrap_or(GroupSpec {
-            topics: vec![self.preset.topic().to_string()],
+        if let Some(spec) = self.groups.get(group) {
+            return spec.clone();
+        }
+        let subscribed = self
+            .engine()
+            .consumers_view()
+            .into_iter()
+            .rev()
+            .find(|c| c.group == group)
+            .map(|c| c.topics);
+        GroupSpec {
+            topics: subscribed.unwrap_or_else(|| vec![self.preset.topic().to_string()]),
             assignor: None,
-        })
+        }
     }
 
     /// The run so far (the opening and the commands given).

@@ -697,6 +697,17 @@ check('a REST proxy and Kafka Connect are drawn as their own nodes, with the HTT
       .filter((t) => t.px < 11));
     if (small.length) throw new Error(`${name}: text under 11 px: ${JSON.stringify(small)}`);
     await page.screenshot({ path: join(outDir, `${name}-around-kafka.png`) });
+    if (name === 'laptop') {
+      // The connector's card changes tasks.max: one task fewer is one consumer fewer.
+      await page.getByRole('button', { name: 'Group connect-warehouse' }).click();
+      await page.getByRole('button', { name: 'Play' }).click();
+      await page.getByRole('button', { name: 'Fewer tasks for warehouse' }).click();
+      await until('the sink runs two tasks', async () => (await sink.locator('.member-name').allTextContents()).join() === 'task 0,task 1', 30000);
+      const status = await page.getByLabel('Connector status').textContent();
+      if (!status.includes('"type":"sink"') || (status.match(/"RUNNING"/g) ?? []).length !== 3) throw new Error(`status ${status}`);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.screenshot({ path: join(outDir, `${name}-connector-card.png`) });
+    }
     await page.close();
   }
 });

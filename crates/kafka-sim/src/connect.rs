@@ -143,6 +143,8 @@ pub struct ConnectorView {
     /// Records moved: rows a source's tasks had acknowledged, or records a sink's tasks put
     /// into the store (as delivered to the group).
     pub moved: u64,
+    /// Its config as last put (what a change puts again, altered).
+    pub spec: ConnectorSpec,
 }
 
 /// One task of a connector: its Kafka client, and whether that client runs (a task whose
@@ -206,6 +208,7 @@ impl Engine {
                     group,
                     rate_per_s: s.rate_per_s.unwrap_or(0),
                     moved,
+                    spec: s.clone(),
                 }
             })
             .collect()

@@ -273,27 +273,32 @@ pub fn deliveries(engine: &Engine) -> String {
 }
 
 /// `--connectors`: each connector's status as Kafka Connect's REST API answers
-/// `GET /connectors/{name}/status`, one JSON object a line (one worker, `connect:8083`).
+/// `GET /connectors/{name}/status`, one JSON object a line.
 pub fn connector_statuses(engine: &Engine) -> String {
+    engine
+        .connectors_view()
+        .iter()
+        .map(|c| connector_status(c) + "\n")
+        .collect()
+}
+
+/// One connector's `GET /connectors/{name}/status` (one worker, `connect:8083`); a task whose
+/// client was killed or stopped by hand is `FAILED`.
+pub fn connector_status(c: &crate::connect::ConnectorView) -> String {
     const WORKER: &str = "connect:8083";
-    let mut s = String::new();
-    for c in engine.connectors_view() {
-        let tasks: Vec<String> = c
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(id, t)| {
-                let state = if t.running { "RUNNING" } else { "FAILED" };
-                format!(r#"{{"id":{id},"state":"{state}","worker_id":"{WORKER}"}}"#)
-            })
-            .collect();
-        let _ = writeln!(
-            s,
-            r#"{{"name":{},"connector":{{"state":"RUNNING","worker_id":"{WORKER}"}},"tasks":[{}],"type":"{}"}}"#,
-            serde_json::to_string(&c.name).expect("a string"),
-            tasks.join(","),
-            c.class.as_str()
-        );
-    }
-    s
+    let tasks: Vec<String> = c
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(id, t)| {
+            let state = if t.running { "RUNNING" } else { "FAILED" };
+            format!(r#"{{"id":{id},"state":"{state}","worker_id":"{WORKER}"}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"name":{},"connector":{{"state":"RUNNING","worker_id":"{WORKER}"}},"tasks":[{}],"type":"{}"}}"#,
+        serde_json::to_string(&c.name).expect("a string"),
+        tasks.join(","),
+        c.class.as_str()
+    )
 }

@@ -82,5 +82,8 @@ fn connectors_report_their_status_as_connects_rest_api_does() {
     );
     assert!(out.contains(r#"{"name":"warehouse","connector":{"state":"RUNNING","worker_id":"connect:8083"},"tasks":[{"id":0,"state":"RUNNING","worker_id":"connect:8083"},{"id":1,"state":"RUNNING","worker_id":"connect:8083"},{"id":2,"state":"FAILED","worker_id":"connect:8083"}],"type":"sink"}"#), "{out}");
     assert!(out.contains(r#""name":"crm-source""#) && out.contains(r#""type":"source""#));
-    assert!(out.contains("connect-warehouse"), "the sink's group is described");
+    assert!(
+        out.contains("connect-warehouse"),
+        "the sink's group is described"
+    );
 }

@@ -8,7 +8,8 @@
 use kafka_sim::check::run_scenario_checked;
 use kafka_sim::consumer::IsolationLevel;
 use kafka_sim::describe::{
-    connector_statuses, deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets, get_offsets,
+    connector_statuses, deliveries, describe_groups, describe_topics, dump_topic, earliest_offsets,
+    get_offsets,
 };
 use kafka_sim::guarantees::lineage::parse_record_ref;
 use kafka_sim::guarantees::text::{format_ledger, format_lineage};

@@ -73,6 +73,8 @@ pub struct ConsumerView {
     pub client: ClientId,
     pub group: String,
     pub client_id: String,
+    /// The topics it subscribed to.
+    pub topics: Vec<String>,
     pub state: MemberState,
     /// Not killed and not closed.
     pub running: bool,
@@ -199,6 +201,7 @@ impl Engine {
                 client: c.id,
                 group: c.config.group.to_string(),
                 client_id: c.config.client_id.to_string(),
+                topics: c.config.topics.iter().map(|t| t.to_string()).collect(),
                 state: c.state,
                 running: c.running(),
                 member_id: c.member_id.to_string(),
