@@ -43,7 +43,7 @@ pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
             { rect(&body, "producer-box", 10.0) }
             { text(body.x + 12.0, body.y + 22.0, "node-title", format!("⇢ {title}")) }
             if let Some(o) = &p.outside {
-                { text(body.x + 12.0, body.y + 40.0, "node-kind", o.kind.clone()) }
+                { kind_line(o, body.x + 12.0, body.y + 40.0) }
             }
             { for p.lines.iter().enumerate().map(|(i, l)| text(body.x + 12.0, lines_y + 17.0 * i as f64, "node-detail", l.clone())) }
             if let Some(e) = &p.error {
@@ -78,7 +78,7 @@ pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
                       height={fmt(g.members.first().map_or(r.h, |m| m.rect.y - r.y))} rx="10" />
                 { text(r.x + 12.0, r.y + 20.0, "node-title", format!("⇠ {}", g.name)) }
                 if let Some(o) = &g.outside {
-                    { text(r.x + 12.0, r.y + 37.0, "node-kind", o.kind.clone()) }
+                    { kind_line(o, r.x + 12.0, r.y + 37.0) }
                 }
                 <text class="node-detail group-state" x={fmt(r.x + 12.0)} y={fmt(r.y + 37.0 + kind_h)}>
                     <title>{ format!("{}\n{}", glossary::tooltip(state_term), glossary::tooltip("generation")) }</title>
@@ -94,6 +94,16 @@ pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
             </g>
             { for g.members.iter().map(|m| member(m, on_select)) }
         </g>
+    }
+}
+
+/// The line naming what a client is ("REST proxy"), explained by its glossary entry.
+fn kind_line(o: &Outside, x: f64, y: f64) -> Html {
+    html! {
+        <text class="node-kind" x={fmt(x)} y={fmt(y)}>
+            { o.kind.clone() }
+            <title>{ glossary::tooltip(o.term) }</title>
+        </text>
     }
 }
 

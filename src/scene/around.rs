@@ -24,6 +24,8 @@ const LABEL_CHARS: usize = 26;
 pub struct Outside {
     /// The node's kind: "REST proxy", "Kafka Connect source", "Kafka Connect sink".
     pub kind: String,
+    /// Its glossary entry ("REST proxy", "Kafka Connect").
+    pub term: &'static str,
     /// The name drawn on the node instead of its client id ("crm-source task 0"), if shorter.
     pub title: Option<String>,
     /// The outside system: "HTTP client web-shop", "table customers", "store data-warehouse".
@@ -56,6 +58,7 @@ pub fn of_producer(view: &ClusterView, name: &str) -> Option<Outside> {
     if let Some(p) = view.rest_proxies.iter().find(|p| p.proxy == name) {
         return Some(Outside {
             kind: "REST proxy".to_string(),
+            term: "REST proxy",
             title: None,
             system: words::ellipsis(&format!("HTTP client {}", p.http_client), LABEL_CHARS),
             via: words::ellipsis(&format!("POST /topics/{}", p.topic), LABEL_CHARS),
@@ -65,6 +68,7 @@ pub fn of_producer(view: &ClusterView, name: &str) -> Option<Outside> {
     let (c, task) = task_of(&view.connectors, name)?;
     Some(Outside {
         kind: "Kafka Connect source".to_string(),
+        term: "Kafka Connect",
         title: Some(words::ellipsis(&format!("{} task {task}", c.name), 20)),
         system: words::ellipsis(&format!("table {}", c.external), LABEL_CHARS),
         via: format!("rows changed · {}/s", c.rate_per_s),
@@ -80,6 +84,7 @@ pub fn of_group(view: &ClusterView, group: &str) -> Option<Outside> {
         .find(|c| c.class == ConnectorClass::Sink && c.group.as_deref() == Some(group))?;
     Some(Outside {
         kind: "Kafka Connect sink".to_string(),
+        term: "Kafka Connect",
         title: None,
         system: words::ellipsis(&format!("store {}", c.external), LABEL_CHARS),
         via: format!("put() {} records", words::count(c.moved)),
