@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use kafka_sim::check::{run_scenario_checked, Checker};
 use kafka_sim::command::{JoinGroupSpec, ResetTarget};
+use kafka_sim::connect::{ConnectorClass, ConnectorSpec};
 use kafka_sim::scenario::parse_scenario;
 use kafka_sim::{Acks, BrokerId, Command, Engine, NewTopic};
 use proptest::prelude::*;
@@ -297,6 +298,53 @@ fn command() -> impl Strategy<Value = Command> {
             topic,
             to: ResetTarget::Offset(o),
         }),
+        (
+            prop_oneof![Just("w"), Just("c1")],
+            0u32..4,
+            any::<bool>(),
+            topic_name(),
+            0u64..30,
+        )
+            .prop_map(|(name, tasks_max, sink, topic, rate)| {
+                let spec = if sink {
+                    ConnectorSpec {
+                        name: name.into(),
+                        class: ConnectorClass::Sink,
+                        tasks_max,
+                        table: None,
+                        topic: None,
+                        rate_per_s: None,
+                        keys: None,
+                        topics: vec![topic],
+                        store: None,
+                    }
+                } else {
+                    ConnectorSpec {
+                        name: name.into(),
+                        class: ConnectorClass::Source,
+                        tasks_max,
+                        table: Some("rows".into()),
+                        topic: Some(topic),
+                        rate_per_s: Some(rate),
+                        keys: Some(vec!["k".into()]),
+                        topics: Vec::new(),
+                        store: None,
+                    }
+                };
+                Command::PutConnector(Box::new(spec))
+            }),
+        prop_oneof![Just("w"), Just("x")]
+            .prop_map(|name| Command::DeleteConnector { name: name.into() }),
+        (prop_oneof![Just("p"), Just("rp")], topic_name(), 0u64..30).prop_map(
+            |(proxy, topic, rate_per_s)| Command::StartRestProxy {
+                proxy: proxy.into(),
+                http_client: "web".into(),
+                topic,
+                rate_per_s,
+                keys: None,
+                acks: Acks::All,
+            }
+        ),
     ]
 }
 
@@ -397,6 +445,9 @@ fn scenario_json() -> impl Strategy<Value = String> {
         Just("alter_partitions"),
         Just("join_group"),
         Just("reset_offsets"),
+        Just("put_connector"),
+        Just("delete_connector"),
+        Just("start_rest_proxy"),
         Just("no_such_op"),
     ];
     let field = prop_oneof![
@@ -414,6 +465,9 @@ fn scenario_json() -> impl Strategy<Value = String> {
         Just("consumer"),
         Just("topics"),
         Just("to"),
+        Just("name"),
+        Just("class"),
+        Just("tasks_max"),
         Just("bogus"),
     ];
     let step = (
