@@ -6,23 +6,25 @@ use yew::prelude::*;
 
 use super::svg::{activate, rect, text, text_end};
 use crate::glossary;
+use crate::i18n::{trf, Lang};
 use crate::scene::clients::{GroupNode, MemberNode, MemberStatus, ProducerNode};
 use crate::scene::geometry::fmt;
 use crate::state::selection::Selection;
 
-pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
+pub fn producer(lang: Lang, p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
     let name = p.name.clone();
     let (onclick, onkeydown) =
         activate(on_select.reform(move |_| Selection::Producer(name.clone())));
     let r = &p.rect;
     let mut description = p.lines.join(", ");
     if let (Some(e), Some(m)) = (&p.error, &p.error_message) {
-        description.push_str(&format!(", failing: {e}: {m}"));
+        // The exception's name and message are Kafka's words.
+        description.push_str(&trf(lang, ", failing: {}: {}", &[e, m]));
     }
     html! {
         <g key={format!("producer-{}", p.client.0)}
            class={classes!("producer", p.failing.then_some("failing"), p.mark.class())}
-           role="button" tabindex="0" aria-label={format!("Producer {}", p.name)}
+           role="button" tabindex="0" aria-label={trf(lang, "Producer {}", &[&p.name])}
            aria-description={description.clone()} data-producer={p.name.clone()} {onclick} {onkeydown}>
             <title>{ description }</title>
             { rect(r, "producer-box", 10.0) }
@@ -35,7 +37,7 @@ pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
     }
 }
 
-pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
+pub fn group(lang: Lang, g: &GroupNode, on_select: &Callback<Selection>) -> Html {
     let r = &g.rect;
     let name = g.name.clone();
     let (onclick, onkeydown) = activate(on_select.reform(move |_| Selection::Group(name.clone())));
@@ -44,7 +46,7 @@ pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
         <g key={format!("group-{}", g.name)}
            class={classes!("group", format!("group-c{}", g.colour), g.mark.class())} data-group={g.name.clone()}>
             { rect(r, "group-box", 10.0) }
-            <g class="group-head" role="button" tabindex="0" aria-label={format!("Group {}", g.name)}
+            <g class="group-head" role="button" tabindex="0" aria-label={trf(lang, "Group {}", &[&g.name])}
                aria-description={g.state_line.clone()} {onclick} {onkeydown}>
                 <rect class="head-hit" x={fmt(r.x)} y={fmt(r.y)} width={fmt(r.w)}
                       height={fmt(g.members.first().map_or(r.h, |m| m.rect.y - r.y))} rx="10" />
@@ -61,20 +63,22 @@ pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
                     </g>
                 }
             </g>
-            { for g.members.iter().map(|m| member(m, on_select)) }
+            { for g.members.iter().map(|m| member(lang, m, on_select)) }
         </g>
     }
 }
 
-fn member(m: &MemberNode, on_select: &Callback<Selection>) -> Html {
+fn member(lang: Lang, m: &MemberNode, on_select: &Callback<Selection>) -> Html {
     let r = &m.rect;
     let selection = Selection::Consumer {
         group: m.group.clone(),
         client_id: m.client_id.clone(),
     };
     let (onclick, onkeydown) = activate(on_select.reform(move |_| selection.clone()));
+    // The class and data-status stay English; the words shown are in `lang`.
     let status = m.status.word();
-    let mut description = format!("{status}, {}", m.detail);
+    let shown = m.status.label(lang);
+    let mut description = format!("{shown}, {}", m.detail);
     if let Some(reason) = &m.reason {
         description.push_str(&format!(", {}", reason.full()));
     }
@@ -87,12 +91,12 @@ fn member(m: &MemberNode, on_select: &Callback<Selection>) -> Html {
     html! {
         <g key={m.client_id.clone()} class={classes!("member", status, m.mark.class())}
            data-member={m.client_id.clone()} data-status={status}
-           role="button" tabindex="0" aria-label={format!("Consumer {}", m.client_id)}
+           role="button" tabindex="0" aria-label={trf(lang, "Consumer {}", &[&m.client_id])}
            aria-description={description} {onclick} {onkeydown}>
             <title>{ term }</title>
             { rect(r, "member-box", 6.0) }
             { text(r.x + 8.0, r.y + 15.0, "member-name", m.client_id.clone()) }
-            { text_end(r.right() - 8.0, r.y + 15.0, "member-status", status) }
+            { text_end(r.right() - 8.0, r.y + 15.0, "member-status", shown) }
             { text(r.x + 8.0, r.y + 31.0, "node-detail", m.detail.clone()) }
             if let Some(reason) = &m.reason {
                 { text(r.x + 8.0, r.y + 46.0, "reason-text", reason.text.clone()) }
