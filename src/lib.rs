@@ -236,7 +236,7 @@ pub fn app() -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0));
             if let Some(file) = file {
-                open_file(file, dispatch.clone());
+                open_file(lang, file, dispatch.clone());
             }
         })
     };
@@ -305,7 +305,7 @@ fn panel_body(
             <BrokersTab brokers={view.brokers.clone()} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
         },
         Tab::Groups => html! {
-            <GroupsTab groups={group_summaries(view)} {topics} error={error(Panel::Groups)} dispatch={dispatch.clone()} />
+            <GroupsTab groups={group_summaries(lang, view)} {topics} error={error(Panel::Groups)} dispatch={dispatch.clone()} />
         },
         Tab::Topics => html! {
             <TopicsTab topics={topic_summaries(view)} describe={describe_excluding_internal(&state.engine())}
@@ -482,7 +482,7 @@ fn topic_summaries(view: &ClusterView) -> Vec<TopicSummary> {
 }
 
 /// What the groups tab shows of each group: its state and its consumers.
-fn group_summaries(view: &ClusterView) -> Vec<GroupSummary> {
+fn group_summaries(lang: Lang, view: &ClusterView) -> Vec<GroupSummary> {
     view.groups
         .iter()
         .map(|g| {
@@ -496,7 +496,9 @@ fn group_summaries(view: &ClusterView) -> Vec<GroupSummary> {
                 name: g.group.clone(),
                 state: g
                     .state
-                    .map_or("(no coordinator)".to_string(), |s| s.as_str().to_string()),
+                    .map_or(tr(lang, "(no coordinator)").to_string(), |s| {
+                        s.as_str().to_string()
+                    }),
                 consumers,
             }
         })
