@@ -79,6 +79,7 @@ struct BrokerNodeProps {
 /// since the last frame (most of them, most of the time).
 #[function_component(BrokerNode)]
 fn broker_node(props: &BrokerNodeProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let b = &props.card;
     let id = b.id;
     let (onclick, onkeydown) = activate(props.on_select.reform(move |_| Selection::Broker(id)));
@@ -123,7 +124,7 @@ fn broker_node(props: &BrokerNodeProps) -> Html {
                 }
             </g>
             <g class="broker-body" onclick={on_body}>
-                { Html::from_html_unchecked(AttrValue::from(markup::replicas(&b.replicas, props.compact, props.tile_names))) }
+                { Html::from_html_unchecked(AttrValue::from(markup::replicas(lang, &b.replicas, props.compact, props.tile_names))) }
             </g>
         </g>
     }
