@@ -61,7 +61,7 @@ use components::tabs::topics::{TopicSummary, TopicsTab};
 use components::timeline_bar::{open_file, TimelineBar};
 use components::toolbar::Toolbar;
 use components::topic_diagram::TopicDiagram;
-use i18n::Lang;
+use i18n::{tr, trf, Lang};
 use opening::Preset;
 use scene::snapshot::is_internal;
 use scene::{cluster_view, reasons, topic_view, ClusterView, Rect, Viewport};
@@ -124,6 +124,7 @@ pub fn app() -> Html {
                 scene::snapshot::tail(&engine, p, cells, &mut palette.borrow_mut())
             };
             let scene = Rc::new(topic_view::layout(
+                lang,
                 &view,
                 *viewport,
                 selection.as_ref(),
@@ -141,7 +142,12 @@ pub fn app() -> Html {
             (draw, overlay, w, h)
         }
         ViewKind::Cluster => {
-            let scene = Rc::new(cluster_view::layout(&view, *viewport, selection.as_ref()));
+            let scene = Rc::new(cluster_view::layout(
+                lang,
+                &view,
+                *viewport,
+                selection.as_ref(),
+            ));
             let (w, h) = (scene.width, scene.height);
             let overlay = dots(&scene.dots);
             let draw = Callback::from(move |shot: Shot| {
@@ -204,15 +210,15 @@ pub fn app() -> Html {
     drop(history);
     // The marks scan the whole history: at the panels' pace (four times a second), not per frame.
     let timeline = {
-        let deps = state.panels_version;
+        let deps = (state.panels_version, lang);
         let state = state.clone();
         use_memo(deps, move |_| {
             let timeline = state.timeline();
-            let marks = scene::marks::marks(state.history().events(), timeline.end_ms);
+            let marks = scene::marks::marks(lang, state.history().events(), timeline.end_ms);
             let branches: Vec<AttrValue> = timeline
                 .branches
                 .iter()
-                .map(|b| AttrValue::from(b.label()))
+                .map(|b| AttrValue::from(b.label(lang)))
                 .collect();
             (Rc::new(marks), branches, timeline.end_ms)
         })
@@ -231,7 +237,7 @@ pub fn app() -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0));
             if let Some(file) = file {
-                open_file(file, dispatch.clone());
+                open_file(lang, file, dispatch.clone());
             }
         })
     };
@@ -257,7 +263,7 @@ pub fn app() -> Html {
                                  branches={timeline.1.clone()} error={state.error_in(Panel::Timeline).map(AttrValue::from)}
                                  {scenario} dispatch={dispatch.clone()} />
                 </div>
-                <ContextPanel tab={state.tab} selection_title={state.selection.as_ref().map(|s| AttrValue::from(s.title()))}
+                <ContextPanel tab={state.tab} selection_title={state.selection.as_ref().map(|s| AttrValue::from(s.title(lang)))}
                               expanded={*sheet_open} {on_expand} dispatch={dispatch.clone()}
                               pinned={panel.0.clone()}>
                     { panel.1.clone() }
@@ -300,7 +306,7 @@ fn panel_body(
             <BrokersTab brokers={view.brokers.clone()} error={error(Panel::Brokers)} dispatch={dispatch.clone()} />
         },
         Tab::Groups => html! {
-            <GroupsTab groups={group_summaries(view)} {topics} error={error(Panel::Groups)} dispatch={dispatch.clone()} />
+            <GroupsTab groups={group_summaries(lang, view)} {topics} error={error(Panel::Groups)} dispatch={dispatch.clone()} />
         },
         Tab::Topics => html! {
             <TopicsTab topics={topic_summaries(view)} describe={describe_excluding_internal(&state.engine())}
@@ -366,7 +372,8 @@ fn details(
 ) -> Html {
     let error = state.error_in(Panel::Details).map(AttrValue::from);
     let engine = state.engine();
-    let missing = |what: String| html! { <p class="hint">{ format!("{what} is gone.") }</p> };
+    let missing =
+        |what: String| html! { <p class="hint">{ trf(lang, "{} is gone.", &[&what]) }</p> };
     match selection {
         Selection::Broker(id) => match view.brokers.iter().find(|b| b.id == *id) {
             Some(b) => {
@@ -382,18 +389,18 @@ fn details(
                     })
                     .collect();
                 html! {
-                    <BrokerCard broker={b.clone()} reason={reasons::broker_fence(view, *id)} {replicas}
+                    <BrokerCard broker={b.clone()} reason={reasons::broker_fence(lang, view, *id)} {replicas}
                                 {error} dispatch={dispatch.clone()} />
                 }
             }
-            None => missing(selection.title()),
+            None => missing(selection.title(lang)),
         },
         Selection::Partition(tp) => match inspect::partition_detail(&engine, tp) {
             Some(detail) => {
-                let warnings = topic_view::warnings(view, tp);
+                let warnings = topic_view::warnings(lang, view, tp);
                 html! { <PartitionCard {detail} {warnings} dispatch={dispatch.clone()} /> }
             }
-            None => missing(selection.title()),
+            None => missing(selection.title(lang)),
         },
         // A record's card, then its partition's (where it sits among the others).
         // A record's card, its journey over time, then its partition's card (where it sits
@@ -403,13 +410,13 @@ fn details(
             match inspect::record_detail(&engine, tp, *offset) {
                 Some(record) => {
                     let partition = inspect::partition_detail(&engine, tp).map(|detail| {
-                        let warnings = topic_view::warnings(view, tp);
+                        let warnings = topic_view::warnings(lang, view, tp);
                         html! { <PartitionCard {detail} {warnings} dispatch={dispatch.clone()} /> }
                     });
                     html! { <><RecordCard {record} />{ journey }{ for partition }</> }
                 }
                 None => html! {
-                    <>{ missing(format!("{} (deleted or truncated)", selection.title())) }{ journey }</>
+                    <>{ missing(trf(lang, "{} (deleted or truncated)", &[&selection.title(lang)])) }{ journey }</>
                 },
             }
         }
@@ -418,16 +425,16 @@ fn details(
                 <>
                 { connector_card(view, |c| c.group.as_deref() == Some(g.as_str()), dispatch) }
                 <GroupCard group={group.clone()} topics={state.group_spec(g).topics}
-                           reason={reasons::join_phase(view, g)}
+                           reason={reasons::join_phase(lang, view, g)}
                            describe={kafka_sim::describe::describe_group(&engine, g)}
                            {error} dispatch={dispatch.clone()} />
                 </>
             },
-            None => missing(selection.title()),
+            None => missing(selection.title(lang)),
         },
         Selection::Consumer { group, client_id } => {
             let colours = scene::clients::group_colours(view);
-            let node = scene::clients::group_nodes(view, Some(selection), &colours)
+            let node = scene::clients::group_nodes(lang, view, Some(selection), &colours)
                 .into_iter()
                 .filter(|g| g.name == *group)
                 .flat_map(|g| g.members)
@@ -450,8 +457,8 @@ fn details(
             html! {
                 <ConsumerCard group={group.clone()} client_id={client_id.clone()}
                               status={node.as_ref().map(|m| m.status)}
-                              detail={node.as_ref().map(|m| m.detail.clone()).unwrap_or_else(|| "not in the group".into())}
-                              reason={reasons::session_expiry(view, group, client_id)}
+                              detail={node.as_ref().map(|m| m.detail.clone()).unwrap_or_else(|| tr(lang, "not in the group").into())}
+                              reason={reasons::session_expiry(lang, view, group, client_id)}
                               {reading} {error} dispatch={dispatch.clone()} />
             }
         }
@@ -464,7 +471,7 @@ fn details(
                 <ProducerCard producer={p.clone()} is_load={p.name == state.preset.producer()} />
                 </>
             },
-            None => missing(selection.title()),
+            None => missing(selection.title(lang)),
         },
     }
 }
@@ -497,7 +504,7 @@ fn topic_summaries(view: &ClusterView) -> Vec<TopicSummary> {
 }
 
 /// What the groups tab shows of each group: its state and its consumers.
-fn group_summaries(view: &ClusterView) -> Vec<GroupSummary> {
+fn group_summaries(lang: Lang, view: &ClusterView) -> Vec<GroupSummary> {
     view.groups
         .iter()
         .map(|g| {
@@ -511,7 +518,9 @@ fn group_summaries(view: &ClusterView) -> Vec<GroupSummary> {
                 name: g.group.clone(),
                 state: g
                     .state
-                    .map_or("(no coordinator)".to_string(), |s| s.as_str().to_string()),
+                    .map_or(tr(lang, "(no coordinator)").to_string(), |s| {
+                        s.as_str().to_string()
+                    }),
                 consumers,
             }
         })

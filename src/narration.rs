@@ -181,12 +181,12 @@ fn tell_instant(lang: Lang, instant: &[TimedEvent], told: &mut Vec<Told>) {
                     say(trf(
                         lang,
                         "{}: broker {} left the ISR: it had not caught up with the leader for replica.lag.time.max.ms=30000.",
-                        &[tp, &words::join_ids(&removed)],
+                        &[tp, &words::join_ids(lang, &removed)],
                     ), false);
                 }
             }
             Event::IsrExpanded { tp, added, .. } => say(
-                trf(lang, "{}: broker {} caught up and rejoined the ISR.", &[tp, &words::join_ids(added)]),
+                trf(lang, "{}: broker {} caught up and rejoined the ISR.", &[tp, &words::join_ids(lang, added)]),
                 false,
             ),
             Event::LogTruncated { broker, tp, from_leo, to_offset } => say(

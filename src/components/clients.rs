@@ -6,13 +6,14 @@ use yew::prelude::*;
 
 use super::svg::{activate, rect, text, text_end};
 use crate::glossary;
+use crate::i18n::{trf, Lang};
 use crate::scene::around::{self, Outside, KIND_LINE_H};
 use crate::scene::clients::{GroupNode, MemberNode, MemberStatus, ProducerNode};
 use crate::scene::geometry::fmt;
 use crate::scene::Rect;
 use crate::state::selection::Selection;
 
-pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
+pub fn producer(lang: Lang, p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
     let name = p.name.clone();
     let (onclick, onkeydown) =
         activate(on_select.reform(move |_| Selection::Producer(name.clone())));
@@ -29,12 +30,13 @@ pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
         description = format!("{}, {} ({}), {description}", o.kind, o.system, o.via);
     }
     if let (Some(e), Some(m)) = (&p.error, &p.error_message) {
-        description.push_str(&format!(", failing: {e}: {m}"));
+        // The exception's name and message are Kafka's words.
+        description.push_str(&trf(lang, ", failing: {}: {}", &[e, m]));
     }
     html! {
         <g key={format!("producer-{}", p.client.0)}
            class={classes!("producer", p.failing.then_some("failing"), p.mark.class())}
-           role="button" tabindex="0" aria-label={format!("Producer {}", p.name)}
+           role="button" tabindex="0" aria-label={trf(lang, "Producer {}", &[&p.name])}
            aria-description={description.clone()} data-producer={p.name.clone()} {onclick} {onkeydown}>
             <title>{ description }</title>
             if let Some(o) = &p.outside {
@@ -53,7 +55,7 @@ pub fn producer(p: &ProducerNode, on_select: &Callback<Selection>) -> Html {
     }
 }
 
-pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
+pub fn group(lang: Lang, g: &GroupNode, on_select: &Callback<Selection>) -> Html {
     let name = g.name.clone();
     let (onclick, onkeydown) = activate(on_select.reform(move |_| Selection::Group(name.clone())));
     let state_term = g.state.map(|s| s.as_str()).unwrap_or("");
@@ -72,7 +74,7 @@ pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
                 { outside(o, &g.rect) }
             }
             { rect(r, "group-box", 10.0) }
-            <g class="group-head" role="button" tabindex="0" aria-label={format!("Group {}", g.name)}
+            <g class="group-head" role="button" tabindex="0" aria-label={trf(lang, "Group {}", &[&g.name])}
                aria-description={description} {onclick} {onkeydown}>
                 <rect class="head-hit" x={fmt(r.x)} y={fmt(r.y)} width={fmt(r.w)}
                       height={fmt(g.members.first().map_or(r.h, |m| m.rect.y - r.y))} rx="10" />
@@ -92,7 +94,7 @@ pub fn group(g: &GroupNode, on_select: &Callback<Selection>) -> Html {
                     </g>
                 }
             </g>
-            { for g.members.iter().map(|m| member(m, on_select)) }
+            { for g.members.iter().map(|m| member(lang, m, on_select)) }
         </g>
     }
 }
@@ -127,15 +129,17 @@ fn outside(o: &Outside, node: &Rect) -> Html {
     }
 }
 
-fn member(m: &MemberNode, on_select: &Callback<Selection>) -> Html {
+fn member(lang: Lang, m: &MemberNode, on_select: &Callback<Selection>) -> Html {
     let r = &m.rect;
     let selection = Selection::Consumer {
         group: m.group.clone(),
         client_id: m.client_id.clone(),
     };
     let (onclick, onkeydown) = activate(on_select.reform(move |_| selection.clone()));
+    // The class and data-status stay English; the words shown are in `lang`.
     let status = m.status.word();
-    let mut description = format!("{status}, {}", m.detail);
+    let shown = m.status.label(lang);
+    let mut description = format!("{shown}, {}", m.detail);
     if let Some(reason) = &m.reason {
         description.push_str(&format!(", {}", reason.full()));
     }
@@ -148,12 +152,12 @@ fn member(m: &MemberNode, on_select: &Callback<Selection>) -> Html {
     html! {
         <g key={m.client_id.clone()} class={classes!("member", status, m.mark.class())}
            data-member={m.client_id.clone()} data-status={status}
-           role="button" tabindex="0" aria-label={format!("Consumer {}", m.client_id)}
+           role="button" tabindex="0" aria-label={trf(lang, "Consumer {}", &[&m.client_id])}
            aria-description={description} {onclick} {onkeydown}>
             <title>{ term }</title>
             { rect(r, "member-box", 6.0) }
             { text(r.x + 8.0, r.y + 15.0, "member-name", m.title.clone()) }
-            { text_end(r.right() - 8.0, r.y + 15.0, "member-status", status) }
+            { text_end(r.right() - 8.0, r.y + 15.0, "member-status", shown) }
             { text(r.x + 8.0, r.y + 31.0, "node-detail", m.detail.clone()) }
             if let Some(reason) = &m.reason {
                 { text(r.x + 8.0, r.y + 46.0, "reason-text", reason.text.clone()) }

@@ -11,6 +11,7 @@ use super::dots::link;
 use super::markup;
 use super::svg::{activate, rect, text};
 use crate::glossary;
+use crate::i18n::{trf, Lang};
 use crate::scene::brokers::BrokerState;
 use crate::scene::cluster_view::{BrokerCard, ClusterScene};
 use crate::scene::geometry::fmt;
@@ -36,6 +37,7 @@ pub struct ClusterDiagramProps {
 
 #[function_component(ClusterDiagram)]
 pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let scene = &props.scene;
     let c = &scene.controller;
     let tile_names = scene.compact && props.zoom >= TILE_NAMES_ZOOM;
@@ -43,7 +45,7 @@ pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
         <g class={classes!("cluster-view", scene.compact.then_some("compact"))}>
             <g class="links">{ for scene.links.iter().map(link) }</g>
             <g class="controller" role="img"
-               aria-label={format!("KRaft controller, {}{}", c.sees, c.pending.iter().map(|p| format!(", {p}")).collect::<String>())}>
+               aria-label={trf(lang, "KRaft controller, {}{}", &[&c.sees, &c.pending.iter().map(|p| format!(", {p}")).collect::<String>()])}>
                 <title>{ glossary::tooltip("controller") }</title>
                 { rect(&c.rect, "controller-box", 12.0) }
                 <text class="node-title" x={fmt(c.rect.center_x())} y={fmt(c.rect.y + 24.0)} text-anchor="middle">{ "KRaft controller" }</text>
@@ -55,8 +57,8 @@ pub fn cluster_diagram(props: &ClusterDiagramProps) -> Html {
                     </text>
                 }) }
             </g>
-            { for scene.producers.iter().map(|p| clients::producer(p, &props.on_select)) }
-            { for scene.groups.iter().map(|g| clients::group(g, &props.on_select)) }
+            { for scene.producers.iter().map(|p| clients::producer(lang, p, &props.on_select)) }
+            { for scene.groups.iter().map(|g| clients::group(lang, g, &props.on_select)) }
             { for scene.brokers.iter().map(|b| html! {
                 <BrokerNode key={b.id.0} card={b.clone()} compact={scene.compact} {tile_names}
                             on_select={props.on_select.clone()} />
@@ -77,6 +79,7 @@ struct BrokerNodeProps {
 /// since the last frame (most of them, most of the time).
 #[function_component(BrokerNode)]
 fn broker_node(props: &BrokerNodeProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let b = &props.card;
     let id = b.id;
     let (onclick, onkeydown) = activate(props.on_select.reform(move |_| Selection::Broker(id)));
@@ -121,7 +124,7 @@ fn broker_node(props: &BrokerNodeProps) -> Html {
                 }
             </g>
             <g class="broker-body" onclick={on_body}>
-                { Html::from_html_unchecked(AttrValue::from(markup::replicas(&b.replicas, props.compact, props.tile_names))) }
+                { Html::from_html_unchecked(AttrValue::from(markup::replicas(lang, &b.replicas, props.compact, props.tile_names))) }
             </g>
         </g>
     }

@@ -10,6 +10,8 @@ use std::fmt::Write;
 
 use crate::components::cluster_diagram::role_class;
 use crate::glossary;
+use crate::i18n::{tr, trf, Lang};
+use crate::scene::brokers::role_word;
 use crate::scene::cluster_view::ReplicaRow;
 use crate::scene::geometry::fmt;
 use crate::scene::topic_view::{Lane, PartitionRow};
@@ -162,7 +164,7 @@ fn lane(out: &mut String, l: &Lane, s: &Rect) {
 }
 
 /// A broker card's replica rows (or tiles when `compact`), each with `data-partition`.
-pub fn replicas(rows: &[ReplicaRow], compact: bool, tile_names: bool) -> String {
+pub fn replicas(lang: Lang, rows: &[ReplicaRow], compact: bool, tile_names: bool) -> String {
     let mut out = String::with_capacity(rows.len() * 700);
     for row in rows {
         let role = role_class(row.role);
@@ -193,7 +195,10 @@ pub fn replicas(rows: &[ReplicaRow], compact: bool, tile_names: bool) -> String 
                 r#"<g class="replica tile {role}{flags}" data-partition="{}" data-role="{role}">"#,
                 row.tp
             );
-            title(&mut out, &format!("{}: {}", row.tp, row.role.as_str()));
+            title(
+                &mut out,
+                &format!("{}: {}", row.tp, role_word(lang, row.role)),
+            );
             rect(&mut out, r, "badge", 3.0);
             let label = if tile_names {
                 row.tp.partition.0.to_string()
@@ -217,18 +222,24 @@ pub fn replicas(rows: &[ReplicaRow], compact: bool, tile_names: bool) -> String 
         title(
             &mut out,
             &format!(
-                "{} on this broker: {}; LEO {}, HW {}{}\n{}",
-                row.tp,
-                row.role.as_str(),
-                row.log_end_offset,
-                row.high_watermark,
-                if row.partition_offline {
-                    "; partition offline"
-                } else if row.under_replicated {
-                    "; under-replicated"
-                } else {
-                    ""
-                },
+                "{}\n{}",
+                trf(
+                    lang,
+                    "{} on this broker: {}; LEO {}, HW {}{}",
+                    &[
+                        &row.tp,
+                        &role_word(lang, row.role),
+                        &row.log_end_offset,
+                        &row.high_watermark,
+                        &if row.partition_offline {
+                            tr(lang, "; partition offline")
+                        } else if row.under_replicated {
+                            tr(lang, "; under-replicated")
+                        } else {
+                            ""
+                        },
+                    ],
+                ),
                 glossary::tooltip(if row.role == kafka_sim::view::ReplicaRole::Leader {
                     "leader"
                 } else {

@@ -34,11 +34,13 @@ pub struct TimelineBarProps {
 }
 
 /// Reads a chosen or dropped file and opens it.
-pub fn open_file(file: web_sys::File, dispatch: Callback<Action>) {
+pub fn open_file(lang: Lang, file: web_sys::File, dispatch: Callback<Action>) {
     yew::platform::spawn_local(async move {
         let action = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
             Ok(text) => Action::Import(text.as_string().unwrap_or_default()),
-            Err(_) => Action::Refuse("Cannot open it: the file could not be read.".into()),
+            Err(_) => {
+                Action::Refuse(tr(lang, "Cannot open it: the file could not be read.").into())
+            }
         };
         dispatch.emit(action);
     });
@@ -46,6 +48,7 @@ pub fn open_file(file: web_sys::File, dispatch: Callback<Action>) {
 
 #[function_component(TimelineBar)]
 pub fn timeline_bar(props: &TimelineBarProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let link = use_state(|| None::<String>);
     let dispatch = &props.dispatch;
     let on_scrub = dispatch.reform(|e: InputEvent| {
@@ -81,7 +84,9 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
                         share::copy(&url);
                         link.set(Some(url));
                     }
-                    Err(e) => dispatch.emit(Action::Refuse(format!("Cannot share it: {e}"))),
+                    Err(e) => {
+                        dispatch.emit(Action::Refuse(trf(lang, "Cannot share it: {}", &[&e])))
+                    }
                 }
             });
         })
@@ -91,7 +96,7 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                open_file(file, dispatch.clone());
+                open_file(lang, file, dispatch.clone());
             }
             input.set_value("");
         })
@@ -102,7 +107,6 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
     };
 
     let behind = props.end_ms.saturating_sub(props.now_ms);
-    let lang = use_context::<Lang>().unwrap_or_default();
     html! {
         <section class="timeline" aria-label={tr(lang, "Timeline controls")}>
             <div class="timeline-row">

@@ -12,6 +12,7 @@ use super::dots::link;
 use super::markup;
 use super::svg::{activate, rect, text};
 use crate::glossary;
+use crate::i18n::{trf, Lang};
 use crate::scene::brokers::BrokerChip;
 use crate::scene::geometry::fmt;
 use crate::scene::topic_view::{Cell, PartitionRow, TopicScene};
@@ -32,13 +33,14 @@ pub struct TopicDiagramProps {
 
 #[function_component(TopicDiagram)]
 pub fn topic_diagram(props: &TopicDiagramProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let scene = &props.scene;
     let detailed = props.zoom >= DETAIL_ZOOM;
     let on_select = &props.on_select;
     html! {
         <g class={classes!("topic-view", (!detailed).then_some("overview"))}>
             <g class="links">{ for scene.links.iter().map(link) }</g>
-            { for scene.producers.iter().map(|p| clients::producer(p, on_select)) }
+            { for scene.producers.iter().map(|p| clients::producer(lang, p, on_select)) }
             { for scene.brokers.iter().map(|b| broker_chip(b, on_select)) }
             { for scene.topics.iter().map(|t| html! {
                 <g key={t.name.clone()} class="topic" data-topic={t.name.clone()}>
@@ -49,7 +51,7 @@ pub fn topic_diagram(props: &TopicDiagramProps) -> Html {
                     }) }
                 </g>
             }) }
-            { for scene.groups.iter().map(|g| clients::group(g, on_select)) }
+            { for scene.groups.iter().map(|g| clients::group(lang, g, on_select)) }
             if let Some(hint) = &scene.hint {
                 { text(16.0, scene.height - 4.0, "hint-text", hint.clone()) }
             }
@@ -86,6 +88,7 @@ struct PartitionRowProps {
 /// on a cell selects the record, anywhere else on the row the partition.
 #[function_component(PartitionRowView)]
 fn partition_row_view(props: &PartitionRowProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let r = &props.row;
     let tp = r.tp.clone();
     let (_, onkeydown) = activate(props.on_select.reform({
@@ -109,6 +112,7 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
         })
     };
     let class = classes!("partition", r.health.class(), r.mark.class());
+    // A data attribute (read by tests): not words.
     let leader = r.leader.map_or("none".to_string(), |b| b.0.to_string());
     let strip = &r.strip;
     // The cells sit in log coordinates: as the window slides only the group moves, and only
@@ -119,7 +123,7 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
                 <g key={class.clone()} {class}><path class="cell-box" {d} /></g>
             }) } }
         } else {
-            html! { { for r.cells.iter().map(|c| cell(r, c)) } }
+            html! { { for r.cells.iter().map(|c| cell(lang, r, c)) } }
         };
         html! {
             <g class="cells" transform={format!("translate({} 0)", fmt(r.log_origin))}
@@ -139,7 +143,7 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
                     </g>
                 }
                 <g class="next-slot">
-                    <title>{ format!("LEO {0}: the next record appended takes offset {0}", r.log_end_offset) }</title>
+                    <title>{ trf(lang, "LEO {}: the next record appended takes offset {}", &[&r.log_end_offset, &r.log_end_offset]) }</title>
                     { rect(&r.next_slot, "next-box", 3.0) }
                 </g>
                 if let Some(x) = r.start_x {
@@ -166,9 +170,9 @@ fn partition_row_view(props: &PartitionRowProps) -> Html {
            data-log-start={r.log_start.to_string()} {onclick}>
             <rect class="row-bg" x={fmt(r.rect.x - 6.0)} y={fmt(r.rect.y)} width={fmt(r.rect.w + 12.0)}
                   height={fmt(r.rect.h - 4.0)} rx="8" />
-            <g class="partition-head" role="button" tabindex="0" aria-label={format!("Partition {}", r.name)}
+            <g class="partition-head" role="button" tabindex="0" aria-label={trf(lang, "Partition {}", &[&r.name])}
                aria-description={r.summary.clone()} {onkeydown}>
-                <title>{ format!("Partition {}: {}", r.name, r.summary) }</title>
+                <title>{ trf(lang, "Partition {}: {}", &[&r.name, &r.summary]) }</title>
                 { rect(&r.head, "head-hit", 4.0) }
                 { text(r.name_at.x, r.name_at.y, "partition-name", r.name.clone()) }
                 if props.detailed {
@@ -208,7 +212,7 @@ fn offset_under(e: &MouseEvent) -> Option<u64> {
 }
 
 /// A record's cell: a button named "Record orders-3 offset 12" (its click is read by the row).
-fn cell(r: &PartitionRow, c: &Cell) -> Html {
+fn cell(lang: Lang, r: &PartitionRow, c: &Cell) -> Html {
     let colour = match c.colour {
         Some(k) => format!("key-{k}"),
         None => "key-null".to_string(),
@@ -226,7 +230,7 @@ fn cell(r: &PartitionRow, c: &Cell) -> Html {
     );
     html! {
         <g key={c.offset} {class} role="button" tabindex="-1"
-           aria-label={format!("Record {} offset {}", r.name, c.offset)} data-offset={c.offset.to_string()}>
+           aria-label={trf(lang, "Record {} offset {}", &[&r.name, &c.offset])} data-offset={c.offset.to_string()}>
             if let Some(t) = &c.title { <title>{ t.clone() }</title> }
             <rect class="cell-box" x={fmt(c.log_x)} y={fmt(c.rect.y)} width={fmt(c.rect.w)} height={fmt(c.rect.h)} rx="3" />
             if let Some(label) = &c.label {

@@ -9,6 +9,7 @@ use kafka_sim::connect::{ConnectorClass, ConnectorView};
 use super::snapshot::ClusterView;
 use super::words;
 use super::Rect;
+use crate::i18n::{tr, trf, Lang};
 
 /// Height of the outside system's box.
 pub const OUTSIDE_BOX_H: f64 = 26.0;
@@ -54,48 +55,53 @@ pub fn split(node: &Rect, upstream: bool) -> (Rect, Rect) {
 }
 
 /// What producer `name` is: a REST proxy, a source connector's task, or neither.
-pub fn of_producer(view: &ClusterView, name: &str) -> Option<Outside> {
+pub fn of_producer(lang: Lang, view: &ClusterView, name: &str) -> Option<Outside> {
     if let Some(p) = view.rest_proxies.iter().find(|p| p.proxy == name) {
         return Some(Outside {
-            kind: "REST proxy".to_string(),
+            kind: tr(lang, "REST proxy").to_string(),
             term: "REST proxy",
             title: None,
-            system: words::ellipsis(&format!("HTTP client {}", p.http_client), LABEL_CHARS),
+            system: words::ellipsis(&trf(lang, "HTTP client {}", &[&p.http_client]), LABEL_CHARS),
+            // The HTTP request, as the client sends it.
             via: words::ellipsis(&format!("POST /topics/{}", p.topic), LABEL_CHARS),
             upstream: true,
         });
     }
     let (c, task) = task_of(&view.connectors, name)?;
     Some(Outside {
-        kind: "Kafka Connect source".to_string(),
+        kind: tr(lang, "Kafka Connect source").to_string(),
         term: "Kafka Connect",
-        title: Some(words::ellipsis(&format!("{} task {task}", c.name), 20)),
-        system: words::ellipsis(&format!("table {}", c.external), LABEL_CHARS),
-        via: format!("rows changed · {}/s", c.rate_per_s),
+        title: Some(words::ellipsis(
+            &trf(lang, "{} task {}", &[&c.name, &task]),
+            20,
+        )),
+        system: words::ellipsis(&trf(lang, "table {}", &[&c.external]), LABEL_CHARS),
+        via: trf(lang, "rows changed · {}/s", &[&c.rate_per_s]),
         upstream: true,
     })
 }
 
 /// What group `group` is: a sink connector's group, or a plain group.
-pub fn of_group(view: &ClusterView, group: &str) -> Option<Outside> {
+pub fn of_group(lang: Lang, view: &ClusterView, group: &str) -> Option<Outside> {
     let c = view
         .connectors
         .iter()
         .find(|c| c.class == ConnectorClass::Sink && c.group.as_deref() == Some(group))?;
     Some(Outside {
-        kind: "Kafka Connect sink".to_string(),
+        kind: tr(lang, "Kafka Connect sink").to_string(),
         term: "Kafka Connect",
         title: None,
-        system: words::ellipsis(&format!("store {}", c.external), LABEL_CHARS),
-        via: format!("put() {} records", words::count(c.moved)),
+        system: words::ellipsis(&trf(lang, "store {}", &[&c.external]), LABEL_CHARS),
+        // put() is the sink task's method (SinkTask.put): Kafka's word.
+        via: trf(lang, "put() {} records", &[&words::count(c.moved)]),
         upstream: false,
     })
 }
 
 /// A sink task's short name ("task 2") for member `client_id` of `group`.
-pub fn sink_task(view: &ClusterView, group: &str, client_id: &str) -> Option<String> {
+pub fn sink_task(lang: Lang, view: &ClusterView, group: &str, client_id: &str) -> Option<String> {
     let (c, task) = task_of(&view.connectors, client_id)?;
-    (c.group.as_deref() == Some(group)).then(|| format!("task {task}"))
+    (c.group.as_deref() == Some(group)).then(|| trf(lang, "task {}", &[&task]))
 }
 
 /// The connector whose task has client id `client_id`, and the task's number.
@@ -145,8 +151,8 @@ mod tests {
             Viewport::new(390.0, 700.0),
         ] {
             let no_cells = |_: &kafka_sim::view::PartitionView| Vec::new();
-            let topic = topic_view::layout(&view, viewport, None, None, &no_cells, None);
-            let cluster = cluster_view::layout(&view, viewport, None);
+            let topic = topic_view::layout(Lang::En, &view, viewport, None, None, &no_cells, None);
+            let cluster = cluster_view::layout(Lang::En, &view, viewport, None);
             for (producers, groups) in [
                 (&topic.producers, &topic.groups),
                 (&cluster.producers, &cluster.groups),

@@ -8,6 +8,7 @@ use kafka_sim::BrokerId;
 use super::reasons::{self, Reason};
 use super::snapshot::ClusterView;
 use super::Rect;
+use crate::i18n::{tr, trf, Lang};
 use crate::state::selection::{Mark, Selection};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,8 +40,7 @@ impl BrokerState {
     }
 
     /// The state's word in `lang` (`label` stays English: it is a CSS class too).
-    pub fn word(self, lang: crate::i18n::Lang) -> &'static str {
-        use crate::i18n::tr;
+    pub fn word(self, lang: Lang) -> &'static str {
         match self {
             BrokerState::Alive => tr(lang, "alive"),
             BrokerState::Isolated => tr(lang, "isolated"),
@@ -55,6 +55,16 @@ impl BrokerState {
             BrokerState::Isolated => "◌",
             BrokerState::Dead => "✕",
         }
+    }
+}
+
+/// A replica's role in words, in `lang` (`ReplicaRole::as_str` is the English).
+pub fn role_word(lang: Lang, role: ReplicaRole) -> &'static str {
+    match role {
+        ReplicaRole::Leader => tr(lang, "leader"),
+        ReplicaRole::InSync => tr(lang, "in-sync follower"),
+        ReplicaRole::OutOfSync => tr(lang, "out-of-sync follower"),
+        ReplicaRole::Offline => tr(lang, "offline"),
     }
 }
 
@@ -73,14 +83,15 @@ pub fn replica_counts(view: &ClusterView, broker: BrokerId) -> (usize, usize) {
 
 /// "alive, leads 2 of 6 replicas, fenced by the controller, fenced in 6.2 s (...)": a broker's
 /// accessible description (replicas of the drawn topics; `__consumer_offsets` is not drawn).
-pub fn summary(view: &ClusterView, b: &BrokerView, reason: Option<&Reason>) -> String {
+pub fn summary(lang: Lang, view: &ClusterView, b: &BrokerView, reason: Option<&Reason>) -> String {
     let (leads, replicas) = replica_counts(view, b.id);
-    let mut text = format!(
-        "{}, leads {leads} of {replicas} replicas",
-        BrokerState::of(b).label()
+    let mut text = trf(
+        lang,
+        "{}, leads {} of {} replicas",
+        &[&BrokerState::of(b).word(lang), &leads, &replicas],
     );
     if b.fenced && b.alive {
-        text.push_str(", fenced by the controller");
+        text.push_str(tr(lang, ", fenced by the controller"));
     }
     if let Some(r) = reason {
         text.push_str(&format!(", {}", r.full()));
@@ -109,6 +120,7 @@ const WORDY_CHIPS: usize = 8;
 
 /// The brokers as chips in rows from `(x, y)` across `width`; returns them and their bottom.
 pub fn chips(
+    lang: Lang,
     view: &ClusterView,
     x: f64,
     y: f64,
@@ -125,7 +137,7 @@ pub fn chips(
         .enumerate()
         .map(|(i, b)| {
             let state = BrokerState::of(b);
-            let reason = reasons::broker_fence(view, b.id);
+            let reason = reasons::broker_fence(lang, view, b.id);
             let leads_selected = selected_partition
                 .and_then(|tp| view.partition(tp))
                 .is_some_and(|p| p.leader == Some(b.id));
@@ -138,12 +150,12 @@ pub fn chips(
                     CHIP_H,
                 ),
                 text: if wordy {
-                    format!("Broker {} {} {}", b.id.0, state.symbol(), state.label())
+                    format!("Broker {} {} {}", b.id.0, state.symbol(), state.word(lang))
                 } else {
                     format!("{} {}", b.id.0, state.symbol())
                 },
                 state,
-                summary: summary(view, b, reason.as_ref()),
+                summary: summary(lang, view, b, reason.as_ref()),
                 mark: Mark::of(selection == Some(&Selection::Broker(b.id)), leads_selected),
             }
         })

@@ -11,6 +11,7 @@ use super::reasons::{self, Reason};
 use super::snapshot::ClusterView;
 use super::words;
 use super::{Flow, Point, Rect, GROUP_COLOURS};
+use crate::i18n::{tr, trf, Lang};
 use crate::state::selection::{Mark, Selection};
 
 pub const PRODUCER_W: f64 = 176.0;
@@ -79,6 +80,7 @@ pub enum MemberStatus {
 }
 
 impl MemberStatus {
+    /// The status as a CSS class and `data-status` (English, never shown as such).
     pub fn word(self) -> &'static str {
         match self {
             MemberStatus::Active => "active",
@@ -86,6 +88,17 @@ impl MemberStatus {
             MemberStatus::Rebalancing => "rebalancing",
             MemberStatus::Killed => "killed",
             MemberStatus::Stopped => "stopped",
+        }
+    }
+
+    /// The status in words, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            MemberStatus::Active => tr(lang, "active"),
+            MemberStatus::Idle => tr(lang, "idle"),
+            MemberStatus::Rebalancing => tr(lang, "rebalancing"),
+            MemberStatus::Killed => tr(lang, "killed"),
+            MemberStatus::Stopped => tr(lang, "stopped"),
         }
     }
 }
@@ -138,13 +151,17 @@ impl GroupNode {
 }
 
 /// Every producer, sized (placing them is the view's job).
-pub fn producer_nodes(view: &ClusterView, selection: Option<&Selection>) -> Vec<ProducerNode> {
+pub fn producer_nodes(
+    lang: Lang,
+    view: &ClusterView,
+    selection: Option<&Selection>,
+) -> Vec<ProducerNode> {
     view.producers
         .iter()
         .map(|p| {
-            let (lines, error, error_message) = producer_lines(p, view.now);
+            let (lines, error, error_message) = producer_lines(lang, p, view.now);
             let failing = error.is_some();
-            let outside = around::of_producer(view, &p.name);
+            let outside = around::of_producer(lang, view, &p.name);
             let h = 12.0
                 + (lines.len() + 1 + usize::from(failing)) as f64 * PRODUCER_LINE_H
                 + outside
@@ -171,20 +188,28 @@ pub fn producer_nodes(view: &ClusterView, selection: Option<&Selection>) -> Vec<
 
 /// A producer's lines: what it sends, and how it fares; and its last error if it failed lately
 /// (so a producer that recovered turns normal again; its failure count stays).
-fn producer_lines(p: &ProducerView, now: SimTime) -> (Vec<String>, Option<String>, Option<String>) {
+fn producer_lines(
+    lang: Lang,
+    p: &ProducerView,
+    now: SimTime,
+) -> (Vec<String>, Option<String>, Option<String>) {
     let acks = p.acks.as_str();
     let sends = match (&p.topic, p.running) {
-        (Some(topic), true) => format!("{} rec/s → {topic}", p.rate_per_s),
-        (Some(topic), false) => format!("stopped · {topic}"),
-        (None, _) => "the Produce form".to_string(),
+        (Some(topic), true) => trf(lang, "{} rec/s → {}", &[&p.rate_per_s, topic]),
+        (Some(topic), false) => trf(lang, "stopped · {}", &[topic]),
+        (None, _) => tr(lang, "the Produce form").to_string(),
     };
     let s = &p.stats;
+    // `acks=all` is Kafka's setting: never translated.
     let lines = vec![
         format!("{sends} · acks={acks}"),
-        format!(
+        trf(
+            lang,
             "acked {} · failed {}",
-            words::count(s.records_acked),
-            words::count(s.records_failed)
+            &[
+                &words::count(s.records_acked),
+                &words::count(s.records_failed),
+            ],
         ),
     ];
     let recent = p
@@ -232,6 +257,7 @@ pub fn colour_of(colours: &Colours, group: &str) -> u8 {
 
 /// Every group with its members (and its stopped consumers, so they can be restarted), sized.
 pub fn group_nodes(
+    lang: Lang,
     view: &ClusterView,
     selection: Option<&Selection>,
     colours: &Colours,
@@ -255,21 +281,37 @@ pub fn group_nodes(
                         MemberStatus::Active
                     };
                     let detail = match status {
-                        MemberStatus::Active => {
-                            format!("reads {}", words::short_partitions(&m.assignment, 24))
-                        }
-                        MemberStatus::Idle => "no partition left for it".to_string(),
-                        MemberStatus::Rebalancing => format!(
-                            "waiting: {}",
-                            g.state.map_or("no coordinator", GroupState::as_str)
+                        MemberStatus::Active => trf(
+                            lang,
+                            "reads {}",
+                            &[&words::short_partitions(&m.assignment, 24)],
                         ),
-                        MemberStatus::Killed => "the coordinator has not noticed".to_string(),
+                        MemberStatus::Idle => tr(lang, "no partition left for it").to_string(),
+                        // The group's state is Kafka's name (PreparingRebalance...).
+                        MemberStatus::Rebalancing => trf(
+                            lang,
+                            "waiting: {}",
+                            &[&g.state
+                                .map_or(tr(lang, "no coordinator"), GroupState::as_str)],
+                        ),
+                        MemberStatus::Killed => {
+                            tr(lang, "the coordinator has not noticed").to_string()
+                        }
                         MemberStatus::Stopped => String::new(),
                     };
-                    member_node(view, selection, g, &m.client_id, m.consumer, status, detail)
+                    member_node(
+                        lang,
+                        view,
+                        selection,
+                        g,
+                        &m.client_id,
+                        m.consumer,
+                        status,
+                        detail,
+                    )
                 })
                 .collect();
-            let sink = around::of_group(view, &g.group);
+            let sink = around::of_group(lang, view, &g.group);
             // Consumers of this group that are gone from it (killed and expired, or closed):
             // drawn so that they can be restarted.
             for c in view
@@ -279,27 +321,30 @@ pub fn group_nodes(
             {
                 let listed = members.iter().any(|m| m.client_id == c.client_id);
                 // A sink connector's task stopped by a lower tasks.max is gone, not restartable.
-                if sink.is_some() && around::sink_task(view, &g.group, &c.client_id).is_none() {
+                if sink.is_some() && around::sink_task(lang, view, &g.group, &c.client_id).is_none()
+                {
                     continue;
                 }
                 let newer =
                     consumer(view, &g.group, &c.client_id).map(|n| n.client) != Some(c.client);
                 if !listed && !newer {
                     members.push(member_node(
+                        lang,
                         view,
                         selection,
                         g,
                         &c.client_id,
                         Some(c.client),
                         MemberStatus::Stopped,
-                        "left the group · can restart".to_string(),
+                        tr(lang, "left the group · can restart").to_string(),
                     ));
                 }
             }
             let state = g.state;
             let state_line = match state {
-                Some(s) => format!("{} · generation {}", s.as_str(), g.generation),
-                None => "no coordinator available".to_string(),
+                // The state is Kafka's name (Stable, PreparingRebalance...): kept as is.
+                Some(s) => trf(lang, "{} · generation {}", &[&s.as_str(), &g.generation]),
+                None => tr(lang, "no coordinator available").to_string(),
             };
             GroupNode {
                 name: g.group.clone(),
@@ -307,7 +352,7 @@ pub fn group_nodes(
                 rect: Rect::default(),
                 state,
                 state_line,
-                reason: reasons::join_phase(view, &g.group),
+                reason: reasons::join_phase(lang, view, &g.group),
                 members,
                 outside: sink,
                 mark: Mark::of(
@@ -319,7 +364,9 @@ pub fn group_nodes(
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn member_node(
+    lang: Lang,
     view: &ClusterView,
     selection: Option<&Selection>,
     g: &GroupView,
@@ -341,13 +388,13 @@ fn member_node(
     MemberNode {
         client,
         client_id: client_id.to_string(),
-        title: around::sink_task(view, &g.group, client_id)
+        title: around::sink_task(lang, view, &g.group, client_id)
             .unwrap_or_else(|| client_id.to_string()),
         group: g.group.clone(),
         rect: Rect::default(),
         status,
         detail,
-        reason: reasons::session_expiry(view, &g.group, client_id),
+        reason: reasons::session_expiry(lang, view, &g.group, client_id),
         mark: Mark::of(
             selected,
             owns_selected || selection == Some(&Selection::Group(g.group.clone())),

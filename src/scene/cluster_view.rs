@@ -16,6 +16,7 @@ use super::routing::place_dots;
 use super::snapshot::ClusterView;
 use super::words;
 use super::{Curve, Dot, Flow, Link, LinkKind, Point, Rect, Viewport};
+use crate::i18n::{tr, trf, Lang};
 use crate::state::selection::{Mark, Selection};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -122,7 +123,9 @@ fn flow_for(viewport: Viewport, brokers: usize, card_w: f64) -> Flow {
     }
 }
 
+/// Lays the cluster view out for a stage of `viewport`'s size, its words in `lang`.
 pub fn layout(
+    lang: Lang,
     view: &ClusterView,
     viewport: Viewport,
     selection: Option<&Selection>,
@@ -155,7 +158,7 @@ pub fn layout(
     let fences: Vec<(BrokerId, Reason)> = view
         .brokers
         .iter()
-        .filter_map(|b| Some((b.id, reasons::broker_fence(view, b.id)?)))
+        .filter_map(|b| Some((b.id, reasons::broker_fence(lang, view, b.id)?)))
         .collect();
     let controller = ControllerBox {
         rect: Rect::new(
@@ -164,7 +167,11 @@ pub fn layout(
             CONTROLLER_W.min(area.w),
             CONTROLLER_H + fences.len() as f64 * CONTROLLER_LINE_H,
         ),
-        sees: format!("sees alive: {}", words::join_ids(&view.controller_sees)),
+        sees: trf(
+            lang,
+            "sees alive: {}",
+            &[&words::join_ids(lang, &view.controller_sees)],
+        ),
         pending_config: fences.first().map(|(_, r)| r.config.clone()),
         pending: fences
             .iter()
@@ -211,7 +218,7 @@ pub fn layout(
                 .find(|(id, _)| *id == b.id)
                 .map(|(_, r)| r.clone());
             let placed = place_replicas(replicas, rect, header_h, compact, max_leo);
-            broker_card(b, rect, placed, reason, selection, view)
+            broker_card(lang, b, rect, placed, reason, selection, view)
         })
         .collect();
     let broker_rows = view.brokers.len().div_ceil(per_row).max(1);
@@ -219,8 +226,8 @@ pub fn layout(
         brokers_y + broker_rows as f64 * (card_h + BROKER_GAP) - BROKER_GAP + ARC_DIP;
 
     let colours = group_colours(view);
-    let mut producers = producer_nodes(view, selection);
-    let mut groups = group_nodes(view, selection, &colours);
+    let mut producers = producer_nodes(lang, view, selection);
+    let mut groups = group_nodes(lang, view, selection, &colours);
     let bottom = match flow {
         Flow::Across => {
             let mut y = brokers_y;
@@ -371,6 +378,7 @@ fn place_replicas(
 }
 
 fn broker_card(
+    lang: Lang,
     b: &BrokerView,
     rect: Rect,
     replicas: Vec<ReplicaRow>,
@@ -384,12 +392,13 @@ fn broker_card(
         .filter(|r| r.role == ReplicaRole::Leader)
         .count();
     let fenced = b.fenced && b.alive;
-    let summary = brokers::summary(view, b, reason.as_ref());
+    let summary = brokers::summary(lang, view, b, reason.as_ref());
     let status_line = format!(
-        "{} {}{} · leads {leads}",
+        "{} {}{} · {}",
         state.symbol(),
-        state.label(),
-        if fenced { " · fenced" } else { "" }
+        state.word(lang),
+        if fenced { tr(lang, " · fenced") } else { "" },
+        trf(lang, "leads {}", &[&leads])
     );
     let related = match selection {
         Some(Selection::Partition(tp)) | Some(Selection::Record { tp, .. }) => view
@@ -582,7 +591,7 @@ pub(crate) mod tests {
 
     fn scene_of(engine: &kafka_sim::Engine, viewport: Viewport) -> ClusterScene {
         let view = ClusterView::from_engine(engine);
-        layout(&view, viewport, None)
+        layout(Lang::En, &view, viewport, None)
     }
 
     /// Every piece inside the view, and no two cards, boxes or rows on top of each other.
@@ -663,6 +672,21 @@ pub(crate) mod tests {
             .expect("a fencing countdown");
         assert!(reason.text.starts_with("fenced in "), "{reason:?}");
         assert_eq!(reason.config, "broker.session.timeout.ms=9000");
+        let em_portugues = layout(Lang::PtBr, &ClusterView::from_engine(&engine), LAPTOP, None);
+        let motivo = em_portugues.brokers[0].reason.as_ref().unwrap();
+        assert!(
+            motivo.text.starts_with("isolado (fenced) em "),
+            "{motivo:?}"
+        );
+        assert_eq!(
+            motivo.config, "broker.session.timeout.ms=9000",
+            "Kafka's name"
+        );
+        assert!(
+            em_portugues.brokers[0].status_line.contains("morto"),
+            "{}",
+            em_portugues.brokers[0].status_line
+        );
         assert_eq!(waiting.controller.pending.len(), 1);
         assert_legible(&waiting);
         engine.advance_to(3_000 + 12_000); // past broker.session.timeout.ms (9 s)
@@ -704,7 +728,12 @@ pub(crate) mod tests {
         engine.advance_to(3_000);
         let view = ClusterView::from_engine(&engine);
         let tp = TopicPartition::new("orders", 2);
-        let scene = layout(&view, LAPTOP, Some(&Selection::Partition(tp.clone())));
+        let scene = layout(
+            Lang::En,
+            &view,
+            LAPTOP,
+            Some(&Selection::Partition(tp.clone())),
+        );
         let marked: Vec<BrokerId> = scene
             .brokers
             .iter()

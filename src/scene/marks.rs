@@ -4,6 +4,7 @@
 
 use kafka_sim::{Event, TimedEvent};
 
+use crate::i18n::{tr, trf, Lang};
 use crate::scene::words::join_ids;
 use crate::state::timeline::clock_text;
 
@@ -20,37 +21,47 @@ pub struct Mark {
 }
 
 /// What an event is called on the timeline, if it is notable.
-fn notable(e: &Event) -> Option<(&'static str, String)> {
+fn notable(lang: Lang, e: &Event) -> Option<(&'static str, String)> {
     Some(match e {
-        Event::BrokerKilled { broker } => ("fault", format!("broker {} killed", broker.0)),
-        Event::BrokerIsolated { broker, .. } => ("fault", format!("broker {} isolated", broker.0)),
-        Event::BrokerStopped { broker } => ("fault", format!("broker {} stopped", broker.0)),
-        Event::TopicDeleted { topic } => ("fault", format!("topic {topic} deleted")),
-        Event::BrokerRestarted { broker } => ("recover", format!("broker {} restarted", broker.0)),
-        Event::NetworkHealed => ("recover", "network healed".to_string()),
+        Event::BrokerKilled { broker } => ("fault", trf(lang, "broker {} killed", &[&broker.0])),
+        Event::BrokerIsolated { broker, .. } => {
+            ("fault", trf(lang, "broker {} isolated", &[&broker.0]))
+        }
+        Event::BrokerStopped { broker } => ("fault", trf(lang, "broker {} stopped", &[&broker.0])),
+        Event::TopicDeleted { topic } => ("fault", trf(lang, "topic {} deleted", &[topic])),
+        Event::BrokerRestarted { broker } => {
+            ("recover", trf(lang, "broker {} restarted", &[&broker.0]))
+        }
+        Event::NetworkHealed => ("recover", tr(lang, "network healed").to_string()),
         Event::LeaderElected { tp, leader, .. } => {
-            ("leader", format!("{tp}: broker {} leads", leader.0))
+            ("leader", trf(lang, "{}: broker {} leads", &[tp, &leader.0]))
         }
-        Event::PartitionOffline { tp, .. } => ("fault", format!("{tp}: no leader")),
-        Event::IsrShrunk { tp, isr, .. } => {
-            ("isr", format!("{tp}: ISR shrank to {}", join_ids(isr)))
-        }
+        Event::PartitionOffline { tp, .. } => ("fault", trf(lang, "{}: no leader", &[tp])),
+        Event::IsrShrunk { tp, isr, .. } => (
+            "isr",
+            trf(lang, "{}: ISR shrank to {}", &[tp, &join_ids(lang, isr)]),
+        ),
         Event::RebalanceStarted { group, .. } => {
-            ("rebalance", format!("group {group} rebalancing"))
+            ("rebalance", trf(lang, "group {} rebalancing", &[group]))
         }
-        Event::AckedRecordsLost { tp, count, .. } => {
-            ("loss", format!("{count} acked record(s) lost on {tp}"))
-        }
+        Event::AckedRecordsLost { tp, count, .. } => (
+            "loss",
+            trf(lang, "{} acked record(s) lost on {}", &[count, tp]),
+        ),
         _ => return None,
     })
 }
 
 /// The marks of `events` on a bar spanning `0..=end_ms`, in time order.
-pub fn marks<'a>(events: impl Iterator<Item = &'a TimedEvent>, end_ms: u64) -> Vec<Mark> {
+pub fn marks<'a>(
+    lang: Lang,
+    events: impl Iterator<Item = &'a TimedEvent>,
+    end_ms: u64,
+) -> Vec<Mark> {
     let slot_ms = (end_ms / SLOTS).max(1);
     let mut out: Vec<(Mark, u32)> = Vec::new();
     for e in events {
-        let Some((kind, what)) = notable(&e.event) else {
+        let Some((kind, what)) = notable(lang, &e.event) else {
             continue;
         };
         match out.last_mut() {
@@ -68,7 +79,7 @@ pub fn marks<'a>(events: impl Iterator<Item = &'a TimedEvent>, end_ms: u64) -> V
     out.into_iter()
         .map(|(mut m, more)| {
             if more > 0 {
-                m.label.push_str(&format!(" (and {more} more)"));
+                m.label.push_str(&trf(lang, " (and {} more)", &[&more]));
             }
             m
         })
@@ -93,7 +104,7 @@ mod tests {
             .unwrap();
         engine.advance_to(30_000);
         let events = engine.take_events();
-        let marks = marks(events.iter(), 30_000);
+        let marks = marks(Lang::En, events.iter(), 30_000);
         let kill = &marks[0];
         assert_eq!((kill.at_ms, kill.kind), (5_000, "fault"));
         assert!(
@@ -106,5 +117,11 @@ mod tests {
             "new leaders once the broker is fenced: {marks:?}"
         );
         assert!(marks.len() < 20, "grouped: {}", marks.len());
+        let marcas = super::marks(Lang::PtBr, events.iter(), 30_000);
+        assert!(
+            marcas[0].label.starts_with("0:05.0: broker 1 derrubado"),
+            "{}",
+            marcas[0].label
+        );
     }
 }

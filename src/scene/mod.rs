@@ -33,6 +33,9 @@ pub mod snapshot;
 pub mod topic_view;
 pub mod words;
 
+#[cfg(test)]
+mod words_in_portuguese;
+
 pub use geometry::{Curve, Point, Rect, Viewport};
 pub use snapshot::ClusterView;
 

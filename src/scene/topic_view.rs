@@ -11,11 +11,12 @@ use super::clients::{
     colour_of, consumer, group_colours, group_nodes, place_group, producer_nodes, Colours,
     GroupNode, MemberStatus, ProducerNode, GROUP_W, PRODUCER_W,
 };
-use super::reasons::{self, Reason};
+use super::reasons;
 use super::routing::place_dots;
 use super::snapshot::{shown_replica, CellRecord, ClusterView};
 use super::words;
 use super::{Curve, Dot, Flow, Link, LinkKind, Point, Rect, Viewport};
+use crate::i18n::{tr, trf, Lang};
 use crate::state::selection::{Mark, Selection};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -246,10 +247,11 @@ pub fn cells_that_fit(viewport: Viewport) -> usize {
 /// The newest records of a partition's log, as many as `cells_that_fit` (see `snapshot::tail`).
 pub type Tails<'a> = &'a dyn Fn(&PartitionView) -> Vec<CellRecord>;
 
-/// Lays the topic view out for a stage of `viewport`'s size. Record cells are drawn only on the
-/// rows near `visible` (the part of the diagram on the stage; `None` is everything), read from
-/// `tails`.
+/// Lays the topic view out for a stage of `viewport`'s size, its words in `lang`. Record cells
+/// are drawn only on the rows near `visible` (the part of the diagram on the stage; `None` is
+/// everything), read from `tails`.
 pub fn layout(
+    lang: Lang,
     view: &ClusterView,
     viewport: Viewport,
     selection: Option<&Selection>,
@@ -261,14 +263,15 @@ pub fn layout(
     let colours = group_colours(view);
     let lane_groups = lane_groups(view, selection);
     let hint = (view.groups.len() > LANES_MAX_GROUPS && lane_groups.is_empty()).then(|| {
-        format!(
+        trf(
+            lang,
             "{} groups: select one to see its offsets and lag on every partition",
-            view.groups.len()
+            &[&view.groups.len()],
         )
     });
 
     // Producers: a column on the left, or a row on top.
-    let mut producers = producer_nodes(view, selection);
+    let mut producers = producer_nodes(lang, view, selection);
     let mut y = MARGIN;
     match flow {
         Flow::Across => {
@@ -310,6 +313,7 @@ pub fn layout(
         0.0,
     );
     let ctx = RowContext {
+        lang,
         view,
         flow,
         selection,
@@ -321,7 +325,8 @@ pub fn layout(
         // Half a screen beyond each edge, so that a pan shows cells at once.
         near: visible.map(|v| Rect::new(v.x - v.w / 2.0, v.y - v.h / 2.0, v.w * 2.0, v.h * 2.0)),
     };
-    let (broker_chips, chips_bottom) = brokers::chips(view, area.x, area.y, area.w, selection);
+    let (broker_chips, chips_bottom) =
+        brokers::chips(lang, view, area.x, area.y, area.w, selection);
     let mut topics = Vec::new();
     let mut ty = chips_bottom + CHIPS_GAP;
     for t in &view.topics {
@@ -332,7 +337,7 @@ pub fn layout(
     let topics_bottom = topics.last().map_or(area.y, |t| t.rect.bottom());
 
     // Groups: a column on the right, or a grid below.
-    let mut groups = group_nodes(view, selection, &colours);
+    let mut groups = group_nodes(lang, view, selection, &colours);
     let groups_bottom = match flow {
         Flow::Across => {
             let x = area.right() + COL_GAP;
@@ -398,6 +403,7 @@ fn lane_groups(view: &ClusterView, selection: Option<&Selection>) -> Vec<String>
 
 /// What every row of the view needs to know.
 struct RowContext<'a> {
+    lang: Lang,
     view: &'a ClusterView,
     flow: Flow,
     selection: Option<&'a Selection>,
@@ -412,10 +418,13 @@ struct RowContext<'a> {
 
 fn topic_block(ctx: &RowContext, t: &TopicView, area: Rect) -> TopicBlock {
     let rf = t.partitions.first().map_or(0, |p| p.replicas.len());
+    let lang = ctx.lang;
+    let count = match t.partitions.len() {
+        1 => tr(lang, "1 partition").to_string(),
+        n => trf(lang, "{} partitions", &[&n]),
+    };
     let detail = format!(
-        "{} partition{} · RF {rf} · min.insync.replicas={}",
-        t.partitions.len(),
-        if t.partitions.len() == 1 { "" } else { "s" },
+        "{count} · RF {rf} · min.insync.replicas={}",
         t.min_insync_replicas
     );
     let mut y = area.y + TOPIC_HEADER_H;
@@ -438,13 +447,13 @@ fn topic_block(ctx: &RowContext, t: &TopicView, area: Rect) -> TopicBlock {
 }
 
 fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -> PartitionRow {
-    let view = ctx.view;
-    let (health, mut warnings) = health(view, t, p);
+    let (view, lang) = (ctx.view, ctx.lang);
+    let (health, mut warnings) = health(lang, view, t, p);
     // A follower about to leave the ISR is said on the facts line across a wide stage (the row
     // keeps its height); on a narrow one it takes a line of its own.
-    let notes = isr_notes(view, &p.tp);
+    let notes = reasons::isr_shrinks(lang, view, &p.tp);
     if ctx.flow == Flow::Down {
-        warnings.extend(notes.iter().map(Reason::full));
+        warnings.extend(notes.iter().map(|(_, r)| r.full()));
     }
     let readers: Vec<&GroupView> = ctx
         .lane_groups
@@ -510,16 +519,19 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
                         committed: c.offset < hw,
                         label: (text.len() <= CELL_DIGITS).then_some(text),
                         title: (t.partitions.len() <= CELL_TITLES_MAX_PARTITIONS).then(|| {
-                            format!(
+                            trf(
+                                lang,
                                 "offset {} · key {} · leader epoch {}{}",
-                                c.offset,
-                                c.key,
-                                c.leader_epoch,
-                                if c.offset < hw {
-                                    " · committed (below the HW)"
-                                } else {
-                                    " · not yet committed (at or above the HW)"
-                                }
+                                &[
+                                    &c.offset,
+                                    &c.key,
+                                    &c.leader_epoch,
+                                    &if c.offset < hw {
+                                        tr(lang, " · committed (below the HW)")
+                                    } else {
+                                        tr(lang, " · not yet committed (at or above the HW)")
+                                    },
+                                ],
                             )
                         }),
                         mark: Mark::of(selected_record == Some((&p.tp, c.offset)), false),
@@ -533,10 +545,10 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
         (
             Rect::new(strip.x + 1.0, strip.y, OLDER_W - 2.0, STRIP_H),
             format!("+{}", words::count(window_start - log_start)),
-            format!(
-                "offsets {log_start} to {}: {} older records, not drawn one by one",
-                window_start - 1,
-                window_start - log_start
+            trf(
+                lang,
+                "offsets {} to {}: {} older records, not drawn one by one",
+                &[&log_start, &(window_start - 1), &(window_start - log_start)],
             ),
         )
     });
@@ -551,31 +563,49 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
         })
         .collect();
 
-    let leader = p.leader.map_or("none".to_string(), |b| b.0.to_string());
+    let leader = p
+        .leader
+        .map_or(tr(lang, "none").to_string(), |b| b.0.to_string());
+    let leader_isr = trf(
+        lang,
+        "leader {} · ISR {}",
+        &[&leader, &words::compact_ids(lang, &p.isr)],
+    );
     let facts = match ctx.flow {
         Flow::Across => {
-            let mut facts = format!("leader {leader} · ISR {}", words::compact_ids(&p.isr));
-            for n in &notes {
-                facts.push_str(&format!(" ({})", n.text.replace(" the ISR", "")));
+            let mut facts = leader_isr;
+            for (follower, r) in &notes {
+                facts.push_str(&trf(
+                    lang,
+                    " (broker {} leaves {})",
+                    &[&follower.0, &r.when],
+                ));
             }
-            facts.push_str(&format!(" · epoch {}", p.leader_epoch.0));
+            facts.push_str(&trf(lang, " · epoch {}", &[&p.leader_epoch.0]));
             facts
         }
         // A phone's row holds the name, the leader and the ISR; the epoch is in the card.
-        Flow::Down => format!("leader {leader} · ISR {}", words::compact_ids(&p.isr)),
+        Flow::Down => leader_isr,
     };
     let name = p.tp.to_string();
     let mut said = warnings.clone();
     if ctx.flow == Flow::Across {
-        said.extend(notes.iter().map(Reason::full));
+        said.extend(notes.iter().map(|(_, r)| r.full()));
     }
-    let summary = format!(
-        "{facts}; log start {log_start}, HW {hw}, LEO {leo}{}",
-        if said.is_empty() {
-            String::new()
-        } else {
-            format!("; {}", said.join("; "))
-        }
+    let summary = trf(
+        lang,
+        "{}; log start {}, HW {}, LEO {}{}",
+        &[
+            &facts,
+            &log_start,
+            &hw,
+            &leo,
+            &if said.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", said.join("; "))
+            },
+        ],
     );
     let selection = ctx.selection;
     let related = match selection {
@@ -643,15 +673,19 @@ fn partition_row(ctx: &RowContext, t: &TopicView, p: &PartitionView, at: Rect) -
     }
 }
 
-/// What is wrong with partition `tp`, in words (as its row on the diagram says it).
-pub fn warnings(view: &ClusterView, tp: &TopicPartition) -> Vec<String> {
+/// What is wrong with partition `tp`, in words in `lang` (as its row on the diagram says it).
+pub fn warnings(lang: Lang, view: &ClusterView, tp: &TopicPartition) -> Vec<String> {
     let Some(t) = view.topics.iter().find(|t| *t.name == *tp.topic) else {
         return Vec::new();
     };
     match t.partitions.get(tp.partition.0 as usize) {
         Some(p) => {
-            let mut all = health(view, t, p).1;
-            all.extend(isr_notes(view, tp).iter().map(Reason::full));
+            let mut all = health(lang, view, t, p).1;
+            all.extend(
+                reasons::isr_shrinks(lang, view, tp)
+                    .iter()
+                    .map(|(_, r)| r.full()),
+            );
             all
         }
         None => Vec::new(),
@@ -659,19 +693,35 @@ pub fn warnings(view: &ClusterView, tp: &TopicPartition) -> Vec<String> {
 }
 
 /// The partition's health and what is wrong with it, in words, with the Kafka setting involved.
-fn health(view: &ClusterView, t: &TopicView, p: &PartitionView) -> (Health, Vec<String>) {
+fn health(
+    lang: Lang,
+    view: &ClusterView,
+    t: &TopicView,
+    p: &PartitionView,
+) -> (Health, Vec<String>) {
     let mut warnings = Vec::new();
     let min_isr = t.min_insync_replicas as usize;
     let health = if p.leader.is_none() {
-        warnings.push("no leader (Leader: none): no in-sync replica is alive".to_string());
+        // `Leader: none` is how Kafka's describe says it: kept as is.
+        warnings.push(
+            tr(
+                lang,
+                "no leader (Leader: none): no in-sync replica is alive",
+            )
+            .to_string(),
+        );
         Health::Offline
     } else if p.leader_down {
         let leader = p.leader.map_or(0, |b| b.0);
         let fence = p
             .leader
-            .and_then(|b| reasons::broker_fence(view, b))
+            .and_then(|b| reasons::broker_fence(lang, view, b))
             .map_or(String::new(), |r| format!(", {}", r.full()));
-        warnings.push(format!("no working leader: broker {leader} is down{fence}"));
+        warnings.push(trf(
+            lang,
+            "no working leader: broker {} is down{}",
+            &[&leader, &fence],
+        ));
         Health::LeaderDown
     } else if p.isr.len() < min_isr {
         Health::BelowMinIsr
@@ -681,20 +731,13 @@ fn health(view: &ClusterView, t: &TopicView, p: &PartitionView) -> (Health, Vec<
         Health::Healthy
     };
     if p.isr.len() < min_isr && p.leader.is_some() {
-        warnings.push(format!(
-            "ISR {} < min.insync.replicas {min_isr}: acks=all is refused",
-            p.isr.len()
+        warnings.push(trf(
+            lang,
+            "ISR {} < min.insync.replicas {}: acks=all is refused",
+            &[&p.isr.len(), &min_isr],
         ));
     }
     (health, warnings)
-}
-
-/// Followers about to leave the ISR: "broker 3 leaves the ISR in 8.3 s", with the setting.
-fn isr_notes(view: &ClusterView, tp: &TopicPartition) -> Vec<Reason> {
-    reasons::isr_shrinks(view, tp)
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -732,7 +775,9 @@ fn lane(
     // Nobody owns it (the group is rebalancing, or has no member): the lane says the group.
     // A sink connector's task is named as its node is ("task 0").
     let label = match &owner {
-        Some(o) => super::around::sink_task(ctx.view, &g.group, o).unwrap_or_else(|| o.clone()),
+        Some(o) => {
+            super::around::sink_task(ctx.lang, ctx.view, &g.group, o).unwrap_or_else(|| o.clone())
+        }
         None => g.group.clone(),
     };
     let lag_text = match lag {
@@ -817,7 +862,8 @@ fn links(scene: &TopicScene, view: &ClusterView, selection: Option<&Selection>) 
                 curve,
                 kind: LinkKind::Produce,
                 colour: None,
-                cut: !p.running && p.lines.first().is_some_and(|l| l.starts_with("stopped")),
+                // A stopped producer (it has a topic: it is linked to it).
+                cut: !p.running,
                 mark: if p.mark != Mark::None { p.mark } else { mark },
             });
         }
@@ -955,7 +1001,7 @@ mod tests {
                 &mut palette.borrow_mut(),
             )
         };
-        layout(view, viewport, selection, followed, &tails, None)
+        layout(Lang::En, view, viewport, selection, followed, &tails, None)
     }
 
     fn classic_at(ms: u64) -> Engine {
@@ -1271,7 +1317,7 @@ mod tests {
             crate::scene::snapshot::tail(&engine, p, 8, &mut palette.borrow_mut())
         };
         let top = Rect::new(0.0, 0.0, LAPTOP.width, LAPTOP.height);
-        let scene = layout(&view, LAPTOP, None, None, &tails, Some(top));
+        let scene = layout(Lang::En, &view, LAPTOP, None, None, &tails, Some(top));
         let rows = rows(&scene);
         assert!(read.get() < 40, "{} of 100 partitions read", read.get());
         assert!(

@@ -3,18 +3,20 @@
 
 use kafka_sim::{BrokerId, SimTime, TopicPartition};
 
+use crate::i18n::{tr, trf, Lang};
+
 /// Broker ids, runs of four or more shortened: "1, 2, 3" or "1-4, 7, 9-12"; "none" if empty.
-pub fn join_ids(ids: &[BrokerId]) -> String {
+pub fn join_ids(lang: Lang, ids: &[BrokerId]) -> String {
     if ids.is_empty() {
-        return "none".to_string();
+        return tr(lang, "none").to_string();
     }
     join_runs(ids.iter().map(|b| b.0))
 }
 
 /// Broker ids as Kafka's describe prints them: "1,2,3" (runs of four or more shortened).
-pub fn compact_ids(ids: &[BrokerId]) -> String {
+pub fn compact_ids(lang: Lang, ids: &[BrokerId]) -> String {
     if ids.is_empty() {
-        return "none".to_string();
+        return tr(lang, "none").to_string();
     }
     join_runs(ids.iter().map(|b| b.0)).replace(", ", ",")
 }
@@ -88,12 +90,12 @@ pub fn fit_label(topic: &str, partition: u32, max: usize) -> String {
 
 /// A time still to wait, for countdowns: "in 6.2 s" under a minute (tenths let the eye see it
 /// move), "in 4 min 12 s" beyond; "now" when due.
-pub fn countdown(now: SimTime, at: SimTime) -> String {
+pub fn countdown(lang: Lang, now: SimTime, at: SimTime) -> String {
     let ms = at.saturating_sub(now);
     if ms == 0 {
-        "now".to_string()
+        tr(lang, "now").to_string()
     } else {
-        format!("in {}", duration(ms))
+        trf(lang, "in {}", &[&duration(ms)])
     }
 }
 
@@ -143,13 +145,15 @@ mod tests {
     #[test]
     fn broker_lists_shorten_runs() {
         let ids = |v: &[u32]| v.iter().map(|&i| BrokerId(i)).collect::<Vec<_>>();
-        assert_eq!(join_ids(&ids(&[1, 2, 3])), "1, 2, 3");
-        assert_eq!(compact_ids(&ids(&[1, 2, 3])), "1,2,3");
+        assert_eq!(join_ids(Lang::En, &ids(&[1, 2, 3])), "1, 2, 3");
+        assert_eq!(compact_ids(Lang::En, &ids(&[1, 2, 3])), "1,2,3");
         assert_eq!(
-            join_ids(&ids(&[1, 2, 3, 4, 7, 9, 10, 11, 12])),
+            join_ids(Lang::En, &ids(&[1, 2, 3, 4, 7, 9, 10, 11, 12])),
             "1-4, 7, 9-12"
         );
-        assert_eq!(join_ids(&[]), "none");
+        assert_eq!(join_ids(Lang::En, &[]), "none");
+        assert_eq!(join_ids(Lang::PtBr, &[]), "nenhum");
+        assert_eq!(compact_ids(Lang::PtBr, &[]), "nenhum");
     }
 
     #[test]
@@ -178,9 +182,11 @@ mod tests {
 
     #[test]
     fn durations_and_counts_read_as_people_write_them() {
-        assert_eq!(countdown(1_000, 7_250), "in 6.2 s");
-        assert_eq!(countdown(7_000, 7_000), "now");
-        assert_eq!(countdown(9_000, 7_000), "now");
+        assert_eq!(countdown(Lang::En, 1_000, 7_250), "in 6.2 s");
+        assert_eq!(countdown(Lang::PtBr, 1_000, 7_250), "em 6.2 s");
+        assert_eq!(countdown(Lang::En, 7_000, 7_000), "now");
+        assert_eq!(countdown(Lang::PtBr, 7_000, 7_000), "agora");
+        assert_eq!(countdown(Lang::En, 9_000, 7_000), "now");
         assert_eq!(duration(850), "850 ms");
         assert_eq!(duration(252_000), "4 min 12 s");
         assert_eq!(duration(7_500_000), "2 h 5 min");

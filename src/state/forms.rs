@@ -2,6 +2,7 @@
 //! text, names), how it names new consumers, and where a rejection is shown: next to the control
 //! that caused it, in Kafka's words.
 
+use crate::i18n::{tr, trf, Lang};
 use std::collections::BTreeMap;
 
 use kafka_sim::assignor::AssignorKind;
@@ -63,21 +64,27 @@ pub struct GroupSpec {
 }
 
 /// A whole number typed into a form; Kafka itself judges its range (e.g. 0 partitions).
-pub fn parse_count(field: &str, text: &str) -> Result<i32, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("{field} must be a whole number, got \"{}\".", text.trim()))
+/// `field` is already in the language the message is said in.
+pub fn parse_count(lang: Lang, field: &str, text: &str) -> Result<i32, String> {
+    text.trim().parse().map_err(|_| {
+        trf(
+            lang,
+            "{} must be a whole number, got \"{}\".",
+            &[&field, &text.trim()],
+        )
+    })
 }
 
 /// `kafka-topics --create` from the form's text fields.
 pub fn create_topic(
+    lang: Lang,
     name: &str,
     partitions: &str,
     replication_factor: &str,
     min_insync_replicas: &str,
 ) -> Result<Command, String> {
-    let partitions = parse_count("Partitions", partitions)?;
-    let replication_factor = parse_count("Replication factor", replication_factor)?;
+    let partitions = parse_count(lang, tr(lang, "Partitions"), partitions)?;
+    let replication_factor = parse_count(lang, tr(lang, "Replication factor"), replication_factor)?;
     let mut configs = BTreeMap::new();
     if !min_insync_replicas.trim().is_empty() {
         configs.insert(
@@ -109,17 +116,28 @@ pub fn next_consumer_name(engine: &Engine, group: &str) -> String {
 }
 
 /// A new group's name and topics, checked before its first consumer starts.
-pub fn check_new_group(engine: &Engine, name: &str, topics: &[String]) -> Result<(), String> {
+pub fn check_new_group(
+    lang: Lang,
+    engine: &Engine,
+    name: &str,
+    topics: &[String],
+) -> Result<(), String> {
     if name.is_empty() {
-        return Err("A group needs a name (group.id).".to_string());
+        return Err(tr(lang, "A group needs a name (group.id).").to_string());
     }
     if engine.group_names().iter().any(|g| g == name) {
-        return Err(format!(
-            "Group '{name}' exists already: add a consumer to it instead."
+        return Err(trf(
+            lang,
+            "Group '{}' exists already: add a consumer to it instead.",
+            &[&name],
         ));
     }
     if topics.is_empty() {
-        return Err("Choose at least one topic for the group to subscribe to.".to_string());
+        return Err(tr(
+            lang,
+            "Choose at least one topic for the group to subscribe to.",
+        )
+        .to_string());
     }
     Ok(())
 }
@@ -131,14 +149,18 @@ mod tests {
 
     #[test]
     fn numbers_are_checked_before_kafka_sees_them() {
-        assert_eq!(parse_count("Partitions", " 6 "), Ok(6));
+        assert_eq!(parse_count(Lang::En, "Partitions", " 6 "), Ok(6));
         assert_eq!(
-            parse_count("Partitions", "six"),
+            parse_count(Lang::En, "Partitions", "six"),
             Err("Partitions must be a whole number, got \"six\".".to_string())
         );
-        assert!(create_topic("t", "3", "x", "").is_err());
+        assert_eq!(
+            parse_count(Lang::PtBr, "Partições", "seis"),
+            Err("Partições precisa ser um número inteiro, recebi \"seis\".".to_string())
+        );
+        assert!(create_topic(Lang::En, "t", "3", "x", "").is_err());
         assert!(matches!(
-            create_topic("t", "3", "2", "2"),
+            create_topic(Lang::En, "t", "3", "2", "2"),
             Ok(Command::CreateTopic(_))
         ));
     }
@@ -149,9 +171,9 @@ mod tests {
         assert_eq!(next_consumer_name(&engine, "payments"), "payments-3");
         assert_eq!(next_consumer_name(&engine, "fresh"), "fresh-1");
         let orders = vec!["orders".to_string()];
-        assert!(check_new_group(&engine, "", &orders).is_err());
-        assert!(check_new_group(&engine, "payments", &orders).is_err());
-        assert!(check_new_group(&engine, "audit", &[]).is_err());
-        assert!(check_new_group(&engine, "audit", &orders).is_ok());
+        assert!(check_new_group(Lang::En, &engine, "", &orders).is_err());
+        assert!(check_new_group(Lang::En, &engine, "payments", &orders).is_err());
+        assert!(check_new_group(Lang::En, &engine, "audit", &[]).is_err());
+        assert!(check_new_group(Lang::En, &engine, "audit", &orders).is_ok());
     }
 }

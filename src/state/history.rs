@@ -136,6 +136,11 @@ impl History {
         self.told = told;
     }
 
+    /// The language the narration (and every message the state words) is told in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// Says `text` to screen readers (the live region).
     pub fn announce(&mut self, text: String) {
         self.announced += 1;

@@ -30,6 +30,7 @@ use kafka_sim::{
 };
 use yew::Reducible;
 
+use crate::i18n::{tr, trf, Lang};
 use crate::opening::Preset;
 use crate::scene::palette::KeyPalette;
 use clock::{Clock, Wall};
@@ -328,11 +329,24 @@ impl SimState {
         }
     }
 
-    /// How the record last sent from the form fared: "acked: orders-3 offset 12", ...
+    /// How the record last sent from the form fared: "acked: orders-3 offset 12", ... (in the
+    /// language chosen).
     pub fn last_produce_status(&self) -> Option<String> {
         self.feedback
             .last_produce
-            .and_then(|h| delivery_text(&self.engine(), h))
+            .and_then(|h| delivery_text(self.lang(), &self.engine(), h))
+    }
+
+    /// The record last sent from the form still waits for its acks.
+    fn last_produce_pending(&self) -> bool {
+        self.feedback
+            .last_produce
+            .is_some_and(|h| matches!(self.engine().delivery(h), Some(Delivery::Pending)))
+    }
+
+    /// The language the app speaks (kept by the history, set by `Action::SetLanguage`).
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.history.borrow().lang()
     }
 
     /// Whether the opening producer is running.
@@ -404,10 +418,13 @@ impl SimState {
             open: None,
             ..self.lessons.clone()
         };
-        opened.history.borrow_mut().announce(format!(
+        let said = trf(
+            self.lang(),
             "Opened a scenario at {}.",
-            timeline::clock_text(until_ms)
-        ));
+            &[&timeline::clock_text(until_ms)],
+        );
+        opened.history.borrow_mut().set_language(self.lang());
+        opened.history.borrow_mut().announce(said);
         opened
     }
 
@@ -462,7 +479,7 @@ impl SimState {
     }
 
     fn create_group(&mut self, name: &str, topics: Vec<String>, assignor: Option<AssignorKind>) {
-        let checked = forms::check_new_group(&self.engine(), name, &topics);
+        let checked = forms::check_new_group(self.lang(), &self.engine(), name, &topics);
         if let Err(e) = checked {
             self.refuse(Panel::Groups, e);
             return;
@@ -484,7 +501,9 @@ impl SimState {
         self.timeline
             .borrow_mut()
             .after_advance(&self.engine(), &self.ledger());
-        let produced = self.last_produce_status();
+        let produced = (!self.last_produce_pending())
+            .then(|| self.last_produce_status())
+            .flatten();
         let shown_until = self.in_past().then(|| self.engine().now());
         let mut history = self.history.borrow_mut();
         if !events.is_empty() || history.shown_until != shown_until {
@@ -493,7 +512,7 @@ impl SimState {
             self.history_version += 1;
         }
         drop(history);
-        if let Some(status) = produced.filter(|s| !s.starts_with("pending")) {
+        if let Some(status) = produced {
             if self.feedback.announced_produce.as_deref() != Some(status.as_str()) {
                 self.feedback.announced_produce = Some(status.clone());
                 self.history.borrow_mut().announce(status);
@@ -551,7 +570,10 @@ impl SimState {
             }
             Err(e) => {
                 let mut next = self.clone();
-                next.refuse(Panel::Lessons, format!("Cannot open the lesson: {e}"));
+                next.refuse(
+                    Panel::Lessons,
+                    trf(self.lang(), "Cannot open the lesson: {}", &[&e]),
+                );
                 next
             }
         }
@@ -563,12 +585,13 @@ impl SimState {
         if query.is_empty() {
             return self.refuse(
                 Panel::Guarantees,
-                "Type a key, or a record as orders-2@15.".into(),
+                tr(self.lang(), "Type a key, or a record as orders-2@15.").into(),
             );
         }
         if let Ok((tp, offset)) = kafka_sim::guarantees::lineage::parse_record_ref(query) {
             if self.engine().partition_view(&tp).is_none() {
-                return self.refuse(Panel::Guarantees, format!("There is no partition {tp}."));
+                let said = trf(self.lang(), "There is no partition {}.", &[&tp]);
+                return self.refuse(Panel::Guarantees, said);
             }
             self.feedback.error = None;
             return self.select(Some(Selection::Record {
@@ -580,7 +603,11 @@ impl SimState {
         if records.is_empty() {
             return self.refuse(
                 Panel::Guarantees,
-                format!("No record in the logs has the key {query}."),
+                trf(
+                    self.lang(),
+                    "No record in the logs has the key {}.",
+                    &[&query],
+                ),
             );
         }
         self.feedback.error = None;
@@ -622,16 +649,17 @@ impl SimState {
     }
 }
 
-/// How a produced record fared, in words.
-pub fn delivery_text(engine: &Engine, handle: ProduceHandle) -> Option<String> {
+/// How a produced record fared, in words in `lang` (a failure's exception and message are
+/// Kafka's words: kept as they are).
+pub fn delivery_text(lang: Lang, engine: &Engine, handle: ProduceHandle) -> Option<String> {
     Some(match engine.delivery(handle)? {
-        Delivery::Pending => "pending: waiting for acks".to_string(),
+        Delivery::Pending => tr(lang, "pending: waiting for acks").to_string(),
         Delivery::Acked {
             tp,
             offset: Some(o),
-        } => format!("acked: {tp} offset {}", o.0),
-        Delivery::Acked { tp, offset: None } => format!("sent to {tp} (acks=0: no offset)"),
-        Delivery::Failed(e) => format!("failed: {}: {}", e.kind.name(), e.message),
+        } => trf(lang, "acked: {} offset {}", &[tp, &o.0]),
+        Delivery::Acked { tp, offset: None } => trf(lang, "sent to {} (acks=0: no offset)", &[tp]),
+        Delivery::Failed(e) => trf(lang, "failed: {}: {}", &[&e.kind.name(), &e.message]),
     })
 }
 
@@ -747,7 +775,10 @@ impl Reducible for SimState {
             }
             Action::Import(text) => match Run::import(&text) {
                 Ok((run, until)) => next = next.opened(run, until),
-                Err(e) => next.refuse(Panel::Timeline, format!("Cannot open it: {e}")),
+                Err(e) => {
+                    let said = trf(next.lang(), "Cannot open it: {}", &[&e]);
+                    next.refuse(Panel::Timeline, said)
+                }
             },
             Action::Open(run, until) => next = next.opened(*run, until),
             Action::Refuse(why) => next.refuse(Panel::Timeline, why),
@@ -833,6 +864,7 @@ impl Reducible for SimState {
                 replication_factor,
                 min_insync_replicas,
             } => match forms::create_topic(
+                next.lang(),
                 &name,
                 &partitions,
                 &replication_factor,
@@ -844,7 +876,8 @@ impl Reducible for SimState {
                 Err(e) => next.refuse(Panel::Topics, e),
             },
             Action::AddPartitions { topic, total } => {
-                match forms::parse_count("Partitions", &total) {
+                let lang = next.lang();
+                match forms::parse_count(lang, tr(lang, "Partitions"), &total) {
                     Ok(partitions) => {
                         next.command(
                             Panel::Topics,

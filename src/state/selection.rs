@@ -2,6 +2,7 @@
 //! `TopicPartition`, never a "orders-3" string), shared by both views so that selecting something
 //! in one highlights it in the other.
 
+use crate::i18n::{trf, Lang};
 use kafka_sim::{BrokerId, TopicPartition};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,15 +40,16 @@ impl Selection {
         }
     }
 
-    /// "Partition orders-3": how the selection is named in the panel and to screen readers.
-    pub fn title(&self) -> String {
+    /// "Partition orders-3": how the selection is named in the panel and to screen readers,
+    /// in `lang`.
+    pub fn title(&self, lang: Lang) -> String {
         match self {
-            Selection::Broker(b) => format!("Broker {}", b.0),
-            Selection::Partition(tp) => format!("Partition {tp}"),
-            Selection::Record { tp, offset } => format!("Record {tp} offset {offset}"),
-            Selection::Group(g) => format!("Group {g}"),
-            Selection::Consumer { client_id, .. } => format!("Consumer {client_id}"),
-            Selection::Producer(p) => format!("Producer {p}"),
+            Selection::Broker(b) => trf(lang, "Broker {}", &[&b.0]),
+            Selection::Partition(tp) => trf(lang, "Partition {}", &[tp]),
+            Selection::Record { tp, offset } => trf(lang, "Record {} offset {}", &[tp, offset]),
+            Selection::Group(g) => trf(lang, "Group {}", &[g]),
+            Selection::Consumer { client_id, .. } => trf(lang, "Consumer {}", &[client_id]),
+            Selection::Producer(p) => trf(lang, "Producer {}", &[p]),
         }
     }
 }

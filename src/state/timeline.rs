@@ -6,6 +6,7 @@
 //! reaches their times, so the same future unfolds. Acting in the past forks: the old future
 //! is kept as a branch the user can return to, and the new command starts a new one.
 
+use crate::i18n::{tr, trf, Lang};
 use kafka_sim::guarantees::GuaranteeLedger;
 use kafka_sim::scenario::Step;
 use kafka_sim::{Command, Engine};
@@ -55,16 +56,23 @@ pub struct Branch {
 }
 
 impl Branch {
-    /// "kill_broker at 7.3 s, ... (3 commands, to 1:02.5)".
-    pub fn label(&self) -> String {
+    /// "3 command(s), last: kill_broker at 0:07.3, runs to 1:02.5", in `lang` (the command's
+    /// name is the scenario file's op: kept as is).
+    pub fn label(&self, lang: Lang) -> String {
         let last = self.run.steps.last().map_or_else(
-            || "no commands".to_string(),
-            |s| format!("last: {} at {}", s.command.op_name(), clock_text(s.at_ms)),
+            || tr(lang, "no commands").to_string(),
+            |s| {
+                trf(
+                    lang,
+                    "last: {} at {}",
+                    &[&s.command.op_name(), &clock_text(s.at_ms)],
+                )
+            },
         );
-        format!(
-            "{} command(s), {last}, runs to {}",
-            self.run.steps.len(),
-            clock_text(self.end_ms)
+        trf(
+            lang,
+            "{} command(s), {}, runs to {}",
+            &[&self.run.steps.len(), &last, &clock_text(self.end_ms)],
         )
     }
 }

@@ -11,7 +11,7 @@ use crate::i18n::{tr, trf, Lang};
 use crate::components::cluster_diagram::role_class;
 use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, on_act, raw, term, Act};
-use crate::scene::brokers::BrokerState;
+use crate::scene::brokers::{role_word, BrokerState};
 use crate::scene::reasons::Reason;
 use crate::state::forms::Panel;
 use crate::state::selection::Selection;
@@ -29,12 +29,12 @@ pub struct BrokerCardProps {
 }
 
 /// Its replicas as chips that open their partition.
-fn replica_chips(replicas: &[(TopicPartition, ReplicaRole)]) -> String {
-    let mut out = String::from(r#"<h3>Replicas</h3><ul class="chips">"#);
+fn replica_chips(lang: Lang, replicas: &[(TopicPartition, ReplicaRole)]) -> String {
+    let mut out = format!(r#"<h3>{}</h3><ul class="chips">"#, tr(lang, "Replicas"));
     for (tp, role) in replicas {
         out.push_str("<li>");
         let act = Act::Select(Selection::Partition(tp.clone()));
-        let label = format!("{tp} · {}", role.as_str());
+        let label = format!("{tp} · {}", role_word(lang, *role));
         button(
             &mut out,
             &format!("chip {}", role_class(*role)),
@@ -70,7 +70,7 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
                 { trf(lang, "{} · leads {} of {} replicas", &[&state.word(lang),
                           &props.replicas.iter().filter(|(_, r)| *r == ReplicaRole::Leader).count(),
                           &props.replicas.len()]) }
-                if b.fenced { { " · " }{ raw(term("fenced", "fenced")) } }
+                if b.fenced { { " · " }{ raw(term(tr(lang, "fenced"), "fenced")) } }
             </p>
             <div class="button-row">
                 <button class="danger" onclick={op(|broker| Command::KillBroker { broker })} disabled={state == BrokerState::Dead}
@@ -98,7 +98,7 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
             if let Some(r) = &props.reason {
                 <p class="reason">{ trf(lang, "The controller has not heard from it: {}", &[&r.full()]) }</p>
             }
-            { raw(replica_chips(&props.replicas)) }
+            { raw(replica_chips(lang, &props.replicas)) }
         </section>
     }
 }

@@ -54,12 +54,13 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
         props.status,
         Some(MemberStatus::Killed | MemberStatus::Stopped) | None
     );
-    let status = props.status.map_or("stopped", MemberStatus::word);
+    // The glossary's key is the English word; the word shown is in `lang`.
+    let status = props.status.unwrap_or(MemberStatus::Stopped);
     html! {
-        <section class="card" aria-label={format!("Consumer {}", props.client_id)}>
+        <section class="card" aria-label={trf(lang, "Consumer {}", &[&props.client_id])}>
             <h2>{ trf(lang, "Consumer {}", &[&props.client_id]) }</h2>
             <p class="facts-line">
-                { raw(term(status, status)) }{ trf(lang, " · {} · group ", &[&props.detail]) }
+                { raw(term(status.label(lang), status.word())) }{ trf(lang, " · {} · group ", &[&props.detail]) }
                 <button class="link-button inline" onclick={open_group}>{ &props.group }</button>
             </p>
             <div class="button-row">
@@ -82,20 +83,21 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             if let Some(r) = &props.reason {
                 <p class="reason">{ trf(lang, "Its heartbeats stopped: {}", &[&r.full()]) }</p>
             }
-            { raw(reading_table(&props.reading)) }
+            { raw(reading_table(lang, &props.reading)) }
         </section>
     }
 }
 
 /// Each partition the consumer reads: position, committed offset, lag.
-fn reading_table(reading: &[Reading]) -> String {
+fn reading_table(lang: Lang, reading: &[Reading]) -> String {
     if reading.is_empty() {
         return String::new();
     }
     let mut out = format!(
-        r#"<table class="reading"><thead><tr><th>partition</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
-        term("position", "position"),
-        term("committed", "committed offset"),
+        r#"<table class="reading"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        tr(lang, "partition"),
+        term(tr(lang, "position"), "position"),
+        term(tr(lang, "committed"), "committed offset"),
         term("lag", "lag")
     );
     let or_dash = |v: &Option<u64>| v.map_or("-".to_string(), |v| v.to_string());

@@ -40,8 +40,8 @@ pub fn group_card(props: &GroupCardProps) -> Html {
     };
     let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
-        <section class="card" aria-label={format!("Group {}", g.group)} {onclick} {onkeydown}>
-            { raw(facts(g, &props.topics)) }
+        <section class="card" aria-label={trf(lang, "Group {}", &[&g.group])} {onclick} {onkeydown}>
+            { raw(facts(lang, g, &props.topics)) }
             <div class="button-row">
                 <button onclick={act(|group| Action::AddConsumer { group })}>{ trf(lang, "Add consumer to {}", &[&g.group]) }</button>
                 <button onclick={act(|group| Action::ResetOffsets { group, to: ResetTarget::Earliest })}
@@ -53,32 +53,42 @@ pub fn group_card(props: &GroupCardProps) -> Html {
             if let Some(r) = &props.reason {
                 <p class="reason">{ r.full() }</p>
             }
-            { raw(members(g)) }
-            <pre class="describe" aria-label="Group description">{ props.describe.clone() }</pre>
+            { raw(members(lang, g)) }
+            <pre class="describe" aria-label={tr(lang, "Group description")}>{ props.describe.clone() }</pre>
         </section>
     }
 }
 
-fn facts(g: &GroupView, topics: &[String]) -> String {
-    let state = g.state.map_or("no coordinator", |s| s.as_str());
-    let coordinator = g
-        .coordinator
-        .map_or("none".to_string(), |b| format!("broker {}", b.0));
+fn facts(lang: Lang, g: &GroupView, topics: &[String]) -> String {
+    // The state is Kafka's name (Stable, PreparingRebalance...), the glossary's key too.
+    let (state, state_key) = match g.state {
+        Some(s) => (s.as_str(), s.as_str()),
+        None => (tr(lang, "no coordinator"), "no coordinator"),
+    };
+    let coordinator = g.coordinator.map_or(tr(lang, "none").to_string(), |b| {
+        trf(lang, "broker {}", &[&b.0])
+    });
     format!(
-        r#"<h2>Group {}</h2><p class="facts-line">{} · {} · {} · {}</p><p class="muted">Reads {} · delivered {} records, {} of them twice</p>"#,
-        esc(&g.group),
-        term(state, state),
-        term(&format!("generation {}", g.generation), "generation"),
-        esc(g.protocol.as_deref().unwrap_or("no assignor yet")),
-        term(&format!("coordinator {coordinator}"), "coordinator"),
-        esc(&topics.join(", ")),
-        g.records_delivered,
-        g.duplicates
+        r#"<h2>{}</h2><p class="facts-line">{} · {} · {} · {}</p><p class="muted">{}</p>"#,
+        esc(&trf(lang, "Group {}", &[&g.group])),
+        term(state, state_key),
+        term(&trf(lang, "generation {}", &[&g.generation]), "generation"),
+        esc(g.protocol.as_deref().unwrap_or(tr(lang, "no assignor yet"))),
+        term(&trf(lang, "coordinator {}", &[&coordinator]), "coordinator"),
+        trf(
+            lang,
+            "Reads {} · delivered {} records, {} of them twice",
+            &[
+                &esc(&topics.join(", ")),
+                &g.records_delivered,
+                &g.duplicates
+            ]
+        )
     )
 }
 
-fn members(g: &GroupView) -> String {
-    let mut out = String::from(r#"<h3>Members</h3><ul class="chips">"#);
+fn members(lang: Lang, g: &GroupView) -> String {
+    let mut out = format!(r#"<h3>{}</h3><ul class="chips">"#, tr(lang, "Members"));
     for m in &g.members {
         out.push_str("<li>");
         let select = Act::Select(Selection::Consumer {

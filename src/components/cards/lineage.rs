@@ -48,6 +48,25 @@ fn lane(lang: Lang, step: &LineageStep) -> String {
     }
 }
 
+/// A step's name in `lang` (`StepKind::as_str` is the English, as `kafka-sim` prints it).
+fn step_word(lang: Lang, kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Produced => tr(lang, "produced"),
+        StepKind::Retried => tr(lang, "retried"),
+        StepKind::Appended => tr(lang, "appended"),
+        StepKind::Replicated => tr(lang, "replicated"),
+        StepKind::HighWatermark => tr(lang, "committed-hw"),
+        StepKind::Acked => tr(lang, "acked"),
+        StepKind::Deduplicated => tr(lang, "deduplicated"),
+        StepKind::Delivered => tr(lang, "delivered"),
+        StepKind::Committed => tr(lang, "offset-commit"),
+        StepKind::Truncated => tr(lang, "truncated"),
+        StepKind::Deleted => tr(lang, "deleted"),
+        StepKind::Lost => tr(lang, "lost"),
+        StepKind::Replaced => tr(lang, "replaced"),
+    }
+}
+
 /// How a step reads: good news, a warning, or a loss.
 fn tone(kind: StepKind) -> &'static str {
     match kind {
@@ -98,7 +117,7 @@ pub fn markup(lang: Lang, steps: &[LineageStep], history_from_ms: Option<u64>) -
             out,
             r#" <b class="{}">{}</b> {}</li>"#,
             tone(s.kind),
-            s.kind.as_str(),
+            step_word(lang, s.kind),
             esc(&s.detail)
         );
     }
@@ -157,7 +176,7 @@ fn swimlane(lang: Lang, out: &mut String, steps: &[LineageStep]) {
             r#"<circle class="{}" cx="{x}" cy="{y}" r="6"><title>{} ms: {} {}</title></circle>"#,
             tone(s.kind),
             s.at_ms,
-            s.kind.as_str(),
+            step_word(lang, s.kind),
             esc(&s.detail)
         );
     }

@@ -8,7 +8,9 @@ use yew::prelude::*;
 
 use crate::components::cluster_diagram::role_class;
 use crate::components::panel_markup::{esc, on_act, raw, term, Act};
+use crate::i18n::{tr, trf, Lang};
 use crate::inspect::{PartitionDetail, ReplicaLog};
+use crate::scene::brokers::role_word;
 use crate::scene::words;
 use crate::state::selection::Selection;
 use crate::state::Action;
@@ -23,47 +25,51 @@ pub struct PartitionCardProps {
 
 #[function_component(PartitionCard)]
 pub fn partition_card(props: &PartitionCardProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let d = &props.detail;
     let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
-        <section class="card" aria-label={format!("Partition {}", d.tp)} {onclick} {onkeydown}>
-            { raw(body(d, &props.warnings)) }
+        <section class="card" aria-label={trf(lang, "Partition {}", &[&d.tp])} {onclick} {onkeydown}>
+            { raw(body(lang, d, &props.warnings)) }
         </section>
     }
 }
 
-fn body(d: &PartitionDetail, warnings: &[String]) -> String {
+fn body(lang: Lang, d: &PartitionDetail, warnings: &[String]) -> String {
     let mut out = String::new();
-    let leader = d.leader.map_or("none".to_string(), |b| b.0.to_string());
+    let leader = d
+        .leader
+        .map_or(tr(lang, "none").to_string(), |b| b.0.to_string());
+    // "Leader:" and "Isr:" as Kafka's describe prints them.
     let _ = write!(
         out,
-        r#"<h2>Partition {}</h2><p class="facts-line">{}: {leader} · {} {} · {}: {}</p>"#,
-        d.tp,
+        r#"<h2>{}</h2><p class="facts-line">{}: {leader} · {} {} · {}: {}</p>"#,
+        esc(&trf(lang, "Partition {}", &[&d.tp])),
         term("Leader", "leader"),
-        term("epoch", "epoch"),
+        term(tr(lang, "epoch"), "epoch"),
         d.leader_epoch,
         term("Isr", "ISR"),
-        words::compact_ids(&d.isr)
+        words::compact_ids(lang, &d.isr)
     );
     for w in warnings {
         let _ = write!(out, r#"<p class="warning">⚠ {}</p>"#, esc(w));
     }
     out.push_str(r#"<div class="replica-logs">"#);
     for r in &d.replicas {
-        replica_log(&mut out, d, r);
+        replica_log(lang, &mut out, d, r);
     }
     out.push_str("</div>");
     out
 }
 
-fn replica_log(out: &mut String, d: &PartitionDetail, r: &ReplicaLog) {
+fn replica_log(lang: Lang, out: &mut String, d: &PartitionDetail, r: &ReplicaLog) {
     let _ = write!(
         out,
         r#"<div class="replica-log {}"><h3>Broker {} · {}</h3><p class="muted">{} {} · {} {} · {} {}</p>"#,
         role_class(r.role),
         r.broker.0,
-        r.role.as_str(),
-        term("log start", "log start"),
+        role_word(lang, r.role),
+        term(tr(lang, "log start"), "log start"),
         r.log_start_offset,
         term("HW", "HW"),
         r.high_watermark,
@@ -71,26 +77,39 @@ fn replica_log(out: &mut String, d: &PartitionDetail, r: &ReplicaLog) {
         r.log_end_offset
     );
     if r.records.is_empty() {
-        out.push_str(r#"<p class="muted">empty log</p></div>"#);
+        let _ = write!(
+            out,
+            r#"<p class="muted">{}</p></div>"#,
+            tr(lang, "empty log")
+        );
         return;
     }
-    out.push_str("<table><thead><tr><th>offset</th><th>key</th><th>value</th><th>time</th><th>epoch</th></tr></thead><tbody>");
+    let _ = write!(
+        out,
+        "<table><thead><tr><th>offset</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        tr(lang, "key"),
+        tr(lang, "value"),
+        tr(lang, "time"),
+        tr(lang, "epoch")
+    );
     for rec in &r.records {
         let act = Act::Select(Selection::Record {
             tp: d.tp.clone(),
             offset: rec.offset,
         });
         let (class, title) = if rec.committed {
-            ("committed", "committed: below the HW")
+            ("committed", tr(lang, "committed: below the HW"))
         } else {
-            ("uncommitted", "not yet committed: at or above the HW")
+            (
+                "uncommitted",
+                tr(lang, "not yet committed: at or above the HW"),
+            )
         };
         let _ = write!(
             out,
-            r#"<tr class="{class}" title="{title}" tabindex="0" data-act="{}" aria-label="Record {} offset {}"><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>"#,
+            r#"<tr class="{class}" title="{title}" tabindex="0" data-act="{}" aria-label="{}"><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>"#,
             esc(&act.encode()),
-            d.tp,
-            rec.offset,
+            esc(&trf(lang, "Record {} offset {}", &[&d.tp, &rec.offset])),
             rec.offset,
             esc(&rec.key),
             esc(&rec.value),

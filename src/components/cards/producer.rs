@@ -4,6 +4,7 @@ use kafka_sim::view::ProducerView;
 use yew::prelude::*;
 
 use crate::components::panel_markup::{esc, raw, term};
+use crate::i18n::{tr, trf, Lang};
 
 #[derive(Properties, PartialEq)]
 pub struct ProducerCardProps {
@@ -14,40 +15,53 @@ pub struct ProducerCardProps {
 
 #[function_component(ProducerCard)]
 pub fn producer_card(props: &ProducerCardProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let p = &props.producer;
     html! {
-        <section class="card" aria-label={format!("Producer {}", p.name)}>
-            { raw(body(p, props.is_load)) }
+        <section class="card" aria-label={trf(lang, "Producer {}", &[&p.name])}>
+            { raw(body(lang, p, props.is_load)) }
         </section>
     }
 }
 
-fn body(p: &ProducerView, is_load: bool) -> String {
+fn body(lang: Lang, p: &ProducerView, is_load: bool) -> String {
     let s = &p.stats;
     let sends = match (&p.topic, p.running) {
-        (Some(t), true) => format!("{} records/s to {}", p.rate_per_s, esc(t)),
-        (Some(t), false) => format!("stopped · {}", esc(t)),
-        (None, _) => "sends what the Produce form sends".to_string(),
+        (Some(t), true) => trf(lang, "{} records/s to {}", &[&p.rate_per_s, &esc(t)]),
+        (Some(t), false) => trf(lang, "stopped · {}", &[&esc(t)]),
+        (None, _) => tr(lang, "sends what the Produce form sends").to_string(),
     };
     let mut out = format!(
-        r#"<h2>Producer {}</h2><p class="facts-line">{sends} · {}</p><dl class="facts"><dt>sent</dt><dd>{}</dd><dt>acknowledged</dt><dd>{}</dd><dt>failed</dt><dd>{}</dd><dt>batches retried</dt><dd>{}</dd><dt>waiting</dt><dd>{}</dd></dl>"#,
-        esc(&p.name),
+        r#"<h2>{}</h2><p class="facts-line">{sends} · {}</p><dl class="facts"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>"#,
+        esc(&trf(lang, "Producer {}", &[&p.name])),
         term(&format!("acks={}", p.acks.as_str()), "acks"),
+        tr(lang, "sent"),
         s.records_sent,
+        tr(lang, "acknowledged"),
         s.records_acked,
+        tr(lang, "failed"),
         s.records_failed,
+        tr(lang, "batches retried"),
         s.batches_retried,
+        tr(lang, "waiting"),
         p.pending_records
     );
     if let Some((at, e)) = &p.last_error {
+        // The exception's name and message are Kafka's words.
         out.push_str(&format!(
-            r#"<p class="error-block">Last error at {at} ms: {}: {}</p>"#,
-            e.kind.name(),
-            esc(&e.message)
+            r#"<p class="error-block">{}</p>"#,
+            trf(
+                lang,
+                "Last error at {} ms: {}: {}",
+                &[at, &e.kind.name(), &esc(&e.message)]
+            )
         ));
     }
     if is_load {
-        out.push_str(r#"<p class="muted">Its rate, start and stop are with the Produce form.</p>"#);
+        out.push_str(&format!(
+            r#"<p class="muted">{}</p>"#,
+            tr(lang, "Its rate, start and stop are with the Produce form.")
+        ));
     }
     out
 }

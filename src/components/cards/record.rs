@@ -8,7 +8,9 @@ use yew::prelude::*;
 
 use crate::components::cluster_diagram::role_class;
 use crate::components::panel_markup::{esc, raw, term};
+use crate::i18n::{tr, trf, Lang};
 use crate::inspect::RecordDetail;
+use crate::scene::brokers::role_word;
 
 #[derive(Properties, PartialEq)]
 pub struct RecordCardProps {
@@ -17,18 +19,19 @@ pub struct RecordCardProps {
 
 #[function_component(RecordCard)]
 pub fn record_card(props: &RecordCardProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let r = &props.record;
     html! {
-        <section class="card" aria-label={format!("Record {} offset {}", r.tp, r.offset)}>
-            { raw(body(r)) }
+        <section class="card" aria-label={trf(lang, "Record {} offset {}", &[&r.tp, &r.offset])}>
+            { raw(body(lang, r)) }
         </section>
     }
 }
 
-fn body(r: &RecordDetail) -> String {
+fn body(lang: Lang, r: &RecordDetail) -> String {
     let mut out = String::new();
     let headers = if r.headers.is_empty() {
-        "none".to_string()
+        tr(lang, "none").to_string()
     } else {
         r.headers
             .iter()
@@ -37,12 +40,14 @@ fn body(r: &RecordDetail) -> String {
     };
     let _ = write!(
         out,
-        r#"<h2>Record {tp} offset {o}</h2><dl class="facts"><dt>topic</dt><dd>{t}</dd><dt>{}</dt><dd>{p}</dd><dt>{}</dt><dd>{o}</dd><dt>{}</dt><dd>{e}</dd><dt>timestamp</dt><dd>{ts} ms (CreateTime)</dd><dt>{}</dt><dd class="mono">{k}</dd><dt>value</dt><dd class="mono">{v}</dd><dt>headers</dt><dd class="mono">{headers}</dd></dl>"#,
-        term("partition", "partition"),
+        r#"<h2>{title}</h2><dl class="facts"><dt>{topic}</dt><dd>{t}</dd><dt>{}</dt><dd>{p}</dd><dt>{}</dt><dd>{o}</dd><dt>{}</dt><dd>{e}</dd><dt>timestamp</dt><dd>{ts} ms (CreateTime)</dd><dt>{}</dt><dd class="mono">{k}</dd><dt>{value}</dt><dd class="mono">{v}</dd><dt>headers</dt><dd class="mono">{headers}</dd></dl>"#,
+        term(tr(lang, "partition"), "partition"),
         term("offset", "offset"),
-        term("leader epoch", "epoch"),
-        term("key", "key"),
-        tp = r.tp,
+        term(tr(lang, "leader epoch"), "epoch"),
+        term(tr(lang, "key"), "key"),
+        title = esc(&trf(lang, "Record {} offset {}", &[&r.tp, &r.offset])),
+        topic = tr(lang, "topic"),
+        value = tr(lang, "value"),
         t = esc(&r.tp.topic),
         p = r.tp.partition.0,
         o = r.offset,
@@ -51,16 +56,20 @@ fn body(r: &RecordDetail) -> String {
         k = esc(&r.key),
         v = esc(&r.value),
     );
-    journey(&mut out, r);
+    journey(lang, &mut out, r);
     out
 }
 
 /// Where the record has got to, one step a line, each ticked when done.
-fn journey(out: &mut String, r: &RecordDetail) {
+fn journey(lang: Lang, out: &mut String, r: &RecordDetail) {
     let _ = write!(
         out,
-        r#"<ol class="journey" aria-label="Journey of record {} offset {}">"#,
-        r.tp, r.offset
+        r#"<ol class="journey" aria-label="{}">"#,
+        esc(&trf(
+            lang,
+            "Journey of record {} offset {}",
+            &[&r.tp, &r.offset]
+        ))
     );
     let mut step = |done: bool, text: String| {
         let _ = write!(
@@ -77,42 +86,45 @@ fn journey(out: &mut String, r: &RecordDetail) {
                 r#"broker {} <span class="role {}">{}</span>{}"#,
                 b.0,
                 role_class(*role),
-                role.as_str(),
+                role_word(lang, *role),
                 if *has {
-                    ": has it"
+                    tr(lang, ": has it")
                 } else {
-                    ": does not have it (yet)"
+                    tr(lang, ": does not have it (yet)")
                 }
             ),
         );
     }
     step(
         r.committed,
-        format!(
-            "the {}{}",
-            term("HW", "HW"),
-            if r.committed {
-                " passed it: committed"
-            } else {
-                " has not passed it: not committed yet"
-            }
-        ),
+        if r.committed {
+            trf(lang, "the {} passed it: committed", &[&term("HW", "HW")])
+        } else {
+            trf(
+                lang,
+                "the {} has not passed it: not committed yet",
+                &[&term("HW", "HW")],
+            )
+        },
     );
     for g in &r.groups {
         step(
             g.committed,
-            format!(
+            trf(
+                lang,
                 "group {}: {}{}",
-                esc(&g.group),
-                match &g.fetched_by {
-                    Some(m) => format!("delivered to {}", esc(m)),
-                    None => "not delivered yet".to_string(),
-                },
-                if g.committed {
-                    ", offset committed"
-                } else {
-                    ""
-                }
+                &[
+                    &esc(&g.group),
+                    &match &g.fetched_by {
+                        Some(m) => trf(lang, "delivered to {}", &[&esc(m)]),
+                        None => tr(lang, "not delivered yet").to_string(),
+                    },
+                    &if g.committed {
+                        tr(lang, ", offset committed")
+                    } else {
+                        ""
+                    },
+                ],
             ),
         );
     }
