@@ -49,11 +49,7 @@ pub fn use_clock(playing: bool, half_rate: bool, dispatch: Callback<Action>) {
                 let limit = *halt_at.borrow();
                 if bytes > limit {
                     *halt_at.borrow_mut() = bytes + MEMORY_STEP_BYTES;
-                    dispatch.emit(Action::Halt(format!(
-                        "Paused: this run uses {} MB of the browser's memory, close to its limit. \
-                         Pressing Play goes on; reloading the page starts over.",
-                        (bytes / 1_048_576.0) as u64
-                    )));
+                    dispatch.emit(Action::HaltMemory((bytes / 1_048_576.0) as u64));
                 }
             })
         });

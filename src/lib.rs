@@ -85,7 +85,6 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
-    use_saved_run(&state, dispatch.clone());
     frames::use_clock(
         state.clock.playing,
         state.clock.speed >= frames::HALF_RATE_SPEED,
@@ -93,6 +92,7 @@ pub fn app() -> Html {
     );
     use_keyboard(dispatch.clone());
     let (lang, set_lang) = use_language();
+    use_saved_run(&state, dispatch.clone(), lang);
     glossary::set_language(lang);
     {
         let dispatch = dispatch.clone();
@@ -619,7 +619,7 @@ fn use_language() -> (Lang, Callback<Lang>) {
 /// At start, a shared link (`#run=...`) opens its run, or else the run saved by the last visit
 /// of this cluster resumes where it was.
 #[hook]
-fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>) {
+fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>, lang: Lang) {
     let preset = state.preset;
     use_effect_with((), move |_| {
         let fragment = gloo::utils::window().location().hash().unwrap_or_default();
@@ -627,22 +627,26 @@ fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>)
             yew::platform::spawn_local(async move {
                 match share::from_fragment(&fragment).await {
                     Some(Ok(text)) => dispatch.emit(Action::Import(text)),
-                    Some(Err(e)) => {
-                        dispatch.emit(Action::Refuse(format!("Cannot open the link: {e}.")))
-                    }
+                    Some(Err(e)) => dispatch.emit(Action::Refuse(i18n::trf(
+                        lang,
+                        "Cannot open the link: {}.",
+                        &[&e],
+                    ))),
                     None => {}
                 }
             });
         } else if let Ok(Some(text)) =
             gloo::storage::LocalStorage::raw().get_item(share::STORAGE_KEY)
         {
-            match state::run::Run::import(&text) {
+            match state::run::Run::import(lang, &text) {
                 Ok((run, until)) if Preset::of(&run.opening) == Some(preset) => {
                     dispatch.emit(Action::Open(Box::new(run), until))
                 }
                 Ok(_) => {}
-                Err(e) => dispatch.emit(Action::Refuse(format!(
-                    "Could not resume the last run: {e}."
+                Err(e) => dispatch.emit(Action::Refuse(i18n::trf(
+                    lang,
+                    "Could not resume the last run: {}.",
+                    &[&e],
                 ))),
             }
         }

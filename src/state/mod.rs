@@ -161,8 +161,9 @@ pub enum Action {
     /// Say why something of the timeline bar could not be done (a file unread, ...).
     Refuse(String),
     SetSpeed(f64),
-    /// The app stops the clock by itself and says why (e.g. memory nearly full).
-    Halt(String),
+    /// The app stops the clock by itself: the run uses this many MB of the browser's memory,
+    /// close to its limit.
+    HaltMemory(u64),
     Select(Option<Selection>),
     /// Find a record: `TOPIC-PARTITION@OFFSET` opens it, anything else is a key to look for.
     FindRecord(String),
@@ -559,7 +560,7 @@ impl SimState {
         let Some(loaded) = all.get(i) else {
             return self.clone();
         };
-        match Run::import(&loaded.scenario) {
+        match Run::import(self.lang(), &loaded.scenario) {
             // The lesson starts where its scenario runs to.
             Ok((run, until)) => {
                 let mut next = self.opened(run, until);
@@ -773,7 +774,7 @@ impl Reducible for SimState {
                     next.show(engine);
                 }
             }
-            Action::Import(text) => match Run::import(&text) {
+            Action::Import(text) => match Run::import(next.lang(), &text) {
                 Ok((run, until)) => next = next.opened(run, until),
                 Err(e) => {
                     let said = trf(next.lang(), "Cannot open it: {}", &[&e]);
@@ -783,9 +784,13 @@ impl Reducible for SimState {
             Action::Open(run, until) => next = next.opened(*run, until),
             Action::Refuse(why) => next.refuse(Panel::Timeline, why),
             Action::SetSpeed(speed) => next.clock.set_speed(speed),
-            Action::Halt(why) => {
+            Action::HaltMemory(mb) => {
                 next.clock.playing = false;
-                next.halted = Some(why);
+                next.halted = Some(trf(
+                    next.lang(),
+                    "Paused: this run uses {} MB of the browser's memory, close to its limit. Pressing Play goes on; reloading the page starts over.",
+                    &[&mb],
+                ));
             }
             Action::Select(selection) => next.select(selection),
             Action::FindRecord(query) => next.find_record(query.trim()),

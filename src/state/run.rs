@@ -6,6 +6,7 @@
 use kafka_sim::scenario::{parse_scenario, run_scenario, Scenario, Step};
 use kafka_sim::{Command, Engine};
 
+use crate::i18n::{trf, Lang};
 use crate::opening::Preset;
 
 /// The largest scenario file or link the app opens, bytes (a long session of clicks is a few
@@ -63,22 +64,29 @@ impl Run {
     /// A run read from a scenario file, and the time it runs to. Its steps at t = 0 are the
     /// opening; the later ones are commands of the run (they can be undone, and the timeline
     /// replays them), in the order `kafka-sim run` applies them.
-    pub fn import(text: &str) -> Result<(Run, u64), String> {
+    /// Why it is refused is said in `lang` (a scenario file's own error, naming the step and
+    /// field, stays as `kafka-sim` says it).
+    pub fn import(lang: Lang, text: &str) -> Result<(Run, u64), String> {
         if text.len() > MAX_SCENARIO_BYTES {
-            return Err(format!(
-                "it is {} bytes; the app opens scenarios of at most {MAX_SCENARIO_BYTES}",
-                text.len()
+            return Err(trf(
+                lang,
+                "it is {} bytes; the app opens scenarios of at most {}",
+                &[&text.len(), &MAX_SCENARIO_BYTES],
             ));
         }
         let mut opening = parse_scenario(text).map_err(|e| e.to_string())?;
         let until = opening.until_ms;
         let limit = max_replay_ms(opening.brokers);
         if until > limit {
-            return Err(format!(
-                "it runs to {}; the app replays at most {} of a cluster of {} brokers (until_ms at most {limit})",
-                crate::state::timeline::clock_text(until),
-                crate::state::timeline::clock_text(limit),
-                opening.brokers
+            return Err(trf(
+                lang,
+                "it runs to {}; the app replays at most {} of a cluster of {} brokers (until_ms at most {})",
+                &[
+                    &crate::state::timeline::clock_text(until),
+                    &crate::state::timeline::clock_text(limit),
+                    &opening.brokers,
+                    &limit,
+                ],
             ));
         }
         kafka_sim::sorting::sort_by_key(&mut opening.steps, |s| s.at_ms);
@@ -146,7 +154,7 @@ pub(crate) mod tests {
         let now = state.engine().now();
         let text = state.run().export(now);
         assert!(text.contains("\"op\":\"kill_broker\""), "{text}");
-        let (run, until) = Run::import(&text).expect("the export reads back");
+        let (run, until) = Run::import(Lang::En, &text).expect("the export reads back");
         assert_eq!(until, now);
         let mut replayed = run.replay(until);
         let mut live = state.engine.borrow_mut();
@@ -160,7 +168,7 @@ pub(crate) mod tests {
     fn a_scenario_opens_as_its_preset() {
         let state = session();
         let text = state.run().export(state.engine().now());
-        let (run, _) = Run::import(&text).unwrap();
+        let (run, _) = Run::import(Lang::En, &text).unwrap();
         assert_eq!(Preset::of(&run.opening), Some(Preset::Classic));
         let large = Run::new(Preset::Large).scenario(0);
         assert_eq!(Preset::of(&large), Some(Preset::Large));
