@@ -101,7 +101,7 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("Group '{}' exists already: add a consumer to it instead.", "O grupo '{}' já existe: adicione um consumidor a ele."),
     ("Group description", "Descrição do grupo"),
     ("Group {}", "Grupo {}"),
-    ("Group {} is Stable: generation {}, {} share the partitions ({}).", "O grupo {} está Stable: geração {}, {} dividem as partições ({})."),
+    ("Group {} is Stable: generation {}, {} share the partitions ({}).", "O grupo {} está Stable: geração {}, partições divididas entre {} ({})."),
     ("Group {} is rebalancing ({}): every member must rejoin before partitions are handed out again.", "O grupo {} está rebalanceando ({}): todo membro precisa entrar de novo antes de as partições serem distribuídas outra vez."),
     ("Group {} removed {}: no heartbeat for session.timeout.ms=45000.", "O grupo {} removeu {}: sem heartbeat por session.timeout.ms=45000."),
     ("Group {}'s committed offsets were reset on {}.", "Os offsets commitados do grupo {} foram redefinidos em {}."),
