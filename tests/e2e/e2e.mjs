@@ -655,11 +655,17 @@ check('three lessons in each language (screenshots)', async ({ browser }) => {
 });
 
 check('a REST proxy and Kafka Connect are drawn as their own nodes, with the HTTP client, the table and the store beyond them (screenshots)', async ({ browser }) => {
-  for (const [name, viewport] of [['laptop', LAPTOP], ['wide', WIDE], ['phone', PHONE]]) {
+  // The words each language draws (Kafka's names, such as "REST proxy" and put(), stay).
+  const words = {
+    en: { pause: 'Pause', client: 'HTTP client web-shop', table: 'table customers', store: 'store data-warehouse', consumer: 'Consumer' },
+    'pt-BR': { pause: 'Pausar', client: 'cliente HTTP web-shop', table: 'tabela customers', store: 'destino data-warehouse', consumer: 'Consumidor' },
+  };
+  for (const [name, viewport, lang] of [['laptop', LAPTOP, 'en'], ['wide', WIDE, 'en'], ['phone', PHONE, 'en'], ['laptop-pt-BR', LAPTOP, 'pt-BR']]) {
+    const w = words[lang];
     const page = await freshPage(browser, viewport);
     if (name === 'phone') await page.getByRole('button', { name: 'Show controls' }).click();
     await page.getByLabel('Speed').selectOption('100');
-    const titles = await lessonTitles(page, 'en');
+    const titles = await lessonTitles(page, lang);
     const title = titles.find((t) => t.includes('REST proxy'));
     if (!title) throw new Error(`no lesson on the REST proxy and Connect in ${titles}`);
     await page.getByRole('button', { name: title, exact: true }).click();
@@ -668,7 +674,7 @@ check('a REST proxy and Kafka Connect are drawn as their own nodes, with the HTT
       await steps.nth(k).getByRole('button', { name: 'Show me', exact: true }).click();
       await until(`step ${k + 1} is checked`, () => steps.nth(k).getByRole('checkbox').isChecked(), 60000);
     }
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: w.pause }).click();
     if (name === 'phone') await page.getByRole('button', { name: 'Hide controls' }).click();
     const proxy = page.locator('g.producer[data-producer="rest-proxy"]');
     await proxy.locator('.outside-name').waitFor({ state: 'attached' });
@@ -678,20 +684,20 @@ check('a REST proxy and Kafka Connect are drawn as their own nodes, with the HTT
       if (!got.some((t) => t.startsWith(text))) throw new Error(`${name}: ${cls} says ${JSON.stringify(got)}, not "${text}"`);
     };
     await want(proxy, '.node-kind', 'REST proxy');
-    await want(proxy, '.outside-name', 'HTTP client web-shop');
+    await want(proxy, '.outside-name', w.client);
     await want(proxy, '.outside-via', 'POST /topics/web-orders');
     const source = page.locator('g.producer[data-producer="connector-producer-crm-source-0"]');
     await want(source, '.node-kind', 'Kafka Connect source');
-    await want(source, '.outside-name', 'table customers');
+    await want(source, '.outside-name', w.table);
     await want(source, '.node-title', '⇢ crm-source task 0');
     const sink = page.locator('g.group[data-group="connect-warehouse"]');
     await want(sink, '.node-kind', 'Kafka Connect sink');
-    await want(sink, '.outside-name', 'store data-warehouse');
+    await want(sink, '.outside-name', w.store);
     await want(sink, '.outside-via', 'put() ');
     const tasks = await sink.locator('.member-name').allTextContents();
     if (tasks.join() !== 'task 0,task 1,task 2') throw new Error(`${name}: sink tasks ${tasks}`);
     // Each task is still the consumer Kafka names it, for the card and assistive technology.
-    await page.getByRole('button', { name: 'Consumer connector-consumer-warehouse-2' }).waitFor();
+    await page.getByRole('button', { name: `${w.consumer} connector-consumer-warehouse-2` }).waitFor();
     const small = await page.$$eval('g.outside text, .node-kind', (ts) => ts
       .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 1) }))
       .filter((t) => t.px < 11));
