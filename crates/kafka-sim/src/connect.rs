@@ -72,6 +72,45 @@ fn one() -> u32 {
     1
 }
 
+impl ConnectorSpec {
+    /// A source of one task reading `table` into `topic`, `rate_per_s` rows a second keyed by
+    /// `keys` (cycled through; `None`: no key).
+    pub fn source(
+        name: &str,
+        table: &str,
+        topic: &str,
+        rate_per_s: u64,
+        keys: Option<Vec<String>>,
+    ) -> Self {
+        ConnectorSpec {
+            name: name.to_string(),
+            class: ConnectorClass::Source,
+            tasks_max: 1,
+            table: Some(table.to_string()),
+            topic: Some(topic.to_string()),
+            rate_per_s: Some(rate_per_s),
+            keys,
+            topics: Vec::new(),
+            store: None,
+        }
+    }
+
+    /// A sink of `tasks_max` tasks reading `topics` into the store named after it.
+    pub fn sink(name: &str, topics: &[&str], tasks_max: u32) -> Self {
+        ConnectorSpec {
+            name: name.to_string(),
+            class: ConnectorClass::Sink,
+            tasks_max,
+            table: None,
+            topic: None,
+            rate_per_s: None,
+            keys: None,
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            store: None,
+        }
+    }
+}
+
 /// A connector's kind; in JSON `"source"` or `"sink"`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]

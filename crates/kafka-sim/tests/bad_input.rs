@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use kafka_sim::check::{run_scenario_checked, Checker};
 use kafka_sim::command::{JoinGroupSpec, ResetTarget};
-use kafka_sim::connect::{ConnectorClass, ConnectorSpec};
+use kafka_sim::connect::ConnectorSpec;
 use kafka_sim::scenario::parse_scenario;
 use kafka_sim::{Acks, BrokerId, Command, Engine, NewTopic};
 use proptest::prelude::*;
@@ -306,31 +306,12 @@ fn command() -> impl Strategy<Value = Command> {
             0u64..30,
         )
             .prop_map(|(name, tasks_max, sink, topic, rate)| {
-                let spec = if sink {
-                    ConnectorSpec {
-                        name: name.into(),
-                        class: ConnectorClass::Sink,
-                        tasks_max,
-                        table: None,
-                        topic: None,
-                        rate_per_s: None,
-                        keys: None,
-                        topics: vec![topic],
-                        store: None,
-                    }
+                let mut spec = if sink {
+                    ConnectorSpec::sink(name, &[topic.as_str()], 1)
                 } else {
-                    ConnectorSpec {
-                        name: name.into(),
-                        class: ConnectorClass::Source,
-                        tasks_max,
-                        table: Some("rows".into()),
-                        topic: Some(topic),
-                        rate_per_s: Some(rate),
-                        keys: Some(vec!["k".into()]),
-                        topics: Vec::new(),
-                        store: None,
-                    }
+                    ConnectorSpec::source(name, "rows", &topic, rate, Some(vec!["k".into()]))
                 };
+                spec.tasks_max = tasks_max;
                 Command::PutConnector(Box::new(spec))
             }),
         prop_oneof![Just("w"), Just("x")]

@@ -11,30 +11,14 @@ use kafka_sim::group::GroupState;
 use kafka_sim::{Acks, Command, Engine, ErrorKind};
 
 fn source(name: &str, table: &str, topic: &str, keys: &[&str]) -> ConnectorSpec {
-    ConnectorSpec {
-        name: name.into(),
-        class: ConnectorClass::Source,
-        tasks_max: 1,
-        table: Some(table.into()),
-        topic: Some(topic.into()),
-        rate_per_s: Some(10),
-        keys: Some(keys.iter().map(|k| k.to_string()).collect()),
-        topics: Vec::new(),
-        store: None,
-    }
+    let keys = keys.iter().map(|k| k.to_string()).collect();
+    ConnectorSpec::source(name, table, topic, 10, Some(keys))
 }
 
 fn sink(name: &str, topics: &[&str], tasks_max: u32) -> ConnectorSpec {
     ConnectorSpec {
-        name: name.into(),
-        class: ConnectorClass::Sink,
-        tasks_max,
-        table: None,
-        topic: None,
-        rate_per_s: None,
-        keys: None,
-        topics: topics.iter().map(|t| t.to_string()).collect(),
         store: Some("warehouse-db".into()),
+        ..ConnectorSpec::sink(name, topics, tasks_max)
     }
 }
 
