@@ -16,6 +16,8 @@ use crate::state::selection::{Mark, Selection};
 
 pub const PRODUCER_W: f64 = 176.0;
 const PRODUCER_LINE_H: f64 = 17.0;
+/// Characters of a 12 px detail line that fit a producer box.
+const PRODUCER_LINE_CHARS: usize = 26;
 pub const GROUP_W: f64 = 220.0;
 const GROUP_HEADER_H: f64 = 46.0;
 const GROUP_REASON_H: f64 = 32.0;
@@ -200,18 +202,26 @@ fn producer_lines(
         (None, _) => tr(lang, "the Produce form").to_string(),
     };
     let s = &p.stats;
-    // `acks=all` is Kafka's setting: never translated.
-    let lines = vec![
-        format!("{sends} · acks={acks}"),
-        trf(
-            lang,
-            "acked {} · failed {}",
-            &[
-                &words::count(s.records_acked),
-                &words::count(s.records_failed),
-            ],
-        ),
-    ];
+    let counts = trf(
+        lang,
+        "acked {} · failed {}",
+        &[
+            &words::count(s.records_acked),
+            &words::count(s.records_failed),
+        ],
+    );
+    // `acks=all` is Kafka's setting: never translated. It shares the first line when that
+    // still fits the box, else it takes a line of its own (a long topic name).
+    let one_line = format!("{sends} · acks={acks}");
+    let lines = if one_line.chars().count() <= PRODUCER_LINE_CHARS {
+        vec![one_line, counts]
+    } else {
+        vec![
+            words::ellipsis(&sends, PRODUCER_LINE_CHARS),
+            format!("acks={acks}"),
+            counts,
+        ]
+    };
     let recent = p
         .last_error
         .as_ref()

@@ -703,6 +703,12 @@ check('a REST proxy and Kafka Connect are drawn as their own nodes, with the HTT
       .filter((t) => t.px < 11));
     if (small.length) throw new Error(`${name}: text under 11 px: ${JSON.stringify(small)}`);
     await page.screenshot({ path: join(outDir, `${name}-around-kafka.png`) });
+    // The cluster view draws them the same way, beside the brokers.
+    await page.getByRole('button', { name: lang === 'en' ? 'Cluster view' : 'Visão do cluster' }).click();
+    await page.locator('g.group[data-group="connect-warehouse"] .outside-name').waitFor({ state: 'attached' });
+    await nextFrames(page);
+    await page.screenshot({ path: join(outDir, `${name}-around-kafka-cluster.png`) });
+    await page.getByRole('button', { name: lang === 'en' ? 'Topic view' : 'Visão do tópico' }).click();
     if (name === 'laptop') {
       // The connector's card changes tasks.max: one task fewer is one consumer fewer.
       await page.getByRole('button', { name: 'Group connect-warehouse' }).click();
