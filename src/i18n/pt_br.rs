@@ -412,7 +412,7 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("time", "tempo"),
     ("topic", "tópico"),
     ("topic {} deleted", "tópico {} apagado"),
-    ("transaction of producer id {} aborted; read_uncommitted reads it", "transação do produtor (producer id {}) abortada; read_uncommitted a lê"),
+    ("transaction of producer id {} aborted; read_uncommitted reads it", "transação do produtor de id {} abortada; read_uncommitted a lê"),
     ("truncated", "truncado"),
     ("unclean", "unclean"),
     ("unclean.leader.election.enable of {}", "unclean.leader.election.enable de {}"),

@@ -177,7 +177,11 @@ fn entries(lang: Lang, list: &[LedgerEntry], total: usize) -> String {
         if let (Some(g), Some(c)) = (&e.group, &e.consumer) {
             out.push_str(&trf(lang, " · group {} consumer {}", &[&esc(g), &esc(c)]));
         }
-        let _ = write!(out, r#"<div class="muted">{}</div><div>"#, esc(&entry_reason(lang, &e.reason)));
+        let _ = write!(
+            out,
+            r#"<div class="muted">{}</div><div>"#,
+            esc(&entry_reason(lang, &e.reason))
+        );
         button(
             &mut out,
             "link-button",

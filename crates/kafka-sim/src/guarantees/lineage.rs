@@ -168,15 +168,9 @@ pub enum StepDetail {
         election: Option<ElectionKind>,
     },
     /// Handed to a group's consumer.
-    Delivered {
-        group: Arc<str>,
-        consumer: Arc<str>,
-    },
+    Delivered { group: Arc<str>, consumer: Arc<str> },
     /// Handed again to a group that already had it.
-    DeliveredAgain {
-        group: Arc<str>,
-        consumer: Arc<str>,
-    },
+    DeliveredAgain { group: Arc<str>, consumer: Arc<str> },
     /// The group committed an offset past the record.
     Committed { group: Arc<str>, offset: Offset },
 }
