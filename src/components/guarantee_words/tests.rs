@@ -105,6 +105,15 @@ fn english_words(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Words for a message, comma-separated (no Debug formatting in `src/`, tests included).
+fn list<T: std::fmt::Display>(words: impl IntoIterator<Item = T>) -> String {
+    words
+        .into_iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A variant's name (exhaustive: a new variant must be named here, and in `STEP_VARIANTS`).
 fn step_variant(d: &StepDetail) -> &'static str {
     match d {
@@ -250,8 +259,10 @@ fn details_and_reasons() -> (Vec<StepDetail>, Vec<EntryReason>) {
             .map(|e| reason_variant(&e.reason))
             .collect();
         eprintln!(
-            "{name}: {} records, steps {seen:?} reasons {why:?}",
-            records.len()
+            "{name}: {} records, steps {} reasons {}",
+            records.len(),
+            list(&seen),
+            list(&why)
         );
     }
     (details, reasons)
@@ -301,11 +312,20 @@ fn every_step_and_reason_of_a_busy_run_says_no_english_word_in_portuguese() {
     }
     assert!(
         english_seen.len() > 40,
-        "the English texts say many of the words: {english_seen:?}"
+        "the English texts say many of the words: {}",
+        list(&english_seen)
     );
     left.sort();
     left.dedup();
-    assert!(left.is_empty(), "English left in Portuguese: {left:#?}");
+    let left: Vec<String> = left
+        .iter()
+        .map(|(pt, words)| format!("{pt} ({})", list(words)))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "English left in Portuguese:\n{}",
+        left.join("\n")
+    );
 }
 
 #[test]
@@ -430,8 +450,8 @@ fn every_case_within_a_variant_says_no_english_word_in_portuguese() {
         assert!(!english_words(&en).is_empty(), "{en}");
         assert!(
             english_words(&pt).is_empty(),
-            "{pt}: {:?}",
-            english_words(&pt)
+            "{pt}: {}",
+            list(english_words(&pt))
         );
     }
 }
