@@ -17,6 +17,7 @@ pub mod charts;
 pub mod clients;
 pub mod cluster_diagram;
 pub mod dots;
+pub mod guarantee_words;
 pub mod inline_error;
 pub mod legend;
 pub mod markup;

@@ -121,7 +121,7 @@ fn acks_1_records_lost_by_a_failover_are_listed_with_their_offsets() {
         .filter(|e| e.kind == EntryKind::Lost)
         .flat_map(|e| {
             assert_eq!(e.tp, TopicPartition::new("t", 0));
-            assert!(e.reason.contains("clean election"), "{}", e.reason);
+            assert!(e.reason.text().contains("clean election"), "{}", e.reason);
             e.start.0..e.end.0
         })
         .collect();
@@ -144,7 +144,7 @@ fn a_killed_consumers_redelivered_records_are_duplicates_with_their_reason() {
         assert_eq!(d.group.as_deref(), Some("billing"));
         assert_eq!(d.consumer.as_deref(), Some("billing-1"));
         assert!(
-            d.reason.contains("billing-2 died before committing"),
+            d.reason.text().contains("billing-2 died before committing"),
             "{}",
             d.reason
         );
@@ -201,10 +201,10 @@ fn a_record_sent_again_after_its_leader_died_shows_each_retry_with_its_error() {
     let tp = TopicPartition::new("orders", 0);
     let steps = lineage(&run.engine, &tp, Offset(1));
     let kinds: Vec<StepKind> = steps.iter().map(|s| s.kind).collect();
-    let retried: Vec<&str> = steps
+    let retried: Vec<String> = steps
         .iter()
         .filter(|s| s.kind == StepKind::Retried)
-        .map(|s| s.detail.as_str())
+        .map(|s| s.detail.text())
         .collect();
     assert_eq!(retried.len(), 11, "{steps:#?}");
     assert!(
@@ -235,6 +235,7 @@ fn a_record_truncated_after_an_unclean_election_says_so() {
     assert!(
         steps[truncated]
             .detail
+            .text()
             .contains("after the unclean election"),
         "{}",
         steps[truncated].detail

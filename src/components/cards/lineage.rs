@@ -11,6 +11,7 @@ use std::fmt::Write;
 use kafka_sim::guarantees::{LineageStep, StepKind};
 use yew::prelude::*;
 
+use crate::components::guarantee_words::step_detail;
 use crate::components::panel_markup::{button, esc, on_act, raw, Act};
 use crate::i18n::{tr, trf, Lang};
 use crate::state::timeline::clock_text;
@@ -118,7 +119,7 @@ pub fn markup(lang: Lang, steps: &[LineageStep], history_from_ms: Option<u64>) -
             r#" <b class="{}">{}</b> {}</li>"#,
             tone(s.kind),
             step_word(lang, s.kind),
-            esc(&s.detail)
+            esc(&step_detail(lang, &s.detail))
         );
     }
     let _ = write!(
@@ -177,7 +178,7 @@ fn swimlane(lang: Lang, out: &mut String, steps: &[LineageStep]) {
             tone(s.kind),
             s.at_ms,
             step_word(lang, s.kind),
-            esc(&s.detail)
+            esc(&step_detail(lang, &s.detail))
         );
     }
     out.push_str("</svg></div>");
@@ -186,6 +187,7 @@ fn swimlane(lang: Lang, out: &mut String, steps: &[LineageStep]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kafka_sim::guarantees::StepDetail;
     use kafka_sim::BrokerId;
 
     fn step(at_ms: u64, kind: StepKind, broker: Option<u32>, group: Option<&str>) -> LineageStep {
@@ -194,7 +196,10 @@ mod tests {
             kind,
             broker: broker.map(BrokerId),
             group: group.map(Into::into),
-            detail: format!("{} <b>", kind.as_str()),
+            detail: StepDetail::Delivered {
+                group: "<b>".into(),
+                consumer: kind.as_str().into(),
+            },
         }
     }
 

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use kafka_sim::guarantees::{EntryKind, LedgerCounts, LedgerEntry};
 use yew::prelude::*;
 
+use crate::components::guarantee_words::entry_reason;
 use crate::components::inline_error::InlineError;
 use crate::components::panel_markup::{button, esc, on_act, raw, term, Act};
 use crate::components::text_field::use_text_field;
@@ -176,7 +177,11 @@ fn entries(lang: Lang, list: &[LedgerEntry], total: usize) -> String {
         if let (Some(g), Some(c)) = (&e.group, &e.consumer) {
             out.push_str(&trf(lang, " · group {} consumer {}", &[&esc(g), &esc(c)]));
         }
-        let _ = write!(out, r#"<div class="muted">{}</div><div>"#, esc(&e.reason));
+        let _ = write!(
+            out,
+            r#"<div class="muted">{}</div><div>"#,
+            esc(&entry_reason(lang, &e.reason))
+        );
         button(
             &mut out,
             "link-button",
@@ -243,6 +248,7 @@ fn found_list(lang: Lang, found: &Found) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kafka_sim::guarantees::{ConsumerFate, EntryReason};
     use kafka_sim::{Offset, TopicPartition};
 
     #[test]
@@ -256,7 +262,12 @@ mod tests {
             count: 4,
             group: Some("payments".into()),
             consumer: Some("<payments-1>".into()),
-            reason: "consumer payments-1 died before committing".into(),
+            reason: EntryReason::ConsumerGone {
+                consumer: "payments-1".into(),
+                fate: ConsumerFate::Died,
+                handed_up_to: Offset(14),
+                committed: Some(Offset(10)),
+            },
         };
         let html = entries(Lang::En, &[entry], 3);
         assert!(html.contains(r#"data-act="seek|61500""#));

@@ -14,7 +14,7 @@
 //!   its partition leader's transaction index (the aborted transactions, as a read_committed
 //!   fetch gets them) once its transaction is over; until then it waits in `pending`.
 
-use super::view::{EntryKind, LedgerEntry};
+use super::view::{ConsumerFate, EntryKind, EntryReason, LedgerEntry};
 use crate::consumer::IsolationLevel;
 use crate::engine::{Engine, GroupDeliveries};
 use crate::event::Event;
@@ -170,10 +170,16 @@ impl Deliveries {
         if duplicates > 0 {
             let start = records.first().map_or(mark, Chunk::base_offset);
             let end = records.last().map_or(mark, |c| c.end_offset().min(mark));
-            let reason = self
-                .parts
-                .get(&key)
-                .map_or_else(String::new, |p| duplicate_reason(p, consumer, mark));
+            // A group's partition has a state from its first delivery on, and only records
+            // below the mark of an earlier delivery are duplicates: never `None` here.
+            let reason = self.parts.get(&key).map_or(
+                EntryReason::FetchedAgain {
+                    reset: None,
+                    handed_up_to: mark,
+                    committed: None,
+                },
+                |p| duplicate_reason(p, consumer, mark),
+            );
             out.push(LedgerEntry {
                 at_ms: at,
                 kind: EntryKind::Duplicate,
@@ -248,14 +254,13 @@ impl Deliveries {
                 count: 1,
                 group: Some(group.clone()),
                 consumer: Some(consumer.clone()),
-                reason: format!(
-                    "key {} produced at {} ms, after {}@{} produced at {} ms (the key changed partition)",
-                    String::from_utf8_lossy(key),
-                    timestamp_ms,
-                    slot.tp,
-                    slot.offset.0,
-                    slot.timestamp_ms
-                ),
+                reason: EntryReason::KeyOrder {
+                    key: String::from_utf8_lossy(key).into_owned(),
+                    produced_at_ms: timestamp_ms,
+                    newer_tp: slot.tp.clone(),
+                    newer_offset: slot.offset,
+                    newer_at_ms: slot.timestamp_ms,
+                },
             });
         } else if timestamp_ms >= slot.timestamp_ms {
             *slot = seen;
@@ -285,9 +290,7 @@ impl Deliveries {
                     count: u64::from(p.chunk.len()),
                     group: Some(p.group),
                     consumer: Some(p.consumer),
-                    reason: format!(
-                        "transaction of producer id {pid} aborted; read_uncommitted reads it"
-                    ),
+                    reason: EntryReason::AbortedRead { producer_id: pid },
                 });
             } else if log.producers().first_unstable().is_some_and(|u| u <= base) {
                 kept.push(p);
@@ -304,30 +307,24 @@ fn read_uncommitted(engine: &Engine, group: &Arc<str>, consumer: &Arc<str>) -> b
 }
 
 /// Why `consumer` was handed again records below `mark` that `p.consumer` had been handed.
-fn duplicate_reason(p: &PartState, consumer: &Arc<str>, mark: Offset) -> String {
-    let committed = p
-        .committed
-        .map_or_else(|| "none".to_string(), |o| o.0.to_string());
-    let what = match p.fate {
-        Fate::Killed => "died before committing",
-        Fate::Left => "left before committing",
-        Fate::Revoked => "lost the partition in a rebalance before committing",
-        Fate::Running if p.consumer != *consumer => "lost the partition before committing",
+fn duplicate_reason(p: &PartState, consumer: &Arc<str>, mark: Offset) -> EntryReason {
+    let fate = match p.fate {
+        Fate::Killed => ConsumerFate::Died,
+        Fate::Left => ConsumerFate::Left,
+        Fate::Revoked => ConsumerFate::Revoked,
+        Fate::Running if p.consumer != *consumer => ConsumerFate::LostPartition,
         Fate::Running => {
-            return match &p.reset {
-                Some(source) => format!(
-                    "position reset ({source}) below records already handed out up to {} (committed {committed})",
-                    mark.0
-                ),
-                None => format!(
-                    "fetched again below records already handed out up to {} (committed {committed})",
-                    mark.0
-                ),
+            return EntryReason::FetchedAgain {
+                reset: p.reset.clone(),
+                handed_up_to: mark,
+                committed: p.committed,
             };
         }
     };
-    format!(
-        "consumer {} {what}: handed up to offset {}, committed {committed}",
-        p.consumer, mark.0
-    )
+    EntryReason::ConsumerGone {
+        consumer: p.consumer.clone(),
+        fate,
+        handed_up_to: mark,
+        committed: p.committed,
+    }
 }

@@ -13,9 +13,12 @@
 //! it is replaced; deliveries and acks are matched by epoch.
 
 use crate::engine::Engine;
+use crate::error::ErrorKind;
 use crate::event::{ElectionKind, Event, TimedEvent};
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
+use crate::message::Acks;
 use crate::sorted::{SortedMap, SortedSet};
+use std::fmt;
 use std::sync::Arc;
 
 /// What a lineage step is.
@@ -56,7 +59,7 @@ impl StepKind {
     }
 }
 
-/// One step: when, what, on which broker (for log steps), and the details in words.
+/// One step: when, what, on which broker (for log steps), and its details.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct LineageStep {
     pub at_ms: SimTime,
@@ -64,7 +67,224 @@ pub struct LineageStep {
     pub broker: Option<BrokerId>,
     /// The group, for `Delivered` and `Committed` steps.
     pub group: Option<Arc<str>>,
-    pub detail: String,
+    pub detail: StepDetail,
+}
+
+/// The offsets `[start, end)` of the batch a record came in (`batch=START..END`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BatchRange {
+    pub start: Offset,
+    pub end: Offset,
+}
+
+impl fmt::Display for BatchRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "batch={}..{}", self.start.0, self.end.0)
+    }
+}
+
+/// The record's key, as the `produced` step shows it (` key=K`, ` key=null`, or nothing when
+/// no replica holds the record any more).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum RecordKey {
+    Unknown,
+    Null,
+    Key(String),
+}
+
+impl fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordKey::Unknown => Ok(()),
+            RecordKey::Null => f.write_str(" key=null"),
+            RecordKey::Key(k) => write!(f, " key={k}"),
+        }
+    }
+}
+
+/// The last election of the partition before a step.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ElectionSeen {
+    pub at_ms: SimTime,
+    pub kind: ElectionKind,
+    pub leader: BrokerId,
+    pub epoch: Epoch,
+}
+
+/// What a step says, with its values. `Display` is the English `kafka-sim run --lineage`
+/// prints; the app words each variant in its own languages.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StepDetail {
+    /// `TP@OFFSET by P (acks=A) batch=S..E key=K` (`by the broker` without a producer).
+    Produced {
+        tp: TopicPartition,
+        offset: Offset,
+        producer: Option<(Arc<str>, Acks)>,
+        batch: BatchRange,
+        key: RecordKey,
+    },
+    /// `by P: ERROR (attempt N)`: the batch was sent again.
+    Retried {
+        producer: Arc<str>,
+        error: ErrorKind,
+        attempt: u32,
+    },
+    /// `by leader B epoch=E batch=S..E`.
+    Appended {
+        leader: BrokerId,
+        epoch: Epoch,
+        batch: BatchRange,
+    },
+    /// Another record took the offset in a later epoch.
+    Replaced {
+        leader: BrokerId,
+        epoch: Epoch,
+        batch: BatchRange,
+    },
+    /// `copied by follower B`.
+    Replicated { follower: BrokerId },
+    /// `covered by the HW of broker B (hw=H)`.
+    HighWatermark { broker: BrokerId, hw: Offset },
+    /// `acked to P`.
+    Acked { producer: Arc<str> },
+    /// A retried batch answered with its original offsets.
+    AckedAgain { producer: Arc<str> },
+    /// Removed from a replica whose log diverged (after `election` when one is known).
+    Truncated {
+        broker: BrokerId,
+        to: Offset,
+        election: Option<ElectionSeen>,
+    },
+    /// Deleted by retention (`reason`: `retention.ms`, `retention.bytes`, `log-start-offset`).
+    Deleted {
+        broker: BrokerId,
+        reason: Arc<str>,
+        log_start: Offset,
+    },
+    /// Acked, and the new leader does not have it (`election`: the partition's last one).
+    Lost {
+        leader: BrokerId,
+        epoch: Epoch,
+        election: Option<ElectionKind>,
+    },
+    /// Handed to a group's consumer.
+    Delivered { group: Arc<str>, consumer: Arc<str> },
+    /// Handed again to a group that already had it.
+    DeliveredAgain { group: Arc<str>, consumer: Arc<str> },
+    /// The group committed an offset past the record.
+    Committed { group: Arc<str>, offset: Offset },
+}
+
+impl StepDetail {
+    /// The English text (as `kafka-sim run --lineage` prints it).
+    pub fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for StepDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepDetail::Produced {
+                tp,
+                offset,
+                producer,
+                batch,
+                key,
+            } => {
+                write!(f, "{tp}@{} ", offset.0)?;
+                match producer {
+                    Some((p, acks)) => write!(f, "by {p} (acks={})", acks.as_str())?,
+                    None => f.write_str("by the broker")?,
+                }
+                write!(f, " {batch}{key}")
+            }
+            StepDetail::Retried {
+                producer,
+                error,
+                attempt,
+            } => write!(f, "by {producer}: {} (attempt {attempt})", error.name()),
+            StepDetail::Appended {
+                leader,
+                epoch,
+                batch,
+            } => write!(f, "by leader {} epoch={} {batch}", leader.0, epoch.0),
+            StepDetail::Replaced {
+                leader,
+                epoch,
+                batch,
+            } => write!(
+                f,
+                "leader {} appended another record at this offset in epoch {} ({batch})",
+                leader.0, epoch.0
+            ),
+            StepDetail::Replicated { follower } => {
+                write!(f, "copied by follower {}", follower.0)
+            }
+            StepDetail::HighWatermark { broker, hw } => write!(
+                f,
+                "covered by the HW of broker {} (hw={})",
+                broker.0, hw.0
+            ),
+            StepDetail::Acked { producer } => write!(f, "acked to {producer}"),
+            StepDetail::AckedAgain { producer } => write!(
+                f,
+                "acked again to {producer}: a retried batch the leader already had, answered with its offsets"
+            ),
+            StepDetail::Truncated {
+                broker,
+                to,
+                election,
+            } => {
+                write!(
+                    f,
+                    "removed from broker {} (truncated to {}): ",
+                    broker.0, to.0
+                )?;
+                match election {
+                    Some(e) => write!(
+                        f,
+                        "its log diverged from leader {} after the {} election at {} ms (epoch {})",
+                        e.leader.0,
+                        e.kind.as_str(),
+                        e.at_ms,
+                        e.epoch.0
+                    ),
+                    None => f.write_str("its log diverged from the leader's"),
+                }
+            }
+            StepDetail::Deleted {
+                broker,
+                reason,
+                log_start,
+            } => write!(
+                f,
+                "deleted from broker {} by {reason} (log start {})",
+                broker.0, log_start.0
+            ),
+            StepDetail::Lost {
+                leader,
+                epoch,
+                election,
+            } => write!(
+                f,
+                "acked but gone: new leader {} (epoch {}, {} election) does not have it",
+                leader.0,
+                epoch.0,
+                election.map_or("", ElectionKind::as_str)
+            ),
+            StepDetail::Delivered { group, consumer } => {
+                write!(f, "delivered to group {group} consumer {consumer}")
+            }
+            StepDetail::DeliveredAgain { group, consumer } => write!(
+                f,
+                "delivered again to group {group} consumer {consumer} (duplicate)"
+            ),
+            StepDetail::Committed { group, offset } => {
+                write!(f, "group {group} committed offset {} past it", offset.0)
+            }
+        }
+    }
 }
 
 /// The record being followed, once its append is found.
@@ -97,13 +317,13 @@ pub fn lineage_in<'a>(
 ) -> Vec<LineageStep> {
     let mut steps: Vec<LineageStep> = Vec::new();
     let mut rec: Option<Record> = None;
-    let mut election: Option<(SimTime, ElectionKind, BrokerId, Epoch)> = None;
+    let mut election: Option<ElectionSeen> = None;
     // Batches of this partition sent again before the record was appended: when, by whom,
     // how many records, why, which attempt.
-    let mut retries: Vec<(SimTime, Arc<str>, u32, crate::error::ErrorKind, u32)> = Vec::new();
+    let mut retries: Vec<(SimTime, Arc<str>, u32, ErrorKind, u32)> = Vec::new();
     // Groups that were handed the record, and whether they committed past it yet.
     let mut groups: SortedMap<Arc<str>, bool> = SortedMap::new();
-    let step = |steps: &mut Vec<LineageStep>, at, kind, broker, detail: String| {
+    let step = |steps: &mut Vec<LineageStep>, at, kind, broker, detail: StepDetail| {
         steps.push(LineageStep {
             at_ms: at,
             kind,
@@ -121,7 +341,14 @@ pub fn lineage_in<'a>(
                 epoch,
                 election: kind,
                 ..
-            } if t == tp => election = Some((at, *kind, *leader, *epoch)),
+            } if t == tp => {
+                election = Some(ElectionSeen {
+                    at_ms: at,
+                    kind: *kind,
+                    leader: *leader,
+                    epoch: *epoch,
+                })
+            }
             Event::RecordsAppended {
                 broker,
                 tp: t,
@@ -130,14 +357,13 @@ pub fn lineage_in<'a>(
                 epoch,
                 client,
             } if t == tp && covers(*base_offset, u64::from(*count), offset) => {
-                let batch = format!(
-                    "batch={}..{}",
-                    base_offset.0,
-                    base_offset.0 + u64::from(*count)
-                );
+                let batch = BatchRange {
+                    start: *base_offset,
+                    end: Offset(base_offset.0 + u64::from(*count)),
+                };
                 match &mut rec {
                     None => {
-                        produced(engine, tp, offset, *epoch, *client, at, &batch, &mut steps);
+                        produced(engine, tp, offset, *epoch, *client, at, batch, &mut steps);
                         let producer = client.and_then(|c| engine.producers.get(&c));
                         if let (Some(p), Some(made)) = (producer, steps.last().map(|s| s.at_ms)) {
                             // The producer's retries of a batch as large, since the record was
@@ -152,7 +378,11 @@ pub fn lineage_in<'a>(
                                     r.0,
                                     StepKind::Retried,
                                     None,
-                                    format!("by {}: {} (attempt {})", p.name, r.3.name(), r.4),
+                                    StepDetail::Retried {
+                                        producer: p.name.clone(),
+                                        error: r.3,
+                                        attempt: r.4,
+                                    },
                                 );
                             }
                         }
@@ -161,7 +391,11 @@ pub fn lineage_in<'a>(
                             at,
                             StepKind::Appended,
                             Some(*broker),
-                            format!("by leader {} epoch={} {batch}", broker.0, epoch.0),
+                            StepDetail::Appended {
+                                leader: *broker,
+                                epoch: *epoch,
+                                batch,
+                            },
                         );
                         let mut holders = SortedSet::new();
                         holders.insert(*broker);
@@ -180,10 +414,11 @@ pub fn lineage_in<'a>(
                             at,
                             StepKind::Replaced,
                             Some(*broker),
-                            format!(
-                                "leader {} appended another record at this offset in epoch {} ({batch})",
-                                broker.0, epoch.0
-                            ),
+                            StepDetail::Replaced {
+                                leader: *broker,
+                                epoch: *epoch,
+                                batch,
+                            },
                         );
                     }
                     Some(_) => {}
@@ -211,7 +446,7 @@ pub fn lineage_in<'a>(
                             at,
                             StepKind::Replicated,
                             Some(*broker),
-                            format!("copied by follower {}", broker.0),
+                            StepDetail::Replicated { follower: *broker },
                         );
                     }
                 }
@@ -229,10 +464,10 @@ pub fn lineage_in<'a>(
                             at,
                             StepKind::HighWatermark,
                             Some(*broker),
-                            format!(
-                                "covered by the HW of broker {} (hw={})",
-                                broker.0, high_watermark.0
-                            ),
+                            StepDetail::HighWatermark {
+                                broker: *broker,
+                                hw: *high_watermark,
+                            },
                         );
                     }
                 }
@@ -245,13 +480,11 @@ pub fn lineage_in<'a>(
                 epoch,
             } if t == tp && covers(*base_offset, u64::from(*count), offset) => {
                 if let Some(r) = rec.as_mut().filter(|r| r.epoch == *epoch) {
+                    let producer = producer.clone();
                     let (kind, detail) = if r.acked {
-                        (
-                            StepKind::Deduplicated,
-                            format!("acked again to {producer}: a retried batch the leader already had, answered with its offsets"),
-                        )
+                        (StepKind::Deduplicated, StepDetail::AckedAgain { producer })
                     } else {
-                        (StepKind::Acked, format!("acked to {producer}"))
+                        (StepKind::Acked, StepDetail::Acked { producer })
                     };
                     r.acked = true;
                     step(&mut steps, at, kind, None, detail);
@@ -265,25 +498,16 @@ pub fn lineage_in<'a>(
             } if t == tp && *to_offset <= offset && offset < *from_leo => {
                 if let Some(r) = rec.as_mut() {
                     if r.holders.remove(broker) {
-                        let why = match election {
-                            Some((t, kind, leader, epoch)) => format!(
-                                "its log diverged from leader {} after the {} election at {} ms (epoch {})",
-                                leader.0,
-                                kind.as_str(),
-                                t,
-                                epoch.0
-                            ),
-                            None => "its log diverged from the leader's".to_string(),
-                        };
                         step(
                             &mut steps,
                             at,
                             StepKind::Truncated,
                             Some(*broker),
-                            format!(
-                                "removed from broker {} (truncated to {}): {why}",
-                                broker.0, to_offset.0
-                            ),
+                            StepDetail::Truncated {
+                                broker: *broker,
+                                to: *to_offset,
+                                election,
+                            },
                         );
                     }
                 }
@@ -302,10 +526,11 @@ pub fn lineage_in<'a>(
                             at,
                             StepKind::Deleted,
                             Some(*broker),
-                            format!(
-                                "deleted from broker {} by {reason} (log start {})",
-                                broker.0, log_start_offset.0
-                            ),
+                            StepDetail::Deleted {
+                                broker: *broker,
+                                reason: reason.clone(),
+                                log_start: *log_start_offset,
+                            },
                         );
                     }
                 }
@@ -321,16 +546,16 @@ pub fn lineage_in<'a>(
                 // A record appended at the offset later is another record.
                 && rec.as_ref().is_some_and(|r| !r.replaced) =>
             {
-                let kind = election.map_or("", |e| e.1.as_str());
                 step(
                     &mut steps,
                     at,
                     StepKind::Lost,
                     None,
-                    format!(
-                        "acked but gone: new leader {} (epoch {}, {kind} election) does not have it",
-                        leader.0, epoch.0
-                    ),
+                    StepDetail::Lost {
+                        leader: *leader,
+                        epoch: *epoch,
+                        election: election.map(|e| e.kind),
+                    },
                 );
             }
             Event::RecordsDelivered {
@@ -352,10 +577,11 @@ pub fn lineage_in<'a>(
                 };
                 if held {
                     let again = groups.insert(group.clone(), false).is_some();
+                    let (g, consumer) = (group.clone(), consumer.clone());
                     let detail = if again {
-                        format!("delivered again to group {group} consumer {consumer} (duplicate)")
+                        StepDetail::DeliveredAgain { group: g, consumer }
                     } else {
-                        format!("delivered to group {group} consumer {consumer}")
+                        StepDetail::Delivered { group: g, consumer }
                     };
                     step(&mut steps, at, StepKind::Delivered, None, detail);
                     in_group(&mut steps, group);
@@ -373,7 +599,10 @@ pub fn lineage_in<'a>(
                         at,
                         StepKind::Committed,
                         None,
-                        format!("group {group} committed offset {} past it", o.0),
+                        StepDetail::Committed {
+                            group: group.clone(),
+                            offset: *o,
+                        },
                     );
                     in_group(&mut steps, group);
                 }
@@ -402,15 +631,14 @@ fn produced(
     epoch: Epoch,
     client: Option<crate::ids::ClientId>,
     appended_at: SimTime,
-    batch: &str,
+    batch: BatchRange,
     steps: &mut Vec<LineageStep>,
 ) {
-    let who = match client.and_then(|c| engine.producers.get(&c)) {
-        Some(p) => format!("by {} (acks={})", p.name, p.acks.as_str()),
-        None => "by the broker".to_string(),
-    };
+    let producer = client
+        .and_then(|c| engine.producers.get(&c))
+        .map(|p| (p.name.clone(), p.acks));
     let mut at = appended_at;
-    let mut key = String::new();
+    let mut key = RecordKey::Unknown;
     for b in engine.brokers.values() {
         let Some(c) = b.replicas.get(tp).and_then(|r| r.log.chunk_at(offset)) else {
             continue;
@@ -421,8 +649,8 @@ fn produced(
         if let Some(r) = c.record(offset) {
             at = r.timestamp_ms.min(appended_at);
             key = match r.key {
-                Some(k) => format!(" key={}", String::from_utf8_lossy(k)),
-                None => " key=null".to_string(),
+                Some(k) => RecordKey::Key(String::from_utf8_lossy(k).into_owned()),
+                None => RecordKey::Null,
             };
             break;
         }
@@ -432,7 +660,13 @@ fn produced(
         kind: StepKind::Produced,
         broker: None,
         group: None,
-        detail: format!("{tp}@{} {who} {batch}{key}", offset.0),
+        detail: StepDetail::Produced {
+            tp: tp.clone(),
+            offset,
+            producer,
+            batch,
+            key,
+        },
     });
 }
 

@@ -23,8 +23,10 @@ pub mod lineage;
 pub mod text;
 pub mod view;
 
-pub use lineage::{lineage, lineage_in, LineageStep, StepKind};
-pub use view::{EntryKind, LedgerCounts, LedgerEntry};
+pub use lineage::{
+    lineage, lineage_in, BatchRange, ElectionSeen, LineageStep, RecordKey, StepDetail, StepKind,
+};
+pub use view::{ConsumerFate, EntryKind, EntryReason, LedgerCounts, LedgerEntry};
 
 use crate::engine::Engine;
 use crate::event::{ElectionKind, Event, TimedEvent};
@@ -94,15 +96,10 @@ impl GuaranteeLedger {
         epoch: Epoch,
         ranges: &[(crate::ids::Offset, crate::ids::Offset)],
     ) {
-        let election = match self.elections.get(tp) {
-            Some(el) => format!(
-                "{} election at {} ms: leader {} (epoch {}) lacks them",
-                el.kind.as_str(),
-                el.at,
-                leader.0,
-                epoch.0
-            ),
-            None => format!("leader {} (epoch {}) lacks them", leader.0, epoch.0),
+        let election = EntryReason::Lost {
+            leader,
+            epoch,
+            election: self.elections.get(tp).map(|el| (el.kind, el.at)),
         };
         for (start, end) in ranges {
             self.entries.push(LedgerEntry {
