@@ -546,6 +546,16 @@ check('the Guarantees tab and a journey are readable at 1366x768, 1920x1080 and 
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await page.getByRole('region', { name: 'Lineage' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(outDir, `${name}-journey.png`) });
+    if (name === 'laptop') {
+      // The same journey and ledger, told in Portuguese.
+      await page.getByLabel('Language').selectOption('pt-BR');
+      await page.locator('section.lineage').scrollIntoViewIfNeeded();
+      await nextFrames(page);
+      await page.screenshot({ path: join(outDir, `${name}-journey-pt-BR.png`) });
+      await page.getByRole('tab', { name: 'Garantias', exact: true }).click();
+      await nextFrames(page);
+      await page.screenshot({ path: join(outDir, `${name}-guarantees-pt-BR.png`) });
+    }
     await page.close();
   }
 });
