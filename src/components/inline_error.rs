@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{tr, Lang};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -12,6 +13,7 @@ pub struct InlineErrorProps {
 
 #[function_component(InlineError)]
 pub fn inline_error(props: &InlineErrorProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let Some(error) = props.error.clone() else {
         return html! {};
     };
@@ -19,7 +21,7 @@ pub fn inline_error(props: &InlineErrorProps) -> Html {
     html! {
         <div class="error" role="alert">
             <span>{ error }</span>
-            <button class="link-button" onclick={dismiss} aria-label="Dismiss error">{ "×" }</button>
+            <button class="link-button" onclick={dismiss} aria-label={tr(lang, "Dismiss error")}>{ "×" }</button>
         </div>
     }
 }

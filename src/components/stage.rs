@@ -121,7 +121,7 @@ pub fn stage(props: &StageProps) -> Html {
     }
     html! {
         <div class="stage" ref={node} data-zoom={fixed(c.k, 3)}>
-            <svg class="diagram" width="100%" height="100%" role="group" aria-label="Kafka cluster diagram">
+            <svg class="diagram" width="100%" height="100%" role="group" aria-label={tr(lang, "Kafka cluster diagram")}>
                 { super::dots::defs() }
                 <g transform={c.transform()}>{ props.content.emit(shot) }</g>
             </svg>

@@ -64,7 +64,7 @@ pub fn broker_card(props: &BrokerCardProps) -> Html {
         .reform(|_: MouseEvent| Action::Command(Panel::Details, Command::HealNetwork {}));
     let (onclick, onkeydown) = on_act(&props.dispatch);
     html! {
-        <section class="card" aria-label={format!("Broker {}", id.0)} {onclick} {onkeydown}>
+        <section class="card" aria-label={trf(lang, "Broker {}", &[&id.0])} {onclick} {onkeydown}>
             <h2>{ format!("Broker {}", id.0) }</h2>
             <p class="facts-line">
                 { trf(lang, "{} · leads {} of {} replicas", &[&state.word(lang),

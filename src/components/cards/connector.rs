@@ -68,7 +68,7 @@ pub fn connector_card(props: &ConnectorCardProps) -> Html {
     };
     let tasks = c.tasks.len() as u32;
     html! {
-        <section class="card connector-card" aria-label={format!("Connector {}", c.name)}>
+        <section class="card connector-card" aria-label={trf(lang, "Connector {}", &[&c.name])}>
             <h2>{ trf(lang, "Connector {}", &[&c.name]) }</h2>
             <p class="facts-line">{ kind }{ " · tasks.max=" }{ c.tasks_max }{ " · " }{ trf(lang, "{} running", &[&c.tasks.iter().filter(|t| t.running).count()]) }</p>
             <p class="muted">{ moves }</p>
@@ -78,22 +78,22 @@ pub fn connector_card(props: &ConnectorCardProps) -> Html {
             <div class="button-row">
                 if c.class == ConnectorClass::Sink {
                     <button onclick={put(c.tasks_max.saturating_sub(1).max(1))} disabled={c.tasks_max <= 1}
-                            aria-label={format!("Fewer tasks for {}", c.name)}
+                            aria-label={trf(lang, "Fewer tasks for {}", &[&c.name])}
                             title={tr(lang, "PUT /connectors/{name}/config with tasks.max one lower: a task stops, its consumer leaves the group")}>
                         { tr(lang, "Fewer tasks") }
                     </button>
                     <button onclick={put((c.tasks_max + 1).min(MAX_TASKS))} disabled={tasks >= MAX_TASKS}
-                            aria-label={format!("More tasks for {}", c.name)}
+                            aria-label={trf(lang, "More tasks for {}", &[&c.name])}
                             title={tr(lang, "PUT /connectors/{name}/config with tasks.max one higher: one more consumer joins the group and takes a share of the partitions")}>
                         { tr(lang, "More tasks") }
                     </button>
                 }
-                <button onclick={delete} aria-label={format!("Delete connector {}", c.name)}
+                <button onclick={delete} aria-label={trf(lang, "Delete connector {}", &[&c.name])}
                         title={tr(lang, "DELETE /connectors/{name}: its tasks stop")}>
                     { tr(lang, "Delete connector") }
                 </button>
             </div>
-            <pre class="describe" aria-label="Connector status">{ props.status.clone() }</pre>
+            <pre class="describe" aria-label={tr(lang, "Connector status")}>{ props.status.clone() }</pre>
         </section>
     }
 }
@@ -109,7 +109,7 @@ pub fn rest_proxy_card(props: &RestProxyCardProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let p = &props.proxy;
     html! {
-        <section class="card connector-card" aria-label={format!("REST proxy {}", p.proxy)}>
+        <section class="card connector-card" aria-label={trf(lang, "REST proxy {}", &[&p.proxy])}>
             <h2>{ trf(lang, "REST proxy {}", &[&p.proxy]) }</h2>
             <p class="muted">{ trf(lang, "The HTTP client {} sends POST /topics/{} with JSON records; the proxy produces each one with its own producer (below) and answers with the partition and offset, or with the producer's error.", &[&p.http_client, &p.topic]) }</p>
         </section>

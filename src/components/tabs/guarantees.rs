@@ -157,7 +157,10 @@ fn entries(lang: Lang, list: &[LedgerEntry], total: usize) -> String {
             term("acks", "acks")
         );
     }
-    let mut out = String::from(r#"<ol class="ledger-entries" aria-label="Ledger entries">"#);
+    let mut out = format!(
+        r#"<ol class="ledger-entries" aria-label="{}">"#,
+        esc(tr(lang, "Ledger entries"))
+    );
     for e in list {
         let _ = write!(
             out,

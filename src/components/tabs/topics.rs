@@ -81,7 +81,7 @@ pub fn topics_tab(props: &TopicsTabProps) -> Html {
                 <button type="submit">{ tr(lang, "Create topic") }</button>
             </form>
             <h3>{ "kafka-topics.sh --describe --exclude-internal" }</h3>
-            <pre class="describe" aria-label="Topic description">{ props.describe.clone() }</pre>
+            <pre class="describe" aria-label={tr(lang, "Topic description")}>{ props.describe.clone() }</pre>
         </section>
     }
 }
