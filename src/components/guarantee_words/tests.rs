@@ -286,22 +286,7 @@ fn every_step_and_reason_of_a_busy_run_says_no_english_word_in_portuguese() {
 
     let mut english_seen = BTreeSet::new();
     let mut left = Vec::new();
-    let pairs = details
-        .iter()
-        .map(|d| {
-            (
-                d.text(),
-                step_detail(Lang::En, d),
-                step_detail(Lang::PtBr, d),
-            )
-        })
-        .chain(reasons.iter().map(|r| {
-            (
-                r.text(),
-                entry_reason(Lang::En, r),
-                entry_reason(Lang::PtBr, r),
-            )
-        }));
+    let pairs = renderings(&details, &reasons);
     for (cli, en, pt) in pairs {
         assert_eq!(en, cli, "the app's English is the CLI's");
         english_seen.extend(english_words(&en));
@@ -425,22 +410,7 @@ fn every_case_within_a_variant_says_no_english_word_in_portuguese() {
             committed: Some(Offset(2)),
         });
     }
-    let texts = details
-        .iter()
-        .map(|d| {
-            (
-                d.text(),
-                step_detail(Lang::En, d),
-                step_detail(Lang::PtBr, d),
-            )
-        })
-        .chain(reasons.iter().map(|r| {
-            (
-                r.text(),
-                entry_reason(Lang::En, r),
-                entry_reason(Lang::PtBr, r),
-            )
-        }));
+    let texts = renderings(&details, &reasons);
     for (cli, en, pt) in texts {
         // Only the loss with no election known reads better in the app than `(epoch 3,
         // election)`, which `kafka-sim` prints.
@@ -454,4 +424,23 @@ fn every_case_within_a_variant_says_no_english_word_in_portuguese() {
             list(english_words(&pt))
         );
     }
+}
+
+/// Each step's and reason's (CLI English, app English, app Portuguese).
+fn renderings(details: &[StepDetail], reasons: &[EntryReason]) -> Vec<(String, String, String)> {
+    let steps = details.iter().map(|d| {
+        (
+            d.text(),
+            step_detail(Lang::En, d),
+            step_detail(Lang::PtBr, d),
+        )
+    });
+    let why = reasons.iter().map(|r| {
+        (
+            r.text(),
+            entry_reason(Lang::En, r),
+            entry_reason(Lang::PtBr, r),
+        )
+    });
+    steps.chain(why).collect()
 }
