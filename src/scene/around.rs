@@ -76,7 +76,11 @@ pub fn of_producer(lang: Lang, view: &ClusterView, name: &str) -> Option<Outside
             20,
         )),
         system: words::ellipsis(&trf(lang, "table {}", &[&c.external]), LABEL_CHARS),
-        via: trf(lang, "rows changed · {}/s", &[&c.rate_per_s]),
+        via: trf(
+            lang,
+            "rows changed · {}/s",
+            &[&c.spec.rate_per_s.unwrap_or(0)],
+        ),
         upstream: true,
     })
 }

@@ -168,7 +168,6 @@ pub fn task_client_id(class: ConnectorClass, connector: &str, task: u32) -> Stri
 pub struct ConnectorView {
     pub name: String,
     pub class: ConnectorClass,
-    pub tasks_max: u32,
     /// Its tasks, task 0 first.
     pub tasks: Vec<TaskView>,
     /// A source's topic, or a sink's topics.
@@ -177,12 +176,11 @@ pub struct ConnectorView {
     pub external: String,
     /// A sink's group (`connect-<name>`).
     pub group: Option<String>,
-    /// A source's rows per second.
-    pub rate_per_s: u64,
     /// Records moved: rows a source's tasks had acknowledged, or records a sink's tasks put
     /// into the store (as delivered to the group).
     pub moved: u64,
-    /// Its config as last put (what a change puts again, altered).
+    /// Its config as last put (`tasks_max`, a source's `rate_per_s`; what a change puts
+    /// again, altered).
     pub spec: ConnectorSpec,
 }
 
@@ -240,12 +238,10 @@ impl Engine {
                 ConnectorView {
                     name: name.clone(),
                     class: s.class,
-                    tasks_max: s.tasks_max,
                     tasks,
                     topics,
                     external,
                     group,
-                    rate_per_s: s.rate_per_s.unwrap_or(0),
                     moved,
                     spec: s.clone(),
                 }

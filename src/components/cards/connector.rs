@@ -54,7 +54,7 @@ pub fn connector_card(props: &ConnectorCardProps) -> Html {
             trf(
                 lang,
                 "Reads the changed rows of table {} ({}/s) and produces each to {}, keyed by its primary key · {} rows moved",
-                &[&c.external, &c.rate_per_s, &topics, &c.moved],
+                &[&c.external, &c.spec.rate_per_s.unwrap_or(0), &topics, &c.moved],
             ),
         ),
         ConnectorClass::Sink => (
@@ -66,23 +66,22 @@ pub fn connector_card(props: &ConnectorCardProps) -> Html {
             ),
         ),
     };
-    let tasks = c.tasks.len() as u32;
     html! {
         <section class="card connector-card" aria-label={trf(lang, "Connector {}", &[&c.name])}>
             <h2>{ trf(lang, "Connector {}", &[&c.name]) }</h2>
-            <p class="facts-line">{ kind }{ " · tasks.max=" }{ c.tasks_max }{ " · " }{ trf(lang, "{} running", &[&c.tasks.iter().filter(|t| t.running).count()]) }</p>
+            <p class="facts-line">{ kind }{ " · tasks.max=" }{ c.spec.tasks_max }{ " · " }{ trf(lang, "{} running", &[&c.tasks.iter().filter(|t| t.running).count()]) }</p>
             <p class="muted">{ moves }</p>
             if c.class == ConnectorClass::Source {
                 <p class="muted">{ tr(lang, "A table is read by one task, whatever tasks.max says.") }</p>
             }
             <div class="button-row">
                 if c.class == ConnectorClass::Sink {
-                    <button onclick={put(c.tasks_max.saturating_sub(1).max(1))} disabled={c.tasks_max <= 1}
+                    <button onclick={put(c.spec.tasks_max.saturating_sub(1).max(1))} disabled={c.spec.tasks_max <= 1}
                             aria-label={trf(lang, "Fewer tasks for {}", &[&c.name])}
                             title={tr(lang, "PUT /connectors/{name}/config with tasks.max one lower: a task stops, its consumer leaves the group")}>
                         { tr(lang, "Fewer tasks") }
                     </button>
-                    <button onclick={put((c.tasks_max + 1).min(MAX_TASKS))} disabled={tasks >= MAX_TASKS}
+                    <button onclick={put((c.spec.tasks_max + 1).min(MAX_TASKS))} disabled={c.spec.tasks_max >= MAX_TASKS}
                             aria-label={trf(lang, "More tasks for {}", &[&c.name])}
                             title={tr(lang, "PUT /connectors/{name}/config with tasks.max one higher: one more consumer joins the group and takes a share of the partitions")}>
                         { tr(lang, "More tasks") }
