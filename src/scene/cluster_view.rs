@@ -580,14 +580,7 @@ pub(crate) mod tests {
     use crate::opening::{opening_engine, Preset};
     use kafka_sim::Command;
 
-    const LAPTOP: Viewport = Viewport {
-        width: 1046.0,
-        height: 660.0,
-    };
-    const PHONE: Viewport = Viewport {
-        width: 390.0,
-        height: 560.0,
-    };
+    use crate::scene::test_stages::{LAPTOP, PHONE};
 
     fn scene_of(engine: &kafka_sim::Engine, viewport: Viewport) -> ClusterScene {
         let view = ClusterView::from_engine(engine);

@@ -86,3 +86,19 @@ pub const GROUP_COLOURS: u8 = 6;
 
 /// The smallest font size any layout uses, in diagram units (= CSS px at zoom 1).
 pub const MIN_FONT_PX: f64 = 11.0;
+
+/// The stages the layouts' tests lay out for: a 1366x768 laptop's and a 390x844 phone's
+/// (less the toolbar and the panel).
+#[cfg(test)]
+pub(crate) mod test_stages {
+    use super::Viewport;
+
+    pub const LAPTOP: Viewport = Viewport {
+        width: 1046.0,
+        height: 660.0,
+    };
+    pub const PHONE: Viewport = Viewport {
+        width: 390.0,
+        height: 560.0,
+    };
+}

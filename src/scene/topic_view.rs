@@ -971,14 +971,7 @@ mod tests {
     use kafka_sim::group::GroupState;
     use kafka_sim::{Command, Engine};
 
-    const LAPTOP: Viewport = Viewport {
-        width: 1046.0,
-        height: 660.0,
-    };
-    const PHONE: Viewport = Viewport {
-        width: 390.0,
-        height: 560.0,
-    };
+    use crate::scene::test_stages::{LAPTOP, PHONE};
 
     fn snapshot(engine: &Engine, _viewport: Viewport) -> ClusterView {
         ClusterView::from_engine(engine)

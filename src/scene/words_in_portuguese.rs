@@ -14,18 +14,11 @@ use super::clients::{GroupNode, MemberStatus, ProducerNode};
 use super::cluster_view::{self, ClusterScene};
 use super::palette::KeyPalette;
 use super::topic_view::{self, TopicScene};
-use super::{marks, ClusterView, Viewport};
+use super::{marks, ClusterView};
 use crate::i18n::Lang;
 use crate::opening::Preset;
 
-const LAPTOP: Viewport = Viewport {
-    width: 1046.0,
-    height: 660.0,
-};
-const PHONE: Viewport = Viewport {
-    width: 390.0,
-    height: 560.0,
-};
+use super::test_stages::{LAPTOP, PHONE};
 
 /// Common English words that are not Kafka's names: none may be in a Portuguese text. (Kafka's
 /// terms Brazilian developers say as they are, "broker", "offset", "lag", "ISR", "HW", "LEO",
