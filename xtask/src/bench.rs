@@ -53,7 +53,7 @@ pub fn engine() -> Result {
 
 pub fn ui(args: &[String]) -> Result {
     tools::ensure_test_tools()?;
-    dist::build()?;
+    dist::build(None)?;
     Cmd::new("node")
         .args([
             "tests/e2e/bench-ui.mjs",

@@ -13,12 +13,14 @@ use crate::{root, tools, Result};
 /// Builds dist/ and prints its gzip sizes; returns the total gzip bytes.
 pub fn run() -> Result<u64> {
     tools::ensure_build_tools()?;
-    build()?;
+    build(None)?;
     report(&root().join("dist"))
 }
 
 /// `trunk build --release` into dist/ (trunk runs wasm-bindgen and wasm-opt; Trunk.toml keeps it
-/// offline so it never downloads a tool), then esbuild minifies the JS.
+/// offline so it never downloads a tool), then esbuild minifies the JS. The crates it needs are
+/// fetched first, into `cargo_home` (cargo's own when `None`; the end-to-end test passes an
+/// empty one, as a fresh machine has).
 ///
 /// The wasm is built with the standard library rebuilt for size, panics compiled to a bare trap
 /// (`-Cpanic=immediate-abort`: no panic messages or their formatting, 30 KB gzip less) and
@@ -27,7 +29,8 @@ pub fn run() -> Result<u64> {
 /// lets this stable toolchain use for this one build (ARCHITECTURE.md, "Bundle"); a panic then
 /// shows the page's banner without its message (`panic_report.rs`). Debug builds and tests are
 /// unchanged.
-pub fn build() -> Result {
+pub fn build(cargo_home: Option<&Path>) -> Result {
+    tools::fetch_crates(cargo_home)?;
     Cmd::new("trunk")
         .args(["build", "--release"])
         .env("RUSTC_BOOTSTRAP", "1")
@@ -36,6 +39,7 @@ pub fn build() -> Result {
             "RUSTFLAGS",
             "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none",
         )
+        .cargo_home(cargo_home)
         .run()?;
     Cmd::new("node")
         .args(["xtask/node/minify-js.mjs", "dist"])

@@ -70,6 +70,7 @@ fn main() -> ExitCode {
 /// `cargo xtask serve`: the development server (trunk serve, which rebuilds and reloads on save).
 fn serve() -> Result {
     tools::ensure_build_tools()?;
+    tools::fetch_crates(None)?;
     sh::Cmd::new("trunk")
         .args(["serve", "--address", "127.0.0.1", "--port", "8080"])
         .run()

@@ -38,6 +38,15 @@ impl Cmd {
         self
     }
 
+    /// Runs cargo (and what it starts) with this `CARGO_HOME`, its registry and caches; `None`
+    /// keeps cargo's own. Tools stay found: PATH holds cargo's own bin dir ([`tool_path`]).
+    pub fn cargo_home(self, home: Option<&std::path::Path>) -> Self {
+        match home {
+            Some(home) => self.env("CARGO_HOME", home),
+            None => self,
+        }
+    }
+
     pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.dir = dir.into();
         self

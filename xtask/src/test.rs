@@ -145,8 +145,18 @@ fn browser_tests() -> Result {
 }
 
 /// Builds dist/ as users get it, then drives it in headless Chromium (tests/e2e/e2e.mjs).
+///
+/// The build runs as on a fresh machine: with an empty `CARGO_HOME` (the tools stay on PATH),
+/// so it finds only the crates xtask fetched into it. A crate the offline build needs that
+/// xtask does not fetch fails here, not on a new user's machine (issue 21: the standard
+/// library's own crates were missing and only this machine's registry had them).
 fn end_to_end() -> Result {
-    dist::build()?;
+    let fresh_home = target_dir().join("fresh-cargo-home");
+    if fresh_home.exists() {
+        std::fs::remove_dir_all(&fresh_home)
+            .map_err(|e| format!("cannot empty {}: {e}", fresh_home.display()))?;
+    }
+    dist::build(Some(&fresh_home))?;
     Cmd::new("node")
         .args(["tests/e2e/e2e.mjs", "--dist", "dist", "--out", "target/e2e"])
         .env("CHROMIUM", tools::CHROMIUM)

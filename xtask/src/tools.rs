@@ -5,7 +5,7 @@
 //! wasm-bindgen-cli must equal the `wasm-bindgen` version in Cargo.lock exactly, which is why
 //! Cargo.toml pins wasm-bindgen with `=`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::sh::Cmd;
 use crate::{root, Result};
@@ -28,6 +28,43 @@ pub fn ensure_build_tools() -> Result {
         locked_version("wasm-bindgen")?
     );
     Ok(())
+}
+
+/// Downloads every crate an offline build needs, into `cargo_home` (cargo's own when `None`):
+/// trunk runs cargo `--offline` (Trunk.toml), so a crate this machine never fetched fails the
+/// build (issue 21). That is the workspace's crates, for every target (`cargo fetch` resolves
+/// for all of them, as an offline build's resolver needs), and the standard library's own,
+/// which the release build rebuilds (`dist::build`). Once they are there it downloads nothing.
+pub fn fetch_crates(cargo_home: Option<&Path>) -> Result {
+    Cmd::new("cargo")
+        .args(["fetch", "--locked"])
+        .cargo_home(cargo_home)
+        .run()?;
+    Cmd::new("cargo")
+        .args(["fetch", "--locked", "--manifest-path"])
+        .args([std_library_manifest()?])
+        // The library's manifest uses a cargo feature of nightly (`profile-rustflags`).
+        .env("RUSTC_BOOTSTRAP", "1")
+        .cargo_home(cargo_home)
+        .run()
+}
+
+/// The standard library's workspace manifest in the toolchain's rust-src component (what
+/// `-Zbuild-std` builds, with its own Cargo.lock).
+fn std_library_manifest() -> Result<PathBuf> {
+    let sysroot = Cmd::new("rustc")
+        .args(["--print", "sysroot"])
+        .probe()
+        .ok_or("`rustc --print sysroot` failed")?;
+    let manifest = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    if manifest.exists() {
+        Ok(manifest)
+    } else {
+        Err(format!(
+            "{} is missing: the rust-src component is needed (`rustup component add rust-src`)",
+            manifest.display()
+        ))
+    }
 }
 
 /// What `test` needs on top: Chromium, chromedriver and the end-to-end test's node packages.
