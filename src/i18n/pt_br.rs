@@ -394,6 +394,7 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("reads {}", "lê {}"),
     ("rebalancing", "rebalanceando"),
     ("record {}@{}", "registro {}@{}"),
+    ("record {}@{} (topic deleted since)", "registro {}@{} (tópico apagado depois)"),
     ("records", "registros"),
     ("records handed to consumers' applications, all groups", "registros entregues às aplicações dos consumidores, todos os grupos"),
     ("records of aborted transactions read by read_uncommitted consumers", "registros de transações abortadas lidos por consumidores read_uncommitted"),

@@ -86,7 +86,9 @@ pub struct TopicSample {
 #[derive(Clone, Default, PartialEq)]
 pub struct Point {
     pub at_ms: u64,
-    /// The timeline jumped just before this point: no rate is drawn from the previous one.
+    /// The counters do not go on from the previous point: the timeline jumped just before
+    /// this one, or a topic was deleted (one created again under its name counts from
+    /// zero). No rate is drawn from the previous point.
     pub gap: bool,
     /// Partitions whose ISR is smaller than their replica set, and those with no leader.
     pub under_replicated: u32,
@@ -103,7 +105,8 @@ pub struct Point {
 pub struct Metrics {
     points: Vec<Point>,
     totals: Totals,
-    /// The next sample starts a new stretch (set by [`Metrics::rewind`]).
+    /// The next sample starts a new stretch (set by [`Metrics::rewind`] and by a topic's
+    /// deletion).
     gap: bool,
 }
 
@@ -117,6 +120,9 @@ impl Metrics {
     pub fn observe(&mut self, events: &[TimedEvent], engine: &Engine) {
         for e in events {
             self.totals.count(&e.event);
+            if matches!(e.event, Event::TopicDeleted { .. }) {
+                self.gap = true;
+            }
         }
         let now = engine.now();
         if self.points.last().is_some_and(|p| now < p.at_ms + EVERY_MS) {
@@ -323,6 +329,38 @@ mod tests {
         let last = metrics.points().len() - 1;
         assert!(metrics.points()[last].gap);
         assert_eq!(rate(metrics.points(), last, produced), None);
+    }
+
+    #[test]
+    fn a_deleted_topic_breaks_the_lines_so_one_created_again_counts_from_zero() {
+        // `orders` deleted at 20 s; its producer creates it again at once (auto-creation),
+        // empty: its HWs start again from 0, which is no negative rate but a new line.
+        let mut engine = opening_engine();
+        let mut metrics = Metrics::default();
+        run_to(&mut metrics, &mut engine, 20_000);
+        engine
+            .apply(Command::DeleteTopic {
+                topic: "orders".into(),
+            })
+            .unwrap();
+        run_to(&mut metrics, &mut engine, 40_000);
+        let points = metrics.points();
+        let produced = |p: &Point| {
+            p.topics
+                .iter()
+                .find(|t| t.topic == "orders")
+                .map_or(0, |t| t.produced)
+        };
+        let after = points.partition_point(|p| p.at_ms <= 20_000);
+        assert!(points[after].gap, "the first sample after the deletion");
+        assert_eq!(rate(points, after, produced), None);
+        assert!(produced(&points[after]) < produced(&points[after - 1]));
+        assert!(
+            (after + 1..points.len()).all(|i| !points[i].gap),
+            "one break only"
+        );
+        let now = rate(points, points.len() - 1, produced).unwrap();
+        assert!(now > 0.0, "the new topic's rate: {now}");
     }
 
     #[test]

@@ -26,7 +26,8 @@ use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::ResetTarget;
 use kafka_sim::guarantees::GuaranteeLedger;
 use kafka_sim::{
-    Command, Delivery, Engine, KafkaError, Outcome, ProduceHandle, TimedEvent, TopicPartition,
+    Command, Delivery, Engine, Event, KafkaError, Outcome, ProduceHandle, TimedEvent,
+    TopicPartition,
 };
 use yew::Reducible;
 
@@ -450,6 +451,8 @@ impl SimState {
             let events = engine.take_events();
             history.record_command(&events, now);
             self.observe(&events, &engine);
+            drop((engine, history));
+            self.forget_records_of_deleted_topics(&events);
             result
         };
         self.history_version += 1;
@@ -499,6 +502,7 @@ impl SimState {
     fn collect_events(&mut self) {
         let events = self.engine.borrow_mut().take_events();
         self.observe(&events, &self.engine());
+        self.forget_records_of_deleted_topics(&events);
         self.timeline
             .borrow_mut()
             .after_advance(&self.engine(), &self.ledger());
@@ -638,6 +642,29 @@ impl SimState {
                 id: self.preset.producer().to_string(),
             },
         );
+    }
+
+    /// A deleted topic's records are gone for good, and a topic created again under its name
+    /// has others at the same offsets: a record of it that is selected or was found by key is
+    /// let go rather than shown as the new topic's.
+    fn forget_records_of_deleted_topics(&mut self, events: &[TimedEvent]) {
+        for e in events {
+            let Event::TopicDeleted { topic } = &e.event else {
+                continue;
+            };
+            let of_topic = |tp: &TopicPartition| tp.topic == *topic;
+            if self
+                .selection
+                .as_ref()
+                .and_then(Selection::record)
+                .is_some_and(|(tp, _)| of_topic(tp))
+            {
+                self.select(None);
+            }
+            if let Some(found) = &mut self.feedback.found {
+                found.records.retain(|(tp, _)| !of_topic(tp));
+            }
+        }
     }
 
     fn select(&mut self, selection: Option<Selection>) {
@@ -911,6 +938,36 @@ mod tests {
 
     fn act(state: Rc<SimState>, action: Action) -> Rc<SimState> {
         state.reduce(action)
+    }
+
+    #[test]
+    fn a_record_of_a_deleted_topic_is_let_go_not_shown_as_the_new_topics() {
+        // The producer creates `orders` again at once: its offset 0 is another record.
+        let mut state = Rc::new(SimState::default());
+        state.engine.borrow_mut().advance_to(5_000);
+        let record = Selection::Record {
+            tp: TopicPartition::new("orders", 0),
+            offset: 0,
+        };
+        state = act(state, Action::Select(Some(record.clone())));
+        assert_eq!(state.selection, Some(record));
+        let partition = Selection::Partition(TopicPartition::new("orders", 1));
+        let delete = || {
+            Action::Command(
+                Panel::Topics,
+                Command::DeleteTopic {
+                    topic: "orders".into(),
+                },
+            )
+        };
+        state = act(state, delete());
+        assert_eq!(state.feedback.error, None);
+        assert_eq!(state.selection, None, "the record is gone");
+        // A partition is the topic's that has the name (as `kafka-topics --describe` says).
+        state.engine.borrow_mut().advance_to(10_000);
+        state = act(state, Action::Select(Some(partition.clone())));
+        state = act(state, delete());
+        assert_eq!(state.selection, Some(partition));
     }
 
     #[test]

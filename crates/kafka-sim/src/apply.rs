@@ -171,8 +171,12 @@ impl Engine {
         }
         let mut ctx = ctx!(self, out);
         self.controller.delete_topic(topic, &mut ctx)?;
-        // Acks of the old topic say nothing about a topic of the same name created later.
+        // Acks and deliveries of the old topic say nothing about a topic of the same name
+        // created later.
         self.ledger.forget_topic(topic);
+        for d in self.group_deliveries.values_mut() {
+            d.forget_topic(topic);
+        }
         Ok(Outcome::Done)
     }
 

@@ -183,6 +183,7 @@ impl Engine {
             member: Arc::from(""),
             offsets,
             admin: true,
+            refused_unknown: false,
         };
         self.brokers
             .get_mut(&coordinator)

@@ -473,6 +473,7 @@ impl Broker {
                             error: None,
                             leaders: t.partitions.iter().map(|p| p.leader).collect(),
                             leader_epochs: t.partitions.iter().map(|p| p.leader_epoch).collect(),
+                            topic_id: t.topic_id.clone(),
                         },
                         None => {
                             let error = self.auto_create(&topic, ctx);
@@ -481,6 +482,7 @@ impl Broker {
                                 error: Some(error),
                                 leaders: Vec::new(),
                                 leader_epochs: Vec::new(),
+                                topic_id: String::new(),
                             }
                         }
                     })
@@ -576,9 +578,9 @@ impl Broker {
         if image.version <= self.metadata.version {
             return;
         }
-        self.metadata = image.clone();
+        let previous = std::mem::replace(&mut self.metadata, image.clone());
         // Stray logs first: replicas of deleted topics, or of an older topic of that name.
-        self.drop_deleted_topics(&image, ctx);
+        self.drop_deleted_topics(&previous, &image, ctx);
         let me = self.id;
         for (name, t) in &image.topics {
             for (i, reg) in t.partitions.iter().enumerate() {
@@ -644,7 +646,12 @@ impl Broker {
     /// waiting on them fail), and the groups this broker coordinates lose their committed
     /// offsets for them, by tombstones in `__consumer_offsets`
     /// (`GroupCoordinatorService.onPartitionsDeleted`).
-    fn drop_deleted_topics(&mut self, image: &MetadataImage, ctx: &mut Ctx) {
+    fn drop_deleted_topics(
+        &mut self,
+        previous: &MetadataImage,
+        image: &MetadataImage,
+        ctx: &mut Ctx,
+    ) {
         let gone: Vec<TopicPartition> = self
             .replicas
             .keys()
@@ -653,13 +660,18 @@ impl Broker {
             })
             .cloned()
             .collect();
-        self.topic_ids.retain(|t, _| image.topics.contains_key(t));
+        // An id the image no longer has for its name goes too: a topic created again under
+        // that name (both seen in one image, by a broker cut off meanwhile) is another topic,
+        // and its replicas take the new id below (keeping the old one would drop them again
+        // at every image, as replicas of the deleted topic).
+        self.topic_ids
+            .retain(|t, id| image.topics.get(t).is_some_and(|n| n.topic_id == *id));
         for tp in &gone {
             let waiting = self.take_waiting(tp);
             self.fail_waiting(waiting, ctx);
             self.replicas.remove(tp);
         }
-        self.delete_offsets_of_deleted_topics(image, ctx);
+        self.delete_offsets_of_deleted_topics(previous, image, ctx);
     }
 
     fn make_leader(&mut self, tp: &TopicPartition, reg: &PartitionRegistration, ctx: &mut Ctx) {

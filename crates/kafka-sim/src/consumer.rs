@@ -245,6 +245,9 @@ pub struct Consumer {
     fetching: SortedSet<BrokerId>,
     /// Partition leaders per topic, from metadata.
     leaders: SortedMap<Arc<str>, Vec<Option<BrokerId>>>,
+    /// Each topic's id, from metadata: a new one is a topic created again under its name.
+    #[serde(default)]
+    topic_ids: SortedMap<Arc<str>, String>,
     metadata_topics: SortedSet<Arc<str>>,
     metadata_in_flight: bool,
     metadata_refreshes: u64,
@@ -289,6 +292,7 @@ impl Consumer {
             inflight: SortedMap::new(),
             fetching: SortedSet::new(),
             leaders: SortedMap::new(),
+            topic_ids: SortedMap::new(),
             metadata_topics,
             metadata_in_flight: false,
             metadata_refreshes: 0,

@@ -114,6 +114,11 @@ impl GroupDeliveries {
         self.duplicates += duplicates;
         duplicates
     }
+
+    /// A deleted topic: a topic created later under its name starts again at offset 0.
+    pub(crate) fn forget_topic(&mut self, topic: &str) {
+        self.next.retain(|tp, _| &*tp.topic != topic);
+    }
 }
 
 /// The whole simulated world. `Clone` and serializable: a snapshot is a value.
@@ -370,6 +375,13 @@ impl Engine {
 
     /// Keeps the ledger of acked offsets and reports acked records a new leader lacks.
     fn account(&mut self, e: &Event) -> Option<Event> {
+        if e.partition()
+            .is_some_and(|tp| !self.controller.image.topics.contains_key(&tp.topic))
+        {
+            // A late ack or delivery of a deleted topic (its response was on the wire): not
+            // the business of a topic created later under its name.
+            return None;
+        }
         let (tp, leader, epoch) = match e {
             Event::ProduceAcked {
                 tp,

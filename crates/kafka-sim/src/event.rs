@@ -378,6 +378,31 @@ pub enum Event {
 }
 
 impl Event {
+    /// The one partition the event is about, if it is about one.
+    pub fn partition(&self) -> Option<&TopicPartition> {
+        match self {
+            Event::PartitionCreated { tp, .. }
+            | Event::LeaderElected { tp, .. }
+            | Event::PartitionOffline { tp, .. }
+            | Event::IsrShrunk { tp, .. }
+            | Event::IsrExpanded { tp, .. }
+            | Event::RecordsAppended { tp, .. }
+            | Event::RecordsReplicated { tp, .. }
+            | Event::HighWatermarkAdvanced { tp, .. }
+            | Event::LogTruncated { tp, .. }
+            | Event::SegmentRolled { tp, .. }
+            | Event::SegmentsDeleted { tp, .. }
+            | Event::LogCleaned { tp, .. }
+            | Event::AckedRecordsLost { tp, .. }
+            | Event::ProduceAcked { tp, .. }
+            | Event::ProduceRetried { tp, .. }
+            | Event::FetchPositionSet { tp, .. }
+            | Event::RecordsDelivered { tp, .. } => Some(tp),
+            Event::ProduceFailed { tp, .. } => tp.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The event's name as the trace prints it.
     pub fn name(&self) -> &'static str {
         match self {

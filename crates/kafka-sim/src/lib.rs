@@ -38,7 +38,8 @@
 //! - [`engine`]: the event queue; [`ledger`]: acked records, so loss is never silent;
 //!   [`guarantees`]: the guarantee ledger people read (acked, lost, duplicates, key order,
 //!   aborted records seen, each entry with its time and offsets) and one record's lineage;
-//!   [`command`] in, [`event`] out.
+//!   [`command`] in, [`event`] out; [`gone_topics`]: how observers of the events tell a
+//!   deleted topic from one created again under its name.
 //! - [`trace`]: one line per event; [`describe`]: `kafka-topics --describe`, dumps;
 //!   `describe_groups`, deliveries; [`view`]: the read-only view the app draws (groups and
 //!   consumers in `view/groups.rs`, the deadlines about to fire in `view/deadlines.rs`);
@@ -74,6 +75,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod footprint;
+pub mod gone_topics;
 pub mod group;
 mod group_codec;
 pub mod guarantees;

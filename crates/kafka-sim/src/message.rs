@@ -103,6 +103,10 @@ pub struct TopicMetadata {
     /// Leader epoch of each partition (what a newer leader in a produce error is compared to).
     #[serde(default)]
     pub leader_epochs: Vec<Epoch>,
+    /// The topic's id (MetadataResponse v10+): a new one means the topic was deleted and
+    /// created again under its name. Empty with an error.
+    #[serde(default)]
+    pub topic_id: String,
 }
 
 /// Which offset a ListOffsets request asks for.

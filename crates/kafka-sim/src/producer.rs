@@ -892,6 +892,13 @@ impl Producer {
                 continue;
             }
             let ts = self.topics.entry(t.topic.clone()).or_default();
+            if ts.topic_id != t.topic_id {
+                // Another topic of that name (the old one was deleted): its leader epochs
+                // start again, so the old topic's say nothing (`Metadata.updateLatestMetadata`
+                // takes the new epoch when the topic id changed, KAFKA-12257).
+                ts.leader_epochs.clear();
+                ts.topic_id = t.topic_id.clone();
+            }
             if ts.queues.len() < t.leaders.len() {
                 ts.queues
                     .resize_with(t.leaders.len(), PartitionQueue::default);

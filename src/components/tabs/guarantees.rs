@@ -193,16 +193,29 @@ fn entries(lang: Lang, list: &[LedgerEntry], total: usize) -> String {
             Some(&trf(lang, "Show the moment {}", &[&clock_text(e.at_ms)])),
         );
         out.push_str(" · ");
-        button(
-            &mut out,
-            "link-button",
-            &Act::Select(Selection::Record {
-                tp: e.tp.clone(),
-                offset: e.start.0,
-            }),
-            &trf(lang, "record {}@{}", &[&e.tp, &e.start.0]),
-            Some(&trf(lang, "Open record {} offset {}", &[&e.tp, &e.start.0])),
-        );
+        if e.topic_deleted {
+            // Its records are gone; the topic of that name now has others at these offsets.
+            let _ = write!(
+                out,
+                r#"<span class="muted">{}</span>"#,
+                trf(
+                    lang,
+                    "record {}@{} (topic deleted since)",
+                    &[&e.tp, &e.start.0]
+                )
+            );
+        } else {
+            button(
+                &mut out,
+                "link-button",
+                &Act::Select(Selection::Record {
+                    tp: e.tp.clone(),
+                    offset: e.start.0,
+                }),
+                &trf(lang, "record {}@{}", &[&e.tp, &e.start.0]),
+                Some(&trf(lang, "Open record {} offset {}", &[&e.tp, &e.start.0])),
+            );
+        }
         out.push_str("</div></li>");
     }
     out.push_str("</ol>");
@@ -271,8 +284,9 @@ mod tests {
                 handed_up_to: Offset(14),
                 committed: Some(Offset(10)),
             },
+            topic_deleted: false,
         };
-        let html = entries(Lang::En, &[entry], 3);
+        let html = entries(Lang::En, std::slice::from_ref(&entry), 3);
         assert!(html.contains(r#"data-act="seek|61500""#));
         assert!(html.contains(r#"data-act="record|orders|2|10""#));
         assert!(html.contains("at 1:01.5"));
@@ -280,6 +294,25 @@ mod tests {
         assert!(html.contains("newest 1 of 3"));
         let none = entries(Lang::En, &[], 0);
         assert!(none.contains("Nothing lost"));
+        // Once its topic is deleted the entry opens no record: the topic created again under
+        // that name has another record at that offset.
+        let gone = entries(
+            Lang::En,
+            &[LedgerEntry {
+                topic_deleted: true,
+                ..entry
+            }],
+            1,
+        );
+        assert!(!gone.contains("data-act=\"record|"), "{gone}");
+        assert!(
+            gone.contains("record orders-2@10 (topic deleted since)"),
+            "{gone}"
+        );
+        assert!(
+            gone.contains(r#"data-act="seek|61500""#),
+            "its moment is still there"
+        );
     }
 
     #[test]

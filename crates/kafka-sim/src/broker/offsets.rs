@@ -14,6 +14,7 @@ use crate::group::{
 };
 use crate::ids::{Epoch, Offset, TopicPartition};
 use crate::message::GroupResponse;
+use crate::metadata::MetadataImage;
 use crate::network::NodeId;
 use crate::record::BatchData;
 use crate::replica::WaitingAck;
@@ -29,6 +30,10 @@ pub(crate) struct PendingCommit {
     pub offsets: Vec<(TopicPartition, Offset)>,
     /// An admin reset (answered by nobody) rather than a member's commit.
     pub admin: bool,
+    /// Some partitions of the request were not committed: this broker's metadata has no
+    /// such partition (a deleted topic's, say). The answer is UNKNOWN_TOPIC_OR_PARTITION.
+    #[serde(default)]
+    pub refused_unknown: bool,
 }
 
 impl Broker {
@@ -58,19 +63,27 @@ impl Broker {
         Some((end, epoch))
     }
 
-    /// Deletes the committed offsets of topics `image` no longer has from the groups this
-    /// broker coordinates: a tombstone per offset in the group's `__consumer_offsets`
-    /// partition (`OffsetMetadataManager.onPartitionsDeleted`), so a coordinator that loads
-    /// the partition later does not bring them back.
+    /// Deletes the committed offsets of deleted topics from the groups this broker
+    /// coordinates: a tombstone per offset in the group's `__consumer_offsets` partition
+    /// (`OffsetMetadataManager.onPartitionsDeleted`), so a coordinator that loads the
+    /// partition later does not bring them back. A topic is deleted when `image` has no
+    /// topic of its name, or one with another id than in `previous` (deleted and created
+    /// again between two images this broker saw: Kafka's metadata delta deletes by id).
     pub(crate) fn delete_offsets_of_deleted_topics(
         &mut self,
-        image: &crate::metadata::MetadataImage,
+        previous: &MetadataImage,
+        image: &MetadataImage,
         ctx: &mut Ctx,
     ) {
+        let deleted = |topic: &str| match (previous.topics.get(topic), image.topics.get(topic)) {
+            (_, None) => true,
+            (Some(old), Some(new)) => old.topic_id != new.topic_id,
+            (None, Some(_)) => false,
+        };
         let mut tombstones: Vec<(Arc<str>, TopicPartition)> = Vec::new();
         for (name, g) in &self.groups {
             for tp in g.offsets.keys() {
-                if !image.topics.contains_key(&tp.topic) {
+                if deleted(&tp.topic) {
                     tombstones.push((name.clone(), tp.clone()));
                 }
             }
@@ -116,6 +129,18 @@ impl Broker {
                 }
             }
         };
+        // `KafkaApis.handleOffsetCommitRequest` answers UNKNOWN_TOPIC_OR_PARTITION for each
+        // partition its metadata does not have and commits the others (the Java consumer then
+        // fails the whole commit): a deleted topic's offsets are not brought back.
+        let (offsets, unknown): (Vec<_>, Vec<_>) = offsets
+            .into_iter()
+            .partition(|(tp, _)| self.metadata.partition(tp).is_some());
+        let check = match check {
+            Ok(()) if offsets.is_empty() && !unknown.is_empty() => {
+                Err(ErrorKind::UnknownTopicOrPartitionException)
+            }
+            other => other,
+        };
         if let Err(e) = check {
             self.group_reply(from, request_id, GroupResponse::OffsetCommit(Err(e)), ctx);
             return;
@@ -125,6 +150,7 @@ impl Broker {
             member: member_id,
             offsets,
             admin: false,
+            refused_unknown: !unknown.is_empty(),
         };
         self.write_commit(from, request_id, pending, ctx);
     }
@@ -217,7 +243,11 @@ impl Broker {
                     offsets: c.offsets.clone(),
                 });
             }
-            Ok(())
+            if c.refused_unknown {
+                Err(ErrorKind::UnknownTopicOrPartitionException)
+            } else {
+                Ok(())
+            }
         } else {
             Err(ErrorKind::NotCoordinatorException)
         };

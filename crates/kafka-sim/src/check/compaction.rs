@@ -58,6 +58,14 @@ pub(super) struct State {
 }
 
 impl State {
+    /// A deleted topic: a topic created later under its name has other records at its
+    /// offsets, and may not be compacted at all.
+    pub(super) fn forget_topic(&mut self, topic: &str) {
+        self.parts.retain(|tp, _| &*tp.topic != topic);
+        self.unclean.retain(|tp| &*tp.topic != topic);
+        self.cleaned.retain(|(_, tp)| &*tp.topic != topic);
+    }
+
     pub(super) fn observe(&mut self, event: &Event) {
         match event {
             Event::LeaderElected { tp, election, .. } if *election == ElectionKind::Unclean => {

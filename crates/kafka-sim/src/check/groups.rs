@@ -13,6 +13,7 @@
 use super::logs;
 use super::{Invariant, Violation};
 use crate::event::Event;
+use crate::gone_topics::GoneTopics;
 use crate::ids::{Epoch, Offset, SimTime, TopicPartition};
 use crate::sorted::SortedMap;
 use std::sync::Arc;
@@ -47,13 +48,21 @@ pub(super) struct State {
 }
 
 impl State {
-    pub(super) fn observe(&mut self, event: &Event) {
+    /// A deleted topic: its deliveries and commits are not checked against a topic created
+    /// later under its name, and no member owns its partitions any more.
+    pub(super) fn forget_topic(&mut self, topic: &str) {
+        self.pending.retain(|p| match p {
+            Pending::Delivered { tp, .. } | Pending::Committed { tp, .. } => &*tp.topic != topic,
+        });
+        for (_, owners) in self.owners.values_mut() {
+            owners.retain(|tp, _| &*tp.topic != topic);
+        }
+    }
+
+    /// Follows one event; `gone` tells the partitions of deleted topics (whose commits are not
+    /// checked: a commit can name several topics).
+    pub(super) fn observe(&mut self, event: &Event, gone: &GoneTopics) {
         match event {
-            // Deliveries and commits of a deleted topic are not checked against a topic
-            // created later under its name.
-            Event::TopicDeleted { topic } => self.pending.retain(|p| match p {
-                Pending::Delivered { tp, .. } | Pending::Committed { tp, .. } => tp.topic != *topic,
-            }),
             Event::RecordsDelivered {
                 group,
                 consumer,
@@ -74,7 +83,7 @@ impl State {
                 member,
                 offsets,
             } => {
-                for (tp, offset) in offsets {
+                for (tp, offset) in offsets.iter().filter(|(tp, _)| !gone.is_gone(&tp.topic)) {
                     self.pending.push(Pending::Committed {
                         group: group.clone(),
                         member: member.clone(),

@@ -39,6 +39,7 @@ pub use scenario::{run_scenario_checked, CheckedRun};
 
 use crate::engine::Engine;
 use crate::event::Event;
+use crate::gone_topics::GoneTopics;
 use crate::ids::{BrokerId, Offset, SimTime, TopicPartition};
 use crate::sorted::SortedSet;
 use std::fmt;
@@ -214,6 +215,8 @@ pub struct Checker {
     groups: groups::State,
     log_start: log_start::State,
     compaction: compaction::State,
+    /// Deleted topics not created again yet: what is said of them is not checked.
+    gone: GoneTopics,
 }
 
 impl Checker {
@@ -252,6 +255,20 @@ impl Checker {
         let mut dirty: SortedSet<TopicPartition> = SortedSet::new();
         for (i, te) in events.iter().enumerate().skip(from) {
             let index = i as u64;
+            if let Some(topic) = self.gone.observe(&te.event) {
+                // A topic created later under its name is a new topic: its own history only.
+                self.structure.forget_topic(topic);
+                self.logs.forget_topic(topic);
+                self.acked.forget_topic(topic);
+                self.groups.forget_topic(topic);
+                self.compaction.forget_topic(topic);
+                dirty.retain(|tp| tp.topic != *topic);
+            }
+            if self.gone.about_gone(&te.event) {
+                // A late ack or delivery of the deleted topic, or a broker that has not
+                // learned of the deletion yet: nothing of the topic is left to check it with.
+                continue;
+            }
             match &te.event {
                 Event::ProduceAcked {
                     producer,
@@ -281,12 +298,6 @@ impl Checker {
                     }
                     dirty.insert(tp.clone());
                 }
-                Event::TopicDeleted { topic } => {
-                    self.structure.forget_topic(topic);
-                    self.logs.forget_topic(topic);
-                    self.acked.forget_topic(topic);
-                    dirty.retain(|tp| tp.topic != *topic);
-                }
                 Event::LogTruncated { tp, .. } => {
                     dirty.insert(tp.clone());
                 }
@@ -296,7 +307,7 @@ impl Checker {
                 }
                 _ => {}
             }
-            self.groups.observe(&te.event);
+            self.groups.observe(&te.event, &self.gone);
             self.log_start.observe(&te.event, te.at);
             self.compaction.observe(&te.event);
             txns::check_delivery(engine, &te.event, te.at)?;

@@ -248,6 +248,27 @@ impl Consumer {
 
     // ----- metadata ---------------------------------------------------------------------
 
+    /// The metadata names another topic id for `topic`: it was deleted and created again. Its
+    /// positions and fetched records are the old topic's, so they go, and the assigned
+    /// partitions start again by `auto.offset.reset`. (Kafka's consumer takes the new leader
+    /// epoch when the topic id changes, KAFKA-12257, and the position's validation then finds
+    /// no such epoch, or a log that ends before it, and resets: simplified here to the reset.)
+    fn topic_recreated(&mut self, topic: &str, ctx: &mut Ctx) {
+        let old = |tp: &TopicPartition| &*tp.topic == topic;
+        self.positions.retain(|tp, _| !old(tp));
+        self.committed.retain(|tp, _| !old(tp));
+        self.buffer.retain(|(tp, _, _)| !old(tp));
+        self.buffered.retain(|tp, _| !old(tp));
+        self.looking_up.retain(|tp| !old(tp));
+        let assigned: Vec<TopicPartition> = self
+            .assignment
+            .iter()
+            .filter(|tp| old(tp))
+            .cloned()
+            .collect();
+        self.reset_positions(assigned, ctx);
+    }
+
     pub(super) fn leader_of(&self, tp: &TopicPartition) -> Option<BrokerId> {
         self.leaders
             .get(&tp.topic)?
@@ -292,10 +313,18 @@ impl Consumer {
                 .position(|b| *b == current)
                 .unwrap_or(0);
         }
+        let mut recreated = Vec::new();
         for t in topics {
             if t.error.is_none() {
+                let known = self.topic_ids.insert(t.topic.clone(), t.topic_id);
+                if known.is_some_and(|id| Some(&id) != self.topic_ids.get(&t.topic)) {
+                    recreated.push(t.topic.clone());
+                }
                 self.leaders.insert(t.topic, t.leaders);
             }
+        }
+        for topic in recreated {
+            self.topic_recreated(&topic, ctx);
         }
         // The leader rebalances when a subscribed topic's partition count changed.
         if let Some(snapshot) = &self.assignment_snapshot {

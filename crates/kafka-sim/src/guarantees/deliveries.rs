@@ -86,6 +86,17 @@ impl Deliveries {
         self.marks.values().map(|d| d.delivered).sum()
     }
 
+    /// A deleted topic: a topic created later under its name starts again at offset 0, with
+    /// nothing delivered, committed or pending.
+    pub(super) fn forget_topic(&mut self, topic: &str) {
+        for d in self.marks.values_mut() {
+            d.forget_topic(topic);
+        }
+        self.parts.retain(|(_, tp), _| &*tp.topic != topic);
+        self.keys.retain(|_, k| &*k.tp.topic != topic);
+        self.pending.retain(|p| &*p.tp.topic != topic);
+    }
+
     /// Follows one event; entries it finds go to `out`.
     pub(super) fn observe(
         &mut self,
@@ -190,6 +201,7 @@ impl Deliveries {
                 group: Some(group.clone()),
                 consumer: Some(consumer.clone()),
                 reason,
+                topic_deleted: false,
             });
         }
         let committed = self.parts.get(&key).and_then(|p| p.committed);
@@ -261,6 +273,7 @@ impl Deliveries {
                     newer_offset: slot.offset,
                     newer_at_ms: slot.timestamp_ms,
                 },
+                topic_deleted: false,
             });
         } else if timestamp_ms >= slot.timestamp_ms {
             *slot = seen;
@@ -291,6 +304,7 @@ impl Deliveries {
                     group: Some(p.group),
                     consumer: Some(p.consumer),
                     reason: EntryReason::AbortedRead { producer_id: pid },
+                    topic_deleted: false,
                 });
             } else if log.producers().first_unstable().is_some_and(|u| u <= base) {
                 kept.push(p);

@@ -15,6 +15,7 @@
 use crate::engine::Engine;
 use crate::error::ErrorKind;
 use crate::event::{ElectionKind, Event, TimedEvent};
+use crate::gone_topics::GoneTopics;
 use crate::ids::{BrokerId, Epoch, Offset, SimTime, TopicPartition};
 use crate::message::Acks;
 use crate::sorted::{SortedMap, SortedSet};
@@ -332,8 +333,21 @@ pub fn lineage_in<'a>(
             detail,
         })
     };
+    let mut gone = GoneTopics::default();
     for te in events {
         let at = te.at;
+        if gone.observe(&te.event).is_some_and(|t| *t == tp.topic) {
+            // The journey is the topic's that has the name now: one created after a
+            // deletion has other records at the same offsets.
+            steps.clear();
+            rec = None;
+            election = None;
+            retries.clear();
+            groups.clear();
+        }
+        if gone.about_gone(&te.event) {
+            continue;
+        }
         match &te.event {
             Event::LeaderElected {
                 tp: t,

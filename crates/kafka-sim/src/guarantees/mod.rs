@@ -30,6 +30,7 @@ pub use view::{ConsumerFate, EntryKind, EntryReason, LedgerCounts, LedgerEntry};
 
 use crate::engine::Engine;
 use crate::event::{ElectionKind, Event, TimedEvent};
+use crate::gone_topics::GoneTopics;
 use crate::ids::{BrokerId, Epoch, SimTime, TopicPartition};
 use crate::sorted::SortedMap;
 use deliveries::Deliveries;
@@ -49,6 +50,8 @@ pub struct GuaranteeLedger {
     entries: Vec<LedgerEntry>,
     elections: SortedMap<TopicPartition, Election>,
     deliveries: Deliveries,
+    /// Deleted topics not created again yet: what is said of them is not followed.
+    gone: GoneTopics,
 }
 
 impl GuaranteeLedger {
@@ -61,8 +64,19 @@ impl GuaranteeLedger {
     /// read_uncommitted consumer read from was aborted.
     pub fn feed(&mut self, engine: &Engine, events: &[TimedEvent]) {
         for e in events {
+            if let Some(topic) = self.gone.observe(&e.event) {
+                // A topic created later under its name is a new topic. The entries so far
+                // stay (they happened), marked: their records are gone.
+                self.elections.retain(|tp, _| tp.topic != *topic);
+                self.deliveries.forget_topic(topic);
+                for entry in self.entries.iter_mut().filter(|x| x.tp.topic == *topic) {
+                    entry.topic_deleted = true;
+                }
+            }
             match &e.event {
                 Event::ProduceAcked { count, .. } => self.acked += u64::from(*count),
+                // A late delivery or commit of a deleted topic: its records are gone.
+                ev if self.gone.about_gone(ev) => {}
                 Event::LeaderElected { tp, election, .. } => {
                     self.elections.insert(
                         tp.clone(),
@@ -112,6 +126,7 @@ impl GuaranteeLedger {
                 group: None,
                 consumer: None,
                 reason: election.clone(),
+                topic_deleted: false,
             });
         }
     }

@@ -64,6 +64,9 @@ pub struct LedgerEntry {
     /// Why: the election that lost the records, the consumer that died before committing,
     /// the newer record of the key, the aborted transaction's producer id.
     pub reason: EntryReason,
+    /// The topic was deleted since: its records are gone, and a topic created again under
+    /// its name has other records at these offsets.
+    pub topic_deleted: bool,
 }
 
 /// What became of the consumer that had been handed records a group was handed again.

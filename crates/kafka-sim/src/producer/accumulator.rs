@@ -45,6 +45,9 @@ pub(super) struct PartitionQueue {
 
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub(super) struct TopicState {
+    /// The topic id the metadata named (empty before the first answer).
+    #[serde(default)]
+    pub(super) topic_id: String,
     pub(super) leaders: Vec<Option<BrokerId>>,
     /// The leader epoch each leader was learnt with.
     #[serde(default)]
