@@ -10,7 +10,8 @@
 //! - `camera.rs`: pan and zoom arithmetic; `narration.rs`: events told in plain words;
 //!   `glossary.rs`: one sentence per Kafka term; `inspect.rs`: data for the panel's cards.
 //! - `components/`: one file per visual piece, fed plain data and callbacks.
-//! - `share.rs`: links (`#run=`), downloads and the run saved in localStorage.
+//! - `share.rs`: links (`#run=`) and downloads; `saved_run.rs`: the run (and its branches)
+//!   kept in localStorage, links opened at start or pasted later.
 //!
 //! Invariants: components never compute geometry and never touch the engine; timers and
 //! listeners live in effects here (and in the stage), never in the reducer.
@@ -25,6 +26,7 @@ mod lesson_files;
 pub mod narration;
 pub mod opening;
 pub mod panic_report;
+mod saved_run;
 pub mod scene;
 pub mod share;
 pub mod state;
@@ -92,7 +94,7 @@ pub fn app() -> Html {
     );
     use_keyboard(dispatch.clone());
     let (lang, set_lang) = use_language();
-    use_saved_run(&state, dispatch.clone(), lang);
+    saved_run::use_saved_run(&state, dispatch.clone(), lang);
     glossary::set_language(lang);
     {
         let dispatch = dispatch.clone();
@@ -614,56 +616,6 @@ fn use_language() -> (Lang, Callback<Lang>) {
         })
     };
     (*lang, choose)
-}
-
-/// At start, a shared link (`#run=...`) opens its run, or else the run saved by the last visit
-/// of this cluster resumes where it was.
-#[hook]
-fn use_saved_run(state: &UseReducerHandle<SimState>, dispatch: Callback<Action>, lang: Lang) {
-    let preset = state.preset;
-    use_effect_with((), move |_| {
-        let fragment = gloo::utils::window().location().hash().unwrap_or_default();
-        if fragment.starts_with(share::LINK_PREFIX) {
-            yew::platform::spawn_local(async move {
-                match share::from_fragment(&fragment).await {
-                    Some(Ok(text)) => dispatch.emit(Action::Import(text)),
-                    Some(Err(e)) => dispatch.emit(Action::Refuse(i18n::trf(
-                        lang,
-                        "Cannot open the link: {}.",
-                        &[&e],
-                    ))),
-                    None => {}
-                }
-            });
-        } else if let Ok(Some(text)) =
-            gloo::storage::LocalStorage::raw().get_item(share::STORAGE_KEY)
-        {
-            match state::run::Run::import(lang, &text) {
-                Ok((run, until)) if Preset::of(&run.opening) == Some(preset) => {
-                    dispatch.emit(Action::Open(Box::new(run), until))
-                }
-                Ok(_) => {}
-                Err(e) => dispatch.emit(Action::Refuse(i18n::trf(
-                    lang,
-                    "Could not resume the last run: {}.",
-                    &[&e],
-                ))),
-            }
-        }
-    });
-    // While playing, every two seconds or so (the panels refresh four times a second); while
-    // paused, on every change (a step, a seek), so that a reload finds the moment on screen.
-    let deps = (
-        state.panels_version / 8,
-        state.run().steps.len(),
-        state.timeline().branches.len(),
-        (!state.clock.playing).then_some(state.engine().now()),
-    );
-    let state = state.clone();
-    use_effect_with(deps, move |_| {
-        let text = state.run().export(state.engine().now());
-        let _ = gloo::storage::LocalStorage::raw().set_item(share::STORAGE_KEY, &text);
-    });
 }
 
 /// Space plays or pauses, the right arrow steps and the left one steps back, Escape clears the

@@ -145,18 +145,20 @@ impl Preset {
         }
     }
 
-    /// A consumer joining `group`, subscribed to `topics` (earliest: it reads every record).
+    /// A consumer joining `group`, subscribed to `topics`, starting where `auto_offset_reset`
+    /// says where nothing is committed (the preset's groups: earliest, they read every record).
     pub fn join_group(
         self,
         group: &str,
         consumer: &str,
         topics: &[&str],
         assignor: Option<AssignorKind>,
+        auto_offset_reset: OffsetReset,
     ) -> Command {
         let mut spec = JoinGroupSpec::new(group, consumer, topics);
         spec.assignor = assignor;
         spec.process_rate_per_s = Some(self.process_rate_per_s());
-        spec.auto_offset_reset = OffsetReset::Earliest;
+        spec.auto_offset_reset = auto_offset_reset;
         Command::JoinGroup(Box::new(spec))
     }
 
@@ -185,9 +187,9 @@ impl Preset {
         ];
         for (group, consumers) in self.groups() {
             commands.extend(
-                consumers
-                    .iter()
-                    .map(|c| self.join_group(&group, c, &[self.topic()], None)),
+                consumers.iter().map(|c| {
+                    self.join_group(&group, c, &[self.topic()], None, OffsetReset::Earliest)
+                }),
             );
         }
         Scenario {

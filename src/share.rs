@@ -1,6 +1,6 @@
-//! Saving and sharing a run: the link (`#run=` and the scenario file deflated and base64url'd
-//! by the browser's own CompressionStream, which costs the bundle nothing), the download of the
-//! scenario file, and the copy kept in localStorage for a reload.
+//! Sharing a run: the link (`#run=` and the scenario file deflated and base64url'd by the
+//! browser's own CompressionStream, which costs the bundle nothing) and the download of the
+//! scenario file. The copy kept in localStorage for a reload is `saved_run.rs`'s.
 
 use wasm_bindgen::prelude::*;
 

@@ -147,6 +147,7 @@ fn member(lang: Lang, m: &MemberNode, on_select: &Callback<Selection>) -> Html {
         MemberStatus::Idle => glossary::tooltip("idle"),
         MemberStatus::Rebalancing => glossary::tooltip("rebalancing"),
         MemberStatus::Killed => glossary::tooltip("session.timeout.ms"),
+        MemberStatus::Leaving => glossary::tooltip("LeaveGroup"),
         _ => description.clone(),
     };
     html! {

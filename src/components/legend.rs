@@ -31,8 +31,8 @@ pub fn legend(props: &LegendProps) -> Html {
                         <li><span class="swatch cell-swatch uncommitted-swatch"></span>{ tr(lang, "not yet committed (HW to LEO)") }</li>
                         <li><span class="swatch hw-swatch"></span>{ tr(lang, "HW, the high watermark") }</li>
                         <li><span class="swatch next-swatch"></span>{ tr(lang, "the next offset (the LEO)") }</li>
-                        <li><span class="mark">{ "▲" }</span>{ tr(lang, "a group's committed offset") }</li>
-                        <li><span class="mark">{ "◆" }</span>{ tr(lang, "its consumer's position") }</li>
+                        <li><span class="glyph">{ "▲" }</span>{ tr(lang, "a group's committed offset") }</li>
+                        <li><span class="glyph">{ "◆" }</span>{ tr(lang, "its consumer's position") }</li>
                         <li><span class="swatch lag-swatch"></span>{ tr(lang, "lag: committed offset to HW") }</li>
                     } else {
                         <li class="replica leader"><span class="badge">{ "L" }</span>{ tr(lang, "leader") }</li>

@@ -34,7 +34,10 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let topic = use_text_field(props.topics.first().cloned().unwrap_or_default());
     let key = use_text_field("");
-    let value = use_text_field("order-1");
+    // Empty until the user types: the next order's value is the placeholder, sent as is when
+    // the field is left empty (typing never appends to it, a send never overwrites what was
+    // typed).
+    let value = use_text_field("");
     let acks = use_state(|| Acks::All);
     let sent = use_state(|| 0u32);
 
@@ -50,19 +53,23 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let key_text = key.text();
+            let typed = value.text();
+            let value_text = if typed.is_empty() {
+                suggested_value(*sent)
+            } else {
+                typed
+            };
             let record = Command::Produce {
                 topic: topic.text(),
                 key: (!key_text.is_empty()).then(|| key_text.into_bytes()),
-                value: Some(value.text().into_bytes()),
+                value: Some(value_text.into_bytes()),
                 headers: Vec::new(),
                 partition: None,
                 acks: *acks,
                 enable_idempotence: None,
             };
             dispatch.emit(Action::Command(Panel::Produce, record));
-            // Suggest the next order's value, as someone sending a series would type it.
             sent.set(*sent + 1);
-            value.set(format!("order-{}", *sent + 2));
         })
     };
     let on_acks = {
@@ -97,7 +104,9 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
                     <input name="key" value={key.text()} oninput={key.oninput.clone()} placeholder={tr(lang, "empty = null key")} />
                 </label>
                 <label>{ tr(lang, "Value") }
-                    <input name="value" value={value.text()} oninput={value.oninput.clone()} />
+                    <input name="value" value={value.text()} oninput={value.oninput.clone()}
+                           placeholder={suggested_value(*sent)}
+                           title={tr(lang, "Empty: the value shown is sent")} />
                 </label>
                 <label>{ "acks" }
                     <select onchange={on_acks} aria-label="acks">
@@ -128,4 +137,10 @@ pub fn produce_box(props: &ProduceBoxProps) -> Html {
             }
         </section>
     }
+}
+
+/// The value suggested for the next record, as someone sending a series of orders would type
+/// it: `order-1`, `order-2`, ...
+fn suggested_value(sent: u32) -> String {
+    format!("order-{}", sent + 1)
 }

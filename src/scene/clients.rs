@@ -2,6 +2,7 @@
 //! last error in Kafka's words) and consumer groups (state, generation, members and what each
 //! member is doing), with the reasons pending on them.
 
+use kafka_sim::consumer::MemberState;
 use kafka_sim::group::GroupState;
 use kafka_sim::view::{ConsumerView, GroupView, ProducerView};
 use kafka_sim::{ClientId, SimTime};
@@ -77,6 +78,8 @@ pub enum MemberStatus {
     Rebalancing,
     /// The process was killed; the coordinator has not noticed yet (session timeout).
     Killed,
+    /// Closing (`close()`): it commits, then sends LeaveGroup; its group rebalances at once.
+    Leaving,
     /// Gone from the group (killed and expired, or left); can be restarted.
     Stopped,
 }
@@ -89,6 +92,7 @@ impl MemberStatus {
             MemberStatus::Idle => "idle",
             MemberStatus::Rebalancing => "rebalancing",
             MemberStatus::Killed => "killed",
+            MemberStatus::Leaving => "leaving",
             MemberStatus::Stopped => "stopped",
         }
     }
@@ -100,6 +104,7 @@ impl MemberStatus {
             MemberStatus::Idle => tr(lang, "idle"),
             MemberStatus::Rebalancing => tr(lang, "rebalancing"),
             MemberStatus::Killed => tr(lang, "killed"),
+            MemberStatus::Leaving => tr(lang, "leaving"),
             MemberStatus::Stopped => tr(lang, "stopped"),
         }
     }
@@ -280,9 +285,12 @@ pub fn group_nodes(
                 .iter()
                 .map(|m| {
                     let c = consumer(view, &g.group, &m.client_id);
-                    let killed = c.is_some_and(|c| !c.running);
-                    let status = if killed {
+                    // Still a member: a killed process until its session expires, a closed
+                    // one until its LeaveGroup arrives.
+                    let status = if c.is_some_and(|c| c.state == MemberState::Dead) {
                         MemberStatus::Killed
+                    } else if c.is_some_and(|c| !c.running) {
+                        MemberStatus::Leaving
                     } else if m.rebalancing {
                         MemberStatus::Rebalancing
                     } else if m.idle {
@@ -307,6 +315,7 @@ pub fn group_nodes(
                         MemberStatus::Killed => {
                             tr(lang, "the coordinator has not noticed").to_string()
                         }
+                        MemberStatus::Leaving => tr(lang, "commits, then LeaveGroup").to_string(),
                         MemberStatus::Stopped => String::new(),
                     };
                     member_node(
@@ -404,7 +413,10 @@ fn member_node(
         rect: Rect::default(),
         status,
         detail,
-        reason: reasons::session_expiry(lang, view, &g.group, client_id),
+        // A member that leaves is not waited for: no session timeout to count down.
+        reason: (status != MemberStatus::Leaving)
+            .then(|| reasons::session_expiry(lang, view, &g.group, client_id))
+            .flatten(),
         mark: Mark::of(
             selected,
             owns_selected || selection == Some(&Selection::Group(g.group.clone())),

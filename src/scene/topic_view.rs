@@ -770,8 +770,10 @@ fn lane(
         ),
         Flow::Down => (Point::new(strip.x, y + 12.0), y + 21.0),
     };
-    let lag_from_x = committed.map_or(strip.x, x_of);
     let lag_to_x = x_of(hw);
+    // The bar is LAG = HW - committed offset: with nothing committed yet there is no lag to
+    // draw (Kafka's `kafka-consumer-groups` prints "-").
+    let lag_from_x = committed.map_or(lag_to_x, x_of);
     // Nobody owns it (the group is rebalancing, or has no member): the lane says the group.
     // A sink connector's task is named as its node is ("task 0").
     let label = match &owner {
@@ -1178,6 +1180,7 @@ mod tests {
                     &format!("payments-{i}"),
                     &["orders"],
                     None,
+                    kafka_sim::consumer::OffsetReset::Earliest,
                 ))
                 .unwrap();
         }

@@ -241,7 +241,13 @@ fn busy_cluster_texts(lang: Lang) -> Vec<String> {
     for i in 3..=7 {
         let consumer = format!("payments-{i}");
         engine
-            .apply(classic.join_group("payments", &consumer, &[classic.topic()], None))
+            .apply(classic.join_group(
+                "payments",
+                &consumer,
+                &[classic.topic()],
+                None,
+                kafka_sim::consumer::OffsetReset::Earliest,
+            ))
             .unwrap();
     }
     engine.advance_to(21_000);
@@ -321,6 +327,7 @@ fn busy_cluster_texts(lang: Lang) -> Vec<String> {
         MemberStatus::Idle,
         MemberStatus::Rebalancing,
         MemberStatus::Killed,
+        MemberStatus::Leaving,
         MemberStatus::Stopped,
     ] {
         out.push(s.label(lang).to_string());

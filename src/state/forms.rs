@@ -61,6 +61,8 @@ impl Feedback {
 pub struct GroupSpec {
     pub topics: Vec<String>,
     pub assignor: Option<AssignorKind>,
+    /// Where its consumers start a partition without a committed offset.
+    pub auto_offset_reset: kafka_sim::consumer::OffsetReset,
 }
 
 /// A whole number typed into a form; Kafka itself judges its range (e.g. 0 partitions).

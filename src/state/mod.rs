@@ -24,6 +24,7 @@ use std::rc::Rc;
 
 use kafka_sim::assignor::AssignorKind;
 use kafka_sim::command::ResetTarget;
+use kafka_sim::consumer::OffsetReset;
 use kafka_sim::guarantees::GuaranteeLedger;
 use kafka_sim::{
     Command, Delivery, Engine, Event, KafkaError, Outcome, ProduceHandle, TimedEvent,
@@ -83,6 +84,9 @@ pub struct SimState {
     /// The run is not one of the presets (a lesson's or an imported scenario): the preset's
     /// load producer is not part of it.
     pub foreign: bool,
+    /// This page opened a run (a link, a file, the one kept by the last visit) rather than
+    /// showing its preset's opening: it may replace the run kept in the browser.
+    pub opened_a_run: bool,
     version: u64,
     pub clock: Clock,
     pub selection: Option<Selection>,
@@ -157,8 +161,9 @@ pub enum Action {
     SwitchBranch(usize),
     /// Open a scenario file (or a shared run); on error the current run stays.
     Import(String),
-    /// Open a run already read (the one saved by the last visit), shown at this time.
-    Open(Box<Run>, u64),
+    /// Open a run already read (the one saved by the last visit), shown at this time, with
+    /// the branches kept beside it.
+    Open(Box<Run>, u64, Vec<timeline::Branch>),
     /// Say why something of the timeline bar could not be done (a file unread, ...).
     Refuse(String),
     SetSpeed(f64),
@@ -200,6 +205,8 @@ pub enum Action {
         name: String,
         topics: Vec<String>,
         assignor: Option<AssignorKind>,
+        /// Where its consumers start without a committed offset (Kafka's default: latest).
+        auto_offset_reset: OffsetReset,
     },
     /// `kafka-consumer-groups --reset-offsets --execute` on the group's topics.
     ResetOffsets {
@@ -250,6 +257,7 @@ impl SimState {
                 let spec = GroupSpec {
                     topics: vec![preset.topic().to_string()],
                     assignor: None,
+                    auto_offset_reset: OffsetReset::Earliest,
                 };
                 (g, spec)
             })
@@ -259,6 +267,7 @@ impl SimState {
             engine: Rc::new(RefCell::new(engine)),
             preset,
             foreign: false,
+            opened_a_run: false,
             version: 0,
             clock: Clock::default(),
             selection: None,
@@ -366,15 +375,18 @@ impl SimState {
         if let Some(spec) = self.groups.get(group) {
             return spec.clone();
         }
-        let subscribed = self
+        // A scenario's or lesson's group: as its newest consumer joined.
+        let newest = self
             .engine()
             .consumers_view()
             .into_iter()
             .rev()
-            .find(|c| c.group == group)
-            .map(|c| c.topics);
+            .find(|c| c.group == group);
         GroupSpec {
-            topics: subscribed.unwrap_or_else(|| vec![self.preset.topic().to_string()]),
+            auto_offset_reset: newest
+                .as_ref()
+                .map_or(OffsetReset::Earliest, |c| c.auto_offset_reset),
+            topics: newest.map_or_else(|| vec![self.preset.topic().to_string()], |c| c.topics),
             assignor: None,
         }
     }
@@ -412,6 +424,7 @@ impl SimState {
         let known = Preset::of(&run.scenario(until_ms));
         let mut opened = SimState::of_run(known.unwrap_or(Preset::Classic), run, until_ms);
         opened.foreign = known.is_none();
+        opened.opened_a_run = true;
         opened.view = self.view;
         opened.clock.playing = false;
         opened.clock.set_speed(self.clock.speed);
@@ -476,19 +489,33 @@ impl SimState {
     fn join(&mut self, panel: Panel, group: &str, consumer: &str) -> bool {
         let spec = self.group_spec(group);
         let topics: Vec<&str> = spec.topics.iter().map(String::as_str).collect();
-        let command = self
-            .preset
-            .join_group(group, consumer, &topics, spec.assignor);
+        let command = self.preset.join_group(
+            group,
+            consumer,
+            &topics,
+            spec.assignor,
+            spec.auto_offset_reset,
+        );
         self.command(panel, command).is_some()
     }
 
-    fn create_group(&mut self, name: &str, topics: Vec<String>, assignor: Option<AssignorKind>) {
+    fn create_group(
+        &mut self,
+        name: &str,
+        topics: Vec<String>,
+        assignor: Option<AssignorKind>,
+        auto_offset_reset: OffsetReset,
+    ) {
         let checked = forms::check_new_group(self.lang(), &self.engine(), name, &topics);
         if let Err(e) = checked {
             self.refuse(Panel::Groups, e);
             return;
         }
-        let spec = GroupSpec { topics, assignor };
+        let spec = GroupSpec {
+            topics,
+            assignor,
+            auto_offset_reset,
+        };
         Rc::make_mut(&mut self.groups).insert(name.to_string(), spec);
         if self.join(Panel::Groups, name, &format!("{name}-1")) {
             self.select(Some(Selection::Group(name.to_string())));
@@ -808,7 +835,10 @@ impl Reducible for SimState {
                     next.refuse(Panel::Timeline, said)
                 }
             },
-            Action::Open(run, until) => next = next.opened(*run, until),
+            Action::Open(run, until, branches) => {
+                next = next.opened(*run, until);
+                next.timeline.borrow_mut().branches = branches;
+            }
             Action::Refuse(why) => next.refuse(Panel::Timeline, why),
             Action::SetSpeed(speed) => next.clock.set_speed(speed),
             Action::HaltMemory(mb) => {
@@ -862,7 +892,8 @@ impl Reducible for SimState {
                 name,
                 topics,
                 assignor,
-            } => next.create_group(name.trim(), topics, assignor),
+                auto_offset_reset,
+            } => next.create_group(name.trim(), topics, assignor, auto_offset_reset),
             Action::ResetOffsets { group, to } => {
                 for topic in next.group_spec(&group).topics {
                     let reset = Command::ResetOffsets {
@@ -1008,6 +1039,7 @@ mod tests {
                 name: "audit".into(),
                 topics: vec![],
                 assignor: None,
+                auto_offset_reset: OffsetReset::Latest,
             },
         );
         assert!(state.error_in(Panel::Groups).is_some());
@@ -1026,6 +1058,7 @@ mod tests {
                 name: "audit".into(),
                 topics: vec!["payments-log".into()],
                 assignor: Some(AssignorKind::RoundRobin),
+                auto_offset_reset: OffsetReset::Latest,
             },
         );
         assert_eq!(state.feedback.error, None);

@@ -914,6 +914,127 @@ check('on a phone (390x844) the diagram comes first, readable, and every action 
   await page.close();
 });
 
+// --- issue 28: what a new user tripped on ------------------------------------------------------
+
+check('a consumer removed (close, LeaveGroup) says it is leaving, never that it was killed', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await until('payments-1 is active', async () =>
+    (await page.locator('g.member[data-member="payments-1"]').getAttribute('data-status')) === 'active', 20000);
+  await page.getByRole('button', { name: 'Consumer payments-1' }).click();
+  await page.getByRole('button', { name: 'Remove consumer payments-1' }).click();
+  // Every frame for 3 s: the member's status and words on the diagram.
+  const seen = await page.evaluate(async () => {
+    const out = [];
+    const end = performance.now() + 3000;
+    while (performance.now() < end) {
+      const m = document.querySelector('g.member[data-member="payments-1"]');
+      out.push(m ? `${m.getAttribute('data-status')}: ${m.textContent}` : 'gone');
+      await new Promise((ok) => requestAnimationFrame(ok));
+    }
+    return out;
+  });
+  const wrong = seen.find((s) => s.startsWith('killed') || s.includes('has not noticed') || s.includes('removed in'));
+  if (wrong) throw new Error(`drawn as a crash: ${wrong}`);
+  // Closing takes a few simulated ms (commit, then LeaveGroup): often less than a frame.
+  const leaving = seen.filter((s) => s.startsWith('leaving'));
+  if (leaving.some((s) => !s.includes('LeaveGroup'))) throw new Error(`leaving without saying how: ${leaving[0]}`);
+  const last = seen[seen.length - 1];
+  if (!last.startsWith('stopped') || !last.includes('left the group')) throw new Error(`at the end: ${last}`);
+  await page.close();
+});
+
+check('a lane with nothing committed yet draws no lag bar', async ({ browser }) => {
+  const page = await browser.newPage({ viewport: LAPTOP });
+  watchConsole(page);
+  await page.goto(baseUrl);
+  // Before the first auto-commit (auto.commit.interval.ms = 5 s): lanes without a committed offset.
+  await until('lanes show', async () => (await page.locator('g.lane').count()) > 0, 15000);
+  const lanes = await page.$$eval('g.lane', (ls) => ls.map((l) => ({
+    committed: l.hasAttribute('data-committed'),
+    bar: l.querySelector('rect.lag-bar') !== null,
+    text: l.querySelector('.lag-text')?.textContent,
+  })));
+  const uncommitted = lanes.filter((l) => !l.committed);
+  if (uncommitted.length === 0) throw new Error('every lane had a commit already');
+  const barred = uncommitted.filter((l) => l.bar);
+  if (barred.length) throw new Error(`${barred.length} of ${uncommitted.length} lanes with nothing committed draw a lag bar (${barred[0].text})`);
+  await page.close();
+});
+
+check('the Value field suggests, typing never appends to the suggestion, a send keeps what was typed', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByRole('button', { name: 'Stop producer' }).click();
+  const value = page.getByLabel('Value');
+  const status = page.getByLabel('Last record');
+  if ((await value.inputValue()) !== '') throw new Error(`the field holds "${await value.inputValue()}"`);
+  if ((await value.getAttribute('placeholder')) !== 'order-1') throw new Error('no suggestion');
+  // Left empty, the suggestion is sent; the next one is suggested.
+  await page.getByRole('button', { name: 'Produce', exact: true }).click();
+  await until('the record is acked', async () => (await status.textContent()).includes('acked'));
+  await until('order-2 is suggested', async () => (await value.getAttribute('placeholder')) === 'order-2');
+  await value.click();
+  await value.pressSequentially('hello');
+  if ((await value.inputValue()) !== 'hello') throw new Error(`typing gave "${await value.inputValue()}"`);
+  await page.getByRole('button', { name: 'Produce', exact: true }).click();
+  await until('the second record is acked', async () => /acked: orders-\d+ offset \d+/.test(await status.textContent()) && (await page.getByRole('region', { name: /^Record .* offset \d+$/ }).first().textContent()).includes('hello'));
+  if ((await value.inputValue()) !== 'hello') throw new Error(`after the send the field says "${await value.inputValue()}"`);
+  await page.close();
+});
+
+check('a new group starts where auto.offset.reset says, latest (Kafka\'s default) unless earliest is chosen', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await tab(page, 'Groups');
+  const reset = page.getByLabel('auto.offset.reset');
+  if (!(await reset.inputValue()).startsWith('latest')) throw new Error(`the default is ${await reset.inputValue()}`);
+  await page.getByLabel('New group').fill('audit');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await page.getByRole('region', { name: 'Group audit' }).waitFor();
+  await tab(page, 'Groups');
+  await page.getByLabel('New group').fill('replay');
+  await reset.selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await page.getByRole('region', { name: 'Group replay' }).waitFor();
+  await page.getByLabel('Speed').selectOption('5');
+  const positions = async (group) => {
+    await tab(page, 'Events');
+    await page.getByLabel('Filter events').fill(`group=${group} `);
+    await nextFrames(page);
+    await nextFrames(page);
+    const rows = await page.getByRole('log', { name: 'Event log' }).locator('.event-row').allTextContents();
+    return rows.filter((r) => r.includes('FetchPosition') && r.includes(`group=${group} `)).join('\n');
+  };
+  await until('both groups have positions', async () => (await positions('audit')).includes('from=') && (await positions('replay')).includes('from='), 20000);
+  const audit = await positions('audit');
+  const replay = await positions('replay');
+  if (!audit.includes('from=latest') || audit.includes('from=earliest')) throw new Error(`audit: ${audit}`);
+  if (!replay.includes('from=earliest') || replay.includes('from=latest')) throw new Error(`replay: ${replay}`);
+  await page.close();
+});
+
+check('the Legend shows ▲ and ◆ each beside its words', async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.getByRole('button', { name: 'Legend' }).click();
+  const legend = page.getByRole('list', { name: 'Legend' });
+  await legend.waitFor();
+  for (const [glyph, words] of [['▲', "a group's committed offset"], ['◆', "its consumer's position"]]) {
+    const item = legend.locator('li', { hasText: words });
+    const [g, w] = await item.evaluate((li, glyph) => {
+      const span = [...li.querySelectorAll('span')].find((s) => s.textContent === glyph);
+      if (!span) return [null, null];
+      const box = (r) => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+      const range = document.createRange();
+      range.selectNodeContents(li.lastChild);
+      return [box(span.getBoundingClientRect()), box(range.getBoundingClientRect())];
+    }, glyph);
+    if (!g) throw new Error(`no ${glyph} in "${words}"`);
+    const sameLine = g.top < w.bottom && w.top < g.bottom;
+    if (!sameLine || g.right > w.left + 1 || g.right - g.left < 6) {
+      throw new Error(`${glyph} is not beside "${words}": ${JSON.stringify(g)} vs ${JSON.stringify(w)}`);
+    }
+  }
+  await page.close();
+});
+
 // --- issue 10: the timeline, saving and sharing ------------------------------------------------
 
 /** What the page shows of the run: the clock, the brokers and `kafka-topics --describe`. */
@@ -940,7 +1061,11 @@ function clockMs(text) {
 
 /** A run with a broker killed: 5x for a few seconds, kill broker 2, a few seconds more, paused. */
 async function runWithAKill(browser) {
-  const page = await freshPage(browser);
+  return killABroker(await freshPage(browser));
+}
+
+/** The same on a page already open on the default cluster. */
+async function killABroker(page) {
   await page.getByLabel('Speed').selectOption('5');
   await page.waitForTimeout(1500);
   await openBroker(page, 2);
@@ -1067,6 +1192,62 @@ check('a damaged or cut-short link opens nothing and says why; the page still ru
     await page.getByRole('button', { name: 'Partition orders-0' }).waitFor();
     await page.close();
   }
+});
+
+/** A page of `context` (one browser profile: one localStorage) at `url`, the app started. */
+async function pageOf(context, url = baseUrl) {
+  const page = await context.newPage();
+  watchConsole(page);
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Partition orders-0' }).waitFor({ timeout: 15000 });
+  return page;
+}
+
+check('a refused link changes nothing kept: the next visit resumes the run kept before it', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: LAPTOP });
+  const first = await killABroker(await pageOf(context));
+  const kept = await digest(first);
+  await first.close();
+  const broken = await pageOf(context, `${baseUrl}#run=@@not-base64@@`);
+  await broken.locator('.timeline').getByRole('alert').waitFor();
+  // The fresh cluster plays on under the refusal for a while (a page keeps its run every 2 s).
+  await broken.waitForTimeout(3000);
+  await broken.close();
+  const next = await pageOf(context);
+  await until('the kept run resumes', async () => (await next.getByLabel('Simulation time').textContent()) === kept.clock);
+  sameRun(await digest(next), kept, 'the visit after a refused link');
+  await context.close();
+});
+
+check('a reload keeps the branches', async ({ browser }) => {
+  const page = await runWithAKill(browser);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await until('broker 2 is alive again', async () => (await digest(page)).brokers.includes('Broker 2 · alive'));
+  const branches = page.getByLabel('Branches');
+  const options = async () => (await branches.locator('option').allTextContents()).join(' | ');
+  const before = await options();
+  if (!before.includes('Branches (1)')) throw new Error(`branches before the reload: ${before}`);
+  const here = await digest(page);
+  await page.reload();
+  await until('the run resumes', async () => (await page.getByLabel('Simulation time').textContent()) === here.clock);
+  const after = await options();
+  if (after !== before) throw new Error(`branches after the reload: ${after}, before: ${before}`);
+  await branches.selectOption({ index: 1 });
+  await until('the undone future is back', async () => (await digest(page)).brokers.includes('Broker 2 · dead'));
+  await page.close();
+});
+
+check('a link pasted into the address bar of an open page opens its run', async ({ browser }) => {
+  const shared = await runWithAKill(browser);
+  const here = await digest(shared);
+  await shared.getByRole('button', { name: 'Share' }).click();
+  const link = await shared.getByLabel('Shared link').inputValue();
+  await shared.close();
+  const page = await freshPage(browser);
+  await page.evaluate((hash) => { window.location.hash = hash; }, link.slice(link.indexOf('#')));
+  await until('the run opens', async () => (await page.getByLabel('Simulation time').textContent()) === here.clock);
+  sameRun(await digest(page), here, 'the pasted link');
+  await page.close();
 });
 
 check('Export scenario writes the file kafka-sim runs to the same cluster; Import opens it; a reload resumes', async ({ browser }) => {

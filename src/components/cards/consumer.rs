@@ -52,7 +52,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
     };
     let running = !matches!(
         props.status,
-        Some(MemberStatus::Killed | MemberStatus::Stopped) | None
+        Some(MemberStatus::Killed | MemberStatus::Leaving | MemberStatus::Stopped) | None
     );
     // The glossary's key is the English word; the word shown is in `lang`.
     let status = props.status.unwrap_or(MemberStatus::Stopped);

@@ -1,7 +1,9 @@
 //! The groups tab: every consumer group with its state and consumers (click one for its card),
-//! and a new group: its name, the topics it subscribes to, and its assignor.
+//! and a new group: its name, the topics it subscribes to, its assignor and where its consumers
+//! start (`auto.offset.reset`).
 
 use kafka_sim::assignor::AssignorKind;
+use kafka_sim::consumer::OffsetReset;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -40,11 +42,23 @@ const ASSIGNORS: [(&str, Option<AssignorKind>); 5] = [
     ("cooperative-sticky", Some(AssignorKind::CooperativeSticky)),
 ];
 
+/// `auto.offset.reset` for a new group's consumers: Kafka's default first.
+const RESETS: [OffsetReset; 2] = [OffsetReset::Latest, OffsetReset::Earliest];
+
+/// What each choice of [`RESETS`] means, in `lang` (the value is Kafka's word).
+fn reset_label(lang: Lang, reset: OffsetReset) -> &'static str {
+    match reset {
+        OffsetReset::Earliest => tr(lang, "earliest (from the first record)"),
+        _ => tr(lang, "latest (Kafka's default: new records only)"),
+    }
+}
+
 #[function_component(GroupsTab)]
 pub fn groups_tab(props: &GroupsTabProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let name = use_text_field("");
     let assignor = use_state(|| 0usize);
+    let reset = use_state(|| 0usize);
     // Topics ticked for the new group; the first topic by default.
     let chosen = use_state(|| {
         props
@@ -61,14 +75,27 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
             assignor.set(select.selected_index().max(0) as usize);
         })
     };
+    let on_reset = {
+        let reset = reset.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            reset.set(select.selected_index().max(0) as usize);
+        })
+    };
     let onsubmit = {
-        let (name, assignor, chosen) = (name.clone(), assignor.clone(), chosen.clone());
+        let (name, assignor, chosen, reset) = (
+            name.clone(),
+            assignor.clone(),
+            chosen.clone(),
+            reset.clone(),
+        );
         props.dispatch.reform(move |e: SubmitEvent| {
             e.prevent_default();
             Action::CreateGroup {
                 name: name.text(),
                 topics: (*chosen).clone(),
                 assignor: ASSIGNORS[*assignor].1,
+                auto_offset_reset: RESETS[*reset],
             }
         })
     };
@@ -108,6 +135,14 @@ pub fn groups_tab(props: &GroupsTabProps) -> Html {
                     <select onchange={on_assignor} aria-label={tr(lang, "Assignor")}>
                         { for ASSIGNORS.iter().enumerate().map(|(i, (label, _))| html! {
                             <option selected={i == *assignor}>{ *label }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="span-2">{ "auto.offset.reset" }
+                    <select onchange={on_reset} aria-label="auto.offset.reset"
+                            title={tr(lang, "Where a consumer starts a partition its group has no committed offset for")}>
+                        { for RESETS.iter().enumerate().map(|(i, r)| html! {
+                            <option selected={i == *reset}>{ reset_label(lang, *r) }</option>
                         }) }
                     </select>
                 </label>

@@ -75,6 +75,8 @@ pub struct ConsumerView {
     pub client_id: String,
     /// The topics it subscribed to.
     pub topics: Vec<String>,
+    /// Where it starts a partition without a committed offset (`auto.offset.reset`).
+    pub auto_offset_reset: crate::consumer::OffsetReset,
     pub state: MemberState,
     /// Not killed and not closed.
     pub running: bool,
@@ -202,6 +204,7 @@ impl Engine {
                 group: c.config.group.to_string(),
                 client_id: c.config.client_id.to_string(),
                 topics: c.config.topics.iter().map(|t| t.to_string()).collect(),
+                auto_offset_reset: c.config.auto_offset_reset,
                 state: c.state,
                 running: c.running(),
                 member_id: c.member_id.to_string(),
