@@ -121,10 +121,8 @@ pub fn app() -> Html {
             let followed = followed.as_ref().map(|(tp, o)| (tp, *o));
             let engine = state.engine();
             let cells = topic_view::cells_that_fit(*viewport);
-            let palette = std::cell::RefCell::new(state.palette());
-            let tails = |p: &kafka_sim::view::PartitionView| {
-                scene::snapshot::tail(&engine, p, cells, &mut palette.borrow_mut())
-            };
+            let tails =
+                |p: &kafka_sim::view::PartitionView| scene::snapshot::tail(&engine, p, cells);
             let scene = Rc::new(topic_view::layout(
                 lang,
                 &view,

@@ -9,7 +9,7 @@ use kafka_sim::view::{
 };
 use kafka_sim::{BrokerId, Engine, Offset, SimTime, TopicPartition};
 
-use super::palette::KeyPalette;
+use super::palette::key_colour;
 use super::words;
 
 /// A plain snapshot of the cluster, as the engine's views report it.
@@ -47,15 +47,10 @@ pub struct CellRecord {
 /// Characters of a key kept for a cell's tooltip (the record card shows it whole).
 const KEY_CHARS: usize = 40;
 
-/// The newest `n` records of partition `p`'s log (the replica that shows it), colours from
-/// `palette` (which remembers them across frames). Read only for the partitions on the stage:
-/// a thousand partitions' tails every frame would be wasted work.
-pub fn tail(
-    engine: &Engine,
-    p: &PartitionView,
-    n: usize,
-    palette: &mut KeyPalette,
-) -> Vec<CellRecord> {
+/// The newest `n` records of partition `p`'s log (the replica that shows it), coloured by key.
+/// Read only for the partitions on the stage: a thousand partitions' tails every frame would be
+/// wasted work.
+pub fn tail(engine: &Engine, p: &PartitionView, n: usize) -> Vec<CellRecord> {
     let Some(replica) = shown_replica(p) else {
         return Vec::new();
     };
@@ -71,7 +66,7 @@ pub fn tail(
         .iter()
         .map(|rec| CellRecord {
             offset: rec.offset.0,
-            colour: palette.colour(rec.key),
+            colour: key_colour(rec.key),
             key: words::ellipsis(&words::bytes_text(rec.key), KEY_CHARS),
             leader_epoch: rec.leader_epoch.0,
         })

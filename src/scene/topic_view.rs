@@ -969,7 +969,6 @@ fn dots(scene: &TopicScene, view: &ClusterView) -> Vec<Dot> {
 mod tests {
     use super::*;
     use crate::opening::Preset;
-    use crate::scene::palette::KeyPalette;
     use kafka_sim::group::GroupState;
     use kafka_sim::{Command, Engine};
 
@@ -987,15 +986,8 @@ mod tests {
         selection: Option<&Selection>,
         followed: Option<(&TopicPartition, u64)>,
     ) -> TopicScene {
-        let palette = std::cell::RefCell::new(KeyPalette::default());
-        let tails = |p: &PartitionView| {
-            crate::scene::snapshot::tail(
-                engine,
-                p,
-                cells_that_fit(viewport),
-                &mut palette.borrow_mut(),
-            )
-        };
+        let tails =
+            |p: &PartitionView| crate::scene::snapshot::tail(engine, p, cells_that_fit(viewport));
         layout(Lang::En, view, viewport, selection, followed, &tails, None)
     }
 
@@ -1307,10 +1299,9 @@ mod tests {
         engine.advance_to(15_000);
         let view = snapshot(&engine, LAPTOP);
         let read = std::cell::Cell::new(0);
-        let palette = std::cell::RefCell::new(KeyPalette::default());
         let tails = |p: &PartitionView| {
             read.set(read.get() + 1);
-            crate::scene::snapshot::tail(&engine, p, 8, &mut palette.borrow_mut())
+            crate::scene::snapshot::tail(&engine, p, 8)
         };
         let top = Rect::new(0.0, 0.0, LAPTOP.width, LAPTOP.height);
         let scene = layout(Lang::En, &view, LAPTOP, None, None, &tails, Some(top));

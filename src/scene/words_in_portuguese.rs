@@ -12,7 +12,6 @@ use kafka_sim::{BrokerId, Command, Engine, TimedEvent};
 use super::brokers::{role_word, BrokerState};
 use super::clients::{GroupNode, MemberStatus, ProducerNode};
 use super::cluster_view::{self, ClusterScene};
-use super::palette::KeyPalette;
 use super::topic_view::{self, TopicScene};
 use super::{marks, ClusterView};
 use crate::i18n::Lang;
@@ -207,14 +206,8 @@ fn cluster_texts(lang: Lang, s: &ClusterScene, out: &mut Vec<String>) {
 fn texts(lang: Lang, engine: &Engine, out: &mut Vec<String>) {
     let view = ClusterView::from_engine(engine);
     for viewport in [LAPTOP, PHONE] {
-        let palette = std::cell::RefCell::new(KeyPalette::default());
         let tails = |p: &PartitionView| {
-            super::snapshot::tail(
-                engine,
-                p,
-                topic_view::cells_that_fit(viewport),
-                &mut palette.borrow_mut(),
-            )
+            super::snapshot::tail(engine, p, topic_view::cells_that_fit(viewport))
         };
         let topic = topic_view::layout(lang, &view, viewport, None, None, &tails, None);
         topic_texts(lang, &topic, out);

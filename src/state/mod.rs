@@ -34,7 +34,6 @@ use yew::Reducible;
 
 use crate::i18n::{tr, trf, Lang};
 use crate::opening::Preset;
-use crate::scene::palette::KeyPalette;
 use clock::{Clock, Wall};
 use forms::{Feedback, GroupSpec, Panel};
 use history::History;
@@ -109,8 +108,6 @@ pub struct SimState {
     /// The guarantee ledger of the moment shown: fed every event as it is taken from the
     /// engine, and set by the timeline when it shows another moment.
     ledger: Rc<RefCell<GuaranteeLedger>>,
-    /// Key colours, remembered across frames.
-    palette: Rc<RefCell<KeyPalette>>,
     /// Bumped when the panels should refresh (see `PANELS_REFRESH_MS`).
     pub panels_version: u64,
     since_panels_ms: f64,
@@ -280,7 +277,6 @@ impl SimState {
             history_version: 0,
             metrics: Rc::default(),
             ledger: Rc::default(),
-            palette: Rc::new(RefCell::new(KeyPalette::default())),
             panels_version: 0,
             since_panels_ms: 0.0,
             halted: None,
@@ -317,11 +313,6 @@ impl SimState {
     /// The guarantee ledger as of the moment shown.
     pub fn ledger(&self) -> std::cell::Ref<'_, GuaranteeLedger> {
         self.ledger.borrow()
-    }
-
-    /// Key colours for a snapshot (they persist across frames).
-    pub fn palette(&self) -> std::cell::RefMut<'_, KeyPalette> {
-        self.palette.borrow_mut()
     }
 
     /// The error to show in `panel`, if the last rejected action came from it.

@@ -1035,6 +1035,33 @@ check('the Legend shows ▲ and ◆ each beside its words', async ({ browser }) 
   await page.close();
 });
 
+check('a shared link draws every key in the colour the original did', async ({ browser }) => {
+  const page = await runWithAKill(browser);
+  // Each partition's record cells: offset = colour.
+  const cells = (p) => p.$$eval('g.partition', (rows) => rows.map((r) =>
+    `${r.getAttribute('data-partition')}: ${[...r.querySelectorAll('g.cell[data-offset]')].map((c) =>
+      `${c.getAttribute('data-offset')}=${[...c.classList].find((k) => k.startsWith('key-'))}`).join(' ')}`).join('\n'));
+  const here = await cells(page);
+  if (!/key-\d+/.test(here)) throw new Error('no keyed cell drawn');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.getByLabel('Shared link').inputValue();
+  const clock = await page.getByLabel('Simulation time').textContent();
+  const other = await browser.newPage({ viewport: LAPTOP });
+  watchConsole(other);
+  await other.goto(link);
+  await until('the run opens', async () => (await other.getByLabel('Simulation time').textContent()) === clock);
+  await nextFrames(other);
+  const there = await cells(other);
+  if (there !== here) {
+    const a = here.split('\n');
+    const b = there.split('\n');
+    const i = Math.max(0, a.findIndex((l, k) => l !== b[k]));
+    throw new Error(`other colours in the shared link (${a.length} rows, ${b.length} there):\n${a[i]}\n---\n${b[i]}`);
+  }
+  await other.close();
+  await page.close();
+});
+
 // --- issue 10: the timeline, saving and sharing ------------------------------------------------
 
 /** What the page shows of the run: the clock, the brokers and `kafka-topics --describe`. */
