@@ -231,10 +231,12 @@ fn levels(points: &[Point], name: &str, value: impl Fn(&Point) -> u32) -> Series
     }
 }
 
-/// How a lag series is going. Lag is HW - committed, and consumers commit every few seconds,
-/// so even a consumer keeping up shows a sawtooth: the trend is read from its floor (the
-/// smallest lag) over the last `TREND_MS` against the `TREND_MS` before: lower, it clears at
-/// that pace; higher, it grows; about the same, it keeps up.
+/// How a lag series is going. Lag is HW - committed, and consumers commit every
+/// `auto.commit.interval.ms` (5 s), so even a consumer keeping up shows a sawtooth. The trend
+/// is read from the floor of each 5 s (the lag just after a commit) over the last 30 s (Kafka's
+/// `metrics.sample.window.ms`), by a least-squares line: falling by more than the noise, it
+/// clears at that pace; rising, it grows; otherwise it keeps up. A line through six floors
+/// does not flip at every commit, as two 10 s floors did.
 fn outlook(lang: Lang, points: &[Point], lags: &[Option<f64>]) -> String {
     let Some((now, Some(lag))) = points.last().map(|p| p.at_ms).zip(lags.last().copied()) else {
         return tr(lang, "no lag").to_string();
@@ -242,31 +244,59 @@ fn outlook(lang: Lang, points: &[Point], lags: &[Option<f64>]) -> String {
     if lag <= 1.0 {
         return tr(lang, "caught up").to_string();
     }
-    let floor = |from: u64, to: u64| {
-        points
-            .iter()
-            .zip(lags)
-            .filter(|(p, _)| p.at_ms > from && p.at_ms <= to)
-            .filter_map(|(_, l)| *l)
-            .reduce(f64::min)
-    };
-    let Some(start) = now.checked_sub(2 * TREND_MS) else {
+    let Some(first) = points.first().map(|p| p.at_ms) else {
         return tr(lang, "measuring").to_string();
     };
-    match (floor(start, now - TREND_MS), floor(now - TREND_MS, now)) {
-        (Some(before), Some(recent)) if recent + 1.0 < before => {
-            let per_s = (before - recent) * 1000.0 / TREND_MS as f64;
-            let seconds = (recent / per_s).ceil().max(1.0) as u64;
-            trf(lang, "clears in {} s", &[&seconds])
-        }
-        (Some(before), Some(recent)) if recent > before + 1.0 => tr(lang, "growing").to_string(),
-        (Some(_), Some(_)) => tr(lang, "keeping up").to_string(),
-        _ => tr(lang, "measuring").to_string(),
+    // (seconds before now, floor, range) of each 5 s bucket of the window that has a sample.
+    let floors: Vec<(f64, f64, f64)> = (0..TREND_MS / FLOOR_MS)
+        .filter_map(|i| {
+            let to = now.checked_sub(i * FLOOR_MS)?;
+            let from = to.checked_sub(FLOOR_MS)?;
+            let (low, high) = points
+                .iter()
+                .zip(lags)
+                .filter(|(p, _)| p.at_ms > from && p.at_ms <= to)
+                .filter_map(|(_, l)| *l)
+                .fold(None, |m: Option<(f64, f64)>, l| {
+                    Some(m.map_or((l, l), |(lo, hi)| (lo.min(l), hi.max(l))))
+                })?;
+            let t = -((i * FLOOR_MS + FLOOR_MS / 2) as f64) / 1000.0;
+            Some((t, low, high - low))
+        })
+        .collect();
+    if now < first + TREND_MS * 2 / 3 || floors.len() < 4 {
+        return tr(lang, "measuring").to_string();
+    }
+    let n = floors.len() as f64;
+    let (mean_t, mean_l, sawtooth) = floors.iter().fold((0.0, 0.0, 0.0), |(t, l, r), f| {
+        (t + f.0 / n, l + f.1 / n, r + f.2 / n)
+    });
+    let (cov, var) = floors.iter().fold((0.0, 0.0), |(c, v), (t, l, _)| {
+        (
+            c + (t - mean_t) * (l - mean_l),
+            v + (t - mean_t) * (t - mean_t),
+        )
+    });
+    let per_s = cov / var;
+    let latest_floor = floors[0].1;
+    // What the line moves over the window against what a steady lag wanders by: the sawtooth
+    // between two commits (the records that arrive meanwhile), a couple of records, 2 %.
+    let drift = per_s * (TREND_MS as f64 / 1000.0);
+    let noise = sawtooth.max(0.02 * lag).max(2.0);
+    if drift < -noise {
+        let seconds = (latest_floor / -per_s).ceil().max(1.0) as u64;
+        trf(lang, "clears in {} s", &[&seconds])
+    } else if drift > noise {
+        tr(lang, "growing").to_string()
+    } else {
+        tr(lang, "keeping up").to_string()
     }
 }
 
-/// The span a lag trend is read over (twice: the last one against the one before).
-const TREND_MS: u64 = 10_000;
+/// The window a lag trend is read over (Kafka's `metrics.sample.window.ms`).
+const TREND_MS: u64 = 30_000;
+/// One floor per `auto.commit.interval.ms`.
+const FLOOR_MS: u64 = 5_000;
 
 /// What a chart says about itself.
 struct Chart<'a> {
@@ -468,7 +498,7 @@ mod tests {
             .collect();
         let series =
             |f: &dyn Fn(u64) -> f64| -> Vec<Option<f64>> { (0..=30).map(|s| Some(f(s))).collect() };
-        // Falling 2 a second to 20 left: its floor fell 20 in 10 s, so 10 s more.
+        // Falling 2 a second to 20 left (its last floor): 10 s more.
         assert_eq!(
             outlook(Lang::En, &points, &series(&|s| 80.0 - 2.0 * s as f64)),
             "clears in 10 s"
@@ -487,5 +517,27 @@ mod tests {
             outlook(Lang::En, &points[..8], &series(&|s| s as f64 + 5.0)[..8]),
             "measuring"
         );
+    }
+
+    #[test]
+    fn a_consumer_keeping_up_keeps_up_at_every_second_not_at_every_other_commit() {
+        // Two minutes of a sawtooth whose floor wanders by a record or two (records arrive
+        // unevenly), as the default cluster's groups show it: asked every second, the outlook
+        // must not flip to "clears in" or "growing" between commits.
+        let lag = |s: u64| {
+            let wander = (s * 7919 % 13) as f64 / 6.0; // 0..2, uneven
+            (s % 5) as f64 * 2.0 + 3.0 + wander
+        };
+        let points: Vec<Point> = (0..=120)
+            .map(|s| Point {
+                at_ms: s * 1_000,
+                ..Point::default()
+            })
+            .collect();
+        let lags: Vec<Option<f64>> = (0..=120).map(|s| Some(lag(s))).collect();
+        for end in 30..=120 {
+            let said = outlook(Lang::En, &points[..=end], &lags[..=end]);
+            assert_eq!(said, "keeping up", "at {end} s");
+        }
     }
 }
