@@ -1043,8 +1043,7 @@ check('a shared link draws every key in the colour the original did', async ({ b
       `${c.getAttribute('data-offset')}=${[...c.classList].find((k) => k.startsWith('key-'))}`).join(' ')}`).join('\n'));
   const here = await cells(page);
   if (!/key-\d+/.test(here)) throw new Error('no keyed cell drawn');
-  await page.getByRole('button', { name: 'Share' }).click();
-  const link = await page.getByLabel('Shared link').inputValue();
+  const link = await shareLink(page);
   const clock = await page.getByLabel('Simulation time').textContent();
   const other = await browser.newPage({ viewport: LAPTOP });
   watchConsole(other);
@@ -1107,6 +1106,12 @@ function sameRun(a, b, what) {
 function clockMs(text) {
   const m = /t = (\d+)\.(\d{3}) s/.exec(text);
   return Number(m[1]) * 1000 + Number(m[2]);
+}
+
+/** Share's link to the run on `page`. */
+async function shareLink(page) {
+  await page.getByRole('button', { name: 'Share' }).click();
+  return page.getByLabel('Shared link').inputValue();
 }
 
 /** A run with a broker killed: 5x for a few seconds, kill broker 2, a few seconds more, paused. */
@@ -1213,8 +1218,7 @@ check('scrubbing a 10-minute run shows each moment (how long it takes is reporte
 check('Share makes a link that opens the identical run in a new page', async ({ browser }) => {
   const page = await runWithAKill(browser);
   const here = await digest(page);
-  await page.getByRole('button', { name: 'Share' }).click();
-  const link = await page.getByLabel('Shared link').inputValue();
+  const link = await shareLink(page);
   if (!link.includes('#run=')) throw new Error(`not a run link: ${link}`);
   metrics.shareLinkChars = link.length;
   const other = await browser.newPage({ viewport: LAPTOP });
@@ -1228,8 +1232,7 @@ check('Share makes a link that opens the identical run in a new page', async ({ 
 
 check('a damaged or cut-short link opens nothing and says why; the page still runs', async ({ browser }) => {
   const shared = await runWithAKill(browser);
-  await shared.getByRole('button', { name: 'Share' }).click();
-  const link = await shared.getByLabel('Shared link').inputValue();
+  const link = await shareLink(shared);
   await shared.close();
   for (const [broken, says] of [
     [`${link.slice(0, link.length - 40)}`, 'the link is damaged or cut short'],
@@ -1294,8 +1297,7 @@ check('a reload keeps the branches', async ({ browser }) => {
 check('a link pasted into the address bar of an open page opens its run', async ({ browser }) => {
   const shared = await runWithAKill(browser);
   const here = await digest(shared);
-  await shared.getByRole('button', { name: 'Share' }).click();
-  const link = await shared.getByLabel('Shared link').inputValue();
+  const link = await shareLink(shared);
   await shared.close();
   const page = await freshPage(browser);
   await page.evaluate((hash) => { window.location.hash = hash; }, link.slice(link.indexOf('#')));
